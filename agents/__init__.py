@@ -1,0 +1,1 @@
+"""The panel: LangGraph interview graph, brains, debrief, persistence and CLI."""

@@ -1,0 +1,1 @@
+"""Brains: the one protocol (probe, vote, debrief) and its implementations."""

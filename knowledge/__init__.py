@@ -1,0 +1,1 @@
+"""Rubric, question bank, debrief-snippet corpus, embeddings and retrieval."""

@@ -1,0 +1,200 @@
+"""Pydantic models that validate every knowledge data file on load."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+StageId = Literal["objective", "data_strategy", "model_integration", "evaluation", "scaling"]
+PanelistId = Literal["interviewer", "hiring_manager", "lead_engineer"]
+Polarity = Literal["positive", "negative"]
+
+STAGE_IDS: tuple[StageId, ...] = (
+    "objective",
+    "data_strategy",
+    "model_integration",
+    "evaluation",
+    "scaling",
+)
+PANELIST_IDS: tuple[PanelistId, ...] = ("interviewer", "hiring_manager", "lead_engineer")
+
+_ID = r"^[a-z0-9][a-z0-9_\-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_patterns(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {p!r}: {exc}") from exc
+    return patterns
+
+
+class Stage(_Strict):
+    """One of the five stages of a strong answer."""
+
+    id: StageId
+    name: str = Field(min_length=3)
+    description: str = Field(min_length=10)
+    owner: PanelistId
+    order: int = Field(ge=1, le=5)
+
+
+class Signal(_Strict):
+    """A concrete thing a strong candidate does within a stage."""
+
+    id: str = Field(pattern=_ID)
+    stage: StageId
+    owner: PanelistId
+    name: str = Field(min_length=3)
+    description: str = Field(min_length=10)
+    exemplars: list[str] = Field(min_length=3)
+    substance: str = Field(min_length=10, description="what counts as substance for this signal")
+    patterns: list[str] = Field(default_factory=list, description="regexes that also count as evidence")
+    weight: float = Field(default=1.0, gt=0, le=3)
+
+    _patterns_ok = field_validator("patterns")(_check_patterns)
+
+
+class RedFlag(_Strict):
+    """A concrete failure pattern the panel must catch."""
+
+    id: str = Field(pattern=_ID)
+    stage: StageId
+    owner: PanelistId
+    name: str = Field(min_length=3)
+    description: str = Field(min_length=10)
+    exemplars: list[str] = Field(min_length=3)
+    patterns: list[str] = Field(default_factory=list)
+    severity: int = Field(default=2, ge=1, le=3)
+
+    _patterns_ok = field_validator("patterns")(_check_patterns)
+
+
+class Rubric(_Strict):
+    """The whole rubric: five stages, their signals, and the red flags."""
+
+    stages: list[Stage]
+    signals: list[Signal]
+    red_flags: list[RedFlag] = Field(min_length=8)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        if sorted(s.id for s in self.stages) != sorted(STAGE_IDS):
+            raise ValueError(f"stages must be exactly {list(STAGE_IDS)}")
+        ids = [s.id for s in self.signals] + [f.id for f in self.red_flags]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate ids: {dupes}")
+        for stage in STAGE_IDS:
+            n = sum(1 for s in self.signals if s.stage == stage)
+            if n < 5:
+                raise ValueError(f"stage {stage!r} has {n} signals; at least 5 are required")
+        return self
+
+    def stage(self, stage_id: str) -> Stage:
+        """The stage with this id."""
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def signals_for(self, stage_id: str) -> list[Signal]:
+        """The signals of one stage."""
+        return [s for s in self.signals if s.stage == stage_id]
+
+
+class Question(_Strict):
+    """A design question from the bank."""
+
+    id: str = Field(pattern=_ID)
+    title: str = Field(min_length=3)
+    prompt: str = Field(min_length=20)
+    use_case: str = Field(min_length=3)
+    stresses: list[StageId] = Field(min_length=1, max_length=5)
+    tags: list[str] = Field(default_factory=list)
+
+
+class QuestionBank(_Strict):
+    """All design questions."""
+
+    questions: list[Question] = Field(min_length=12)
+
+    @model_validator(mode="after")
+    def _unique(self) -> QuestionBank:
+        ids = [q.id for q in self.questions]
+        if len(ids) != len(set(ids)):
+            raise ValueError("duplicate question ids")
+        return self
+
+    def get(self, question_id: str) -> Question:
+        """The question with this id; KeyError if unknown."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+class Snippet(_Strict):
+    """A short note a panelist wrote after a past debrief."""
+
+    id: str = Field(pattern=_ID)
+    panelist: PanelistId
+    stage: StageId
+    polarity: Polarity
+    question_tags: list[str] = Field(default_factory=list)
+    text: str = Field(min_length=20, max_length=600)
+
+
+class SnippetCorpus(_Strict):
+    """Every debrief snippet."""
+
+    snippets: list[Snippet] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> SnippetCorpus:
+        ids = [s.id for s in self.snippets]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate snippet ids: {dupes}")
+        return self
+
+
+class Panelist(_Strict):
+    """A member of the panel: who they are and what they own."""
+
+    id: PanelistId
+    name: str
+    title: str
+    avatar: str
+    voice: str = Field(min_length=10, description="how they talk")
+    charter: str = Field(min_length=10, description="what they are on the panel to find out")
+    stages: list[StageId] = Field(min_length=1)
+
+
+class Panel(_Strict):
+    """The three panelists."""
+
+    panelists: list[Panelist]
+
+    @model_validator(mode="after")
+    def _all_three(self) -> Panel:
+        if sorted(p.id for p in self.panelists) != sorted(PANELIST_IDS):
+            raise ValueError(f"panel must be exactly {list(PANELIST_IDS)}")
+        return self
+
+    def get(self, panelist_id: str) -> Panelist:
+        """The panelist with this id."""
+        return next(p for p in self.panelists if p.id == panelist_id)
+
+
+class ScoredSnippet(BaseModel):
+    """A retrieved snippet with its similarity score (higher is closer)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    snippet: Snippet
+    score: float

@@ -1,0 +1,50 @@
+"""Where mockpanel keeps its data, and which services it talks to (env overrides)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time locations and switches; every field has a MOCKPANEL_* env override."""
+
+    home: Path = field(
+        default_factory=lambda: Path(
+            _env("MOCKPANEL_HOME") or platformdirs.user_data_dir("mockpanel", appauthor=False)
+        )
+    )
+    """Data dir: Chroma index, model files, SQLite database (MOCKPANEL_HOME)."""
+
+    chroma_url: str | None = field(default_factory=lambda: _env("MOCKPANEL_CHROMA_URL"))
+    """A Chroma server URL; when set, HttpClient replaces the embedded PersistentClient."""
+
+    database_url: str | None = field(default_factory=lambda: _env("MOCKPANEL_DATABASE_URL"))
+    """A postgresql:// URL; when unset, SQLite in the data dir."""
+
+    brain: str = field(default_factory=lambda: _env("MOCKPANEL_BRAIN") or "offline")
+    """Default brain: offline, claude or cascade (MOCKPANEL_BRAIN)."""
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma index."""
+        return self.home / "chroma"
+
+    @property
+    def model_dir(self) -> Path:
+        """Folder laid out as chromadb's ONNX model cache expects."""
+        return self.home / "models" / "all-MiniLM-L6-v2"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """SQLite file for sessions, debriefs, reviews and graph checkpoints."""
+        return self.home / "mockpanel.sqlite"
