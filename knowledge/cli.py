@@ -1,0 +1,140 @@
+"""`mockpanel ingest` and `mockpanel knowledge search|show`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+from agents.cli import CliError
+
+if TYPE_CHECKING:
+    from knowledge.models import Snippet
+    from knowledge.retrieval import Retriever
+
+MAX_K = 50
+
+
+def register(subparsers: Any) -> None:
+    """Add the knowledge sub-commands to the `mockpanel` parser."""
+    ingest = subparsers.add_parser(
+        "ingest", help="(re)build the knowledge index; only new or changed snippets are embedded"
+    )
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    ingest.set_defaults(func=run_ingest)
+
+    knowledge = subparsers.add_parser("knowledge", help="search or show debrief snippets")
+    sub = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
+
+    search = sub.add_parser("search", help="snippets closest to a text")
+    search.add_argument("text", help="query text")
+    search.add_argument("--stage", help="objective | data_strategy | model_integration | ...")
+    search.add_argument("--panelist", help="interviewer | hiring_manager | lead_engineer")
+    search.add_argument("--polarity", help="positive | negative")
+    search.add_argument("--tag", help="question tag")
+    search.add_argument("-k", type=int, default=5, help=f"how many results (1..{MAX_K})")
+    search.add_argument("--json", action="store_true", help="print a JSON list")
+    search.set_defaults(func=run_search)
+
+    show = sub.add_parser("show", help="one snippet by id")
+    show.add_argument("id", help="snippet id")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(func=run_show)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    """Bring the index in line with the snippet files."""
+    from knowledge.embeddings import EmbeddingModelError
+    from knowledge.index import ingest
+    from knowledge.loader import KnowledgeFileError
+    from knowledge.settings import Settings
+
+    try:
+        report = ingest(Settings())
+    except (KnowledgeFileError, EmbeddingModelError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(report.as_dict()) if args.json else report.summary())
+    return 0
+
+
+def _open_retriever() -> Retriever:
+    from knowledge.embeddings import EmbeddingModelError
+    from knowledge.index import IndexMissingError
+    from knowledge.retrieval import Retriever
+    from knowledge.settings import Settings
+
+    try:
+        return Retriever.from_settings(Settings())
+    except (IndexMissingError, EmbeddingModelError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _row(snippet: Snippet, score: float | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": snippet.id,
+        "panelist": snippet.panelist,
+        "stage": snippet.stage,
+        "polarity": snippet.polarity,
+        "text": snippet.text,
+    }
+    if score is not None:
+        row["score"] = score
+    return row
+
+
+def run_search(args: argparse.Namespace) -> int:
+    """Print the snippets closest to the query text."""
+    if not args.text.strip():
+        raise CliError("query text is empty")
+    if not 1 <= args.k <= MAX_K:
+        raise CliError(f"-k must be between 1 and {MAX_K}, got {args.k}")
+    retriever = _open_retriever()
+    try:
+        hits = retriever.search(
+            args.text,
+            args.k,
+            stage=args.stage,
+            panelist=args.panelist,
+            polarity=args.polarity,
+            question_tag=args.tag,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    rows = [_row(hit.snippet, hit.score) for hit in hits]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} snippets for {args.text!r}", show_lines=True)
+    for column in ("score", "id", "panelist", "stage", "polarity", "text"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            f"{row['score']:.3f}",
+            row["id"],
+            row["panelist"],
+            row["stage"],
+            row["polarity"],
+            row["text"],
+        )
+    Console().print(table)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print one snippet."""
+    snippet = _open_retriever().get(args.id)
+    if snippet is None:
+        raise CliError(f"no snippet with id {args.id!r}")
+    if args.json:
+        data = _row(snippet)
+        data["question_tags"] = list(snippet.question_tags)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    tags = ", ".join(snippet.question_tags) or "-"
+    where = f"{snippet.panelist} · {snippet.stage} · {snippet.polarity}"
+    print(f"{snippet.id}  [{where}]  tags: {tags}")
+    print(snippet.text)
+    return 0
