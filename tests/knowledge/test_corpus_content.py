@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from knowledge.embeddings import get_embedder
-from knowledge.loader import DATA_DIR, load_model, load_panel, load_questions, load_snippets
+from knowledge.loader import (
+    DATA_DIR,
+    load_model,
+    load_panel,
+    load_questions,
+    load_rubric,
+    load_snippets,
+)
 from knowledge.models import PANELIST_IDS, STAGE_IDS, Snippet, SnippetCorpus
 from knowledge.settings import Settings
 
@@ -49,6 +56,7 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "thumbs_only_feedback": r"\b(thumbs(-up|-down)?|star rating|like button|upvotes?)\b",
     "infra_over_data": r"\b(kubernetes|microservices?|service mesh|autoscaling|kafka|"
     r"load balancers?|grpc|api gateway|airflow)\b",
+    "errors_shown_to_user": r"\berror page\b|\breturn a 500\b|\bno fallback\b",
     "no_gold_set": r"\bgold (set|audio|judgements|reference|answers|examples)\b|"
     r"\bheld-out gold\b",
 }
@@ -120,6 +128,11 @@ def test_each_red_flag_has_several_negative_snippets(flag: str, snippets: list[S
     pattern = re.compile(RED_FLAG_KEYWORDS[flag], re.IGNORECASE)
     hits = [s.id for s in snippets if s.polarity == "negative" and pattern.search(s.text)]
     assert len(hits) >= 3, (flag, hits)
+
+
+def test_every_rubric_red_flag_has_corpus_keywords() -> None:
+    missing = {f.id for f in load_rubric().red_flags} - set(RED_FLAG_KEYWORDS)
+    assert not missing, f"add negative snippets and keywords for red flags {sorted(missing)}"
 
 
 def test_red_flag_keywords_do_not_describe_good_answers(snippets: list[Snippet]) -> None:
