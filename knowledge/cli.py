@@ -107,18 +107,13 @@ def run_search(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} snippets for {args.text!r}", show_lines=True)
-    for column in ("score", "id", "panelist", "stage", "polarity", "text"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=f"{len(rows)} snippets for {args.text!r}", show_lines=True, expand=True)
+    table.add_column("score", no_wrap=True, width=6)
+    table.add_column("snippet", no_wrap=True, width=22)
+    table.add_column("text", overflow="fold", ratio=1)
     for row in rows:
-        table.add_row(
-            f"{row['score']:.3f}",
-            row["id"],
-            row["panelist"],
-            row["stage"],
-            row["polarity"],
-            row["text"],
-        )
+        about = f"{row['id']}\n{row['panelist']}\n{row['stage']}\n{row['polarity']}"
+        table.add_row(f"{row['score']:.3f}", about, row["text"])
     Console().print(table)
     return 0
 
