@@ -1,0 +1,7 @@
+"""Errors a brain raises when it cannot be used at all."""
+
+from __future__ import annotations
+
+
+class BrainUnavailable(RuntimeError):
+    """The brain cannot run here (no API key, package missing, …); the message is one line."""

@@ -1,0 +1,212 @@
+"""The interview graph: open → probe ×3 (parallel) → select → ask → listen → … → deliberate →
+vote ×3 (parallel) → debrief."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Checkpointer, Send, interrupt
+
+from agents.answer_input import clean_answer
+from agents.brains.base import Probe
+from agents.citations import validate_debrief
+from agents.context import PanelContext
+from agents.state import PanelState, ProbeTask, RoundProbes, VoteTask
+from agents.transcript import Turn, next_turn_id
+from knowledge.models import PANELIST_IDS
+
+Update = dict[str, Any]
+
+_default_context: PanelContext | None = None
+
+
+def _context(runtime: Runtime[PanelContext]) -> PanelContext:
+    """The run's context, or one built from settings (LangGraph Studio passes none)."""
+    global _default_context
+    if runtime.context is not None:
+        return runtime.context
+    if _default_context is None:
+        _default_context = PanelContext()
+    return _default_context
+
+
+def _panel_rank(panelist: str) -> int:
+    return PANELIST_IDS.index(panelist) if panelist in PANELIST_IDS else len(PANELIST_IDS)
+
+
+# --- nodes -------------------------------------------------------------------------------
+
+
+async def open_round(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
+    """Record the opening answer once, then start the next round or close probing."""
+    ctx = _context(runtime)
+    update: Update = {}
+    if not state.transcript:
+        update["transcript"] = [Turn(id="t1", speaker="candidate", text=state.answer, round=0)]
+        update["created_at"] = state.created_at or datetime.now(UTC)
+    max_rounds = state.max_rounds if state.max_rounds is not None else ctx.max_rounds
+    update["max_rounds"] = max_rounds
+    if state.finished or state.round >= max_rounds:
+        update["phase"] = "deliberating"
+    else:
+        update["phase"] = "probing"
+        update["round"] = state.round + 1
+    return update
+
+
+async def probe(state: ProbeTask, runtime: Runtime[PanelContext]) -> Update:
+    """One panelist proposes probes for this round (runs in parallel with the others)."""
+    ctx = _context(runtime)
+    panelist = ctx.resolved_panel().get(state.panelist)
+    brain = ctx.resolved_brain()
+    probes = await brain.probe(panelist, state.question, state.transcript, state.round)
+    own = [
+        p if p.panelist == state.panelist else p.model_copy(update={"panelist": state.panelist})
+        for p in probes
+    ]
+    return {"proposals": [RoundProbes(round=state.round, panelist=state.panelist, probes=own)]}
+
+
+async def select(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
+    """Dedupe by gap (also against gaps already asked), order by severity, keep the best K."""
+    ctx = _context(runtime)
+    asked = {t.gap for t in state.transcript if t.gap is not None}
+    best: dict[str, Probe] = {}
+    for batch in sorted(state.proposals, key=lambda b: _panel_rank(b.panelist)):
+        if batch.round != state.round:
+            continue
+        for p in batch.probes:
+            if p.gap in asked or p.severity <= ctx.severity_floor:
+                continue
+            if p.gap not in best or p.severity > best[p.gap].severity:
+                best[p.gap] = p
+    ranked = sorted(best.values(), key=lambda p: (-p.severity, _panel_rank(p.panelist), p.gap))
+    return {"pending": ranked[: ctx.probes_per_round]}
+
+
+async def ask(state: PanelState) -> Update:
+    """The panelists put the selected probes to the candidate, as transcript turns."""
+    turns: list[Turn] = []
+    for p in state.pending:
+        turns.append(
+            Turn(
+                id=next_turn_id([*state.transcript, *turns]),
+                speaker=p.panelist,
+                text=p.text,
+                round=state.round,
+                stage=p.stage,
+                gap=p.gap,
+                snippet_ids=list(p.snippet_ids),
+            )
+        )
+    return {"transcript": turns}
+
+
+async def listen(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
+    """Wait for the candidate's reply: `interrupt()`, or the simulated candidate in batch mode."""
+    ctx = _context(runtime)
+    if ctx.responder is not None:
+        reply = ctx.responder(list(state.pending))
+        text = await reply if inspect.isawaitable(reply) else reply
+        if not str(text).strip():
+            return {"pending": [], "finished": True}
+    else:
+        resume = interrupt(
+            {"round": state.round, "probes": [p.model_dump(mode="json") for p in state.pending]}
+        )
+        if not isinstance(resume, dict) or resume.get("finish"):
+            return {"pending": [], "finished": True}
+        text = resume.get("reply", "")
+    turn = Turn(
+        id=next_turn_id(state.transcript),
+        speaker="candidate",
+        text=clean_answer(str(text)),
+        round=state.round,
+    )
+    return {"transcript": [turn], "pending": []}
+
+
+async def deliberate(state: PanelState) -> Update:
+    """Close probing; every panelist now votes."""
+    return {"phase": "deliberating", "pending": []}
+
+
+async def vote(state: VoteTask, runtime: Runtime[PanelContext]) -> Update:
+    """One panelist's vote (runs in parallel with the others)."""
+    ctx = _context(runtime)
+    panelist = ctx.resolved_panel().get(state.panelist)
+    result = await ctx.resolved_brain().vote(panelist, state.question, state.transcript)
+    if result.panelist != state.panelist:
+        result = result.model_copy(update={"panelist": state.panelist})
+    return {"votes": [result]}
+
+
+async def debrief(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
+    """The brain writes the debrief; every citation is then checked before it is kept."""
+    ctx = _context(runtime)
+    votes = sorted(state.votes, key=lambda v: _panel_rank(v.panelist))
+    draft = await ctx.resolved_brain().debrief(state.question, state.transcript, votes)
+    draft = draft.model_copy(
+        update={"transcript": list(state.transcript), "votes": draft.votes or votes}
+    )
+    checked = validate_debrief(draft, state.transcript, ctx.resolved_retriever())
+    return {"debrief": checked, "phase": "done"}
+
+
+# --- routers -----------------------------------------------------------------------------
+
+
+def fan_out_probes(state: PanelState) -> list[Send] | Literal["deliberate"]:
+    """One `probe` task per panelist while a round is open, else on to deliberation."""
+    if state.phase != "probing":
+        return "deliberate"
+    return [
+        Send("probe", ProbeTask(panelist=pid, round=state.round, question=state.question,
+                                transcript=list(state.transcript)))
+        for pid in PANELIST_IDS
+    ]
+
+
+def after_select(state: PanelState) -> Literal["ask", "deliberate"]:
+    """Ask when a probe survived selection; stop early when no gap above the floor remains."""
+    return "ask" if state.pending else "deliberate"
+
+
+def fan_out_votes(state: PanelState) -> list[Send]:
+    """One `vote` task per panelist."""
+    return [
+        Send("vote", VoteTask(panelist=pid, question=state.question,
+                              transcript=list(state.transcript)))
+        for pid in PANELIST_IDS
+    ]
+
+
+def build_graph(checkpointer: Checkpointer = None) -> Any:
+    """The compiled interview graph, checkpointed by `checkpointer` (None: the caller's)."""
+    builder = StateGraph(PanelState, context_schema=PanelContext)
+    builder.add_node("open", open_round)
+    builder.add_node("probe", probe)
+    builder.add_node("select", select)
+    builder.add_node("ask", ask)
+    builder.add_node("listen", listen)
+    builder.add_node("deliberate", deliberate)
+    builder.add_node("vote", vote)
+    builder.add_node("debrief", debrief)
+    builder.add_edge(START, "open")
+    builder.add_conditional_edges("open", fan_out_probes, ["probe", "deliberate"])
+    builder.add_edge("probe", "select")
+    builder.add_conditional_edges("select", after_select, ["ask", "deliberate"])
+    builder.add_edge("ask", "listen")
+    builder.add_edge("listen", "open")
+    builder.add_conditional_edges("deliberate", fan_out_votes, ["vote"])
+    builder.add_edge("vote", "debrief")
+    builder.add_edge("debrief", END)
+    return builder.compile(checkpointer=checkpointer, name="mockpanel")
+
+
+graph = build_graph()
+"""The graph for LangGraph Studio (langgraph.json); the server supplies the checkpointer."""
