@@ -1,0 +1,1 @@
+"""Fixed eval set, simulated candidate, runner, metrics, report and regression gate."""
