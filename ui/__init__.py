@@ -1,0 +1,1 @@
+"""The Streamlit app: a candidate chat page and a coach review page."""

@@ -1,0 +1,1 @@
+"""Reusable pieces of the Streamlit pages: safe text, transcript, debrief card."""

@@ -1,0 +1,118 @@
+"""Render untrusted text as inert Markdown: every syntax character escaped, highlights added after.
+
+Everything a candidate (or a model quoting a candidate) wrote goes through here before it
+reaches `st.markdown`, never with `unsafe_allow_html`. Escaping every ASCII punctuation
+character with a backslash (CommonMark allows it for all of them) disables links, images,
+raw HTML, autolinks, emphasis, headings, lists, tables, LaTeX (`$`), and Streamlit's own
+directives (`:red[...]`, `:material/icon:`, emoji shortcodes). Our own markup is added only
+around already-escaped segments.
+"""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+from collections.abc import Iterable
+
+_PUNCTUATION = frozenset(string.punctuation)
+# Leading spaces or tabs would turn a line into an indented code block, where escapes show
+# literally; a no-break space keeps the indentation visible without being Markdown syntax.
+_NBSP = "\u00a0"
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+HIGHLIGHT_OPEN = ":orange-background["
+HIGHLIGHT_CLOSE = "]"
+
+
+def _escape_chars(text: str) -> str:
+    return "".join(f"\\{ch}" if ch in _PUNCTUATION else ch for ch in text)
+
+
+def _visible(ch: str) -> bool:
+    if ch in "\n\t":
+        return True
+    if ch in _BIDI_CONTROLS:
+        return False
+    return unicodedata.category(ch) != "Cc"
+
+
+def _clean(text: str) -> str:
+    """Normalise line ends; drop control characters and bidi overrides that disguise text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if _visible(ch))
+
+
+def escape_markdown(text: str) -> str:
+    """The text as Markdown that renders exactly these characters, line breaks kept."""
+    return highlight_markdown(text, ())
+
+
+def escape_inline(text: str, limit: int | None = None) -> str:
+    """One line of untrusted text for a label or caption: escaped, whitespace collapsed."""
+    flat = " ".join(_clean(text).split())
+    if limit is not None and len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return _escape_chars(flat)
+
+
+def quote_spans(text: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of every occurrence of each non-blank quote in the text."""
+    spans: list[tuple[int, int]] = []
+    for quote in quotes:
+        if not quote or not quote.strip():
+            continue
+        start = text.find(quote)
+        while start != -1:
+            spans.append((start, start + len(quote)))
+            start = text.find(quote, start + len(quote))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _mark_line(segments: list[tuple[str, bool]]) -> str:
+    out: list[str] = []
+    at_start = True
+    for chunk, marked in segments:
+        if at_start:
+            chunk_body = chunk.lstrip(" \t")
+            indent = chunk[: len(chunk) - len(chunk_body)]
+            out.append(indent.replace("\t", _NBSP * 4).replace(" ", _NBSP))
+            chunk = chunk_body
+            if chunk:
+                at_start = False
+        if not chunk:
+            continue
+        if marked and chunk.strip():
+            out.append(f"{HIGHLIGHT_OPEN}{_escape_chars(chunk)}{HIGHLIGHT_CLOSE}")
+        else:
+            out.append(_escape_chars(chunk))
+    return "".join(out)
+
+
+def highlight_markdown(text: str, quotes: Iterable[str]) -> str:
+    """Escaped Markdown of the text with every quoted passage highlighted."""
+    text = _clean(text)
+    pieces: list[tuple[str, bool]] = []
+    cursor = 0
+    for start, end in quote_spans(text, (_clean(q) for q in quotes)):
+        if start > cursor:
+            pieces.append((text[cursor:start], False))
+        pieces.append((text[start:end], True))
+        cursor = end
+    if cursor < len(text):
+        pieces.append((text[cursor:], False))
+    lines: list[str] = []
+    segments: list[tuple[str, bool]] = []
+    for chunk, marked in pieces:
+        parts = chunk.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                lines.append(_mark_line(segments))
+                segments = []
+            segments.append((part, marked))
+    lines.append(_mark_line(segments))
+    return "  \n".join(lines)

@@ -1,0 +1,137 @@
+"""One PanelService, SessionStore and Retriever per process, and a bridge to run their coroutines.
+
+Streamlit runs each page script synchronously on its own thread, several sessions at once. The
+panel's coroutines (and the clients they open: SQLite checkpointer, HTTP to Claude) must live on
+one event loop that outlives a script run, so they run on a private loop in a daemon thread and
+the script waits for the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from knowledge.settings import Settings
+from ui.coach_marks import CoachMarksStore
+
+if TYPE_CHECKING:
+    from agents.session import PanelService
+    from agents.store import SessionStore
+    from knowledge.models import Snippet
+    from knowledge.retrieval import Retriever
+
+T = TypeVar("T")
+
+
+class AsyncBridge:
+    """A private event loop on a daemon thread; sync callers submit coroutines and wait."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="mockpanel-ui-loop", daemon=True
+        )
+        self._thread.start()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        """Schedule a coroutine on the loop; the future resolves with its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        """Run a coroutine on the loop and return its result (exceptions propagate)."""
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("AsyncBridge.run called from its own loop; await instead")
+        return self.submit(coro).result(timeout)
+
+    def iterate(self, stream: AsyncIterator[T]) -> Iterator[T]:
+        """Consume an async iterator from sync code, one item at a time, on the loop."""
+        while True:
+            try:
+                item = self.run(_next_item(stream))
+            except StopAsyncIteration:
+                return
+            yield item
+
+
+async def _next_item(stream: AsyncIterator[T]) -> T:
+    return await stream.__anext__()
+
+
+_bridge_lock = threading.Lock()
+_bridge: AsyncBridge | None = None
+
+
+def bridge() -> AsyncBridge:
+    """The process-wide bridge, started on first use."""
+    global _bridge
+    with _bridge_lock:
+        if _bridge is None:
+            _bridge = AsyncBridge()
+        return _bridge
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on the process-wide loop and wait for it."""
+    return bridge().run(coro)
+
+
+@dataclass
+class Services:
+    """The panel, its session store, the coach's marks and (lazily) the snippet retriever."""
+
+    settings: Settings
+    panel: PanelService
+    store: SessionStore
+    marks: CoachMarksStore
+    _retriever: Retriever | None = field(default=None, repr=False)
+    _retriever_error: str | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def retriever(self) -> Retriever | None:
+        """The snippet retriever, or None when the index cannot be opened (see retriever_error)."""
+        with self._lock:
+            if self._retriever is None and self._retriever_error is None:
+                from knowledge.retrieval import Retriever
+
+                try:
+                    self._retriever = Retriever.from_settings(self.settings)
+                except Exception as exc:  # the card shows why snippet text is missing
+                    self._retriever_error = str(exc).splitlines()[0] if str(exc) else repr(exc)
+            return self._retriever
+
+    @property
+    def retriever_error(self) -> str | None:
+        """Why the retriever could not be opened, if it could not."""
+        return self._retriever_error
+
+    def snippet(self, snippet_id: str) -> Snippet | None:
+        """The debrief snippet with this id, or None when unknown or the index is unavailable."""
+        retriever = self.retriever()
+        return retriever.get(snippet_id) if retriever is not None else None
+
+
+_services_lock = threading.Lock()
+_services: dict[Settings, Services] = {}
+
+
+def get_services(settings: Settings | None = None) -> Services:
+    """The services for these settings (default: from the environment), built once per process."""
+    settings = settings or Settings()
+    with _services_lock:
+        found = _services.get(settings)
+        if found is None:
+            from agents.session import PanelService
+
+            panel = PanelService(settings)
+            found = Services(
+                settings=settings,
+                panel=panel,
+                store=panel.store,
+                marks=CoachMarksStore.from_settings(settings),
+            )
+            _services[settings] = found
+        return found
