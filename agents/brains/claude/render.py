@@ -18,6 +18,8 @@ ESCAPED_LT = "&lt;"
 
 TextBlock = dict[str, Any]
 EPHEMERAL = {"type": "ephemeral"}
+# Exemplars shown per signal and red flag: enough to calibrate, few enough to stay compact.
+EXEMPLARS_SHOWN = 1
 
 
 def fence_escape(text: str) -> str:
@@ -34,22 +36,30 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", ESCAPED_LT)
 
 
+def _examples(exemplars: list[str]) -> str:
+    return " | ".join(e.strip() for e in exemplars[:EXEMPLARS_SHOWN])
+
+
 def render_rubric(rubric: Rubric) -> str:
-    """The rubric, compactly: stages with their signals, then the red flags (no exemplars)."""
+    """The rubric, one line per item: stages, their signals, then the red flags.
+
+    Exemplars are kept: they calibrate the judgment, and they lift the static prefix above
+    the smallest prompt the cheap model will cache (4,096 tokens for Claude Haiku 4.5).
+    """
     lines = ["RUBRIC", ""]
     for stage in sorted(rubric.stages, key=lambda s: s.order):
         lines.append(f"Stage {stage.order} `{stage.id}` — {stage.name}: {stage.description}")
         for signal in rubric.signals_for(stage.id):
             lines.append(
                 f"  - signal `{signal.id}` ({signal.name}): {signal.description} "
-                f"Substance: {signal.substance}"
+                f"Substance: {signal.substance} Sounds like: {_examples(signal.exemplars)}"
             )
         lines.append("")
     lines.append("RED FLAGS")
     for flag in rubric.red_flags:
         lines.append(
             f"  - red flag `{flag.id}` (stage `{flag.stage}`, severity {flag.severity}) "
-            f"{flag.name}: {flag.description}"
+            f"{flag.name}: {flag.description} Sounds like: {_examples(flag.exemplars)}"
         )
     return "\n".join(lines).strip() + "\n"
 
