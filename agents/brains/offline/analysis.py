@@ -1,0 +1,319 @@
+"""One pass over a transcript: sentences, evidence per signal, substance, red flags,
+injection, buzzwords and the answer's state. Memoised per transcript."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from agents.brains.offline.answer_checks import AnswerState, classify_answer
+from agents.brains.offline.buzzwords import BuzzwordDetector
+from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.evidence import ExemplarBank
+from agents.brains.offline.injection import InjectionDetector
+from agents.brains.offline.red_flags import FlagFinding, RedFlagDetector
+from agents.brains.offline.sentences import Sentence, split_candidate_turns, words_of
+from agents.brains.offline.substance import SubstanceDetector, SubstanceKind
+from agents.transcript import Turn
+from knowledge.embeddings import Embedder
+from knowledge.models import STAGE_IDS, Rubric, Signal
+
+
+@dataclass(frozen=True)
+class SignalEvidence:
+    """A sentence that matches a signal, and whether substance backs it."""
+
+    sentence: int
+    similarity: float
+    substance: tuple[SubstanceKind, ...]
+    substance_from: int | None  # the sentence that carried the substance, if any
+
+
+@dataclass(frozen=True)
+class SignalFinding:
+    """Everything found for one rubric signal."""
+
+    signal: Signal
+    evidence: tuple[SignalEvidence, ...]
+
+    @property
+    def credited(self) -> bool:
+        """At least one evidence sentence is backed by substance."""
+        return any(e.substance_from is not None for e in self.evidence)
+
+    @property
+    def thin(self) -> bool:
+        """Mentioned, but never with substance."""
+        return bool(self.evidence) and not self.credited
+
+    @property
+    def best(self) -> SignalEvidence | None:
+        """The strongest evidence: substance first, then similarity, then order."""
+        if not self.evidence:
+            return None
+        return sorted(
+            self.evidence, key=lambda e: (e.substance_from is None, -e.similarity, e.sentence)
+        )[0]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The offline brain's reading of a transcript's candidate turns."""
+
+    sentences: list[Sentence]
+    truncated: bool
+    injection: frozenset[int]
+    buzzword_lists: frozenset[int]
+    findings: dict[str, SignalFinding]
+    flags: list[FlagFinding]
+    stage_credit: dict[str, float]
+    buzzword_terms: int
+    buzzword_dense: bool
+    state: AnswerState
+    word_count: int
+    on_topic: frozenset[int] = field(default_factory=frozenset)
+    nearest: dict[str, int] = field(default_factory=dict)
+    """Per signal, the non-injected sentence closest to it (for grounding probes)."""
+
+    def credited_signals(self, stage: str | None = None) -> list[SignalFinding]:
+        """Credited findings, optionally of one stage, in rubric order."""
+        return [
+            f
+            for f in self.findings.values()
+            if f.credited and (stage is None or f.signal.stage == stage)
+        ]
+
+    def sentence(self, index: int) -> Sentence:
+        """The sentence with this index."""
+        return self.sentences[index]
+
+
+class Analyzer:
+    """Builds Analysis objects; exemplar embeddings are computed once per Analyzer."""
+
+    def __init__(
+        self, rubric: Rubric, calibration: Calibration, embedder: Embedder, memo_size: int = 64
+    ) -> None:
+        self.rubric = rubric
+        self.calibration = calibration
+        self.embedder = embedder
+        self.bank = ExemplarBank(rubric, calibration, embedder)
+        self.substance = SubstanceDetector(calibration.substance)
+        self.buzzwords = BuzzwordDetector(calibration.buzzwords, self.substance)
+        self.injection = InjectionDetector(calibration.injection)
+        self.red_flags = RedFlagDetector(self.bank.flags, self.bank.flag_patterns, calibration)
+        self._memo: OrderedDict[tuple[tuple[str, str], ...], Analysis] = OrderedDict()
+        self._memo_size = memo_size
+        self._lock = threading.Lock()
+
+    def analyze(self, transcript: list[Turn]) -> Analysis:
+        """The analysis of the candidate's turns (memoised on their ids and text)."""
+        key = tuple((t.id, t.text) for t in transcript if t.speaker == "candidate")
+        with self._lock:
+            cached = self._memo.get(key)
+            if cached is not None:
+                self._memo.move_to_end(key)
+                return cached
+        result = self._analyze(transcript)
+        with self._lock:
+            self._memo[key] = result
+            while len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+        return result
+
+    def _analyze(self, transcript: list[Turn]) -> Analysis:
+        cal = self.calibration
+        sentences, truncated = split_candidate_turns(
+            transcript,
+            max_words=cal.limits.max_words,
+            max_sentence_words=cal.limits.max_sentence_words,
+        )
+        vectors = self.embedder.embed([s.text for s in sentences])
+        sims = self.bank.similarities(vectors)
+        best_signal = sims.best_signal.tolist()
+        signal_sims = sims.signals.tolist()
+        flag_sims = sims.flags.tolist()
+        inj_sims = sims.injection.tolist()
+
+        injection = frozenset(
+            s.index
+            for s in sentences
+            if self.injection.matches(s.text)
+            or (
+                inj_sims[s.index] >= cal.similarity.injection_threshold
+                and inj_sims[s.index] > best_signal[s.index]
+            )
+        )
+        buzz_lists = frozenset(
+            s.index
+            for s in sentences
+            if s.index not in injection and self.buzzwords.is_list(s.text)
+        )
+        counted = [s for s in sentences if s.index not in injection]
+        on_topic = frozenset(
+            s.index for s in counted if best_signal[s.index] >= cal.similarity.on_topic_threshold
+        )
+        state, word_count = classify_answer(
+            [s.text for s in counted], [s.index in on_topic for s in counted], cal.answer_checks
+        )
+        kinds = [self.substance.kinds(s.text) for s in sentences]
+        usable = [
+            s.index not in injection
+            and s.index not in buzz_lists
+            and len(words_of(s.text)) >= cal.limits.min_sentence_words
+            for s in sentences
+        ]
+        findings = self._findings(sentences, signal_sims, kinds, usable)
+        if state != "ok":
+            # Nothing in an empty, unreadable or off-topic answer earns credit.
+            findings = {sid: SignalFinding(f.signal, ()) for sid, f in findings.items()}
+        stage_credit: dict[str, float] = {
+            stage: round(
+                sum(
+                    f.signal.weight
+                    for f in findings.values()
+                    if f.credited and f.signal.stage == stage
+                ),
+                4,
+            )
+            for stage in STAGE_IDS
+        }
+        flags = self._flags(sentences, injection, flag_sims, best_signal, findings, stage_credit)
+        term_count = sum(len(self.buzzwords.terms(s.text)) for s in counted)
+        credited = sum(1 for f in findings.values() if f.credited)
+        nearest = {}
+        if counted:
+            for j, signal in enumerate(self.bank.signals):
+                best = max(counted, key=lambda s: (signal_sims[s.index][j], -s.index))
+                nearest[signal.id] = best.index
+        dense = self.buzzwords.answer_is_dense(term_count, credited) or (
+            bool(buzz_lists) and credited == 0
+        )
+        return Analysis(
+            sentences=sentences,
+            truncated=truncated,
+            injection=injection,
+            buzzword_lists=buzz_lists,
+            findings=findings,
+            flags=flags,
+            stage_credit=stage_credit,
+            buzzword_terms=term_count,
+            buzzword_dense=dense,
+            state=state,
+            word_count=word_count,
+            on_topic=on_topic,
+            nearest=nearest,
+        )
+
+    def _findings(
+        self,
+        sentences: list[Sentence],
+        signal_sims: list[list[float]],
+        kinds: list[tuple[SubstanceKind, ...]],
+        usable: list[bool],
+    ) -> dict[str, SignalFinding]:
+        cal = self.calibration.similarity
+        window = self.calibration.substance.window
+        per_signal: dict[int, list[SignalEvidence]] = {}
+        for s in sentences:
+            if not usable[s.index]:
+                continue
+            row = signal_sims[s.index]
+            pattern_hits = set(self.bank.signal_pattern_hits(s.text))
+            candidates = [
+                j
+                for j, sim in enumerate(row)
+                if sim >= cal.signal_threshold or (j in pattern_hits and sim >= cal.pattern_floor)
+            ]
+            candidates.sort(key=lambda j: (-(row[j] + (0.1 if j in pattern_hits else 0.0)), j))
+            for j in candidates[: cal.max_signals_per_sentence]:
+                source = self._substance_source(s, j, sentences, signal_sims, kinds, usable, window)
+                per_signal.setdefault(j, []).append(
+                    SignalEvidence(
+                        sentence=s.index,
+                        similarity=round(row[j], 4),
+                        substance=kinds[source] if source is not None else (),
+                        substance_from=source,
+                    )
+                )
+        return {
+            signal.id: SignalFinding(signal, tuple(per_signal.get(j, [])))
+            for j, signal in enumerate(self.bank.signals)
+        }
+
+    def _substance_source(
+        self,
+        s: Sentence,
+        j: int,
+        sentences: list[Sentence],
+        signal_sims: list[list[float]],
+        kinds: list[tuple[SubstanceKind, ...]],
+        usable: list[bool],
+        window: int,
+    ) -> int | None:
+        """The sentence (itself, else a related neighbour in the same turn) carrying substance."""
+        if kinds[s.index]:
+            return s.index
+        floor = self.calibration.similarity.neighbour_floor
+        for distance in range(1, window + 1):
+            for k in (s.index - distance, s.index + distance):
+                if not 0 <= k < len(sentences):
+                    continue
+                n = sentences[k]
+                if n.turn_id != s.turn_id or not usable[k] or not kinds[k]:
+                    continue
+                if signal_sims[k][j] >= floor:
+                    return k
+        return None
+
+    def _flags(
+        self,
+        sentences: list[Sentence],
+        injection: frozenset[int],
+        flag_sims: list[list[float]],
+        best_signal: list[float],
+        findings: dict[str, SignalFinding],
+        stage_credit: dict[str, float],
+    ) -> list[FlagFinding]:
+        detector = self.red_flags
+        hits: dict[int, list[int]] = {}
+        # Injected sentences still count against the answer: they may only lower it.
+        for s in sentences:
+            for i in detector.sentence_flags(s.text, flag_sims[s.index], best_signal[s.index]):
+                hits.setdefault(i, []).append(s.index)
+        overrides = self.calibration.flag_overrides
+        out: list[FlagFinding] = []
+        counted = [s for s in sentences if s.index not in injection]
+        for i, flag in enumerate(self.bank.flags):
+            if flag.id in detector.structural_ids:
+                found = self._structural(flag.id, i, counted, flag_sims, stage_credit)
+                if found:
+                    out.append(FlagFinding(flag, tuple(found), structural=True))
+                continue
+            if i not in hits:
+                continue
+            if any(findings[sid].credited for sid in overrides.get(flag.id, []) if sid in findings):
+                continue
+            out.append(FlagFinding(flag, tuple(hits[i]), structural=False))
+        return out
+
+    def _structural(
+        self,
+        flag_id: str,
+        flag_index: int,
+        counted: list[Sentence],
+        flag_sims: list[list[float]],
+        stage_credit: dict[str, float],
+    ) -> list[int]:
+        config = self.red_flags.structural_config(flag_id)
+        if not counted:
+            return []
+        topic = self.red_flags.topic_sentences(flag_id, counted, flag_index, flag_sims)
+        if len(topic) < config.min_sentences or len(topic) / len(counted) < config.min_share:
+            return []
+        if config.max_data_credit is not None:
+            data_credit = sum(stage_credit[s] for s in config.data_stages)
+            if data_credit > config.max_data_credit:
+                return []
+        return topic

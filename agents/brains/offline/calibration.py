@@ -1,0 +1,271 @@
+"""The offline brain's tunables, loaded from calibration.yaml and validated."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from knowledge.loader import load_model
+from knowledge.models import STAGE_IDS, StageId
+
+CALIBRATION_PATH = Path(__file__).with_name("calibration.yaml")
+GAP_KINDS = ("missing_signal", "thin_signal", "red_flag")
+PANELISTS = ("interviewer", "hiring_manager", "lead_engineer")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _regexes(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {p!r}: {exc}") from exc
+    return patterns
+
+
+class Limits(_Strict):
+    """Input caps."""
+
+    max_words: int = Field(gt=0)
+    max_sentence_words: int = Field(ge=10)
+    min_sentence_words: int = Field(ge=1)
+
+
+class Similarity(_Strict):
+    """Cosine thresholds for evidence, red flags, injection and topicality."""
+
+    signal_threshold: float = Field(gt=0, lt=1)
+    pattern_floor: float = Field(ge=0, lt=1)
+    neighbour_floor: float = Field(ge=0, lt=1)
+    max_signals_per_sentence: int = Field(ge=1)
+    red_flag_threshold: float = Field(gt=0, lt=1)
+    red_flag_margin: float = Field(ge=0, lt=1)
+    injection_threshold: float = Field(gt=0, lt=1)
+    on_topic_threshold: float = Field(gt=0, lt=1)
+
+
+class Substance(_Strict):
+    """What counts as substance: numbers and units, causal links, concrete mechanisms."""
+
+    window: int = Field(ge=0, le=3)
+    min_specific_words: int = Field(ge=0)
+    number_words: list[str]
+    unit_patterns: list[str]
+    causal_patterns: list[str]
+    mechanism_verbs: list[str]
+    stopwords: list[str]
+
+    _ok = field_validator("unit_patterns", "causal_patterns")(_regexes)
+
+
+class Buzzwords(_Strict):
+    """Rubric vocabulary and the densities that make a sentence or answer a buzzword list."""
+
+    terms: list[str] = Field(min_length=5)
+    sentence_min_terms: int = Field(ge=2)
+    sentence_min_density: float = Field(gt=0, le=1)
+    answer_min_terms: int = Field(ge=1)
+    answer_max_credit_ratio: float = Field(gt=0, le=1)
+
+    _ok = field_validator("terms")(_regexes)
+
+
+class Negation(_Strict):
+    """Cues that show a sentence rejects a red-flag idea instead of proposing it."""
+
+    clause_cues: list[str]
+    sentence_cues: list[str]
+    clause_splitter: str
+    max_words_before_match: int = Field(ge=1)
+
+    _ok = field_validator("clause_cues", "sentence_cues")(_regexes)
+
+    @field_validator("clause_splitter")
+    @classmethod
+    def _splitter(cls, value: str) -> str:
+        return _regexes([value])[0]
+
+
+class Injection(_Strict):
+    """Patterns and exemplars of text that addresses the panel instead of the question."""
+
+    patterns: list[str] = Field(min_length=1)
+    exemplars: list[str] = Field(min_length=1)
+
+    _ok = field_validator("patterns")(_regexes)
+
+
+class AnswerChecks(_Strict):
+    """Empty, gibberish and off-topic detection."""
+
+    min_words: int = Field(ge=1)
+    gibberish_max_function_share: float = Field(ge=0, le=1)
+    gibberish_min_words: int = Field(ge=1)
+    function_words: list[str] = Field(min_length=5)
+    off_topic_max_share: float = Field(ge=0, le=1)
+
+
+class StructuralFlag(_Strict):
+    """A red flag raised when a topic dominates the answer."""
+
+    topic_patterns: list[str] = Field(min_length=1)
+    min_sentences: int = Field(ge=1)
+    min_share: float = Field(ge=0, le=1)
+    data_stages: list[StageId] = Field(default_factory=list)
+    max_data_credit: float | None = None
+
+    _ok = field_validator("topic_patterns")(_regexes)
+
+
+class DecisionWeights(_Strict):
+    """How stage scores, coverage, red flags and buzzwords combine into the margin."""
+
+    stage_weights: dict[StageId, float]
+    covered_score: int = Field(ge=2, le=4)
+    coverage_weight: float = Field(ge=0)
+    red_flag_weight: float = Field(ge=0)
+    buzzword_penalty: float = Field(ge=0)
+    bias: float
+    non_answer_margin: float = Field(lt=0)
+    strong_margin: float = Field(gt=0)
+
+    @field_validator("stage_weights")
+    @classmethod
+    def _all_stages(cls, value: dict[str, float]) -> dict[str, float]:
+        if sorted(value) != sorted(STAGE_IDS):
+            raise ValueError(f"stage_weights must name exactly {list(STAGE_IDS)}")
+        return value
+
+
+class ConfidenceParams(_Strict):
+    """Logistic calibration of the margin."""
+
+    slope: float = Field(gt=0)
+    review_below: float = Field(ge=0.5, le=1)
+
+
+class VoteParams(_Strict):
+    """How a panelist's own stages weigh in its vote."""
+
+    own_stage_boost: float = Field(ge=1)
+
+
+class Scoring(_Strict):
+    """Stage cut points, decision weights, confidence and votes."""
+
+    stage_cuts: list[float] = Field(min_length=3, max_length=3)
+    decision: DecisionWeights
+    confidence: ConfidenceParams
+    votes: VoteParams
+
+    @field_validator("stage_cuts")
+    @classmethod
+    def _ascending(cls, value: list[float]) -> list[float]:
+        if value != sorted(value) or value[0] <= 0:
+            raise ValueError("stage_cuts must be positive and ascending")
+        return value
+
+
+class ProbeSeverity(_Strict):
+    """Base severity of each gap kind."""
+
+    red_flag: float = Field(ge=0)
+    thin_signal: float = Field(ge=0)
+    missing_signal: float = Field(ge=0)
+
+
+class GapFocus(_Strict):
+    """How a gap is named inside a probe."""
+
+    signal: str
+    red_flag: str
+
+
+class Probes(_Strict):
+    """Probe counts and the text templates in each panelist's voice."""
+
+    per_panelist: int = Field(ge=1, le=5)
+    snippets_per_probe: int = Field(ge=1, le=5)
+    severity: ProbeSeverity
+    templates: dict[str, dict[str, list[str]]]
+    gap_focus: GapFocus
+    quote_max_words: int = Field(ge=5)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Probes:
+        for panelist in PANELISTS:
+            kinds = self.templates.get(panelist)
+            if kinds is None:
+                raise ValueError(f"probe templates missing for panelist {panelist!r}")
+            for kind in GAP_KINDS:
+                if not kinds.get(kind):
+                    raise ValueError(f"probe templates missing for {panelist!r} / {kind!r}")
+        return self
+
+
+class WriterReasons(_Strict):
+    """Claim templates of the debrief's reasons."""
+
+    strength: str
+    thin: str
+    missing: str
+    red_flag: str
+    buzzwords: str
+    buzzword_sentence: str
+    injection: str
+    empty: str
+    gibberish: str
+    off_topic: str
+    decision_hire: str
+    decision_no_hire: str
+
+
+class Writer(_Strict):
+    """Every sentence the debrief writer emits, as templates."""
+
+    summary_templates: dict[str, str]
+    reasons: WriterReasons
+    vote_rationale: dict[str, str]
+    advice: dict[str, str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Writer:
+        for key in ("credited", "thin_only", "absent"):
+            if key not in self.summary_templates:
+                raise ValueError(f"summary template {key!r} missing")
+        for key in ("hire", "no_hire"):
+            if key not in self.vote_rationale:
+                raise ValueError(f"vote rationale {key!r} missing")
+        for key in (*STAGE_IDS, "red_flag", "buzzwords"):
+            if key not in self.advice:
+                raise ValueError(f"advice template {key!r} missing")
+        return self
+
+
+class Calibration(_Strict):
+    """Everything tunable about the offline brain."""
+
+    limits: Limits
+    similarity: Similarity
+    substance: Substance
+    buzzwords: Buzzwords
+    negation: Negation
+    injection: Injection
+    answer_checks: AnswerChecks
+    structural_flags: dict[str, StructuralFlag]
+    flag_overrides: dict[str, list[str]]
+    scoring: Scoring
+    probes: Probes
+    writer: Writer
+
+
+@lru_cache(maxsize=4)
+def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
+    """The calibration file, validated (KnowledgeFileError naming file and field when bad)."""
+    return load_model(path, Calibration)

@@ -1,0 +1,90 @@
+"""Exemplar embeddings and the sentence × signal / red-flag / injection similarities."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from agents.brains.offline.calibration import Calibration
+from knowledge.embeddings import Embedder
+from knowledge.models import RedFlag, Rubric, Signal
+
+Matrix = npt.NDArray[np.float32]
+
+
+def _group_max(sims: Matrix, starts: npt.NDArray[np.intp]) -> Matrix:
+    """Per-group maximum over consecutive column groups that begin at `starts`."""
+    if sims.shape[0] == 0:
+        return np.zeros((0, len(starts)), np.float32)
+    return np.maximum.reduceat(sims, starts, axis=1)
+
+
+@dataclass(frozen=True)
+class Similarities:
+    """Cosine similarities of each sentence to each group of exemplars."""
+
+    signals: Matrix  # (n_sentences, n_signals)
+    flags: Matrix  # (n_sentences, n_flags)
+    injection: Matrix  # (n_sentences,)
+
+    @property
+    def best_signal(self) -> Matrix:
+        """Each sentence's highest similarity to any signal."""
+        if self.signals.shape[0] == 0:
+            return np.zeros(0, np.float32)
+        return self.signals.max(axis=1)
+
+
+class ExemplarBank:
+    """Every rubric and injection exemplar, embedded once, grouped by signal or flag."""
+
+    def __init__(self, rubric: Rubric, calibration: Calibration, embedder: Embedder) -> None:
+        self.signals: list[Signal] = list(rubric.signals)
+        self.flags: list[RedFlag] = list(rubric.red_flags)
+        self.signal_patterns = [
+            [re.compile(p, re.IGNORECASE) for p in s.patterns] for s in self.signals
+        ]
+        self.flag_patterns = [
+            [re.compile(p, re.IGNORECASE) for p in f.patterns] for f in self.flags
+        ]
+        signal_texts = [[*s.exemplars, s.description] for s in self.signals]
+        flag_texts = [list(f.exemplars) for f in self.flags]
+        injection_texts = list(calibration.injection.exemplars)
+        self._signal_starts = _starts(signal_texts)
+        self._flag_starts = _starts(flag_texts)
+        texts = [t for group in signal_texts for t in group]
+        texts += [t for group in flag_texts for t in group]
+        texts += injection_texts
+        vectors = embedder.embed(texts)
+        n_sig = sum(len(g) for g in signal_texts)
+        n_flag = sum(len(g) for g in flag_texts)
+        self._signal_vectors = vectors[:n_sig]
+        self._flag_vectors = vectors[n_sig : n_sig + n_flag]
+        self._injection_vectors = vectors[n_sig + n_flag :]
+
+    def similarities(self, sentence_vectors: Matrix) -> Similarities:
+        """Group-wise maximum cosine similarity of each sentence vector."""
+        sig = _group_max(sentence_vectors @ self._signal_vectors.T, self._signal_starts)
+        flag = _group_max(sentence_vectors @ self._flag_vectors.T, self._flag_starts)
+        if sentence_vectors.shape[0] == 0:
+            inj = np.zeros(0, np.float32)
+        else:
+            inj = (sentence_vectors @ self._injection_vectors.T).max(axis=1)
+        return Similarities(sig, flag, inj)
+
+    def signal_pattern_hits(self, text: str) -> list[int]:
+        """Indices of signals whose patterns match the text."""
+        return [
+            i for i, pats in enumerate(self.signal_patterns) if any(p.search(text) for p in pats)
+        ]
+
+
+def _starts(groups: list[list[str]]) -> npt.NDArray[np.intp]:
+    starts, offset = [], 0
+    for group in groups:
+        starts.append(offset)
+        offset += len(group)
+    return np.array(starts, dtype=np.intp)

@@ -1,0 +1,18 @@
+"""Prompt injection: sentences that address the panel, the grader or the model."""
+
+from __future__ import annotations
+
+import re
+
+from agents.brains.offline.calibration import Injection
+
+
+class InjectionDetector:
+    """Marks sentences that try to instruct the panel; they never count as evidence."""
+
+    def __init__(self, config: Injection) -> None:
+        self._patterns = [re.compile(p, re.IGNORECASE) for p in config.patterns]
+
+    def matches(self, text: str) -> bool:
+        """Whether an explicit injection pattern occurs in the text."""
+        return any(p.search(text) for p in self._patterns)

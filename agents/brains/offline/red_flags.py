@@ -1,0 +1,106 @@
+"""Red flags: per-sentence patterns and similarity (unless the sentence rejects the idea),
+plus structural flags raised when one topic dominates the answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.brains.offline.calibration import Calibration, StructuralFlag
+from agents.brains.offline.sentences import Sentence, words_of
+from knowledge.models import RedFlag
+
+
+@dataclass(frozen=True)
+class FlagFinding:
+    """A red flag and the sentences that show it."""
+
+    flag: RedFlag
+    sentences: tuple[int, ...]
+    structural: bool
+
+
+class NegationChecker:
+    """Decides whether a sentence rejects the idea a red-flag match names."""
+
+    def __init__(self, calibration: Calibration) -> None:
+        config = calibration.negation
+        self._clause_cues = [re.compile(p, re.IGNORECASE) for p in config.clause_cues]
+        self._sentence_cues = [re.compile(p, re.IGNORECASE) for p in config.sentence_cues]
+        self._splitter = re.compile(config.clause_splitter, re.IGNORECASE)
+        self._window = config.max_words_before_match
+
+    def rejects_match(self, text: str, start: int) -> bool:
+        """A rejection cue in the same clause, shortly before the match at `start`."""
+        clause_start = 0
+        for boundary in self._splitter.finditer(text, 0, start):
+            clause_start = boundary.end()
+        before = text[clause_start:start]
+        recent = " ".join(words_of(before)[-self._window :])
+        lead = " ".join(before.split()[-self._window :])
+        return any(c.search(recent) or c.search(lead) for c in self._clause_cues)
+
+    def rejects_sentence(self, text: str) -> bool:
+        """A cue that rejects the sentence's whole idea (rather than, avoid, the mistake …)."""
+        return any(c.search(text) for c in self._sentence_cues)
+
+
+class RedFlagDetector:
+    """Finds red flags sentence by sentence, then structurally."""
+
+    def __init__(
+        self, flags: list[RedFlag], patterns: list[list[re.Pattern[str]]], calibration: Calibration
+    ) -> None:
+        self._flags = flags
+        self._patterns = patterns
+        self._calibration = calibration
+        self._negation = NegationChecker(calibration)
+        self._structural = calibration.structural_flags
+        self._topic = {
+            fid: [re.compile(p, re.IGNORECASE) for p in cfg.topic_patterns]
+            for fid, cfg in self._structural.items()
+        }
+
+    @property
+    def structural_ids(self) -> frozenset[str]:
+        """Flags raised only from the shape of the whole answer."""
+        return frozenset(self._structural)
+
+    def sentence_flags(self, text: str, flag_sims: list[float], best_signal: float) -> list[int]:
+        """Indices of the (non-structural) flags this sentence shows."""
+        sim = self._calibration.similarity
+        hits: list[int] = []
+        for i, flag in enumerate(self._flags):
+            if flag.id in self._structural:
+                continue
+            matched = False
+            for pattern in self._patterns[i]:
+                for m in pattern.finditer(text):
+                    if not self._negation.rejects_match(text, m.start()):
+                        matched = True
+                        break
+                if matched:
+                    break
+            if not matched and flag_sims[i] >= sim.red_flag_threshold:
+                matched = flag_sims[i] >= best_signal + sim.red_flag_margin and not (
+                    self._negation.rejects_sentence(text)
+                )
+            if matched:
+                hits.append(i)
+        return hits
+
+    def topic_sentences(
+        self, flag_id: str, sentences: list[Sentence], flag_index: int, flag_sims: list[list[float]]
+    ) -> list[int]:
+        """Sentences on a structural flag's topic (pattern, rubric pattern or similarity)."""
+        threshold = self._calibration.similarity.red_flag_threshold
+        topic = self._topic[flag_id] + self._patterns[flag_index]
+        return [
+            s.index
+            for s in sentences
+            if any(p.search(s.text) for p in topic) or flag_sims[s.index][flag_index] >= threshold
+        ]
+
+    def structural_config(self, flag_id: str) -> StructuralFlag:
+        """The structural rule for a flag."""
+        return self._structural[flag_id]
