@@ -209,7 +209,7 @@ class PanelService:
         config = {"configurable": {"thread_id": thread_id}}
         saved_turns = -1
         async for values in graph.astream(
-            graph_input, config, context=ctx, stream_mode="values"
+            graph_input, config, context=ctx, stream_mode="values", durability="sync"
         ):
             if "question" not in values:
                 continue

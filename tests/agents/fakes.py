@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class FakeBrain:
         decision: str = "hire",
         bad_citations: bool = False,
         fail_debrief: bool = False,
+        crash_on: str | None = None,
     ) -> None:
         self.name = name
         self.delay = delay
@@ -81,9 +83,12 @@ class FakeBrain:
         self.decision = decision
         self.bad_citations = bad_citations
         self.fail_debrief = fail_debrief
+        self.crash_on = crash_on
         self.calls: list[Call] = []
 
     async def _timed(self, method: str, panelist: str | None, round: int | None) -> None:
+        if method == self.crash_on:
+            os._exit(3)  # simulate the process dying mid-run, with no cleanup at all
         start = time.monotonic()
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -121,7 +126,7 @@ class FakeBrain:
         opening = transcript[0]
         return PanelVote(
             panelist=panelist.id,
-            decision=self.decision,  # type: ignore[arg-type]
+            decision=self.decision,
             confidence=0.7,
             rationale=f"{panelist.name} read {len(candidate_text(transcript).split())} words.",
             citations=[Citation(turn=opening.id, quote=opening.text[:12])],
