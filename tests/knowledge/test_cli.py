@@ -15,22 +15,12 @@ from knowledge.loader import load_snippets
 ROW_KEYS = {"id", "panelist", "stage", "polarity", "text", "score"}
 
 
-@pytest.fixture(scope="module")
-def indexed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir where `mockpanel ingest` has indexed the real corpus once for this module."""
-    path = tmp_path_factory.mktemp("cli") / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MOCKPANEL_HOME", str(path))
-        patch.delenv("MOCKPANEL_CHROMA_URL", raising=False)
-        assert main(["ingest"]) == 0
-    return path
-
-
 @pytest.fixture
-def use_index(indexed_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("MOCKPANEL_HOME", str(indexed_home))
+def use_index(real_index_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the CLI at the session's index of the real corpus (built by `mockpanel ingest`)."""
+    monkeypatch.setenv("MOCKPANEL_HOME", str(real_index_home))
     monkeypatch.delenv("MOCKPANEL_CHROMA_URL", raising=False)
-    yield indexed_home
+    yield real_index_home
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:

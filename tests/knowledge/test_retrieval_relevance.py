@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.index import ingest
 from knowledge.loader import load_model, load_snippets
 from knowledge.models import STAGE_IDS, ScoredSnippet, Snippet, StageId
 from knowledge.retrieval import Retriever
@@ -58,11 +57,9 @@ QUERIES = load_model(QUERIES_FILE, QuerySet).queries
 
 
 @pytest.fixture(scope="module")
-def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    """The real corpus, ingested once into a throwaway data dir."""
-    settings = Settings(home=tmp_path_factory.mktemp("relevance") / "home", chroma_url=None)
-    ingest(settings)
-    return Retriever.from_settings(settings)
+def retriever(real_index_home: Path) -> Retriever:
+    """The real corpus, ingested once per session into a throwaway data dir."""
+    return Retriever.from_settings(Settings(home=real_index_home, chroma_url=None))
 
 
 def _describe(hits: list[ScoredSnippet]) -> str:
