@@ -134,7 +134,12 @@ def open_client(settings: Settings) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         host, port, ssl = _parse_server_url(settings.chroma_url)
-        return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+        try:
+            return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+        except ValueError as exc:  # chromadb's way of saying the server did not answer
+            raise ValueError(
+                f"Chroma server at {settings.chroma_url} is unreachable: {exc}"
+            ) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 

@@ -57,6 +57,12 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+def test_unreachable_server_is_named(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    with pytest.raises(ValueError, match=f"Chroma server at {url} is unreachable"):
+        ingest(Settings(home=tmp_path, chroma_url=url), write_corpus(tmp_path / "corpus"))
+
+
 def test_ingest_and_search_over_http(server_url: str, tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", chroma_url=server_url)
     corpus = write_corpus(tmp_path / "corpus")
