@@ -252,6 +252,10 @@ class ClaudeBrain:
         ):
             yield chunk
 
+    def close_session(self, question: Question, transcript: list[Turn]) -> SessionLedger:
+        """Hand over (and forget) the calls and fallbacks of an interview not debriefed here."""
+        return self._ledgers.close(session_key(question, transcript))
+
     # ---- pieces the batch evaluator reuses -------------------------------------------
 
     def debrief_call(
