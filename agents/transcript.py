@@ -21,7 +21,9 @@ class Turn(BaseModel):
     text: str
     round: int = Field(default=0, ge=0, description="0 = the opening answer")
     stage: StageId | None = Field(default=None, description="stage a probe targets")
-    gap: str | None = Field(default=None, description="rubric signal or red-flag id a probe targets")
+    gap: str | None = Field(
+        default=None, description="rubric signal or red-flag id a probe targets"
+    )
     snippet_ids: list[str] = Field(default_factory=list, description="snippets grounding a probe")
 
 

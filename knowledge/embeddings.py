@@ -117,7 +117,9 @@ class OfflineMiniLM(ONNXMiniLM_L6_V2):
         onnx_dir = Path(self.DOWNLOAD_PATH) / self.EXTRACTED_FOLDER_NAME
         missing = [n for n in MODEL_FILES if not (onnx_dir / n).is_file()]
         if missing:
-            raise EmbeddingModelError(f"model files missing in {onnx_dir}: {missing}; {INSTALL_HINT}")
+            raise EmbeddingModelError(
+                f"model files missing in {onnx_dir}: {missing}; {INSTALL_HINT}"
+            )
 
     @cached_property
     def tokenizer(self) -> Any:

@@ -15,6 +15,9 @@ DATA_DIR = Path(__file__).parent / "data"
 
 M = TypeVar("M", bound=BaseModel)
 
+# The C loader is ~10x faster when libyaml is present; both are safe loaders.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class KnowledgeFileError(ValueError):
     """A knowledge data file is missing, unreadable, not YAML, or fails validation."""
@@ -52,7 +55,7 @@ def load_model(path: Path, model: type[M]) -> M:
     except UnicodeDecodeError as exc:
         raise KnowledgeFileError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""

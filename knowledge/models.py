@@ -56,7 +56,9 @@ class Signal(_Strict):
     description: str = Field(min_length=10)
     exemplars: list[str] = Field(min_length=3)
     substance: str = Field(min_length=10, description="what counts as substance for this signal")
-    patterns: list[str] = Field(default_factory=list, description="regexes that also count as evidence")
+    patterns: list[str] = Field(
+        default_factory=list, description="regexes that also count as evidence"
+    )
     weight: float = Field(default=1.0, gt=0, le=3)
 
     _patterns_ok = field_validator("patterns")(_check_patterns)
