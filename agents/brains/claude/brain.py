@@ -162,6 +162,11 @@ class ClaudeBrain:
             fallback=fallback,
         )
 
+    @property
+    def client(self) -> ClaudeClient:
+        """The API client (the batch evaluator submits through it)."""
+        return self._client
+
     # ---- the Brain protocol -----------------------------------------------------------
 
     async def probe(
