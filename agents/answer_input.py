@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_WORDS = 20_000
 _ALLOWED_CONTROLS = {"\n", "\t"}
@@ -43,15 +44,25 @@ def read_answer_file(path: str | Path) -> str:
         raw = file.read_bytes()
     except OSError as exc:
         raise AnswerError(f"cannot read answer file {file}: {exc.strerror or exc}") from exc
+    return decode_answer(raw, f"answer file {file}")
+
+
+def read_answer_stream(stream: BinaryIO) -> str:
+    """Read and clean an answer from a byte stream (stdin)."""
+    return decode_answer(stream.read(), "the answer on stdin")
+
+
+def decode_answer(raw: bytes, source: str) -> str:
+    """UTF-8 bytes → a clean answer; AnswerError naming `source` if unusable."""
     if b"\x00" in raw:
-        raise AnswerError(f"answer file {file} looks binary (it contains NUL bytes)")
+        raise AnswerError(f"{source} looks binary (it contains NUL bytes)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise AnswerError(
-            f"answer file {file} is not UTF-8 text (invalid byte at offset {exc.start})"
+            f"{source} is not UTF-8 text (invalid byte at offset {exc.start})"
         ) from exc
     try:
         return clean_answer(text)
     except AnswerError as exc:
-        raise AnswerError(f"answer file {file}: {exc}") from None
+        raise AnswerError(f"{source}: {exc}") from None

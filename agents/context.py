@@ -29,7 +29,8 @@ def _env_number(name: str, default: float, *, minimum: float, integer: bool) -> 
     return value
 
 
-def _default_max_rounds() -> int:
+def default_max_rounds() -> int:
+    """Follow-up rounds when nobody says (MOCKPANEL_MAX_ROUNDS, default 2)."""
     return int(_env_number("MOCKPANEL_MAX_ROUNDS", 2, minimum=0, integer=True))
 
 
@@ -57,7 +58,7 @@ class PanelContext:
     panel: Panel | None = None
     """The three panelists; None = load knowledge/data/panelists.yaml."""
 
-    max_rounds: int = field(default_factory=_default_max_rounds)
+    max_rounds: int = field(default_factory=default_max_rounds)
     """Follow-up rounds when the session does not say (MOCKPANEL_MAX_ROUNDS, default 2)."""
 
     probes_per_round: int = field(default_factory=_default_probes_per_round)
