@@ -62,7 +62,7 @@ async def _interview(
                 Turn(
                     id=f"t{len(transcript) + 1}",
                     speaker=probe.panelist,
-                    text=probe.text,  # type: ignore[arg-type]
+                    text=probe.text,
                     round=round_no,
                     stage=probe.stage,
                     gap=probe.gap,

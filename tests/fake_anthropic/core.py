@@ -248,7 +248,7 @@ class FakeAnthropic:
             )
         return _json(200, message)
 
-    def _message(self, model: str, scripted: Scripted, usage: dict[str, int]) -> dict[str, Any]:
+    def _message(self, model: str, scripted: Scripted, usage: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": f"msg_fake_{next(self._ids)}",
             "type": "message",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import httpx2
@@ -10,7 +11,9 @@ from anthropic import AsyncAnthropic
 from tests.fake_anthropic.core import FakeAnthropic
 
 
-def mock_handler(fake: FakeAnthropic):  # type: ignore[no-untyped-def]
+def mock_handler(
+    fake: FakeAnthropic,
+) -> Callable[[httpx2.Request], Coroutine[None, None, httpx2.Response]]:
     """An async MockTransport handler answering from `fake`; a hang raises a read timeout."""
 
     async def handle(request: httpx2.Request) -> httpx2.Response:

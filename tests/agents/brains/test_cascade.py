@@ -21,7 +21,7 @@ CONFIG = CascadeConfig(escalate_below=0.65, review_below=0.6, probes="offline", 
 
 
 def vote(panelist: str, decision: str) -> PanelVote:
-    return PanelVote(panelist=panelist, decision=decision, confidence=0.8)  # type: ignore[arg-type]
+    return PanelVote(panelist=panelist, decision=decision, confidence=0.8)
 
 
 AGREEING = [vote("interviewer", "no_hire"), vote("hiring_manager", "no_hire")]

@@ -15,7 +15,7 @@ def test_shipped_config_is_valid_and_priced() -> None:
     assert config.models.probe == config.models.vote == "claude-haiku-4-5"
     assert config.models.debrief == "claude-sonnet-4-6"
     for step in ("probe", "vote", "debrief"):
-        assert config.model_for(step) in config.prices  # type: ignore[arg-type]
+        assert config.model_for(step) in config.prices
     assert config.batch_discount == 0.5
     assert 0 < config.cascade.review_below <= config.cascade.escalate_below < 1
 
