@@ -7,7 +7,12 @@ from typing import Any
 
 from agents.brains.base import Brain, Probe
 from agents.brains.claude.brain import ClaudeBrain
-from agents.brains.claude.config import CascadeConfig, ClaudeConfig, load_config
+from agents.brains.claude.config import (
+    CascadeConfig,
+    ClaudeConfig,
+    ClaudeConfigError,
+    load_config,
+)
 from agents.brains.errors import BrainUnavailable
 from agents.debrief import Debrief, PanelVote, Usage
 from agents.transcript import Turn
@@ -57,10 +62,16 @@ class CascadeBrain:
         **claude_kw: Any,
     ) -> CascadeBrain:
         """Offline brain plus, when an API key (or client) is available, the claude brain."""
-        config = config or load_config()
+        if config is None:
+            try:
+                config = load_config()
+            except ClaudeConfigError as exc:
+                raise BrainUnavailable(f"claude config: {exc}") from exc
         if offline is None:
             module = importlib.import_module("agents.brains.offline")
-            offline = module.OfflineBrain.from_settings(settings)
+            offline = module.OfflineBrain.from_settings(
+                settings, retriever=claude_kw.get("retriever")
+            )
         try:
             claude: ClaudeBrain | None = ClaudeBrain.from_settings(
                 settings, client=client, fallback=offline, config=config, **claude_kw

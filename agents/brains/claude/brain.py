@@ -15,7 +15,7 @@ from agents.brains.base import Brain, Probe
 from agents.brains.claude import prompts
 from agents.brains.claude.checks import OutputChecker
 from agents.brains.claude.client import ClaudeCallFailed, ClaudeClient, Reply, Sleep
-from agents.brains.claude.config import ClaudeConfig, Step, load_config
+from agents.brains.claude.config import ClaudeConfig, ClaudeConfigError, Step, load_config
 from agents.brains.claude.ledger import Ledgers, SessionLedger, session_key
 from agents.brains.claude.render import (
     render_panelist,
@@ -134,7 +134,11 @@ class ClaudeBrain:
         """Build from settings; BrainUnavailable when there is no API key and no client."""
         from anthropic import AsyncAnthropic
 
-        config = config or load_config()
+        if config is None:
+            try:
+                config = load_config()
+            except ClaudeConfigError as exc:
+                raise BrainUnavailable(f"claude config: {exc}") from exc
         if client is None:
             key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
             if not key:
@@ -152,7 +156,7 @@ class ClaudeBrain:
 
             def fallback() -> Brain:
                 offline = importlib.import_module("agents.brains.offline")
-                brain: Brain = offline.OfflineBrain.from_settings(settings)
+                brain: Brain = offline.OfflineBrain.from_settings(settings, retriever=retriever)
                 return brain
 
         return cls(
