@@ -115,23 +115,21 @@ def run_interview(args: argparse.Namespace) -> int:
     question = resolve_question(args.question, args.question_id, required=False)
     rounds = _rounds(args.rounds) if args.rounds is not None else _default(default_max_rounds)
     script = load_script(Path(args.script)) if args.script else None
-    console = _console(stderr=args.json)
+    opening: str | None = None
     with _errors():
         panel = load_panel()
-    _show_question(console, question)
-
-    opening: str | None
-    if args.answer_file:
-        with _errors():
+        if args.answer_file:
             opening = read_answer_file(args.answer_file)
-    elif script is not None and script.opening is not None:
+    if opening is None and script is not None:
         opening = script.opening
-    else:
+    service = _service(settings, args.brain)
+
+    console = _console(stderr=args.json)
+    _show_question(console, question)
+    if opening is None:
         opening = _read_reply(console, sys.stdin, "Your answer")
         if opening is None:
             raise CliError("no answer given on stdin")
-
-    service = _service(settings, args.brain)
     view = _run(service.start(question, opening, max_rounds=rounds))
     shown = _show_turns(console, panel, view.transcript, 0)
     while view.status == "awaiting_reply":
@@ -325,7 +323,9 @@ def _service(settings: Settings, brain: str | None) -> PanelService:
         raise CliError(f"unknown brain {name!r}; expected one of {', '.join(brain_names())}")
     with _errors():
         service = PanelService(settings, brain_name=name)
-        service.brain()  # fail now (e.g. no API key), not after the candidate has typed
+        # Fail now (no API key, no index), not after the candidate has typed an answer.
+        service.brain()
+        service.retriever()
     return service
 
 

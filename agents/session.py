@@ -140,12 +140,20 @@ class PanelService:
             self._brains[key] = make_brain(key, self.settings)
         return self._brains[key]
 
+    def retriever(self) -> SnippetIndex:
+        """The snippet index used to check citations, opened once (IndexMissingError if none)."""
+        if self._retriever is None:
+            from knowledge.retrieval import Retriever
+
+            self._retriever = Retriever.from_settings(self.settings)
+        return self._retriever
+
     def _context(self, brain_name: str, responder: Any = None) -> PanelContext:
         from agents.context import PanelContext
 
         ctx = PanelContext(
             brain=self.brain(brain_name),
-            retriever=self._retriever,
+            retriever=self.retriever(),
             settings=self.settings,
             panel=self._panel,
             responder=responder,
