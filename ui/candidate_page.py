@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 
 import streamlit as st
 
@@ -16,10 +15,10 @@ from agents.answer_input import AnswerError, clean_answer
 from knowledge.loader import load_questions
 from knowledge.models import STAGE_IDS, Question
 from ui.components.debrief_card import all_citations, cited_quotes, render_debrief
+from ui.components.downloads import render_downloads
 from ui.components.errors import one_line, user_facing_errors
 from ui.components.safe_text import escape_inline, escape_markdown
 from ui.components.transcript import render_transcript
-from ui.exports import export_filename, session_json, session_markdown
 from ui.services import Services, get_services, run
 
 THREAD_PARAM = "thread"
@@ -143,37 +142,6 @@ def render_setup(services: Services) -> None:
             st.rerun()
 
 
-def _render_downloads(services: Services, thread_id: str) -> None:
-    view = run(services.panel.get(thread_id))
-    if view is None:
-        return
-    cols = st.columns([1, 1, 2])
-    cols[0].download_button(
-        "Download Markdown",
-        data=session_markdown(view, _snippet_text(services)),
-        file_name=export_filename(view, "md"),
-        mime="text/markdown",
-        icon=":material/description:",
-        on_click="ignore",
-    )
-    cols[1].download_button(
-        "Download JSON",
-        data=session_json(view),
-        file_name=export_filename(view, "json"),
-        mime="application/json",
-        icon=":material/data_object:",
-        on_click="ignore",
-    )
-
-
-def _snippet_text(services: Services) -> Callable[[str], str | None]:
-    def lookup(snippet_id: str) -> str | None:
-        found = services.snippet(snippet_id)
-        return found.text if found else None
-
-    return lookup
-
-
 def render_interview(services: Services, thread_id: str) -> None:
     """A session in progress or done: transcript, reply box or debrief."""
     view = run(services.panel.get(thread_id))
@@ -191,7 +159,7 @@ def render_interview(services: Services, thread_id: str) -> None:
         render_debrief(
             view.debrief, view.transcript, services.snippet, services.retriever_error
         )
-        _render_downloads(services, thread_id)
+        render_downloads(view, services.snippet)
         st.button("Start a new interview", on_click=_start_over, type="primary")
         return
 

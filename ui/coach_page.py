@@ -3,10 +3,6 @@ and "Add to gold set"."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
-import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -18,13 +14,20 @@ from agents.store import SessionRecord
 from knowledge.loader import load_questions
 from knowledge.models import StageId
 from ui.agreement import Agreement, ReviewedSession, agreement_report, judge_stage_verdict
+from ui.coach_auth import (
+    PASSCODE_ENV,
+    configured_passcode,
+    passcode_matches,
+    token_valid,
+    unlock_token,
+)
 from ui.coach_marks import CoachMarks
 from ui.components.debrief_card import all_citations, cited_quotes, render_debrief
+from ui.components.downloads import render_downloads
 from ui.components.errors import one_line, user_facing_errors
 from ui.components.labels import decision_label, red_flag_name, stage_name, stage_order
-from ui.components.safe_text import escape_inline, escape_markdown
+from ui.components.safe_text import code_inline, escape_inline, escape_markdown
 from ui.components.transcript import render_transcript
-from ui.exports import export_filename, session_json, session_markdown
 from ui.gold_set import (
     GOLD_RED_FLAGS,
     case_from_session,
@@ -34,21 +37,9 @@ from ui.gold_set import (
 )
 from ui.services import Services, get_services, run
 
-PASSCODE_ENV = "MOCKPANEL_COACH_PASSCODE"
 _TOKEN_KEY = "coach_token"
-# Per-process key: a session's unlock token is an HMAC of the passcode, never the passcode.
-_PROCESS_KEY = secrets.token_bytes(32)
 VIEWS = ("Review queue", "All sessions", "Agreement")
 ANY = "any"
-
-
-def _unlock_token(passcode: str) -> str:
-    return hmac.new(_PROCESS_KEY, passcode.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def passcode_matches(given: str, expected: str) -> bool:
-    """Constant-time comparison of the typed passcode with the configured one."""
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def _lock() -> None:
@@ -57,8 +48,8 @@ def _lock() -> None:
 
 def coach_gate() -> bool:
     """True when this browser session has unlocked the page with the current passcode."""
-    expected = os.environ.get(PASSCODE_ENV, "")
-    if not expected.strip():
+    expected = configured_passcode()
+    if expected is None:
         st.title("Coach review")
         st.info(
             f"The coach page is turned off. To turn it on, set the environment variable "
@@ -66,8 +57,7 @@ def coach_gate() -> bool:
             icon=":material/lock:",
         )
         return False
-    token = st.session_state.get(_TOKEN_KEY)
-    if isinstance(token, str) and hmac.compare_digest(token, _unlock_token(expected)):
+    if token_valid(st.session_state.get(_TOKEN_KEY), expected):
         return True
     st.title("Coach review")
     with st.form("coach_login"):
@@ -75,7 +65,7 @@ def coach_gate() -> bool:
         submitted = st.form_submit_button("Open the coach page", type="primary")
     if submitted:
         if passcode_matches(given or "", expected):
-            st.session_state[_TOKEN_KEY] = _unlock_token(expected)
+            st.session_state[_TOKEN_KEY] = unlock_token(expected)
             st.session_state.pop("coach_passcode", None)
             st.rerun()
         st.error("Wrong passcode.", icon=":material/block:")
@@ -318,8 +308,10 @@ def render_gold_form(services: Services, view: SessionView) -> None:
                 bank_question_ids=[q.id for q in load_questions().questions],
             )
             path = write_gold_case(case, target)
-            st.success(f"Added as eval case `{case.id}` in `{escape_inline(str(path))}`.")
-    st.caption(f"Gold cases are written to `{escape_inline(str(target))}` (MOCKPANEL_GOLD_DIR).")
+            st.success(
+                f"Added as eval case {code_inline(case.id)} in {code_inline(str(path), 300)}."
+            )
+    st.caption(f"Gold cases are written to {code_inline(str(target), 300)} (MOCKPANEL_GOLD_DIR).")
 
 
 def render_session(services: Services, thread_id: str) -> None:
@@ -331,7 +323,7 @@ def render_session(services: Services, thread_id: str) -> None:
     st.divider()
     st.subheader(escape_inline(view.question.title))
     st.caption(
-        f"Session `{escape_inline(view.thread_id)}` · brain `{escape_inline(view.brain)}` · "
+        f"Session {code_inline(view.thread_id)} · brain {code_inline(view.brain)} · "
         f"started {view.created_at:%Y-%m-%d %H:%M} UTC · {view.status.replace('_', ' ')}"
     )
     with st.expander("The question"):
@@ -348,15 +340,7 @@ def render_session(services: Services, thread_id: str) -> None:
         else:
             render_debrief(view.debrief, view.transcript, services.snippet,
                            services.retriever_error)
-    d1, d2, _ = st.columns([1, 1, 2])
-    d1.download_button(
-        "Download Markdown", session_markdown(view), export_filename(view, "md"),
-        mime="text/markdown", on_click="ignore", key=f"dl_md_{thread_id}",
-    )
-    d2.download_button(
-        "Download JSON", session_json(view), export_filename(view, "json"),
-        mime="application/json", on_click="ignore", key=f"dl_json_{thread_id}",
-    )
+    render_downloads(view, services.snippet)
     if view.debrief is None:
         return
     st.markdown("#### Reviews")
@@ -451,9 +435,9 @@ def render() -> None:
     except Exception as exc:  # a misconfigured data dir or database: say it in one line
         st.error(f"The session store cannot be opened: {escape_inline(one_line(exc))}")
         return
-    with st.sidebar:
-        st.button("Lock the coach page", on_click=_lock, icon=":material/lock:")
-    st.title("Coach review")
+    title, lock = st.columns([5, 1], vertical_alignment="center")
+    title.title("Coach review")
+    lock.button("Lock", on_click=_lock, icon=":material/lock:", key="coach_lock")
     view = st.radio("View", VIEWS, horizontal=True, key="coach_view",
                     label_visibility="collapsed")
     chosen: str | None = None

@@ -15,7 +15,7 @@ from ui.components.labels import (
     stage_name,
     stage_order,
 )
-from ui.components.safe_text import escape_inline, escape_markdown
+from ui.components.safe_text import code_inline, escape_inline, escape_markdown
 
 if TYPE_CHECKING:
     from agents.session import SessionView
@@ -44,7 +44,7 @@ def _citation_line(citation: Citation, snippet_text: SnippetText | None) -> str:
     if citation.snippet is not None:
         text = snippet_text(citation.snippet) if snippet_text else None
         shown = f" — {escape_inline(text)}" if text else ""
-        parts.append(f"snippet `{citation.snippet}`{shown}")
+        parts.append(f"snippet {code_inline(citation.snippet)}{shown}")
     return "; ".join(parts)
 
 
@@ -53,7 +53,7 @@ def _debrief_markdown(debrief: Debrief, snippet_text: SnippetText | None) -> lis
         "## Debrief",
         "",
         f"**Decision:** {decision_label(debrief.decision)} ({debrief.strength}) · "
-        f"confidence {debrief.confidence:.2f} · brain `{escape_inline(debrief.brain)}`",
+        f"confidence {debrief.confidence:.2f} · brain {code_inline(debrief.brain)}",
         "",
     ]
     if debrief.needs_review:
@@ -115,7 +115,7 @@ def session_markdown(view: SessionView, snippet_text: SnippetText | None = None)
     out = [
         f"# Mock panel: {escape_inline(view.question.title)}",
         "",
-        f"Session `{escape_inline(view.thread_id)}` · brain `{escape_inline(view.brain)}` · "
+        f"Session {code_inline(view.thread_id)} · brain {code_inline(view.brain)} · "
         f"started {view.created_at:%Y-%m-%d %H:%M} UTC · "
         f"{view.round} of {view.max_rounds} follow-up round(s) · {view.status.replace('_', ' ')}",
         "",

@@ -20,11 +20,12 @@ from ui.components.labels import (
     stage_name,
     stage_order,
 )
-from ui.components.safe_text import escape_inline, escape_markdown
+from ui.components.safe_text import code_inline, escape_inline, escape_markdown
 from ui.components.transcript import render_turn
 
 SnippetLookup = Callable[[str], Snippet | None]
 VERDICT_COLOURS = {"strong": "#2f9e44", "weak": "#e8590c"}
+CHART_HEIGHT = 240
 REASON_ICONS = {"strength": ":green[:material/thumb_up:]", "concern": ":orange[:material/error:]"}
 
 
@@ -83,7 +84,7 @@ def stage_chart(debrief: Debrief) -> alt.Chart:
         tooltip=["stage", "score", "verdict"],
     )
     labels = base.mark_text(align="left", dx=4).encode(text="score:Q")
-    return (bars + labels).properties(height=36 * max(1, len(rows)))
+    return bars + labels
 
 
 def render_citation(
@@ -103,7 +104,9 @@ def render_citation(
                 render_turn(turn, [citation.quote])
     if citation.snippet is not None:
         found = snippet(citation.snippet)
-        label = f"Past debrief note `{escape_inline(citation.snippet)}`"
+        label = f"Past debrief note {code_inline(citation.snippet)}"
+        if found is not None:
+            label += f" · “{escape_inline(found.text, limit=70)}”"
         with st.expander(label, icon=":material/sticky_note_2:"):
             if found is None:
                 why = f": {escape_inline(snippet_error)}" if snippet_error else ""
@@ -134,12 +137,10 @@ def _signals(signal_ids: Sequence[str]) -> str:
 def render_verdict(debrief: Debrief) -> None:
     """Decision, strength, confidence, red-flag count and brain, with the visible notes."""
     colour = "green" if debrief.decision == "hire" else "red"
-    st.markdown(
-        f"### :{colour}-badge[{decision_label(debrief.decision)}] "
-        f":gray-badge[{debrief.strength}] "
-    )
     cols = st.columns(4)
-    cols[0].metric("Decision", f"{decision_label(debrief.decision)} ({debrief.strength})")
+    cols[0].metric("Decision", decision_label(debrief.decision))
+    verdict = f"{debrief.strength} {decision_label(debrief.decision).lower()}"
+    cols[0].markdown(f":{colour}-badge[{verdict}]")
     cols[1].metric("Confidence", f"{debrief.confidence:.0%}")
     cols[2].metric("Red flags", len(debrief.red_flags))
     cols[3].metric("Brain", debrief.brain)
@@ -164,7 +165,7 @@ def render_stages(
 ) -> None:
     """The stage chart, then a tab per stage: summary, signals shown and missing, evidence."""
     st.markdown("#### Stage scores")
-    st.altair_chart(stage_chart(debrief), width="stretch")
+    st.altair_chart(stage_chart(debrief), width="stretch", height=CHART_HEIGHT)
     scores = debrief.stage_scores
     stage_ids = [s for s in stage_order() if s in scores]
     tabs = st.tabs([f"{stage_name(s)} · {scores[s].score}/4" for s in stage_ids])
@@ -205,7 +206,8 @@ def render_reasons(
     st.markdown("#### Why")
     for reason in debrief.reasons:
         icon = REASON_ICONS.get(reason.kind, REASON_ICONS["concern"])
-        where = f" *({escape_inline(stage_name(reason.stage))})*" if reason.stage else ""
+        named = stage_name(reason.stage) if reason.stage else ""
+        where = f" *({escape_inline(named)})*" if named and named not in reason.claim else ""
         st.markdown(f"{icon} {escape_inline(reason.claim)}{where}")
         _render_citations(reason.citations, turns, snippet, snippet_error)
 

@@ -54,6 +54,13 @@ def escape_inline(text: str, limit: int | None = None) -> str:
     return _escape_chars(flat)
 
 
+def code_inline(text: str, limit: int = 80) -> str:
+    """An identifier as an inline code span (escapes do not work inside one, so backticks and
+    line breaks are removed instead)."""
+    flat = " ".join(_clean(text).replace("`", "'").split())[:limit]
+    return f"`{flat}`" if flat else "``"
+
+
 def quote_spans(text: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
     """Merged (start, end) spans of every occurrence of each non-blank quote in the text."""
     spans: list[tuple[int, int]] = []

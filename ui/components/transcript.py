@@ -8,7 +8,7 @@ import streamlit as st
 
 from agents.transcript import Turn
 from ui.components.labels import speaker, stage_name
-from ui.components.safe_text import escape_inline, highlight_markdown
+from ui.components.safe_text import code_inline, escape_inline, highlight_markdown
 
 
 def turn_caption(turn: Turn) -> str:
@@ -20,7 +20,7 @@ def turn_caption(turn: Turn) -> str:
     parts.append("opening answer" if turn.round == 0 else f"round {turn.round}")
     if turn.stage:
         parts.append(escape_inline(stage_name(turn.stage)))
-    parts.append(f"`{escape_inline(turn.id)}`")
+    parts.append(code_inline(turn.id))
     return " · ".join(parts)
 
 

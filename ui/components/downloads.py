@@ -1,0 +1,42 @@
+"""Download buttons for a session: Markdown and JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from knowledge.models import Snippet
+from ui.exports import export_filename, session_json, session_markdown
+
+if TYPE_CHECKING:
+    from agents.session import SessionView
+
+
+def render_downloads(view: SessionView, snippet: Callable[[str], Snippet | None]) -> None:
+    """Two buttons in a row: the transcript and debrief as Markdown, and as JSON."""
+
+    def snippet_text(snippet_id: str) -> str | None:
+        found = snippet(snippet_id)
+        return found.text if found is not None else None
+
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Download Markdown",
+        data=session_markdown(view, snippet_text),
+        file_name=export_filename(view, "md"),
+        mime="text/markdown",
+        icon=":material/description:",
+        on_click="ignore",
+        key=f"download_md_{view.thread_id}",
+    )
+    row.download_button(
+        "Download JSON",
+        data=session_json(view),
+        file_name=export_filename(view, "json"),
+        mime="application/json",
+        icon=":material/data_object:",
+        on_click="ignore",
+        key=f"download_json_{view.thread_id}",
+    )
