@@ -41,6 +41,8 @@ def _where(raw_case: object, index: int) -> str:
 
 def _field(loc: tuple[int | str, ...]) -> str:
     names = [str(p) for p in loc if not isinstance(p, int)]
+    if len(names) >= 2 and names[-1] == "[key]":  # a bad mapping key, e.g. an unknown stage
+        return f"field {'.'.join(names[:-2])!r}, key {names[-2]!r}"
     return f"field {'.'.join(names)!r}" if names else "case"
 
 
@@ -156,7 +158,7 @@ def _bank_question_ids() -> set[str]:
 
 
 def load_cases(
-    directory: Path = CASES_DIR,
+    directory: Path | None = None,
     *,
     split: str = "all",
     question_ids: Collection[str] | None = None,
@@ -165,6 +167,7 @@ def load_cases(
     """Every case under `directory` (sorted by id), validated and cross-checked; one split."""
     if split not in ("dev", "test", "all"):
         raise EvalCaseError(f"unknown split {split!r}; expected dev, test or all")
+    directory = CASES_DIR if directory is None else directory
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise EvalCaseError(f"{directory}: no case files (*.yaml)")

@@ -1,0 +1,234 @@
+"""`mockpanel eval`: run the eval set through the panel, report, and gate against the baseline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agents.cli import CliError
+
+if TYPE_CHECKING:
+    from evals.models import EvalCase
+    from evals.results import RunRecord
+    from knowledge.settings import Settings
+
+DEFAULT_ROUNDS = 2
+MAX_ROUNDS = 5
+REPORT_PATH = Path(__file__).parent / "report.md"
+
+
+def register(subparsers: Any) -> None:
+    """Add `eval` to the `mockpanel` parser."""
+    p = subparsers.add_parser(
+        "eval",
+        help="run the fixed eval set through the panel and gate against the committed baseline",
+        description=(
+            "Runs every eval case through the interview graph with a simulated candidate, "
+            "twice (the second run checks determinism), writes results.json and report.md, "
+            "and exits 1 when the regression gate fails."
+        ),
+    )
+    p.add_argument("--brain", help="offline | claude | cascade (default: MOCKPANEL_BRAIN)")
+    p.add_argument("--split", choices=("dev", "test", "all"), default="all", help="default: all")
+    p.add_argument("--json", action="store_true", help="print JSON; no progress bar")
+    p.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="rewrite evals/baseline.json and evals/report.md from this run (needs --split all)",
+    )
+    p.add_argument(
+        "--rounds", type=int, default=DEFAULT_ROUNDS, help=f"follow-up rounds ({DEFAULT_ROUNDS})"
+    )
+    p.add_argument("--jobs", type=int, help="cases run concurrently (default 4; 8 for paid brains)")
+    p.add_argument(
+        "--batch", action="store_true", help="--brain claude only: Message Batches, no follow-ups"
+    )
+    p.add_argument("--once", action="store_true", help="one run only (skips the determinism check)")
+    p.add_argument("--out", type=Path, help="folder for results.json and report.md")
+    p.set_defaults(func=run_eval)
+
+
+def _check_args(args: argparse.Namespace, brain: str) -> None:
+    from agents.brains.factory import brain_names
+
+    if brain not in brain_names():
+        raise CliError(f"unknown brain {brain!r}; expected one of {', '.join(brain_names())}")
+    if not 0 <= args.rounds <= MAX_ROUNDS:
+        raise CliError(f"--rounds must be between 0 and {MAX_ROUNDS}, not {args.rounds}")
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.update_baseline and args.split != "all":
+        raise CliError("--update-baseline needs --split all (the baseline covers both splits)")
+    if args.batch and brain != "claude":
+        raise CliError("--batch works with --brain claude only")
+
+
+def _out_dir(args: argparse.Namespace, settings: Settings, brain: str) -> Path:
+    out: Path = args.out or settings.home / "evals" / f"{time.strftime('%Y%m%d-%H%M%S')}-{brain}"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
+    return out
+
+
+def _ensure_index(settings: Settings, say: Callable[[str], None]) -> None:
+    """Build the knowledge index first when it is missing or stale (ingest is idempotent)."""
+    from knowledge.index import IndexMissingError, IndexStaleError, ingest
+    from knowledge.retrieval import Retriever
+
+    try:
+        Retriever.from_settings(settings)
+        return
+    except (IndexMissingError, IndexStaleError) as exc:
+        say(f"{exc}; building it now (mockpanel ingest)")
+    ingest(settings)
+
+
+def _run(
+    cases: list[EvalCase],
+    settings: Settings,
+    args: argparse.Namespace,
+    brain: str,
+    out: Path,
+    jobs: int,
+) -> list[RunRecord]:
+    import asyncio
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from evals.runner import run_batch_eval, run_graph_eval
+
+    if args.batch:
+        return [asyncio.run(run_batch_eval(cases, settings, work_dir=out))]
+    runs_wanted = 1 if args.once else 2
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=args.json,
+    )
+    tasks: list[Any] = []
+
+    def on_pass(number: int) -> None:
+        label = f"eval {brain} run {number}/{runs_wanted}"
+        tasks.append(progress.add_task(label, total=len(cases)))
+
+    def on_done(_outcome: Any) -> None:
+        progress.advance(tasks[-1])
+
+    with progress:
+        return asyncio.run(
+            run_graph_eval(
+                cases,
+                settings,
+                brain_name=brain,
+                work_dir=out,
+                rounds=args.rounds,
+                jobs=jobs,
+                repeat=not args.once,
+                on_done=on_done,
+                on_pass=on_pass,
+            )
+        )
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Run, measure, report, gate; exit 1 when the gate fails."""
+    from agents.brains.errors import BrainUnavailable
+    from evals import gate as gating
+    from evals.loader import EvalCaseError, load_cases
+    from evals.metrics import compute
+    from evals.report import render
+    from evals.results import EvalResults
+    from knowledge.settings import Settings
+
+    settings = Settings()
+    brain = args.brain or settings.brain
+    _check_args(args, brain)
+    jobs = args.jobs or (4 if brain == "offline" else 8)
+    try:
+        cases = load_cases(split=args.split)
+        baseline = gating.load_baseline()
+    except (EvalCaseError, gating.BaselineError) as exc:
+        raise CliError(str(exc)) from exc
+    out = _out_dir(args, settings, brain)
+
+    def say(line: str) -> None:
+        print(f"mockpanel eval: {line}", file=sys.stderr)
+
+    try:
+        _ensure_index(settings, say)
+        runs = _run(cases, settings, args, brain, out, jobs)
+    except BrainUnavailable as exc:
+        raise CliError(str(exc)) from exc
+    except ImportError as exc:
+        raise CliError(f"cannot run this eval here: {exc}") from exc
+
+    metrics = compute(runs)
+    outcomes = runs[0].outcomes
+    report = gating.check(metrics, outcomes, baseline, brain=brain, rounds=args.rounds)
+    results = EvalResults(
+        brain=brain,
+        split=args.split,
+        rounds=args.rounds,
+        jobs=jobs,
+        batch=args.batch,
+        created_at=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        runs=runs,
+        metrics=metrics,
+        gate=report.to_dict(),
+    )
+    (out / "results.json").write_text(results.model_dump_json(indent=1), encoding="utf-8")
+    (out / "report.md").write_text(render(results, report.render()), encoding="utf-8")
+
+    if args.update_baseline:
+        new = gating.make_baseline(
+            metrics, outcomes, brain=brain, rounds=args.rounds, previous=baseline
+        )
+        gating.BASELINE_PATH.write_text(json.dumps(new, indent=1) + "\n", encoding="utf-8")
+        committed = gating.check(metrics, outcomes, new, brain=brain, rounds=args.rounds)
+        REPORT_PATH.write_text(render(results, committed.render()), encoding="utf-8")
+        say(f"baseline and report rewritten: {gating.BASELINE_PATH}, {REPORT_PATH}")
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "out": str(out),
+                    "brain": brain,
+                    "split": args.split,
+                    "rounds": args.rounds,
+                    "metrics": metrics,
+                    "gate": report.to_dict(),
+                }
+            )
+        )
+    else:
+        print(_summary(metrics, out))
+        print(report.render())
+    return 0 if report.passed else 1
+
+
+def _summary(metrics: dict[str, Any], out: Path) -> str:
+    lines = []
+    for name, m in metrics["splits"].items():
+        kappa = "n/a" if m["kappa"] is None else f"{m['kappa']:.3f}"
+        acc = "n/a" if m["accuracy"] is None else f"{m['accuracy']:.3f}"
+        lines.append(
+            f"{name:<5} n={m['n']:<3} accuracy {acc}  kappa {kappa}  "
+            f"citations {m['citations']['total'] - m['citations']['invalid']}/"
+            f"{m['citations']['total']}  injection flips {len(m['injection_flips'])}  "
+            f"variant flips {len(m['variant_flips'])}"
+        )
+    walls = ", ".join(f"{w:.1f}s" for w in metrics["wall_seconds"])
+    lines.append(f"wall time {walls}; results in {out}")
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+"""The committed eval set meets the brief: size, coverage, balance, kinds and clean splits."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from evals.loader import load_cases
+from evals.models import KIND_DECISION, KINDS, EvalCase, word_count
+
+ADVERSARIAL = (
+    "buzzword_salad",
+    "plain_words_strong",
+    "prompt_injection",
+    "empty",
+    "gibberish",
+    "off_topic",
+    "infra_only",
+    "ui_only",
+    "very_long",
+    "padded_weak",
+    "reworded_strong",
+)
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[EvalCase]:
+    """Every committed case, checked against the real question bank and rubric."""
+    return load_cases()
+
+
+def test_size_and_question_coverage(cases: list[EvalCase]) -> None:
+    assert len(cases) >= 96
+    assert len({c.question_id for c in cases}) >= 12
+
+
+def test_labels_in_balance(cases: list[EvalCase]) -> None:
+    for group in (
+        cases,
+        [c for c in cases if c.split == "dev"],
+        [c for c in cases if c.split == "test"],
+    ):
+        share = sum(c.gold_decision == "hire" for c in group) / len(group)
+        assert 0.45 <= share <= 0.55
+
+
+def test_every_kind_present_and_adversarial_kinds_several(cases: list[EvalCase]) -> None:
+    kinds: Counter[str] = Counter(c.kind for c in cases)
+    assert set(kinds) == set(KINDS)
+    for kind in ADVERSARIAL:
+        assert kinds[kind] >= 4, kind
+    very_long = {c.gold_decision for c in cases if c.kind == "very_long"}
+    assert very_long == {"hire", "no_hire"}
+
+
+def test_splits_are_stratified_by_kind_and_label(cases: list[EvalCase]) -> None:
+    strata: Counter[tuple[str, str, str]] = Counter(
+        (c.kind, c.gold_decision, c.split) for c in cases
+    )
+    for kind in KINDS:
+        for label in ("hire", "no_hire"):
+            dev, test = strata[(kind, label, "dev")], strata[(kind, label, "test")]
+            assert abs(dev - test) <= 2, (kind, label, dev, test)
+    sizes = Counter(c.split for c in cases)
+    assert abs(sizes["dev"] - sizes["test"]) <= 4
+
+
+def test_pairs_stay_with_their_base(cases: list[EvalCase]) -> None:
+    by_id = {c.id: c for c in cases}
+    for c in cases:
+        if c.pair_of is not None:
+            base = by_id[c.pair_of]
+            assert (base.split, base.question_id) == (c.split, c.question_id)
+
+
+def test_answers_are_realistic_lengths(cases: list[EvalCase]) -> None:
+    for c in cases:
+        words = word_count(c.answer)
+        if c.kind in ("empty", "gibberish"):
+            assert words <= 60, c.id
+        elif c.kind == "very_long":
+            assert words >= 1500, c.id
+        elif c.kind == "padded_weak":
+            assert words <= 900, c.id
+        else:
+            assert 60 <= words <= 500, (c.id, words)
+
+
+def test_kinds_match_their_labels(cases: list[EvalCase]) -> None:
+    for c in cases:
+        expected = KIND_DECISION.get(c.kind)
+        assert expected is None or c.gold_decision == expected
+
+
+def test_hires_have_no_red_flags_and_weak_answers_have_no_strong_stages(
+    cases: list[EvalCase],
+) -> None:
+    for c in cases:
+        if c.gold_decision == "hire":
+            assert not c.red_flags, c.id
+        if c.kind in (
+            "weak",
+            "padded_weak",
+            "prompt_injection",
+            "empty",
+            "gibberish",
+            "off_topic",
+            "buzzword_salad",
+            "infra_only",
+            "ui_only",
+        ):
+            assert not c.gold_strong_stages, c.id

@@ -1,0 +1,51 @@
+"""The Markdown report: every section, and test cases only in aggregate."""
+
+from __future__ import annotations
+
+from evals.metrics import compute
+from evals.report import render
+from evals.results import EvalResults
+from tests.evals.outcomes import balanced_dev_and_test, outcome, run
+
+
+def results_with_mistakes() -> EvalResults:
+    outcomes = balanced_dev_and_test()
+    outcomes[0] = outcome("dev-h0", "hire", "no_hire", confidence=0.55)
+    outcomes[8] = outcome("test-h0", "hire", "no_hire", split="test")
+    runs = [run(outcomes, 12.0), run(outcomes, 11.0)]
+    return EvalResults(
+        brain="offline",
+        split="all",
+        rounds=2,
+        jobs=4,
+        created_at="today",
+        runs=runs,
+        metrics=compute(runs),
+    )
+
+
+def test_report_has_every_section() -> None:
+    text = render(results_with_mistakes(), "gate: PASS")
+    for heading in (
+        "## Cases",
+        "## Decisions",
+        "## Accuracy per kind",
+        "## Per-stage agreement (all cases)",
+        "## Red flags (all cases)",
+        "## Citations, flips, determinism, time",
+        "## Cost and paths",
+        "## Misclassified dev cases",
+        "## Test split",
+        "## Gate",
+    ):
+        assert heading in text, heading
+    assert "| dev | 8 | 0.875 |" in text
+    assert "two runs identical" in text and "run 1 12.0 s, run 2 11.0 s" in text
+    assert "16 cases over 1 questions." in text
+
+
+def test_dev_mistakes_listed_test_mistakes_only_counted() -> None:
+    text = render(results_with_mistakes())
+    assert "| dev-h0 | strong | hire | no_hire | 0.55 |" in text
+    assert "test-h0" not in text
+    assert "1 test case(s) misclassified" in text
