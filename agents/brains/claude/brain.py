@@ -7,7 +7,7 @@ import importlib
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,6 +34,9 @@ from agents.debrief import Debrief, PanelVote, Usage
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question, Rubric, ScoredSnippet, Snippet
 from knowledge.settings import Settings
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -123,13 +126,12 @@ class ClaudeBrain:
         cls,
         settings: Settings,
         *,
-        client: Any = None,
+        client: AsyncAnthropic | None = None,
         fallback: Brain | Callable[[], Brain] | None = None,
         config: ClaudeConfig | None = None,
         retriever: SnippetSource | None = None,
         rubric: Rubric | None = None,
         sleep: Sleep = asyncio.sleep,
-        **_: Any,
     ) -> ClaudeBrain:
         """Build from settings; BrainUnavailable when there is no API key and no client."""
         from anthropic import AsyncAnthropic
