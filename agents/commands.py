@@ -63,6 +63,11 @@ def register(subparsers: Any) -> None:
         "--rounds", metavar="N", help="follow-up rounds (default 2, MOCKPANEL_MAX_ROUNDS)"
     )
     interview.add_argument(
+        "--resume",
+        metavar="SESSION",
+        help="continue an interrupted interview (its id is shown when it starts)",
+    )
+    interview.add_argument(
         "--script",
         metavar="FILE",
         help="YAML replies: a list (one per round), or a mapping stage -> reply "
@@ -106,13 +111,17 @@ def run_debrief(args: argparse.Namespace) -> int:
 
 
 def run_interview(args: argparse.Namespace) -> int:
-    """The roleplay: opening answer, probing rounds, debrief."""
+    """The roleplay: opening answer, probing rounds, debrief (or carry on with --resume)."""
     from agents.answer_input import read_answer_file
     from agents.context import default_max_rounds
     from knowledge.loader import load_panel
 
     settings = _settings()
-    question = resolve_question(args.question, args.question_id, required=False)
+    if args.resume and (args.question or args.question_id or args.answer_file or args.rounds):
+        raise CliError("--resume continues a session; it takes no question, answer or rounds")
+    question = None if args.resume else resolve_question(
+        args.question, args.question_id, required=False
+    )
     rounds = _rounds(args.rounds) if args.rounds is not None else _default(default_max_rounds)
     script = load_script(Path(args.script)) if args.script else None
     opening: str | None = None
@@ -123,15 +132,28 @@ def run_interview(args: argparse.Namespace) -> int:
     if opening is None and script is not None:
         opening = script.opening
     service = _service(settings, args.brain)
-
     console = _console(stderr=args.json)
-    _show_question(console, question)
-    if opening is None:
-        opening = _read_reply(console, sys.stdin, "Your answer")
+
+    if args.resume:
+        found = _run(service.get(args.resume))
+        if found is None:
+            raise CliError(f"no session with id {args.resume}")
+        view = found
+        _show_question(console, view.question)
+    else:
+        assert question is not None
+        _show_question(console, question)
         if opening is None:
-            raise CliError("no answer given on stdin")
-    view = _run(service.start(question, opening, max_rounds=rounds))
+            opening = _read_reply(console, sys.stdin, "Your answer")
+            if opening is None:
+                raise CliError("no answer given on stdin")
+        view = _run(service.start(question, opening, max_rounds=rounds))
     shown = _show_turns(console, panel, view.transcript, 0)
+    if view.status == "awaiting_reply":
+        console.print(
+            f"[dim]session {view.thread_id} · if interrupted, continue with: "
+            f"mockpanel interview --resume {view.thread_id}[/]"
+        )
     while view.status == "awaiting_reply":
         reply = (
             script.reply_to(view.pending_probes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
@@ -17,7 +18,7 @@ from agents.citations import validate_debrief
 from agents.context import PanelContext
 from agents.state import PanelState, ProbeTask, RoundProbes, VoteTask
 from agents.transcript import Turn, next_turn_id
-from knowledge.models import PANELIST_IDS
+from knowledge.models import PANELIST_IDS, Question
 
 Update = dict[str, Any]
 
@@ -45,6 +46,8 @@ async def open_round(state: PanelState, runtime: Runtime[PanelContext]) -> Updat
     """Record the opening answer once, then start the next round or close probing."""
     ctx = _context(runtime)
     update: Update = {}
+    if not isinstance(state.question, Question):  # JSON input, e.g. from LangGraph Studio
+        update["question"] = Question.model_validate(state.question)
     if not state.transcript:
         update["transcript"] = [Turn(id="t1", speaker="candidate", text=state.answer, round=0)]
         update["created_at"] = state.created_at or datetime.now(UTC)
@@ -185,8 +188,7 @@ def fan_out_votes(state: PanelState) -> list[Send]:
     ]
 
 
-def build_graph(checkpointer: Checkpointer = None) -> Any:
-    """The compiled interview graph, checkpointed by `checkpointer` (None: the caller's)."""
+def _builder() -> StateGraph[PanelState, PanelContext, PanelState, PanelState]:
     builder = StateGraph(PanelState, context_schema=PanelContext)
     builder.add_node("open", open_round)
     builder.add_node("probe", probe)
@@ -205,7 +207,19 @@ def build_graph(checkpointer: Checkpointer = None) -> Any:
     builder.add_conditional_edges("deliberate", fan_out_votes, ["vote"])
     builder.add_edge("vote", "debrief")
     builder.add_edge("debrief", END)
-    return builder.compile(checkpointer=checkpointer, name="mockpanel")
+    return builder
+
+
+@cache
+def _compiled() -> Any:
+    return _builder().compile(name="mockpanel")
+
+
+def build_graph(checkpointer: Checkpointer = None) -> Any:
+    """The compiled interview graph, checkpointed by `checkpointer` (None: the caller's)."""
+    # Compiling takes ~100 ms; binding a checkpointer to the compiled graph is a cheap copy.
+    base = _compiled()
+    return base if checkpointer is None else base.copy({"checkpointer": checkpointer})
 
 
 graph = build_graph()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from agents.store import SessionStore
 
 Status = Literal["awaiting_reply", "done"]
+Durability = Literal["sync", "async", "exit"]
 
 
 class SessionError(ValueError):
@@ -190,7 +191,10 @@ class PanelService:
                 "max_rounds": max_rounds,
                 "created_at": datetime.now(UTC),
             }
-            return await self._drive(graph, inputs, thread_id, ctx)
+            # A batch run can simply be run again, so it checkpoints once at the end; a live
+            # interview checkpoints every step before the next one starts.
+            durability: Durability = "exit" if responder is not None else "sync"
+            return await self._drive(graph, inputs, thread_id, ctx, durability=durability)
 
     async def _resume(self, thread_id: str, payload: dict[str, Any]) -> SessionView:
         from langgraph.types import Command
@@ -211,13 +215,19 @@ class PanelService:
             return await self._drive(graph, Command(resume=payload), thread_id, ctx)
 
     async def _drive(
-        self, graph: Any, graph_input: Any, thread_id: str, ctx: PanelContext
+        self,
+        graph: Any,
+        graph_input: Any,
+        thread_id: str,
+        ctx: PanelContext,
+        *,
+        durability: Durability = "sync",
     ) -> SessionView:
         """Run the graph until it interrupts or ends, saving the session after every turn."""
         config = {"configurable": {"thread_id": thread_id}}
         saved_turns = -1
         async for values in graph.astream(
-            graph_input, config, context=ctx, stream_mode="values", durability="sync"
+            graph_input, config, context=ctx, stream_mode="values", durability=durability
         ):
             if "question" not in values:
                 continue

@@ -65,6 +65,8 @@ async def open_checkpointer(settings: Settings) -> AsyncIterator[Any]:
     path = _sqlite_file(settings)
     async with aiosqlite.connect(str(path), timeout=BUSY_TIMEOUT_S) as conn:
         await conn.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL still survives a crashed process; it only skips an fsync per commit.
+        await conn.execute("PRAGMA synchronous=NORMAL")
         saver = AsyncSqliteSaver(conn, serde=checkpoint_serializer())
         await saver.setup()
         yield saver
@@ -186,6 +188,7 @@ class SessionStore:
         with closing(conn):
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
             with conn:
                 yield conn
 

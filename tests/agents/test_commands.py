@@ -223,3 +223,68 @@ def test_json_payload_omits_nulls_and_keeps_transcript_compact() -> None:
                 "transcript", "brain", "usage", "votes", "advice", "fallbacks", "needs_review",
                 "dropped_citations"):
         assert key in data
+
+
+@pytest.fixture
+def fake_brains(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every brain the CLI builds is a FakeBrain (fast, deterministic)."""
+    from tests.agents.fakes import FakeBrain
+
+    monkeypatch.setattr(
+        "agents.brains.factory.make_brain", lambda name, settings, **kw: FakeBrain(name=name)
+    )
+
+
+async def _started_session() -> str:
+    from agents.session import PanelService
+    from knowledge.loader import load_questions
+    from knowledge.settings import Settings
+
+    service = PanelService(Settings(), brain_name="offline")
+    question = load_questions().get("support-bot-deflection")
+    view = await service.start(question, STRONG, max_rounds=2)
+    assert view.status == "awaiting_reply"
+    return view.thread_id
+
+
+def test_interview_resume_continues_a_session(
+    indexed_home: Path,
+    fake_brains: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import asyncio
+
+    thread = asyncio.run(_started_session())
+    script = tmp_path / "replies.yaml"
+    script.write_text("- We audit a 10% sample every week.\n- Cost is two cents a ticket.\n")
+    code, out, err = run_cli(capsys, "interview", "--resume", thread, "--script", str(script),
+                             "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    candidate = [t["text"] for t in data["transcript"] if t["speaker"] == "candidate"]
+    assert candidate == [STRONG, "We audit a 10% sample every week.",
+                         "Cost is two cents a ticket."]
+
+    code, out, err = run_cli(capsys, "interview", "--resume", thread, "--json")
+    assert code == 0  # a finished session just shows its debrief again
+    assert json.loads(out)["transcript"] == data["transcript"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--resume", "no-such-session"], "no session with id no-such-session"),
+        (["--resume", "x", "--question-id", "support-bot-deflection"], "--resume continues"),
+    ],
+)
+def test_interview_resume_bad_input(
+    indexed_home: Path,
+    fake_brains: None,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+) -> None:
+    code, out, err = run_cli(capsys, "interview", *args, "--json")
+    assert (code, out) == (2, "")
+    assert len(err) == 1 and expected in err[0], err

@@ -219,3 +219,15 @@ def test_module_graph_compiles_for_studio() -> None:
 
     nodes = set(graph.get_graph().nodes)
     assert {"open", "probe", "select", "ask", "listen", "deliberate", "vote", "debrief"} <= nodes
+
+
+async def test_json_input_is_coerced_like_studio_sends_it(
+    make_context: ContextFactory, question: Question
+) -> None:
+    run = Run(make_context(FakeBrain()))
+    out = await run.graph.ainvoke(
+        {"question": question.model_dump(mode="json"), "answer": OPENING, "max_rounds": 0},
+        run.config, context=run.ctx,
+    )
+    assert out["question"] == question
+    assert out["debrief"] is not None
