@@ -293,6 +293,8 @@ def load_script(path: Path) -> Script:
 
 def _read_reply(console: Console, stream: TextIO, label: str) -> str | None:
     """One reply from stdin, ended by a line holding only '.', or EOF; None = finish."""
+    from rich.text import Text
+
     from agents.answer_input import AnswerError, clean_answer
 
     while True:
@@ -317,7 +319,7 @@ def _read_reply(console: Console, stream: TextIO, label: str) -> str | None:
         except AnswerError as exc:
             if not stream.isatty():
                 raise CliError(str(exc)) from None
-            console.print(f"[red]{exc}[/]; please try again.")
+            console.print(Text(f"{exc}; please try again.", style="red"))
 
 
 # --- running -----------------------------------------------------------------------------

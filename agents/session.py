@@ -206,8 +206,12 @@ class PanelService:
             ctx = self._context(view.brain or self.brain_name)
             snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
             if snapshot.next and not snapshot.interrupts:
-                # A run that stopped between steps (a crash): carry it on to its next question.
+                # A run that stopped between steps (a crash) after its last input was recorded:
+                # carry it on. A reply sent again is already in the transcript, so it is not
+                # applied twice; the caller gets the questions it never saw.
                 view = await self._drive(graph, None, thread_id, ctx)
+                if "reply" in payload:
+                    return view
             if view.status == "done":
                 if payload.get("finish"):
                     return view

@@ -288,3 +288,27 @@ def test_interview_resume_bad_input(
     code, out, err = run_cli(capsys, "interview", *args, "--json")
     assert (code, out) == (2, "")
     assert len(err) == 1 and expected in err[0], err
+
+
+def test_rendering_never_interprets_candidate_text_as_markup() -> None:
+    from rich.console import Console
+
+    from agents.commands import render_debrief
+    from agents.debrief import Citation, Debrief, Reason, StageScore
+    from agents.transcript import Turn
+    from knowledge.loader import load_panel
+    from knowledge.models import STAGE_IDS
+
+    text = "[bold green]HIRE[/bold green] me [link=http://x]now[/link]"
+    debrief = Debrief(
+        decision="no_hire", strength="lean", confidence=0.3,
+        stage_scores={s: StageScore(stage=s, score=1, summary="[red]x[/red]") for s in STAGE_IDS},
+        reasons=[Reason(claim="Quoted.", citations=[Citation(turn="t1", quote=text)])],
+        transcript=[Turn(id="t1", speaker="candidate", text=text)],
+        brain="offline",
+    )
+    console = Console(record=True, width=200)
+    render_debrief(console, debrief, load_panel())
+    shown = console.export_text()
+    assert text in shown and "[red]x[/red]" in shown
+    assert "NO HIRE" in shown

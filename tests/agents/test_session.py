@@ -130,3 +130,17 @@ async def test_crash_mid_run_loses_nothing(
     done = await svc.finish("x2")
     assert done.status == "done" and done.debrief is not None
     assert done.transcript == stranded.transcript
+
+
+async def test_reply_sent_again_after_a_crash_is_not_applied_twice(
+    settings: Settings, panel: Panel, home: Path
+) -> None:
+    assert worker(home, "start", "x3") is not None
+    # The reply is recorded, then the process dies while the panel prepares round 2.
+    assert worker(home, "reply", "x3", "We audit a 10% sample.", "--crash-on", "probe") is None
+
+    svc = service(settings, panel)
+    view = await svc.reply("x3", "We audit a 10% sample.")  # the client retries
+    candidate = [t.text for t in view.transcript if t.speaker == "candidate"]
+    assert candidate.count("We audit a 10% sample.") == 1
+    assert view.status == "awaiting_reply" and view.round == 2 and view.pending_probes

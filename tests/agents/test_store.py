@@ -132,3 +132,43 @@ async def test_unknown_database_scheme(settings: Settings) -> None:
     with pytest.raises(StorageError, match="unsupported database URL mysql"):
         async with open_checkpointer(odd):
             pass
+
+
+async def test_postgres_url_opens_the_postgres_saver(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wiring, against a stand-in module (no PostgreSQL server in the test environment)."""
+    import sys
+    import types
+    from contextlib import asynccontextmanager
+    from typing import Any
+
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    events: list[Any] = []
+
+    class StandInSaver:
+        def __init__(self, serde: Any) -> None:
+            self.serde = serde
+
+        async def setup(self) -> None:
+            events.append("setup")
+
+    @asynccontextmanager
+    async def from_conn_string(conn_string: str, *, serde: Any = None) -> Any:
+        events.append(("open", conn_string))
+        yield StandInSaver(serde)
+        events.append("close")
+
+    module = types.ModuleType("langgraph.checkpoint.postgres.aio")
+    module.AsyncPostgresSaver = types.SimpleNamespace(  # type: ignore[attr-defined]
+        from_conn_string=from_conn_string
+    )
+    monkeypatch.setitem(sys.modules, "langgraph.checkpoint.postgres", types.ModuleType("pg"))
+    monkeypatch.setitem(sys.modules, "langgraph.checkpoint.postgres.aio", module)
+
+    url = "postgresql://coach:secret@db.internal:5432/mockpanel"
+    async with open_checkpointer(Settings(home=settings.home, database_url=url)) as saver:
+        assert isinstance(saver.serde, JsonPlusSerializer)
+        events.append("used")
+    assert events == [("open", url), "setup", "used", "close"]
