@@ -62,7 +62,9 @@ def coach_gate() -> bool:
     st.title("Coach review")
     with st.form("coach_login"):
         given = st.text_input("Coach passcode", type="password", key="coach_passcode")
-        submitted = st.form_submit_button("Open the coach page", type="primary")
+        submitted = st.form_submit_button(
+            "Open the coach page", type="primary", key="coach_login_submit"
+        )
     if submitted:
         if passcode_matches(given or "", expected):
             st.session_state[_TOKEN_KEY] = unlock_token(expected)
@@ -250,7 +252,7 @@ def render_review_form(services: Services, view: SessionView) -> None:
             placeholder="What the panel got right or wrong, in a sentence or two.",
         )
         coach = st.text_input("Your name", value="coach", key=f"rv_coach_{thread_id}")
-        saved = st.form_submit_button("Save review", type="primary")
+        saved = st.form_submit_button("Save review", type="primary", key=f"rv_save_{thread_id}")
     if not saved:
         return
     with user_facing_errors():

@@ -41,12 +41,21 @@ def indexed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def ui_home(
     indexed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """A fresh data dir (empty session store) with a copy of the built index, as MOCKPANEL_HOME."""
+    """A fresh data dir (empty session store) with a copy of the built index, as MOCKPANEL_HOME.
+
+    The model files are identical in every copy, so the template's warm, memoised embedder is
+    registered for this data dir too: each test then skips reloading the ONNX model and
+    re-embedding the rubric.
+    """
+    from knowledge import embeddings
+
     home = tmp_path / "home"
     home.mkdir()
-    for part in ("chroma", "models"):
-        shutil.copytree(indexed_template / part, home / part)
+    shutil.copytree(indexed_template / "chroma", home / "chroma")
+    (home / "models").symlink_to(indexed_template / "models", target_is_directory=True)
     for name in _ISOLATED_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MOCKPANEL_HOME", str(home))
+    template = embeddings.get_embedder(Settings(home=indexed_template))
+    monkeypatch.setitem(embeddings._shared, Settings().model_dir, template)
     return home
