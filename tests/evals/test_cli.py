@@ -97,3 +97,46 @@ def test_bad_case_file_is_one_line(wired: Path, capsys: pytest.CaptureFixture) -
     err = capsys.readouterr().err.strip()
     assert err.startswith("mockpanel: error:") and "dev_broken.yaml" in err
     assert len(err.splitlines()) == 1
+
+
+def test_batch_path_uses_claude_batch(
+    wired: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import evals.claude_batch
+    from agents.debrief import Citation, Debrief, Reason, StageScore
+    from agents.transcript import Turn
+    from evals.models import EvalCase
+    from knowledge.models import STAGE_IDS
+
+    seen: dict[str, object] = {}
+
+    async def fake_batch(cases: list[EvalCase], settings: object, *, state_path: Path):
+        seen["ids"] = sorted(c.id for c in cases)
+        seen["state"] = state_path
+        out = {}
+        for c in cases:
+            turn = Turn(id="t1", speaker="candidate", text=c.answer)
+            decision = "hire" if c.gold_decision == "hire" else "no_hire"
+            out[c.id] = Debrief(
+                decision=decision,
+                strength="lean",
+                confidence=0.7,
+                stage_scores={s: StageScore(stage=s, score=2) for s in STAGE_IDS},
+                reasons=[Reason(claim="c", citations=[Citation(turn="t1", quote=c.answer[:10])])],
+                transcript=[turn],
+                brain="claude",
+                usage={"cost_usd": 0.01, "input_tokens": 100, "output_tokens": 50},
+            )
+        return out
+
+    monkeypatch.setattr(evals.claude_batch, "run_batch_eval", fake_batch)
+    out = wired / "batch-out"
+    assert main(["eval", "--brain", "claude", "--batch", "--json", "--out", str(out)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert seen["state"] == out / "batch_state.json"
+    assert len(seen["ids"]) == 5  # type: ignore[arg-type]
+    overall = printed["metrics"]["splits"]["all"]
+    assert overall["accuracy"] == 1.0
+    assert overall["cost"]["escalated"] == 1.0 and overall["cost"]["cost_usd"] == 0.05
+    assert printed["metrics"]["determinism"]["checked"] is False
+    assert any("relative checks skipped" in n for n in printed["gate"]["notes"])
