@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from agents.session import SessionView
 from evals.loader import load_cases
 from knowledge.loader import load_panel, load_questions
+from knowledge.models import Question
 from tests.ui.conftest import APP
 from ui.agreement import DECISIONS, agreement
 from ui.services import get_services, run
@@ -46,7 +47,7 @@ def new_app() -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=180)
 
 
-def bank_question(question_id: str = "support-bot-deflection"):  # type: ignore[no-untyped-def]
+def bank_question(question_id: str = "support-bot-deflection") -> Question:
     return load_questions().get(question_id)
 
 
@@ -275,7 +276,9 @@ def test_override_is_persisted_and_counted_in_agreement(
         (flipped, first.debrief.decision)
     ]
     assert reviews[0].note.startswith("The panel missed")
-    assert store.load(first.thread_id).debrief.decision == first.debrief.decision  # kept
+    kept = store.load(first.thread_id)
+    assert kept is not None and kept.debrief is not None
+    assert kept.debrief.decision == first.debrief.decision
     assert [r.thread_id for r in store.review_queue()] == [second.thread_id]
 
     open_in_queue(at, second.thread_id)

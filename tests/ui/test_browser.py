@@ -175,7 +175,11 @@ def test_interview_to_debrief_then_coach_page(app_url: str) -> None:
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(STEP_TIMEOUT_MS)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         try:
             page.goto(app_url)
             expect(page.get_by_text("Mock panel interview")).to_be_visible()

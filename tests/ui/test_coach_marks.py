@@ -1,0 +1,20 @@
+"""The coach's per-stage marks, stored beside the reviews."""
+
+from __future__ import annotations
+
+from knowledge.settings import Settings
+from ui.coach_marks import CoachMarks, CoachMarksStore
+
+
+def test_latest_marks_per_thread(settings: Settings) -> None:
+    store = CoachMarksStore.from_settings(settings)
+    store.save(CoachMarks(thread_id="a", review_id=1, strong_stages=["objective"]))
+    store.save(CoachMarks(thread_id="a", review_id=3, weak_stages=["objective"]))
+    store.save(CoachMarks(thread_id="b", review_id=2, red_flags=["no_gold_set"]))
+    assert store.latest("a").review_id == 3  # type: ignore[union-attr]
+    assert store.for_review(1).strong_stages == ["objective"]  # type: ignore[union-attr]
+    assert store.latest("zzz") is None
+    latest = store.latest_by_thread()
+    assert {k: v.review_id for k, v in latest.items()} == {"a": 3, "b": 2}
+    again = CoachMarksStore.from_settings(settings)
+    assert again.latest("b").red_flags == ["no_gold_set"]  # type: ignore[union-attr]
