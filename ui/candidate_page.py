@@ -17,6 +17,7 @@ from knowledge.models import STAGE_IDS, Question
 from ui.components.debrief_card import all_citations, cited_quotes, render_debrief
 from ui.components.downloads import render_downloads
 from ui.components.errors import one_line, user_facing_errors
+from ui.components.live_panel import run_panel_step
 from ui.components.safe_text import escape_inline, escape_markdown
 from ui.components.transcript import render_transcript
 from ui.services import Services, get_services, run
@@ -136,7 +137,8 @@ def render_setup(services: Services) -> None:
     with st.status("The panel is reading your answer…", expanded=True) as status:
         st.write("Each panelist looks for gaps in their stages and pulls notes from past debriefs.")
         with user_facing_errors(status):
-            view = run(services.panel.start(question, cleaned, max_rounds=rounds))
+            step = services.panel.start(question, cleaned, max_rounds=rounds)
+            view = run_panel_step(services, step)
             status.update(label="The panel is ready", state="complete", expanded=False)
             st.query_params[THREAD_PARAM] = view.thread_id
             st.rerun()
@@ -188,7 +190,7 @@ def render_interview(services: Services, thread_id: str) -> None:
         last_round = view.round >= view.max_rounds
         label = "The panel is deliberating…" if last_round else "The panel is reading your reply…"
         with st.status(label, expanded=True) as status, user_facing_errors(status):
-            run(services.panel.reply(thread_id, cleaned))
+            run_panel_step(services, services.panel.reply(thread_id, cleaned))
             status.update(label="Done", state="complete")
             st.rerun()
 
