@@ -355,3 +355,13 @@ def test_session_filters(monkeypatch: pytest.MonkeyPatch) -> None:
     needs = sum(1 for v in (a, b) if v.debrief and v.debrief.needs_review)
     at.selectbox(key="f_review").set_value("yes").run()
     assert _shown_count(at) == needs
+
+
+def test_unavailable_brain_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCKPANEL_BRAIN", "claude")
+    at = new_app().run()
+    at.chat_input(key="answer_input").set_value(WEAK).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "ANTHROPIC_API_KEY is not set" in unescape(at.error[0].value)
+    assert "\n" not in at.error[0].value and "thread" not in at.query_params
+    assert at.status[0].label == "Something went wrong"
