@@ -157,10 +157,13 @@ class Analyzer:
         state, word_count = classify_answer(
             [s.text for s in counted], [s.index in on_topic for s in counted], cal.answer_checks
         )
-        kinds = [self.substance.kinds(s.text) for s in sentences]
+        kinds = [self._substance_kinds(s.text) for s in sentences]
+        flag_hits = self._sentence_flag_hits(sentences, flag_sims, best_signal)
+        flagged = {i for found in flag_hits.values() for i in found}
         usable = [
             s.index not in injection
             and s.index not in buzz_lists
+            and s.index not in flagged
             and len(words_of(s.text)) >= cal.limits.min_sentence_words
             for s in sentences
         ]
@@ -179,7 +182,7 @@ class Analyzer:
             )
             for stage in STAGE_IDS
         }
-        flags = self._flags(sentences, injection, flag_sims, best_signal, findings, stage_credit)
+        flags = self._flags(sentences, injection, flag_hits, flag_sims, findings, stage_credit)
         term_count = sum(len(self.buzzwords.terms(s.text)) for s in counted)
         credited = sum(1 for f in findings.values() if f.credited)
         nearest = {}
@@ -206,6 +209,16 @@ class Analyzer:
             nearest=nearest,
         )
 
+    def _substance_kinds(self, text: str) -> tuple[SubstanceKind, ...]:
+        """Substance of a sentence; one naming several rubric terms needs a quantity too."""
+        kinds = self.substance.kinds(text)
+        needs_quantity = self.calibration.buzzwords.terms_need_quantity
+        if len(self.buzzwords.terms(text)) >= needs_quantity and not self.substance.has_quantity(
+            text
+        ):
+            return ()
+        return kinds
+
     def _findings(
         self,
         sentences: list[Sentence],
@@ -220,7 +233,7 @@ class Analyzer:
             if not usable[s.index]:
                 continue
             row = signal_sims[s.index]
-            pattern_hits = set(self.bank.signal_pattern_hits(s.text))
+            pattern_hits = set(self.bank.signal_pattern_hits(s.text, self.red_flags.negation))
             candidates = [
                 j
                 for j, sim in enumerate(row)
@@ -267,21 +280,27 @@ class Analyzer:
                     return k
         return None
 
+    def _sentence_flag_hits(
+        self, sentences: list[Sentence], flag_sims: list[list[float]], best_signal: list[float]
+    ) -> dict[int, list[int]]:
+        """Flag index -> sentences showing it. Injected sentences count too: they only lower."""
+        hits: dict[int, list[int]] = {}
+        for s in sentences:
+            found = self.red_flags.sentence_flags(s.text, flag_sims[s.index], best_signal[s.index])
+            for i in found:
+                hits.setdefault(i, []).append(s.index)
+        return hits
+
     def _flags(
         self,
         sentences: list[Sentence],
         injection: frozenset[int],
+        hits: dict[int, list[int]],
         flag_sims: list[list[float]],
-        best_signal: list[float],
         findings: dict[str, SignalFinding],
         stage_credit: dict[str, float],
     ) -> list[FlagFinding]:
         detector = self.red_flags
-        hits: dict[int, list[int]] = {}
-        # Injected sentences still count against the answer: they may only lower it.
-        for s in sentences:
-            for i in detector.sentence_flags(s.text, flag_sims[s.index], best_signal[s.index]):
-                hits.setdefault(i, []).append(s.index)
         overrides = self.calibration.flag_overrides
         out: list[FlagFinding] = []
         counted = [s for s in sentences if s.index not in injection]

@@ -24,13 +24,15 @@ class BuzzwordDetector:
         return [term for _, term in sorted(found)]
 
     def is_list(self, text: str) -> bool:
-        """Many rubric terms, dense among the content words, and not a single number."""
+        """Many rubric terms, dense among the content words, and not a single quantity."""
         terms = self.terms(text)
         if len(terms) < self._config.sentence_min_terms:
             return False
         content = max(1, len(self._substance.content_words(text)))
         density = len(terms) / content
-        return density >= self._config.sentence_min_density and not self._substance.has_number(text)
+        return density >= self._config.sentence_min_density and not self._substance.has_quantity(
+            text
+        )
 
     def answer_is_dense(self, term_count: int, credited_signals: int) -> bool:
         """Many terms across the answer but few of them backed by a credited signal."""

@@ -70,6 +70,7 @@ class Buzzwords(_Strict):
     terms: list[str] = Field(min_length=5)
     sentence_min_terms: int = Field(ge=2)
     sentence_min_density: float = Field(gt=0, le=1)
+    terms_need_quantity: int = Field(ge=1)
     answer_min_terms: int = Field(ge=1)
     answer_max_credit_ratio: float = Field(gt=0, le=1)
 

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.red_flags import NegationChecker
 from knowledge.embeddings import Embedder
 from knowledge.models import RedFlag, Rubric, Signal
 
@@ -75,10 +76,14 @@ class ExemplarBank:
             inj = (sentence_vectors @ self._injection_vectors.T).max(axis=1)
         return Similarities(sig, flag, inj)
 
-    def signal_pattern_hits(self, text: str) -> list[int]:
-        """Indices of signals whose patterns match the text."""
+    def signal_pattern_hits(self, text: str, negation: NegationChecker) -> list[int]:
+        """Indices of signals whose patterns match the text, not counting rejected matches."""
         return [
-            i for i, pats in enumerate(self.signal_patterns) if any(p.search(text) for p in pats)
+            i
+            for i, pats in enumerate(self.signal_patterns)
+            if any(
+                not negation.rejects_match(text, m.start()) for p in pats for m in p.finditer(text)
+            )
         ]
 
 

@@ -54,7 +54,7 @@ class RedFlagDetector:
         self._flags = flags
         self._patterns = patterns
         self._calibration = calibration
-        self._negation = NegationChecker(calibration)
+        self.negation = NegationChecker(calibration)
         self._structural = calibration.structural_flags
         self._topic = {
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.topic_patterns]
@@ -76,14 +76,14 @@ class RedFlagDetector:
             matched = False
             for pattern in self._patterns[i]:
                 for m in pattern.finditer(text):
-                    if not self._negation.rejects_match(text, m.start()):
+                    if not self.negation.rejects_match(text, m.start()):
                         matched = True
                         break
                 if matched:
                     break
             if not matched and flag_sims[i] >= sim.red_flag_threshold:
                 matched = flag_sims[i] >= best_signal + sim.red_flag_margin and not (
-                    self._negation.rejects_sentence(text)
+                    self.negation.rejects_sentence(text)
                 )
             if matched:
                 hits.append(i)

@@ -28,6 +28,12 @@ class SubstanceDetector:
             return True
         return any(p.search(text) for p in self._units)
 
+    def has_quantity(self, text: str) -> bool:
+        """A digit or a number word (units and thresholds alone do not count)."""
+        if any(w in self._number_words for w in words_of(text)):
+            return True
+        return bool(self._units and self._units[0].search(text))
+
     def has_causal(self, text: str) -> bool:
         """A causal or conditional link (because, so that, if, when, otherwise …)."""
         return any(p.search(text) for p in self._causal)
