@@ -7,14 +7,16 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from agents.brains.offline.answer_checks import AnswerState, classify_answer
-from agents.brains.offline.buzzwords import BuzzwordDetector
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.evidence import ExemplarBank
-from agents.brains.offline.injection import InjectionDetector
+from agents.brains.offline.features import FeatureExtractor, SentenceFeatures
 from agents.brains.offline.red_flags import FlagFinding, RedFlagDetector
-from agents.brains.offline.sentences import Sentence, split_candidate_turns, words_of
-from agents.brains.offline.substance import SubstanceDetector, SubstanceKind
+from agents.brains.offline.sentences import Sentence, split_candidate_turns
+from agents.brains.offline.substance import SubstanceKind
 from agents.transcript import Turn
 from knowledge.embeddings import Embedder
 from knowledge.models import STAGE_IDS, Rubric, Signal
@@ -75,6 +77,8 @@ class Analysis:
     on_topic: frozenset[int] = field(default_factory=frozenset)
     nearest: dict[str, int] = field(default_factory=dict)
     """Per signal, the non-injected sentence closest to it (for grounding probes)."""
+    vectors: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 384), np.float32))
+    """Each sentence's embedding, in sentence order."""
 
     def credited_signals(self, stage: str | None = None) -> list[SignalFinding]:
         """Credited findings, optionally of one stage, in rubric order."""
@@ -99,10 +103,8 @@ class Analyzer:
         self.calibration = calibration
         self.embedder = embedder
         self.bank = ExemplarBank(rubric, calibration, embedder)
-        self.substance = SubstanceDetector(calibration.substance)
-        self.buzzwords = BuzzwordDetector(calibration.buzzwords, self.substance)
-        self.injection = InjectionDetector(calibration.injection)
         self.red_flags = RedFlagDetector(self.bank.flags, self.bank.flag_patterns, calibration)
+        self.extractor = FeatureExtractor(calibration, embedder, self.bank, self.red_flags)
         self._memo: OrderedDict[tuple[tuple[str, str], ...], Analysis] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.Lock()
@@ -129,45 +131,36 @@ class Analyzer:
             max_words=cal.limits.max_words,
             max_sentence_words=cal.limits.max_sentence_words,
         )
-        vectors = self.embedder.embed([s.text for s in sentences])
-        sims = self.bank.similarities(vectors)
-        best_signal = sims.best_signal.tolist()
-        signal_sims = sims.signals.tolist()
-        flag_sims = sims.flags.tolist()
-        inj_sims = sims.injection.tolist()
-
-        injection = frozenset(
-            s.index
-            for s in sentences
-            if self.injection.matches(s.text)
-            or (
-                inj_sims[s.index] >= cal.similarity.injection_threshold
-                and inj_sims[s.index] > best_signal[s.index]
-            )
-        )
+        feats = self.extractor.features([s.text for s in sentences])
+        injection = frozenset(s.index for s in sentences if feats[s.index].injection)
         buzz_lists = frozenset(
             s.index
             for s in sentences
-            if s.index not in injection and self.buzzwords.is_list(s.text)
+            if not feats[s.index].injection and feats[s.index].buzzword_list
         )
         counted = [s for s in sentences if s.index not in injection]
         on_topic = frozenset(
-            s.index for s in counted if best_signal[s.index] >= cal.similarity.on_topic_threshold
+            s.index
+            for s in counted
+            if feats[s.index].best_signal >= cal.similarity.on_topic_threshold
         )
         state, word_count = classify_answer(
             [s.text for s in counted], [s.index in on_topic for s in counted], cal.answer_checks
         )
-        kinds = [self._substance_kinds(s.text) for s in sentences]
-        flag_hits = self._sentence_flag_hits(sentences, flag_sims, best_signal)
+        flag_hits: dict[int, list[int]] = {}
+        # Injected sentences count towards red flags too: they may only lower the answer.
+        for s in sentences:
+            for i in feats[s.index].flag_hits:
+                flag_hits.setdefault(i, []).append(s.index)
         flagged = {i for found in flag_hits.values() for i in found}
         usable = [
             s.index not in injection
             and s.index not in buzz_lists
             and s.index not in flagged
-            and len(words_of(s.text)) >= cal.limits.min_sentence_words
+            and feats[s.index].words >= cal.limits.min_sentence_words
             for s in sentences
         ]
-        findings = self._findings(sentences, signal_sims, kinds, usable)
+        findings = self._findings(sentences, feats, usable)
         if state != "ok":
             # Nothing in an empty, unreadable or off-topic answer earns credit.
             findings = {sid: SignalFinding(f.signal, ()) for sid, f in findings.items()}
@@ -182,17 +175,18 @@ class Analyzer:
             )
             for stage in STAGE_IDS
         }
-        flags = self._flags(sentences, injection, flag_hits, flag_sims, findings, stage_credit)
-        term_count = sum(len(self.buzzwords.terms(s.text)) for s in counted)
+        flags = self._flags(sentences, feats, injection, flag_hits, findings, stage_credit)
+        term_count = sum(feats[s.index].term_count for s in counted)
         credited = sum(1 for f in findings.values() if f.credited)
         nearest = {}
         if counted:
             for j, signal in enumerate(self.bank.signals):
-                best = max(counted, key=lambda s: (signal_sims[s.index][j], -s.index))
+                best = max(counted, key=lambda s: (feats[s.index].signal_sims[j], -s.index))
                 nearest[signal.id] = best.index
-        dense = self.buzzwords.answer_is_dense(term_count, credited) or (
+        dense = self.extractor.buzzwords.answer_is_dense(term_count, credited) or (
             bool(buzz_lists) and credited == 0
         )
+        vectors = np.stack([f.vector for f in feats]) if feats else np.zeros((0, 384), np.float32)
         return Analysis(
             sentences=sentences,
             truncated=truncated,
@@ -207,33 +201,19 @@ class Analyzer:
             word_count=word_count,
             on_topic=on_topic,
             nearest=nearest,
+            vectors=vectors,
         )
 
-    def _substance_kinds(self, text: str) -> tuple[SubstanceKind, ...]:
-        """Substance of a sentence; one naming several rubric terms needs a quantity too."""
-        kinds = self.substance.kinds(text)
-        needs_quantity = self.calibration.buzzwords.terms_need_quantity
-        if len(self.buzzwords.terms(text)) >= needs_quantity and not self.substance.has_quantity(
-            text
-        ):
-            return ()
-        return kinds
-
     def _findings(
-        self,
-        sentences: list[Sentence],
-        signal_sims: list[list[float]],
-        kinds: list[tuple[SubstanceKind, ...]],
-        usable: list[bool],
+        self, sentences: list[Sentence], feats: list[SentenceFeatures], usable: list[bool]
     ) -> dict[str, SignalFinding]:
         cal = self.calibration.similarity
-        window = self.calibration.substance.window
         per_signal: dict[int, list[SignalEvidence]] = {}
         for s in sentences:
             if not usable[s.index]:
                 continue
-            row = signal_sims[s.index]
-            pattern_hits = set(self.bank.signal_pattern_hits(s.text, self.red_flags.negation))
+            row = feats[s.index].signal_sims
+            pattern_hits = feats[s.index].signal_patterns
             candidates = [
                 j
                 for j, sim in enumerate(row)
@@ -241,12 +221,12 @@ class Analyzer:
             ]
             candidates.sort(key=lambda j: (-(row[j] + (0.1 if j in pattern_hits else 0.0)), j))
             for j in candidates[: cal.max_signals_per_sentence]:
-                source = self._substance_source(s, j, sentences, signal_sims, kinds, usable, window)
+                source = self._substance_source(s, j, sentences, feats, usable)
                 per_signal.setdefault(j, []).append(
                     SignalEvidence(
                         sentence=s.index,
                         similarity=round(row[j], 4),
-                        substance=kinds[source] if source is not None else (),
+                        substance=feats[source].substance if source is not None else (),
                         substance_from=source,
                     )
                 )
@@ -260,43 +240,29 @@ class Analyzer:
         s: Sentence,
         j: int,
         sentences: list[Sentence],
-        signal_sims: list[list[float]],
-        kinds: list[tuple[SubstanceKind, ...]],
+        feats: list[SentenceFeatures],
         usable: list[bool],
-        window: int,
     ) -> int | None:
         """The sentence (itself, else a related neighbour in the same turn) carrying substance."""
-        if kinds[s.index]:
+        if feats[s.index].substance:
             return s.index
         floor = self.calibration.similarity.neighbour_floor
-        for distance in range(1, window + 1):
+        for distance in range(1, self.calibration.substance.window + 1):
             for k in (s.index - distance, s.index + distance):
                 if not 0 <= k < len(sentences):
                     continue
-                n = sentences[k]
-                if n.turn_id != s.turn_id or not usable[k] or not kinds[k]:
+                if sentences[k].turn_id != s.turn_id or not usable[k] or not feats[k].substance:
                     continue
-                if signal_sims[k][j] >= floor:
+                if feats[k].signal_sims[j] >= floor:
                     return k
         return None
-
-    def _sentence_flag_hits(
-        self, sentences: list[Sentence], flag_sims: list[list[float]], best_signal: list[float]
-    ) -> dict[int, list[int]]:
-        """Flag index -> sentences showing it. Injected sentences count too: they only lower."""
-        hits: dict[int, list[int]] = {}
-        for s in sentences:
-            found = self.red_flags.sentence_flags(s.text, flag_sims[s.index], best_signal[s.index])
-            for i in found:
-                hits.setdefault(i, []).append(s.index)
-        return hits
 
     def _flags(
         self,
         sentences: list[Sentence],
+        feats: list[SentenceFeatures],
         injection: frozenset[int],
         hits: dict[int, list[int]],
-        flag_sims: list[list[float]],
         findings: dict[str, SignalFinding],
         stage_credit: dict[str, float],
     ) -> list[FlagFinding]:
@@ -306,7 +272,7 @@ class Analyzer:
         counted = [s for s in sentences if s.index not in injection]
         for i, flag in enumerate(self.bank.flags):
             if flag.id in detector.structural_ids:
-                found = self._structural(flag.id, i, counted, flag_sims, stage_credit)
+                found = self._structural(flag.id, counted, feats, stage_credit)
                 if found:
                     out.append(FlagFinding(flag, tuple(found), structural=True))
                 continue
@@ -320,15 +286,14 @@ class Analyzer:
     def _structural(
         self,
         flag_id: str,
-        flag_index: int,
         counted: list[Sentence],
-        flag_sims: list[list[float]],
+        feats: list[SentenceFeatures],
         stage_credit: dict[str, float],
     ) -> list[int]:
         config = self.red_flags.structural_config(flag_id)
         if not counted:
             return []
-        topic = self.red_flags.topic_sentences(flag_id, counted, flag_index, flag_sims)
+        topic = [s.index for s in counted if flag_id in feats[s.index].topics]
         if len(topic) < config.min_sentences or len(topic) / len(counted) < config.min_share:
             return []
         if config.max_data_credit is not None:

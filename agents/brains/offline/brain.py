@@ -54,7 +54,7 @@ class OfflineBrain:
         self._retriever = retriever
         self._analyzer: Analyzer | None = None
         self._finder: SnippetFinder | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._vote_usage: OrderedDict[tuple[Any, str], CallUsage] = OrderedDict()
 
     @classmethod
@@ -83,7 +83,7 @@ class OfflineBrain:
                     from knowledge.retrieval import Retriever
 
                     self._retriever = Retriever.from_settings(self.settings)
-                self._finder = SnippetFinder(self._retriever)
+                self._finder = SnippetFinder(self._retriever, self.analyzer.embedder)
             return self._finder
 
     def analyze(self, transcript: list[Turn]) -> Analysis:

@@ -159,8 +159,9 @@ class ProbeWriter:
             gap_kind=gap.kind,
             severity=gap.severity,
             text=text,
-            snippet_ids=self.finder.find(
-                self._query(gap, quote_text),
+            snippet_ids=self.finder.find_for_gap(
+                self._query(gap),
+                analysis.vectors[gap.sentence] if gap.sentence is not None else None,
                 cfg.snippets_per_probe,
                 stage=gap.stage,
                 panelist=panelist.id,
@@ -180,8 +181,8 @@ class ProbeWriter:
         )
 
     @staticmethod
-    def _query(gap: Gap, answer_text: str) -> str:
-        """Retrieval query: the gap's name and description plus the answer's closest sentence."""
+    def _query(gap: Gap) -> str:
+        """The gap half of the retrieval query: its name and first descriptive sentence."""
         item = gap.flag if gap.flag is not None else gap.signal
         assert item is not None
-        return f"{item.name}. {_first_sentence(item.description)} {answer_text}".strip()
+        return f"{item.name}. {_first_sentence(item.description)}"

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from agents.brains.offline.calibration import Calibration, StructuralFlag
-from agents.brains.offline.sentences import Sentence, words_of
+from agents.brains.offline.sentences import words_of
 from knowledge.models import RedFlag
 
 
@@ -89,17 +89,17 @@ class RedFlagDetector:
                 hits.append(i)
         return hits
 
-    def topic_sentences(
-        self, flag_id: str, sentences: list[Sentence], flag_index: int, flag_sims: list[list[float]]
-    ) -> list[int]:
-        """Sentences on a structural flag's topic (pattern, rubric pattern or similarity)."""
+    def topics(self, text: str, flag_sims: list[float]) -> frozenset[str]:
+        """Structural flags whose topic this sentence is on (pattern or similarity)."""
         threshold = self._calibration.similarity.red_flag_threshold
-        topic = self._topic[flag_id] + self._patterns[flag_index]
-        return [
-            s.index
-            for s in sentences
-            if any(p.search(s.text) for p in topic) or flag_sims[s.index][flag_index] >= threshold
-        ]
+        found = set()
+        for i, flag in enumerate(self._flags):
+            if flag.id not in self._structural:
+                continue
+            patterns = self._topic[flag.id] + self._patterns[i]
+            if flag_sims[i] >= threshold or any(p.search(text) for p in patterns):
+                found.add(flag.id)
+        return frozenset(found)
 
     def structural_config(self, flag_id: str) -> StructuralFlag:
         """The structural rule for a flag."""

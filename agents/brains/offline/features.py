@@ -1,0 +1,115 @@
+"""Per-sentence features, computed once per distinct sentence text and cached."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from agents.brains.offline.buzzwords import BuzzwordDetector
+from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.evidence import ExemplarBank
+from agents.brains.offline.injection import InjectionDetector
+from agents.brains.offline.red_flags import RedFlagDetector
+from agents.brains.offline.sentences import words_of
+from agents.brains.offline.substance import SubstanceDetector, SubstanceKind
+from knowledge.embeddings import Embedder
+
+
+@dataclass(frozen=True)
+class SentenceFeatures:
+    """Everything about one sentence that does not depend on its neighbours."""
+
+    vector: npt.NDArray[np.float32]
+    signal_sims: tuple[float, ...]
+    flag_sims: tuple[float, ...]
+    best_signal: float
+    injection: bool
+    buzzword_list: bool
+    term_count: int
+    substance: tuple[SubstanceKind, ...]
+    signal_patterns: frozenset[int]
+    flag_hits: tuple[int, ...]
+    topics: frozenset[str]
+    words: int
+
+
+class FeatureExtractor:
+    """Embeds sentences once and derives their features, with an LRU cache by text."""
+
+    def __init__(
+        self,
+        calibration: Calibration,
+        embedder: Embedder,
+        bank: ExemplarBank,
+        red_flags: RedFlagDetector,
+        cache_size: int = 20_000,
+    ) -> None:
+        self.calibration = calibration
+        self.embedder = embedder
+        self.bank = bank
+        self.red_flags = red_flags
+        self.substance = SubstanceDetector(calibration.substance)
+        self.buzzwords = BuzzwordDetector(calibration.buzzwords, self.substance)
+        self.injection = InjectionDetector(calibration.injection)
+        self._cache: OrderedDict[str, SentenceFeatures] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def features(self, texts: list[str]) -> list[SentenceFeatures]:
+        """Features of each text, in order."""
+        with self._lock:
+            missing = sorted({t for t in texts if t not in self._cache})
+        if missing:
+            computed = self._compute(missing)
+            with self._lock:
+                self._cache.update(zip(missing, computed, strict=True))
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            out = []
+            for t in texts:
+                self._cache.move_to_end(t)
+                out.append(self._cache[t])
+            return out
+
+    def _compute(self, texts: list[str]) -> list[SentenceFeatures]:
+        cal = self.calibration
+        vectors = self.embedder.embed(texts)
+        sims = self.bank.similarities(vectors)
+        signal_rows = sims.signals.tolist()
+        flag_rows = sims.flags.tolist()
+        injection_sims = sims.injection.tolist()
+        best = sims.best_signal.tolist()
+        out = []
+        for i, text in enumerate(texts):
+            injected = self.injection.matches(text) or (
+                injection_sims[i] >= cal.similarity.injection_threshold
+                and injection_sims[i] > best[i]
+            )
+            terms = self.buzzwords.count(text)
+            kinds = self.substance.kinds(text)
+            if terms >= cal.buzzwords.terms_need_quantity and not self.substance.has_quantity(text):
+                kinds = ()  # naming several rubric terms earns credit only with a quantity
+            out.append(
+                SentenceFeatures(
+                    vector=vectors[i],
+                    signal_sims=tuple(signal_rows[i]),
+                    flag_sims=tuple(flag_rows[i]),
+                    best_signal=best[i],
+                    injection=injected,
+                    buzzword_list=self.buzzwords.is_list(text, terms),
+                    term_count=terms,
+                    substance=kinds,
+                    signal_patterns=frozenset(
+                        self.bank.signal_pattern_hits(text, self.red_flags.negation)
+                    ),
+                    flag_hits=tuple(self.red_flags.sentence_flags(text, flag_rows[i], best[i])),
+                    topics=self.red_flags.topics(text, flag_rows[i]),
+                    words=len(words_of(text)),
+                )
+            )
+        return out
