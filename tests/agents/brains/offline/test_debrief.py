@@ -1,0 +1,139 @@
+"""Debriefs and votes: verbatim citations, real snippet ids, determinism, usage, reasons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agents.brains.offline import OfflineBrain, debrief_json_without_latency
+from agents.debrief import Citation, Debrief
+from agents.transcript import Turn
+from knowledge.models import Panel, Question
+from knowledge.settings import Settings
+from tests.agents.brains.offline.conftest import FakeRetriever, opening, sample
+
+
+async def full_debrief(
+    brain: OfflineBrain, panel: Panel, question: Question, transcript: list[Turn]
+) -> Debrief:
+    votes = [await brain.vote(p, question, transcript) for p in panel.panelists]
+    return await brain.debrief(question, transcript, votes)
+
+
+def all_citations(debrief: Debrief) -> list[Citation]:
+    cites = [c for r in debrief.reasons for c in r.citations]
+    cites += [c for s in debrief.stage_scores.values() for c in s.evidence]
+    cites += [c for f in debrief.red_flags for c in f.citations]
+    cites += [c for v in debrief.votes for c in v.citations]
+    return cites
+
+
+@pytest.mark.parametrize("sample_id", ["strong", "weak", "buzzword_salad", "ui_only", "gibberish"])
+async def test_every_citation_is_verbatim_or_a_real_snippet(
+    brain: OfflineBrain,
+    retriever: FakeRetriever,
+    samples: dict[str, Any],
+    panel: Panel,
+    question: Question,
+    sample_id: str,
+) -> None:
+    transcript = opening(sample(samples, sample_id)["answer"])
+    debrief = await full_debrief(brain, panel, question, transcript)
+    turns = {t.id: t.text for t in transcript}
+    assert debrief.reasons
+    for reason in debrief.reasons:
+        assert reason.citations, reason.claim
+    for cite in all_citations(debrief):
+        if cite.turn is not None:
+            assert cite.quote and cite.quote in turns[cite.turn]
+        if cite.snippet is not None:
+            assert retriever.has(cite.snippet)
+
+
+async def test_debrief_content_for_strong_and_weak(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    strong = await full_debrief(
+        brain, panel, question, opening(sample(samples, "strong")["answer"])
+    )
+    weak = await full_debrief(brain, panel, question, opening(sample(samples, "weak")["answer"]))
+    assert strong.decision == "hire" and weak.decision == "no_hire"
+    assert strong.brain == weak.brain == "offline"
+    assert set(strong.stage_scores) == {
+        "objective",
+        "data_strategy",
+        "model_integration",
+        "evaluation",
+        "scaling",
+    }
+    assert any(s.evidence for s in strong.stage_scores.values())
+    assert {f.id for f in weak.red_flags} >= {"magic_box", "thumbs_only_feedback"}
+    assert weak.advice and strong.advice
+    assert 0.5 <= weak.confidence <= 1 and 0.5 <= strong.confidence <= 1
+    assert [v.panelist for v in weak.votes] == [p.id for p in panel.panelists]
+
+
+async def test_usage_has_one_call_per_step_with_zero_tokens(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    debrief = await full_debrief(brain, panel, question, opening(sample(samples, "weak")["answer"]))
+    steps = [c.step for c in debrief.usage.calls]
+    assert steps == [f"vote:{p.id}" for p in panel.panelists] + ["debrief"]
+    assert all(
+        c.model == "offline-rubric" and c.input_tokens == c.output_tokens == 0
+        for c in debrief.usage.calls
+    )
+    assert debrief.usage.cost_usd == 0
+
+
+async def test_debrief_is_deterministic_across_brains(
+    brain_settings: Settings, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    transcript = opening(sample(samples, "plain_strong")["answer"])
+    first = await full_debrief(
+        OfflineBrain.from_settings(brain_settings, retriever=FakeRetriever()),
+        panel,
+        question,
+        transcript,
+    )
+    second = await full_debrief(
+        OfflineBrain.from_settings(brain_settings, retriever=FakeRetriever()),
+        panel,
+        question,
+        transcript,
+    )
+    assert debrief_json_without_latency(first) == debrief_json_without_latency(second)
+
+
+async def test_empty_answer_reason_says_why(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    text = sample(samples, "empty")["answer"]
+    debrief = await full_debrief(brain, panel, question, opening(text))
+    assert debrief.decision == "no_hire" and debrief.confidence >= 0.9
+    assert any("too short" in r.claim for r in debrief.reasons)
+    assert any(c.quote == text for r in debrief.reasons for c in r.citations)
+
+
+async def test_votes_weigh_the_panelists_own_stages(
+    brain: OfflineBrain, panel: Panel, question: Question
+) -> None:
+    # Strong on data and cost, silent on models and evaluation.
+    text = (
+        "Experienced agents label the replies, and a senior agent re-checks a random 10% of "
+        "their work so we can estimate the error rate of the rest. "
+        "Anyone whose hidden known-answer items fall below 90% is retrained. "
+        "As the model's agreement with agents passes 95% on a topic, it pre-labels and agents "
+        "only correct, so expert hours fall each quarter. "
+        "An agent costs about $40 an hour and checks thirty replies an hour, so each review is "
+        "about $1.30. "
+        "At two cents a reply for the model against six dollars for an agent, the margin holds "
+        "even if people review a tenth of replies."
+    )
+    transcript = opening(text)
+    votes = {p.id: await brain.vote(p, question, transcript) for p in panel.panelists}
+    assert votes["hiring_manager"].confidence >= 0.5
+    hm = 1 if votes["hiring_manager"].decision == "hire" else 0
+    le = 1 if votes["lead_engineer"].decision == "hire" else 0
+    assert hm >= le

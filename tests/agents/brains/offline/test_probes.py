@@ -1,0 +1,79 @@
+"""Probes: the panelist's own gaps, named, in its voice, grounded in real snippets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.brains.offline import OfflineBrain
+from agents.transcript import Turn
+from knowledge.models import Panel, Question
+from tests.agents.brains.offline.conftest import FakeRetriever, opening, sample
+
+
+async def test_probes_name_owned_gaps_and_carry_real_snippets(
+    brain: OfflineBrain,
+    retriever: FakeRetriever,
+    samples: dict[str, Any],
+    panel: Panel,
+    question: Question,
+) -> None:
+    transcript = opening(sample(samples, "weak")["answer"])
+    for panelist in panel.panelists:
+        probes = await brain.probe(panelist, question, transcript, 1)
+        assert 1 <= len(probes) <= brain.calibration.probes.per_panelist
+        for probe in probes:
+            assert probe.panelist == panelist.id
+            assert probe.stage in panelist.stages
+            assert probe.gap_kind in {"missing_signal", "thin_signal", "red_flag"}
+            assert probe.text.strip()
+            assert probe.snippet_ids and all(retriever.has(i) for i in probe.snippet_ids)
+        assert [p.severity for p in probes] == sorted((p.severity for p in probes), reverse=True)
+
+
+async def test_red_flags_are_probed_first_by_their_owner(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    transcript = opening(sample(samples, "weak")["answer"])
+    probes = await brain.probe(panel.get("lead_engineer"), question, transcript, 1)
+    assert probes[0].gap == "magic_box" and probes[0].gap_kind == "red_flag"
+    assert "GPT-4" in probes[0].text  # quotes the candidate's own words
+
+
+async def test_a_gap_probed_in_an_earlier_round_is_not_asked_again(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    interviewer = panel.get("interviewer")
+    transcript = opening(sample(samples, "weak")["answer"])
+    first = await brain.probe(interviewer, question, transcript, 1)
+    transcript = transcript + [
+        Turn(
+            id=f"t{i + 2}",
+            speaker="interviewer",
+            text=p.text,
+            round=1,
+            stage=p.stage,
+            gap=p.gap,
+            snippet_ids=p.snippet_ids,
+        )
+        for i, p in enumerate(first)
+    ]
+    transcript.append(
+        Turn(
+            id=f"t{len(transcript) + 1}",
+            speaker="candidate",
+            text="I haven't really considered that.",
+            round=1,
+        )
+    )
+    second = await brain.probe(interviewer, question, transcript, 2)
+    assert not {p.gap for p in first} & {p.gap for p in second}
+
+
+async def test_probes_are_deterministic(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    transcript = opening(sample(samples, "plain_strong")["answer"])
+    hm = panel.get("hiring_manager")
+    assert await brain.probe(hm, question, transcript, 1) == await brain.probe(
+        hm, question, transcript, 1
+    )

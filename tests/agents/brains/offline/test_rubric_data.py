@@ -1,0 +1,69 @@
+"""The rubric and calibration data files: shape, coverage and validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agents.brains.offline.calibration import CALIBRATION_PATH, load_calibration
+from knowledge.loader import KnowledgeFileError, load_rubric
+from knowledge.models import STAGE_IDS
+
+CONTRACT_FLAGS = {
+    "ui_focus",
+    "magic_box",
+    "full_expert_verification",
+    "accuracy_at_any_cost",
+    "manual_data_collection",
+    "thumbs_only_feedback",
+    "infra_over_data",
+    "no_gold_set",
+}
+STAGE_OWNERS = {
+    "objective": "interviewer",
+    "data_strategy": "hiring_manager",
+    "model_integration": "lead_engineer",
+    "evaluation": "interviewer",
+    "scaling": "hiring_manager",
+}
+
+
+def test_stages_have_their_owners() -> None:
+    rubric = load_rubric()
+    assert {s.id: s.owner for s in rubric.stages} == STAGE_OWNERS
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_each_stage_has_six_concrete_signals(stage: str) -> None:
+    signals = load_rubric().signals_for(stage)
+    assert len(signals) >= 6
+    for signal in signals:
+        assert len(signal.exemplars) >= 5, signal.id
+        assert len(set(signal.exemplars)) == len(signal.exemplars), signal.id
+        assert signal.substance and signal.description and signal.owner
+
+
+def test_red_flags_cover_the_contract_ids() -> None:
+    flags = load_rubric().red_flags
+    assert {f.id for f in flags} >= CONTRACT_FLAGS
+    for flag in flags:
+        assert len(flag.exemplars) >= 4, flag.id
+        assert flag.patterns, flag.id
+
+
+def test_calibration_validates() -> None:
+    cal = load_calibration()
+    assert cal.scoring.stage_cuts == sorted(cal.scoring.stage_cuts)
+    for panelist, kinds in cal.probes.templates.items():
+        assert set(kinds) >= {"missing_signal", "thin_signal", "red_flag"}, panelist
+
+
+def test_bad_calibration_fails_naming_the_field(tmp_path: Path) -> None:
+    text = CALIBRATION_PATH.read_text(encoding="utf-8").replace(
+        "signal_threshold: 0.5", "signal_threshold: 1.5"
+    )
+    bad = tmp_path / "calibration.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeFileError, match="signal_threshold"):
+        load_calibration.__wrapped__(bad)
