@@ -30,6 +30,7 @@ class SignalEvidence:
     similarity: float
     substance: tuple[SubstanceKind, ...]
     substance_from: int | None  # the sentence that carried the substance, if any
+    anchored: bool = False  # the sentence also matched one of the signal's explicit patterns
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class SignalFinding:
     def credited(self) -> bool:
         """At least one evidence sentence is backed by substance."""
         return any(e.substance_from is not None for e in self.evidence)
+
+    @property
+    def anchored_credit(self) -> bool:
+        """Credited by a sentence that also matched the signal's explicit patterns."""
+        return any(e.substance_from is not None and e.anchored for e in self.evidence)
 
     @property
     def thin(self) -> bool:
@@ -91,6 +97,10 @@ class Analysis:
     def sentence(self, index: int) -> Sentence:
         """The sentence with this index."""
         return self.sentences[index]
+
+
+# Sentences about the interface earn no credit for the data system, whatever they say.
+NO_CREDIT_TOPICS = frozenset({"ui_focus"})
 
 
 class Analyzer:
@@ -158,6 +168,7 @@ class Analyzer:
             and s.index not in buzz_lists
             and s.index not in flagged
             and feats[s.index].words >= cal.limits.min_sentence_words
+            and not feats[s.index].core_topics & NO_CREDIT_TOPICS
             for s in sentences
         ]
         findings = self._findings(sentences, feats, usable)
@@ -228,6 +239,7 @@ class Analyzer:
                         similarity=round(row[j], 4),
                         substance=feats[source].substance if source is not None else (),
                         substance_from=source,
+                        anchored=j in pattern_hits,
                     )
                 )
         return {
@@ -278,7 +290,11 @@ class Analyzer:
                 continue
             if i not in hits:
                 continue
-            if any(findings[sid].credited for sid in overrides.get(flag.id, []) if sid in findings):
+            if any(
+                findings[sid].anchored_credit
+                for sid in overrides.get(flag.id, [])
+                if sid in findings
+            ):
                 continue
             out.append(FlagFinding(flag, tuple(hits[i]), structural=False))
         return out

@@ -34,6 +34,7 @@ class SentenceFeatures:
     signal_patterns: frozenset[int]
     flag_hits: tuple[int, ...]
     topics: frozenset[str]
+    core_topics: frozenset[str]
     words: int
 
 
@@ -109,6 +110,7 @@ class FeatureExtractor:
                     ),
                     flag_hits=tuple(self.red_flags.sentence_flags(text, flag_rows[i], best[i])),
                     topics=self.red_flags.topics(text, flag_rows[i]),
+                    core_topics=self.red_flags.core_topics(text, flag_rows[i]),
                     words=len(words_of(text)),
                 )
             )

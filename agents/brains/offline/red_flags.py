@@ -89,6 +89,16 @@ class RedFlagDetector:
                 hits.append(i)
         return hits
 
+    def core_topics(self, text: str, flag_sims: list[float]) -> frozenset[str]:
+        """Structural flags this sentence squarely shows (the flag's own patterns or exemplars)."""
+        threshold = self._calibration.similarity.red_flag_threshold
+        return frozenset(
+            flag.id
+            for i, flag in enumerate(self._flags)
+            if flag.id in self._structural
+            and (flag_sims[i] >= threshold or any(p.search(text) for p in self._patterns[i]))
+        )
+
     def topics(self, text: str, flag_sims: list[float]) -> frozenset[str]:
         """Structural flags whose topic this sentence is on (pattern or similarity)."""
         threshold = self._calibration.similarity.red_flag_threshold
