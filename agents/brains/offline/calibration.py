@@ -181,13 +181,6 @@ class ProbeSeverity(_Strict):
     missing_signal: float = Field(ge=0)
 
 
-class GapFocus(_Strict):
-    """How a gap is named inside a probe."""
-
-    signal: str
-    red_flag: str
-
-
 class Probes(_Strict):
     """Probe counts and the text templates in each panelist's voice."""
 
@@ -195,7 +188,8 @@ class Probes(_Strict):
     snippets_per_probe: int = Field(ge=1, le=5)
     severity: ProbeSeverity
     templates: dict[str, dict[str, list[str]]]
-    gap_focus: GapFocus
+    focus: dict[str, str]
+    flag_concerns: dict[str, str]
     quote_max_words: int = Field(ge=5)
 
     @model_validator(mode="after")

@@ -125,8 +125,8 @@ def short_quote(text: str, max_words: int) -> str:
     """The sentence, shortened to max_words with an ellipsis."""
     words = text.split()
     if len(words) <= max_words:
-        return text.strip()
-    return " ".join(words[:max_words]).rstrip(",;:") + "…"
+        return text.strip().rstrip(".!?;:,")
+    return " ".join(words[:max_words]).rstrip(",;:.") + "…"
 
 
 class ProbeWriter:
@@ -147,9 +147,8 @@ class ProbeWriter:
         fields = {
             "use_case": question.use_case,
             "quote": short_quote(quote_text, cfg.quote_max_words) if quote_text else gap.id,
-            "gap_focus": self._focus(gap),
-            "flag_concern": _first_sentence(gap.flag.description) if gap.flag else "",
-            "stage_name": gap.stage,
+            "focus": cfg.focus.get(gap.id, _lower_first(self._item_name(gap))),
+            "flag_concern": cfg.flag_concerns.get(gap.id, "") if gap.flag else "",
         }
         text = template.format(**fields)
         return Probe(
@@ -168,17 +167,11 @@ class ProbeWriter:
             ),
         )
 
-    def _focus(self, gap: Gap) -> str:
-        focus = self.calibration.probes.gap_focus
-        if gap.flag is not None:
-            return focus.red_flag.format(
-                flag_description=_lower_first(_first_sentence(gap.flag.description))
-            )
-        assert gap.signal is not None
-        return focus.signal.format(
-            signal_name_lower=_lower_first(gap.signal.name),
-            signal_description_lower=_lower_first(_first_sentence(gap.signal.description)),
-        )
+    @staticmethod
+    def _item_name(gap: Gap) -> str:
+        item = gap.flag if gap.flag is not None else gap.signal
+        assert item is not None
+        return item.name
 
     @staticmethod
     def _query(gap: Gap) -> str:

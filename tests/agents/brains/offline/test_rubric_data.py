@@ -67,3 +67,10 @@ def test_bad_calibration_fails_naming_the_field(tmp_path: Path) -> None:
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeFileError, match="signal_threshold"):
         load_calibration.__wrapped__(bad)
+
+
+def test_probe_wording_covers_every_rubric_id() -> None:
+    rubric, probes = load_rubric(), load_calibration().probes
+    ids = {s.id for s in rubric.signals} | {f.id for f in rubric.red_flags}
+    assert ids <= set(probes.focus)
+    assert {f.id for f in rubric.red_flags} <= set(probes.flag_concerns)
