@@ -233,15 +233,20 @@ async def run_graph_eval(
     bank = load_questions()
     questions = {c.question_id: bank.get(c.question_id) for c in cases}
     index = Retriever.from_settings(settings)
-    brain = make_brain(brain_name, settings)
-    service = PanelService(
-        session_settings(settings, work_dir), brain=brain, brain_name=brain_name, retriever=index
-    )
     orders = [list(cases), list(reversed(cases))] if repeat else [list(cases)]
     runs = []
     for number, order in enumerate(orders, start=1):
         if on_pass is not None:
             on_pass(number)
+        # A fresh brain per pass, so the second pass recomputes every analysis instead of
+        # replaying the first pass's memo (only the process-wide embedding cache is shared).
+        brain = make_brain(brain_name, settings)
+        service = PanelService(
+            session_settings(settings, work_dir),
+            brain=brain,
+            brain_name=brain_name,
+            retriever=index,
+        )
         runs.append(
             await run_pass(
                 service, order, questions, index, rounds=rounds, jobs=jobs, on_done=on_done
