@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from agents.answer_input import clean_answer
 from agents.brains.base import Brain, Probe
 from agents.debrief import Debrief
+from agents.probe_stream import ProbeSink, streaming_probes_to
 from agents.transcript import Turn
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
@@ -100,15 +101,28 @@ class PanelService:
     # --- public API ----------------------------------------------------------------------
 
     async def start(
-        self, question: Question, answer: str, *, max_rounds: int = 2, thread_id: str | None = None
+        self,
+        question: Question,
+        answer: str,
+        *,
+        max_rounds: int = 2,
+        thread_id: str | None = None,
+        on_probe_token: ProbeSink | None = None,
     ) -> SessionView:
-        """Open a session with the opening answer; runs until the first probes or the debrief."""
-        return await self._start(question, answer, max_rounds, thread_id, responder=None)
+        """Open a session with the opening answer; runs until the first probes or the debrief.
 
-    async def reply(self, thread_id: str, text: str) -> SessionView:
+        `on_probe_token` receives each panelist's first probe text as a streaming brain writes
+        it (see agents.probe_stream)."""
+        with streaming_probes_to(on_probe_token):
+            return await self._start(question, answer, max_rounds, thread_id, responder=None)
+
+    async def reply(
+        self, thread_id: str, text: str, *, on_probe_token: ProbeSink | None = None
+    ) -> SessionView:
         """The candidate's reply to the pending probes; runs until the next probes or done."""
         cleaned = clean_answer(text)
-        return await self._resume(thread_id, {"reply": cleaned})
+        with streaming_probes_to(on_probe_token):
+            return await self._resume(thread_id, {"reply": cleaned})
 
     async def finish(self, thread_id: str) -> SessionView:
         """Skip the remaining rounds and go to the debrief."""

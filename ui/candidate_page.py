@@ -137,8 +137,11 @@ def render_setup(services: Services) -> None:
     with st.status("The panel is reading your answer…", expanded=True) as status:
         st.write("Each panelist looks for gaps in their stages and pulls notes from past debriefs.")
         with user_facing_errors(status):
-            step = services.panel.start(question, cleaned, max_rounds=rounds)
-            view = run_panel_step(services, step)
+            view = run_panel_step(
+                lambda sink: services.panel.start(
+                    question, cleaned, max_rounds=rounds, on_probe_token=sink
+                )
+            )
             status.update(label="The panel is ready", state="complete", expanded=False)
             st.query_params[THREAD_PARAM] = view.thread_id
             st.rerun()
@@ -190,7 +193,9 @@ def render_interview(services: Services, thread_id: str) -> None:
         last_round = view.round >= view.max_rounds
         label = "The panel is deliberating…" if last_round else "The panel is reading your reply…"
         with st.status(label, expanded=True) as status, user_facing_errors(status):
-            run_panel_step(services, services.panel.reply(thread_id, cleaned))
+            run_panel_step(
+                lambda sink: services.panel.reply(thread_id, cleaned, on_probe_token=sink)
+            )
             status.update(label="Done", state="complete")
             st.rerun()
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from knowledge.settings import Settings
 from ui.coach_marks import CoachMarksStore
-from ui.live_probes import LiveProbeBrain
 
 if TYPE_CHECKING:
     from agents.session import PanelService
@@ -88,7 +87,6 @@ class Services:
     panel: PanelService
     store: SessionStore
     marks: CoachMarksStore
-    live: LiveProbeBrain
     _retriever: Retriever | None = field(default=None, repr=False)
     _retriever_error: str | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -126,18 +124,15 @@ def get_services(settings: Settings | None = None) -> Services:
     with _services_lock:
         found = _services.get(settings)
         if found is None:
-            from agents.brains.factory import make_brain
             from agents.session import PanelService
 
-            name = settings.brain
-            live = LiveProbeBrain(lambda: make_brain(name, settings), name)
-            panel = PanelService(settings, brain=live, brain_name=name)
+            # The brain is built on first use, so a missing API key surfaces as a step's error.
+            panel = PanelService(settings, brain_name=settings.brain)
             found = Services(
                 settings=settings,
                 panel=panel,
                 store=panel.store,
                 marks=CoachMarksStore.from_settings(settings),
-                live=live,
             )
             _services[settings] = found
         return found

@@ -1,25 +1,26 @@
-"""A test brain that streams its questions: the offline brain plus a word-by-word `stream_probe`."""
+"""A test brain that streams its questions: the offline brain, its first probe sent word by word."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 from agents.brains.base import Brain, Probe
 from agents.debrief import Debrief, PanelVote
+from agents.probe_stream import current_sink
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question
 from knowledge.settings import Settings
 
-
-def streamed_question(panelist: Panelist, round: int) -> str:
-    """The question this brain streams for a panelist in a round."""
-    return f"{panelist.name} asks in round {round}: what does one audited label cost you?"
+DISCARDED_DRAFT = "a first draft the brain takes back "
 
 
 class StreamingOfflineBrain:
-    """Judges like the offline brain; also streams each panelist's question word by word."""
+    """Judges like the offline brain; streams each panelist's first probe to the active sink.
+
+    Each stream starts with a draft that is then discarded (a reset), as a repaired reply
+    would be, so the page must end on the probe's own text.
+    """
 
     name = "streaming-test"
 
@@ -35,7 +36,19 @@ class StreamingOfflineBrain:
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
     ) -> list[Probe]:
-        return await self._inner.probe(panelist, question, transcript, round)
+        # Only the first probe: then the panel asks what each panelist streamed.
+        probes = (await self._inner.probe(panelist, question, transcript, round))[:1]
+        sink = current_sink()
+        if sink is not None and probes:
+            for word in DISCARDED_DRAFT.split():
+                await asyncio.sleep(0)
+                sink(panelist.id, word + " ")
+            sink(panelist.id, None)
+            words = probes[0].text.split(" ")
+            for i, word in enumerate(words):
+                await asyncio.sleep(0)
+                sink(panelist.id, word if i == len(words) - 1 else word + " ")
+        return probes
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
@@ -46,10 +59,3 @@ class StreamingOfflineBrain:
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
     ) -> Debrief:
         return await self._inner.debrief(question, transcript, votes)
-
-    async def stream_probe(
-        self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> AsyncIterator[str]:
-        for word in streamed_question(panelist, round).split(" "):
-            await asyncio.sleep(0)
-            yield word + " "

@@ -1,97 +1,90 @@
-"""Streaming probes: deltas reach only the request's sink; the streamed text is what is asked."""
+"""Live probes on the candidate page: the streamed words are the probe the panel asks."""
 
 from __future__ import annotations
-
-import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from agents.brains import factory
-from agents.brains.base import Probe
-from agents.debrief import Debrief, PanelVote
-from agents.transcript import Turn
-from knowledge.loader import load_panel, load_questions
-from knowledge.models import Panelist, Question
+from knowledge.loader import load_panel
 from tests.ui.conftest import APP
-from tests.ui.streaming_brain import streamed_question
-from ui.live_probes import LiveProbeBrain, with_probe_sink
+from ui.components import live_panel
+from ui.components.safe_text import escape_markdown
 
 STREAMING = ("tests.ui.streaming_brain", "StreamingOfflineBrain")
+ANSWER = "Coders label 500 charts twice; we audit a 5% sample and route hard charts to a person."
 
 
-class _Inner:
-    name = "inner"
+def _live_panel_script() -> None:
+    import streamlit as st
 
-    def __init__(self) -> None:
-        self.calls = 0
+    from agents.probe_stream import ProbeSink
+    from ui.components.live_panel import run_panel_step
 
-    async def probe(
-        self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
-        self.calls += 1
-        return [Probe(panelist=panelist.id, stage="evaluation", gap="g1", gap_kind="missing_signal",
-                      severity=2.0, text="structured text", snippet_ids=["s1"])]
+    async def step(sink: ProbeSink) -> str:
+        sink("interviewer", "A draft ")
+        sink("interviewer", None)
+        sink("lead_engineer", "What does one ")
+        sink("interviewer", "Who audits *the* ")
+        sink("lead_engineer", "label cost?")
+        sink("interviewer", "labellers?")
+        return "step done"
 
-    async def stream_probe(
-        self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> AsyncIterator[str]:
-        for piece in ("How ", "do you ", "audit?"):
-            await asyncio.sleep(0)
-            yield piece
-
-    async def vote(
-        self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
-        raise NotImplementedError
-
-    async def debrief(
-        self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
-        raise NotImplementedError
+    with st.status("The panel is reading your answer…", expanded=True):
+        result = run_panel_step(step)
+    st.text(result)
 
 
-async def test_streamed_text_goes_to_the_sink_and_becomes_the_probe() -> None:
-    inner = _Inner()
-    brain = LiveProbeBrain(lambda: inner, "inner")
-    panelist = load_panel().get("interviewer")
-    question = load_questions().questions[0]
-    plain = await brain.probe(panelist, question, [], 1)
-    assert plain[0].text == "structured text"
-
-    seen: list[tuple[str, str | None]] = []
-    probes = await with_probe_sink(
-        brain.probe(panelist, question, [], 1), lambda pid, d: seen.append((pid, d))
-    )
-    assert seen == [("interviewer", "How "), ("interviewer", "do you "), ("interviewer", "audit?"),
-                    ("interviewer", None)]
-    assert probes[0].text == "How do you audit?"
-    assert (probes[0].gap, probes[0].snippet_ids) == ("g1", ["s1"])
-    after = await brain.probe(panelist, question, [], 1)
-    assert after[0].text == "structured text"
+def test_each_panelist_gets_one_placeholder_that_ends_on_the_final_text() -> None:
+    at = AppTest.from_function(_live_panel_script, default_timeout=30).run()
+    assert not at.exception
+    names = {p.id: p.name for p in load_panel().panelists}
+    messages = {m.name: m for m in at.chat_message}
+    assert set(messages) == {names["interviewer"], names["lead_engineer"]}
+    shown = {name: m.markdown[-1].value for name, m in messages.items()}
+    assert shown[names["lead_engineer"]] == escape_markdown("What does one label cost?")
+    assert shown[names["interviewer"]] == escape_markdown("Who audits *the* labellers?")
+    assert "\\*the\\*" in shown[names["interviewer"]]  # the candidate-facing text stays text
+    assert at.text[-1].value == "step done"
 
 
 @pytest.mark.usefixtures("ui_home")
-def test_candidate_page_asks_the_streamed_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_candidate_page_streams_the_probes_it_asks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(factory.BRAINS, "streaming-test", STREAMING)
     monkeypatch.setenv("MOCKPANEL_BRAIN", "streaming-test")
+    shown: list[dict[str, str]] = []
+    close = live_panel.LiveDrafts.close
+
+    def record(self: live_panel.LiveDrafts) -> None:
+        shown.append(dict(self.drafts))
+        close(self)
+
+    monkeypatch.setattr(live_panel.LiveDrafts, "close", record)
     at = AppTest.from_file(str(APP), default_timeout=180).run()
-    at.chat_input(key="answer_input").set_value(
-        "Coders label 500 charts twice; we audit a 5% sample and route hard charts to a person."
-    ).run()
+    at.chat_input(key="answer_input").set_value(ANSWER).run()
     assert not at.exception and not at.error
-    panel = {p.name: p for p in load_panel().panelists}
+    (drafts,) = shown
+    panel = {p.name: p.id for p in load_panel().panelists}
     asked = [m for m in at.chat_message if m.name in panel]
     assert asked
-    streamed = {streamed_question(p, 1) for p in panel.values()}
-    texts = [m.markdown[-1].value.replace("\\", "") for m in asked]
-    assert any(t in streamed for t in texts), texts
+    assert len(asked) == len(drafts) == len(panel)
+    for message in asked:  # each asked probe is exactly what its panelist's placeholder showed
+        assert message.markdown[-1].value.replace("\\", "") == drafts[panel[message.name]]
+    assert all("takes back" not in d for d in drafts.values())  # the reset discarded the draft
 
 
 @pytest.mark.usefixtures("ui_home")
-def test_the_offline_brain_is_used_unchanged() -> None:
-    from ui.services import get_services
+def test_offline_brain_shows_no_live_drafts(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[dict[str, str]] = []
+    close = live_panel.LiveDrafts.close
 
-    live = get_services().live
-    assert live.name == "offline" and not live.can_stream()
+    def record(self: live_panel.LiveDrafts) -> None:
+        shown.append(dict(self.drafts))
+        close(self)
+
+    monkeypatch.setattr(live_panel.LiveDrafts, "close", record)
+    at = AppTest.from_file(str(APP), default_timeout=180).run()
+    at.chat_input(key="answer_input").set_value(ANSWER).run()
+    assert not at.exception and not at.error
+    assert shown == [{}]
+    assert any(m.name in {p.name for p in load_panel().panelists} for m in at.chat_message)

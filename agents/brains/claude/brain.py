@@ -28,9 +28,10 @@ from agents.brains.claude.render import (
     user_message,
 )
 from agents.brains.claude.schemas import MAX_PROBES, DebriefDraft, ProbeSetDraft, VoteDraft
-from agents.brains.claude.streaming import stream_or_fallback
+from agents.brains.claude.streaming import ProbeTextRelay, stream_or_fallback
 from agents.brains.errors import BrainUnavailable
 from agents.debrief import Debrief, PanelVote, Usage
+from agents.probe_stream import current_sink
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question, Rubric, ScoredSnippet, Snippet
 from knowledge.settings import Settings
@@ -193,12 +194,17 @@ class ClaudeBrain:
             output=ProbeSetDraft,
             check=lambda draft: checker.probes(draft, panelist),
         )
+        sink = current_sink()
+        relay = ProbeTextRelay(sink, panelist.id) if sink is not None else None
         try:
-            draft = await self._ask(call, ledger)
+            draft = await self._ask(call, ledger, relay=relay)
+            probes = draft.to_probes(panelist)
         except StepFailed as exc:
             ledger.fell_back(f"{call.label}: {exc}; offline brain used")
-            return await self._offline().probe(panelist, question, transcript, round)
-        return draft.to_probes(panelist)
+            probes = await self._offline().probe(panelist, question, transcript, round)
+        if relay is not None:
+            relay.settle(probes[0].text if probes else "")
+        return probes
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
@@ -358,9 +364,18 @@ class ClaudeBrain:
         )
 
     async def _ask(
-        self, call: StructuredCall[M], ledger: SessionLedger, *, first: Reply | None = None
+        self,
+        call: StructuredCall[M],
+        ledger: SessionLedger,
+        *,
+        first: Reply | None = None,
+        relay: ProbeTextRelay | None = None,
     ) -> M:
-        """A checked draft: one call, and one repair call if the answer fails its checks."""
+        """A checked draft: one call, and one repair call if the answer fails its checks.
+
+        With a relay, the first call is streamed and its text relayed as it arrives; the
+        request is the same, so it costs the same single call.
+        """
         messages = list(call.messages)
         for repair in (False, True):
             label = f"{call.label}:repair" if repair else call.label
@@ -368,13 +383,24 @@ class ClaudeBrain:
                 reply = first
             else:
                 try:
-                    reply = await self._client.create(
-                        call.step,
-                        label,
-                        system=call.system,
-                        messages=messages,
-                        output_model=call.output,
-                    )
+                    if relay is not None and not repair:
+                        reply = await self._client.create_streamed(
+                            call.step,
+                            label,
+                            system=call.system,
+                            messages=messages,
+                            output_model=call.output,
+                            on_text=relay.text,
+                            on_restart=relay.restart,
+                        )
+                    else:
+                        reply = await self._client.create(
+                            call.step,
+                            label,
+                            system=call.system,
+                            messages=messages,
+                            output_model=call.output,
+                        )
                 except ClaudeCallFailed as exc:
                     raise StepFailed(f"claude unavailable ({exc.reason})") from exc
             ledger.add(reply.usage)

@@ -8,6 +8,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
 import httpx2
@@ -107,6 +108,17 @@ def retry_after_s(exc: BaseException) -> float | None:
         if parsed is None:
             return None
         return max(0.0, float(email.utils.mktime_tz(parsed) - time.time()))
+
+
+def _counts(usage: Any) -> dict[str, int]:
+    """The token counts an SSE usage object carries (fields it leaves out stay unreported)."""
+    names = (
+        "input_tokens",
+        "output_tokens",
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+    )
+    return {n: int(v) for n in names if (v := getattr(usage, n, None)) is not None}
 
 
 def message_text(message: Message) -> str:
@@ -235,6 +247,69 @@ class ClaudeClient:
         message = await self.with_retries(label, attempt)
         usage = self.call_usage(label, params["model"], message.usage, self._clock() - started)
         return Reply(text=message_text(message), stop_reason=message.stop_reason, usage=usage)
+
+    async def create_streamed(
+        self,
+        step: Step,
+        label: str,
+        *,
+        system: list[dict[str, Any]],
+        messages: list[dict[str, Any]],
+        output_model: type[BaseModel] | None = None,
+        on_text: Callable[[str], None],
+        on_restart: Callable[[], None],
+    ) -> Reply:
+        """The same call as `create`, streamed (SSE): every text delta goes to `on_text` as it
+        arrives, and the finished Reply is returned. A retryable failure is retried even after
+        text went out; `on_restart` is told first, so the listener can discard it."""
+        params = self.params(step, system=system, messages=messages, output_model=output_model)
+        timeout = self._timeout(self.config.timeouts.for_step(step))
+        max_retries = self.config.retries.max_retries
+        started = self._clock()
+        for attempt in range(max_retries + 1):
+            parts: list[str] = []
+            try:
+                text_stop_usage = await self._consume_stream(params, timeout, parts, on_text)
+            except AnthropicError as exc:
+                if parts:
+                    on_restart()
+                if not is_retryable(exc):
+                    raise ClaudeCallFailed(label, describe(exc), attempt + 1) from exc
+                if attempt == max_retries:
+                    raise ClaudeCallFailed(
+                        label,
+                        f"gave up after {attempt + 1} attempts ({describe(exc)})",
+                        attempt + 1,
+                    ) from exc
+                await self._sleep(self.backoff_s(attempt, exc))
+                continue
+            text, stop_reason, usage = text_stop_usage
+            metered = self.call_usage(label, params["model"], usage, self._clock() - started)
+            return Reply(text=text, stop_reason=stop_reason, usage=metered)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _consume_stream(
+        self,
+        params: dict[str, Any],
+        timeout: httpx2.Timeout,
+        parts: list[str],
+        on_text: Callable[[str], None],
+    ) -> tuple[str, str | None, SimpleNamespace]:
+        """Read one SSE response: (text, stop reason, usage from message_start + message_delta)."""
+        usage: dict[str, int] = {}
+        stop_reason: str | None = None
+        stream = await self._sdk.messages.create(**params, stream=True, timeout=timeout)
+        async with stream:
+            async for event in stream:
+                if event.type == "message_start":
+                    usage.update(_counts(event.message.usage))
+                elif event.type == "content_block_delta" and event.delta.type == "text_delta":
+                    parts.append(event.delta.text)
+                    on_text(event.delta.text)
+                elif event.type == "message_delta":
+                    usage.update(_counts(event.usage))  # cumulative counts replace the start's
+                    stop_reason = event.delta.stop_reason or stop_reason
+        return "".join(parts), stop_reason, SimpleNamespace(**usage)
 
     async def stream_text(
         self,

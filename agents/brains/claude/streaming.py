@@ -1,4 +1,4 @@
-"""Token-by-token probe text for the UI, with a visible offline fallback."""
+"""Probe text for the UI as it is written: relayed from the structured call, or streamed alone."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from agents.brains.claude.client import ClaudeCallFailed, ClaudeClient
+from agents.brains.claude.json_field_stream import JsonFieldStream, TrimmedText
 from agents.brains.claude.ledger import SessionLedger
+from agents.probe_stream import ProbeSink
+
+FIRST_PROBE_TEXT = ("probes", 0, "text")
 
 
 async def stream_or_fallback(
@@ -39,3 +43,43 @@ async def stream_or_fallback(
         text = await fallback()
         if text:
             yield text
+
+
+class ProbeTextRelay:
+    """Sends a panelist's first probe text to a sink while a ProbeSetDraft is being streamed.
+
+    Only the characters of `probes[0].text` go out (decoded, trimmed as the probe will be);
+    `settle` then makes the sink end on the text actually asked, resetting it first when the
+    streamed words were replaced (a retry, a repair or the offline fallback).
+    """
+
+    def __init__(self, sink: ProbeSink, panelist_id: str) -> None:
+        self._sink = sink
+        self._panelist_id = panelist_id
+        self._shown: list[str] = []
+        self._field = JsonFieldStream(FIRST_PROBE_TEXT)
+        self._trim = TrimmedText()
+
+    def text(self, delta: str) -> None:
+        """A delta of the JSON reply."""
+        shown = self._trim.feed(self._field.feed(delta))
+        if shown:
+            self._shown.append(shown)
+            self._sink(self._panelist_id, shown)
+
+    def restart(self) -> None:
+        """The reply is being written again: discard what was shown, decode afresh."""
+        if self._shown:
+            self._shown.clear()
+            self._sink(self._panelist_id, None)
+        self._field = JsonFieldStream(FIRST_PROBE_TEXT)
+        self._trim = TrimmedText()
+
+    def settle(self, final: str) -> None:
+        """Leave the sink showing exactly `final`, the first probe's text as asked."""
+        if "".join(self._shown) == final:
+            return
+        self.restart()
+        if final:
+            self._shown.append(final)
+            self._sink(self._panelist_id, final)
