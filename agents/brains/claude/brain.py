@@ -7,7 +7,7 @@ import importlib
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,8 +33,9 @@ from agents.brains.errors import BrainUnavailable
 from agents.debrief import Debrief, PanelVote, Usage
 from agents.probe_stream import current_sink
 from agents.transcript import Turn
-from knowledge.models import Panelist, Question, Rubric, ScoredSnippet, Snippet
+from knowledge.models import Panelist, Question, Rubric, Snippet
 from knowledge.settings import Settings
+from knowledge.snippet_source import SnippetSource
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -48,27 +49,6 @@ NO_KEY = (
     "ANTHROPIC_API_KEY is not set; export it to use the claude brain, "
     "or use --brain offline (or cascade, which runs offline without a key)"
 )
-
-
-class SnippetSource(Protocol):
-    """The part of knowledge.retrieval.Retriever the brain uses."""
-
-    def search(
-        self,
-        text: str,
-        k: int = 5,
-        *,
-        stage: str | None = None,
-        panelist: str | None = None,
-        polarity: str | None = None,
-        question_tag: str | None = None,
-    ) -> list[ScoredSnippet]:
-        """The k closest snippets passing the filters."""
-        ...
-
-    def has(self, snippet_id: str) -> bool:
-        """True when the snippet exists."""
-        ...
 
 
 class StepFailed(Exception):
