@@ -3,6 +3,7 @@ injection, buzzwords and the answer's state. Memoised per transcript."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -115,6 +116,14 @@ class Analyzer:
         self.bank = ExemplarBank(rubric, calibration, embedder)
         self.red_flags = RedFlagDetector(self.bank.flags, self.bank.flag_patterns, calibration)
         self.extractor = FeatureExtractor(calibration, embedder, self.bank, self.red_flags)
+        self._absence_patterns = {
+            fid: [re.compile(p, re.IGNORECASE) for p in cfg.patterns]
+            for fid, cfg in calibration.absence_flags.items()
+        }
+        self._absence_subjects = {
+            fid: [re.compile(p, re.IGNORECASE) for p in cfg.subject_patterns]
+            for fid, cfg in calibration.absence_flags.items()
+        }
         self._memo: OrderedDict[tuple[tuple[str, str], ...], Analysis] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.Lock()
@@ -171,7 +180,8 @@ class Analyzer:
             and not feats[s.index].core_topics & NO_CREDIT_TOPICS
             for s in sentences
         ]
-        findings = self._findings(sentences, feats, usable)
+        long_answer = word_count >= cal.density.long_answer_words
+        findings = self._findings(sentences, feats, usable, long_answer)
         if state != "ok":
             # Nothing in an empty, unreadable or off-topic answer earns credit.
             findings = {sid: SignalFinding(f.signal, ()) for sid, f in findings.items()}
@@ -187,6 +197,11 @@ class Analyzer:
             for stage in STAGE_IDS
         }
         flags = self._flags(sentences, feats, injection, flag_hits, findings, stage_credit)
+        if state == "ok":
+            raised = {f.flag.id for f in flags}
+            flags += [
+                f for f in self._absent(counted, feats, word_count) if f.flag.id not in raised
+            ]
         term_count = sum(feats[s.index].term_count for s in counted)
         credited = sum(1 for f in findings.values() if f.credited)
         nearest = {}
@@ -216,9 +231,14 @@ class Analyzer:
         )
 
     def _findings(
-        self, sentences: list[Sentence], feats: list[SentenceFeatures], usable: list[bool]
+        self,
+        sentences: list[Sentence],
+        feats: list[SentenceFeatures],
+        usable: list[bool],
+        long_answer: bool,
     ) -> dict[str, SignalFinding]:
         cal = self.calibration.similarity
+        strong = self.calibration.density.strong_similarity
         per_signal: dict[int, list[SignalEvidence]] = {}
         for s in sentences:
             if not usable[s.index]:
@@ -233,6 +253,8 @@ class Analyzer:
             candidates.sort(key=lambda j: (-(row[j] + (0.1 if j in pattern_hits else 0.0)), j))
             for j in candidates[: cal.max_signals_per_sentence]:
                 source = self._substance_source(s, j, sentences, feats, usable)
+                if long_answer and j not in pattern_hits and row[j] < strong:
+                    source = None  # a weak match in a long answer is a mention, not evidence
                 per_signal.setdefault(j, []).append(
                     SignalEvidence(
                         sentence=s.index,
@@ -297,6 +319,37 @@ class Analyzer:
             ):
                 continue
             out.append(FlagFinding(flag, tuple(hits[i]), structural=False))
+        return out
+
+    def _absent(
+        self, counted: list[Sentence], feats: list[SentenceFeatures], word_count: int
+    ) -> list[FlagFinding]:
+        """Flags for ideas a substantive answer never touches, in any wording."""
+        threshold = self.calibration.similarity.signal_threshold
+        index = {s.id: j for j, s in enumerate(self.bank.signals)}
+        negation = self.red_flags.negation
+        out: list[FlagFinding] = []
+        for flag in self.bank.flags:
+            config = self.calibration.absence_flags.get(flag.id)
+            if config is None or word_count < config.min_words:
+                continue
+            subjects = self._absence_subjects[flag.id]
+            if not any(p.search(s.text) for s in counted for p in subjects):
+                continue  # an answer about something else entirely
+            columns = [index[sid] for sid in config.signals if sid in index]
+            patterns = self._absence_patterns[flag.id]
+            touched = any(
+                feats[s.index].signal_sims[j] >= threshold or j in feats[s.index].signal_patterns
+                for s in counted
+                for j in columns
+            ) or any(
+                not negation.rejects_match(s.text, m.start())
+                for s in counted
+                for p in patterns
+                for m in p.finditer(s.text)
+            )
+            if not touched:
+                out.append(FlagFinding(flag, (), structural=True))
         return out
 
     def _structural(

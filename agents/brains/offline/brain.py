@@ -23,6 +23,7 @@ from knowledge.models import Panelist, Question, Rubric
 from knowledge.settings import Settings
 
 MODEL_NAME = "offline-rubric"
+USAGE_MEMO_SIZE = 256
 
 
 def _elapsed_ms(start: float) -> float:
@@ -56,6 +57,9 @@ class OfflineBrain:
         self._finder: SnippetFinder | None = None
         self._lock = threading.RLock()
         self._vote_usage: OrderedDict[tuple[Any, str], CallUsage] = OrderedDict()
+        # Probe calls per (candidate turns seen, panelist, round): a debrief reports those
+        # whose turns are a prefix of its own transcript's, i.e. the probes of this session.
+        self._probe_usage: OrderedDict[tuple[Any, str, int], CallUsage] = OrderedDict()
 
     @classmethod
     def from_settings(
@@ -95,6 +99,7 @@ class OfflineBrain:
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
     ) -> list[Probe]:
         """This panelist's probes for the round: its most severe unprobed gaps."""
+        start = time.perf_counter()
         analysis = self.analyze(transcript)
         scores = stage_scores(analysis, self.calibration.scoring)
         gaps = panelist_gaps(
@@ -102,7 +107,30 @@ class OfflineBrain:
         )
         writer = ProbeWriter(self.calibration, self.finder)
         chosen = choose(gaps, self.calibration.probes.per_panelist)
-        return [writer.write(g, analysis, panelist, question, round) for g in chosen]
+        probes = [writer.write(g, analysis, panelist, question, round) for g in chosen]
+        usage = CallUsage(
+            step=f"probe:{panelist.id}:r{round}", model=MODEL_NAME, latency_ms=_elapsed_ms(start)
+        )
+        self._remember(self._probe_usage, (_transcript_key(transcript), panelist.id, round), usage)
+        return probes
+
+    def _remember(self, memo: OrderedDict[Any, CallUsage], key: Any, usage: CallUsage) -> None:
+        """Keep a call's usage for the debrief, bounded to the most recent entries."""
+        with self._lock:
+            memo[key] = usage
+            memo.move_to_end(key)
+            while len(memo) > USAGE_MEMO_SIZE:
+                memo.popitem(last=False)
+
+    def _probe_calls(self, key: tuple[tuple[str, str], ...]) -> list[CallUsage]:
+        """Probe calls served for this transcript's earlier states, in round then panelist order."""
+        with self._lock:
+            found = [
+                (rnd, panelist, usage)
+                for (seen, panelist, rnd), usage in self._probe_usage.items()
+                if key[: len(seen)] == seen
+            ]
+        return [usage for _, _, usage in sorted(found, key=lambda x: (x[0], x[1]))]
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
@@ -115,12 +143,7 @@ class OfflineBrain:
         usage = CallUsage(
             step=f"vote:{panelist.id}", model=MODEL_NAME, latency_ms=_elapsed_ms(start)
         )
-        with self._lock:
-            key = (_transcript_key(transcript), panelist.id)
-            self._vote_usage[key] = usage
-            self._vote_usage.move_to_end(key)
-            while len(self._vote_usage) > 256:
-                self._vote_usage.popitem(last=False)
+        self._remember(self._vote_usage, (_transcript_key(transcript), panelist.id), usage)
         return result
 
     async def debrief(
@@ -134,8 +157,9 @@ class OfflineBrain:
         result = verdict(margin(analysis, scoring), scoring)
         writer = DebriefWriter(self.rubric, self.calibration, self.finder)
         key = _transcript_key(transcript)
+        calls = self._probe_calls(key)
         with self._lock:
-            calls = [
+            calls += [
                 self._vote_usage[(key, v.panelist)]
                 for v in votes
                 if (key, v.panelist) in self._vote_usage

@@ -124,6 +124,25 @@ class StructuralFlag(_Strict):
     _ok = field_validator("topic_patterns")(_regexes)
 
 
+class AbsenceFlag(_Strict):
+    """A red flag raised when a substantive answer never touches an idea at all."""
+
+    signals: list[str] = Field(min_length=1)
+    patterns: list[str] = Field(min_length=1)
+    min_words: int = Field(ge=1)
+    subject_patterns: list[str] = Field(min_length=1)
+    """The answer must be about the thing the idea belongs to (a model or automated system)."""
+
+    _ok = field_validator("patterns", "subject_patterns")(_regexes)
+
+
+class EvidenceDensity(_Strict):
+    """Long answers must earn a signal with strong evidence, not scattered weak matches."""
+
+    long_answer_words: int = Field(ge=1)
+    strong_similarity: float = Field(gt=0, lt=1)
+
+
 class DecisionWeights(_Strict):
     """How stage scores, coverage, red flags and buzzwords combine into the margin."""
 
@@ -131,6 +150,7 @@ class DecisionWeights(_Strict):
     covered_score: int = Field(ge=2, le=4)
     coverage_weight: float = Field(ge=0)
     red_flag_weight: float = Field(ge=0)
+    extra_flag_penalty: float = Field(ge=0)
     buzzword_penalty: float = Field(ge=0)
     bias: float
     non_answer_margin: float = Field(lt=0)
@@ -246,6 +266,13 @@ class Writer(_Strict):
 class Calibration(_Strict):
     """Everything tunable about the offline brain."""
 
+    @field_validator("flag_excuses")
+    @classmethod
+    def _excuse_patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in value.values():
+            _regexes(patterns)
+        return value
+
     limits: Limits
     similarity: Similarity
     substance: Substance
@@ -254,7 +281,10 @@ class Calibration(_Strict):
     injection: Injection
     answer_checks: AnswerChecks
     structural_flags: dict[str, StructuralFlag]
+    absence_flags: dict[str, AbsenceFlag]
+    flag_excuses: dict[str, list[str]]
     flag_overrides: dict[str, list[str]]
+    density: EvidenceDensity
     scoring: Scoring
     probes: Probes
     writer: Writer

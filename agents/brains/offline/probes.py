@@ -49,13 +49,14 @@ def panelist_gaps(
             continue
         gaps.append(
             Gap(
-                "red_flag",
+                # A flag raised by absence has nothing to quote: ask for what is missing.
+                "red_flag" if finding.sentences else "missing_signal",
                 flag.stage,
                 flag.id,
                 round(sev.red_flag + flag.severity / 3, 4),
                 None,
                 flag,
-                finding.sentences[0],
+                finding.sentences[0] if finding.sentences else None,
             )
         )
     for signal in rubric.signals:

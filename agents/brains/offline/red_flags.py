@@ -56,6 +56,10 @@ class RedFlagDetector:
         self._calibration = calibration
         self.negation = NegationChecker(calibration)
         self._structural = calibration.structural_flags
+        self._excuses = {
+            fid: [re.compile(p, re.IGNORECASE) for p in patterns]
+            for fid, patterns in calibration.flag_excuses.items()
+        }
         self._topic = {
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.topic_patterns]
             for fid, cfg in self._structural.items()
@@ -71,7 +75,7 @@ class RedFlagDetector:
         sim = self._calibration.similarity
         hits: list[int] = []
         for i, flag in enumerate(self._flags):
-            if flag.id in self._structural:
+            if flag.id in self._structural or self.excused(flag.id, text):
                 continue
             matched = False
             for pattern in self._patterns[i]:
@@ -88,6 +92,10 @@ class RedFlagDetector:
             if matched:
                 hits.append(i)
         return hits
+
+    def excused(self, flag_id: str, text: str) -> bool:
+        """The sentence gives a reason that makes the flag's trade-off a sound judgment."""
+        return any(p.search(text) for p in self._excuses.get(flag_id, []))
 
     def core_topics(self, text: str, flag_sims: list[float]) -> frozenset[str]:
         """Structural flags this sentence squarely shows (the flag's own patterns or exemplars)."""

@@ -54,6 +54,7 @@ def margin(
     value = sum(weights[s] * (scores[s] - 1) / 3 for s in STAGE_IDS)
     value += d.coverage_weight * covered_stages(scores, scoring)
     value -= d.red_flag_weight * sum(f.flag.severity for f in analysis.flags)
+    value -= d.extra_flag_penalty * max(0, len(analysis.flags) - 1)
     if analysis.buzzword_dense:
         value -= d.buzzword_penalty
     return round(value - d.bias, 6)

@@ -34,7 +34,7 @@ def panelist_vote(
         f.best.substance_from for f in credited if f.best and f.best.substance_from is not None
     ]
     cited = quotes(analysis, [f.best.sentence for f in credited if f.best][:2], 2)
-    cited += quotes(analysis, [f.sentences[0] for f in flags], 1)
+    cited += quotes(analysis, [f.sentences[0] for f in flags if f.sentences], 1)
     if not cited and evidence:
         cited = quotes(analysis, evidence, 1)
     if not cited:

@@ -8,6 +8,7 @@ from agents.brains.offline.analysis import Analysis
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.citations import quote, quotes, snippets
 from agents.brains.offline.grounding import SnippetFinder
+from agents.brains.offline.red_flags import FlagFinding
 from agents.brains.offline.scoring import Verdict, covered_stages
 from agents.debrief import (
     Citation,
@@ -67,7 +68,7 @@ class DebriefWriter:
                     name=f.flag.name,
                     stage=f.flag.stage,
                     severity=f.flag.severity,
-                    citations=quotes(analysis, list(f.sentences), 2),
+                    citations=self._flag_citations(analysis, f),
                 )
                 for f in analysis.flags
             ],
@@ -104,6 +105,14 @@ class DebriefWriter:
             signals_missing=[s.id for s in signals if not analysis.findings[s.id].credited],
             evidence=quotes(analysis, evidence, EVIDENCE_PER_STAGE),
         )
+
+    def _flag_citations(self, analysis: Analysis, finding: FlagFinding) -> list[Citation]:
+        """Quotes of the flagged sentences; for a flag raised by absence, a past-debrief note."""
+        if finding.sentences:
+            return quotes(analysis, list(finding.sentences), 2)
+        flag = finding.flag
+        query = f"{flag.name}. {' '.join(flag.description.split())}"
+        return snippets(self.finder.find(query, 1, stage=flag.stage, panelist=flag.owner))
 
     def _stage_snippet(self, stage: str, polarity: str) -> list[Citation]:
         st = self.rubric.stage(stage)
@@ -146,7 +155,7 @@ class DebriefWriter:
                     ),
                     stage=f.flag.stage,
                     kind="concern",
-                    citations=quotes(analysis, list(f.sentences), 2),
+                    citations=self._flag_citations(analysis, f),
                 )
             )
 

@@ -1,0 +1,129 @@
+"""Absence flags, excused trade-offs, paraphrased flags, compounding flags, evidence density."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.brains.offline import OfflineBrain
+from agents.brains.offline.scoring import margin, verdict
+from knowledge.loader import load_panel, load_questions
+from tests.agents.brains.offline.conftest import opening, sample
+
+NO_REFERENCE = (
+    "We would build a drafting assistant for the claims team on top of a large language model. "
+    "Each claim file is summarised by the model, and the adjuster edits the draft before it is "
+    "filed, because adjusters know the policy terms better than anyone. "
+    "A small model handles short files and anything longer than twenty pages goes to the larger "
+    "model, which keeps the average cost near two cents per file. "
+    "If the model call fails, the adjuster gets the raw file and writes the summary as today. "
+    "We track how much of each draft adjusters rewrite, and when that share rises above a third "
+    "for a week we look at the prompts again."
+)
+
+WITH_PLAIN_REFERENCE = NO_REFERENCE + (
+    " Senior adjusters write the summaries they would want for two hundred closed claims, we put "
+    "those aside, and any new prompt or model has to do better on them before the team sees it."
+)
+
+
+def flag_ids(brain: OfflineBrain, text: str) -> set[str]:
+    return {f.flag.id for f in brain.analyze(opening(text)).flags}
+
+
+def test_an_answer_that_never_describes_a_reference_set_raises_no_gold_set(
+    brain: OfflineBrain,
+) -> None:
+    analysis = brain.analyze(opening(NO_REFERENCE))
+    found = [f for f in analysis.flags if f.flag.id == "no_gold_set"]
+    assert found and found[0].sentences == ()
+
+
+def test_a_reference_set_in_plain_words_keeps_no_gold_set_away(brain: OfflineBrain) -> None:
+    assert "no_gold_set" not in flag_ids(brain, WITH_PLAIN_REFERENCE)
+
+
+def test_an_answer_about_something_else_gets_no_absence_flag(brain: OfflineBrain) -> None:
+    text = (
+        "For the gym I would redesign the membership tiers, because members on the monthly plan "
+        "churn twice as fast as annual ones. We would test a loyalty discount after six months "
+        "and a free guest pass each quarter, and watch renewals by cohort for a year."
+    )
+    assert "no_gold_set" not in flag_ids(brain, text)
+
+
+async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineBrain) -> None:
+    question = load_questions().questions[0]
+    debrief = await brain.debrief(question, opening(NO_REFERENCE), [])
+    flag = next(f for f in debrief.red_flags if f.id == "no_gold_set")
+    assert flag.citations and all(c.snippet and not c.quote for c in flag.citations)
+    reason = next(
+        r for r in debrief.reasons if "held-out" in r.claim.lower() or flag.name in r.claim
+    )
+    assert all(c.snippet for c in reason.citations)
+
+
+def test_a_justified_latency_trade_off_is_not_accuracy_at_any_cost(brain: OfflineBrain) -> None:
+    excused = (
+        "Speed hardly matters for this job since it runs as a nightly batch, so we can afford "
+        "the larger model on the hard documents."
+    )
+    unexcused = "We'd run the biggest model on every request, whatever the traffic looks like."
+    assert "accuracy_at_any_cost" not in flag_ids(brain, excused)
+    assert "accuracy_at_any_cost" in flag_ids(brain, unexcused)
+
+
+def test_paraphrased_red_flags_are_caught(brain: OfflineBrain) -> None:
+    checks = {
+        "full_expert_verification": (
+            "Before a result becomes final, a senior specialist checks each one again by hand."
+        ),
+        "manual_data_collection": (
+            "Our analysts would copy the interesting cases into a shared spreadsheet to train on."
+        ),
+    }
+    for flag_id, text in checks.items():
+        assert flag_id in flag_ids(brain, text), flag_id
+
+
+def test_two_serious_red_flags_turn_a_strong_answer_into_no_hire(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    strong = sample(samples, "strong")["answer"]
+    flawed = strong + (
+        "\nOn top of that, every chart will be verified by an expert coder so the data is 100% "
+        "accurate.\nThe training charts are collected manually by our own staff from old files."
+    )
+    scoring = brain.calibration.scoring
+    assert verdict(margin(brain.analyze(opening(strong)), scoring), scoring).decision == "hire"
+    analysis = brain.analyze(opening(flawed))
+    assert {"full_expert_verification", "manual_data_collection"} <= {
+        f.flag.id for f in analysis.flags
+    }
+    assert verdict(margin(analysis, scoring), scoring).decision == "no_hire"
+
+
+def test_long_answers_credit_only_strong_evidence(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    text = "\n".join([sample(samples, "strong")["answer"]] * 4)
+    analysis = brain.analyze(opening(text))
+    assert analysis.word_count >= brain.calibration.density.long_answer_words
+    strong = brain.calibration.density.strong_similarity
+    for finding in analysis.credited_signals():
+        credited = [e for e in finding.evidence if e.substance_from is not None]
+        assert all(e.anchored or e.similarity >= strong for e in credited), finding.signal.id
+
+
+async def test_debrief_usage_lists_the_probe_calls_it_served(brain: OfflineBrain) -> None:
+    question = load_questions().questions[0]
+    transcript = opening(NO_REFERENCE + " This is the usage check.")
+    panel = load_panel()
+    for panelist in panel.panelists:
+        await brain.probe(panelist, question, transcript, 1)
+    votes = [await brain.vote(p, question, transcript) for p in panel.panelists]
+    debrief = await brain.debrief(question, transcript, votes)
+    steps = [c.step for c in debrief.usage.calls]
+    assert [s for s in steps if s.startswith("probe:")] == sorted(
+        f"probe:{p.id}:r1" for p in panel.panelists
+    )
+    assert steps[-1] == "debrief" and len(steps) == 2 * len(panel.panelists) + 1
