@@ -127,3 +127,24 @@ async def test_debrief_usage_lists_the_probe_calls_it_served(brain: OfflineBrain
         f"probe:{p.id}:r1" for p in panel.panelists
     )
     assert steps[-1] == "debrief" and len(steps) == 2 * len(panel.panelists) + 1
+
+
+def test_sampling_and_reference_sets_excuse_their_look_alike_flags(brain: OfflineBrain) -> None:
+    sound = {
+        "full_expert_verification": (
+            "A senior reviewer re-checks a random 5% of each batch to estimate the rest's error."
+        ),
+        "manual_data_collection": (
+            "Specialists write the expected answers by hand for the three hundred items in the "
+            "reference set."
+        ),
+    }
+    for flag_id, text in sound.items():
+        assert flag_id not in flag_ids(brain, text), flag_id
+
+
+def test_a_subject_that_rejects_the_habit_is_negation(brain: OfflineBrain) -> None:
+    rejected = "Nobody would be gathering the examples by hand; they come from what users edit."
+    proposed = "The analysts gather the training examples by hand from last year's tickets."
+    assert "manual_data_collection" not in flag_ids(brain, rejected)
+    assert "manual_data_collection" in flag_ids(brain, proposed)
