@@ -239,6 +239,7 @@ class Analyzer:
     ) -> dict[str, SignalFinding]:
         cal = self.calibration.similarity
         strong = self.calibration.density.strong_similarity
+        anchored = self.calibration.density.anchored_similarity
         per_signal: dict[int, list[SignalEvidence]] = {}
         for s in sentences:
             if not usable[s.index]:
@@ -253,7 +254,8 @@ class Analyzer:
             candidates.sort(key=lambda j: (-(row[j] + (0.1 if j in pattern_hits else 0.0)), j))
             for j in candidates[: cal.max_signals_per_sentence]:
                 source = self._substance_source(s, j, sentences, feats, usable)
-                if long_answer and j not in pattern_hits and row[j] < strong:
+                needed = anchored if j in pattern_hits else strong
+                if long_answer and row[j] < needed:
                     source = None  # a weak match in a long answer is a mention, not evidence
                 per_signal.setdefault(j, []).append(
                     SignalEvidence(
@@ -339,9 +341,7 @@ class Analyzer:
             columns = [index[sid] for sid in config.signals if sid in index]
             patterns = self._absence_patterns[flag.id]
             touched = any(
-                feats[s.index].signal_sims[j] >= threshold or j in feats[s.index].signal_patterns
-                for s in counted
-                for j in columns
+                feats[s.index].signal_sims[j] >= threshold for s in counted for j in columns
             ) or any(
                 not negation.rejects_match(s.text, m.start())
                 for s in counted

@@ -141,6 +141,7 @@ class EvidenceDensity(_Strict):
 
     long_answer_words: int = Field(ge=1)
     strong_similarity: float = Field(gt=0, lt=1)
+    anchored_similarity: float = Field(gt=0, lt=1)
 
 
 class DecisionWeights(_Strict):

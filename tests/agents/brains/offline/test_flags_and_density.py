@@ -148,3 +148,18 @@ def test_a_subject_that_rejects_the_habit_is_negation(brain: OfflineBrain) -> No
     proposed = "The analysts gather the training examples by hand from last year's tickets."
     assert "manual_data_collection" not in flag_ids(brain, rejected)
     assert "manual_data_collection" in flag_ids(brain, proposed)
+
+
+def test_a_long_process_and_platform_answer_is_not_hired_on_scattered_mentions(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    base = sample(samples, "process_and_platform")["answer"]
+    parts = [base] + [
+        base.replace("every two weeks", f"every two weeks in the {region} office")
+        for region in ("north", "south", "east")
+    ]
+    analysis = brain.analyze(opening("\n\n".join(parts)))
+    assert analysis.word_count >= 2 * brain.calibration.density.long_answer_words
+    scoring = brain.calibration.scoring
+    result = verdict(margin(analysis, scoring), scoring)
+    assert result.decision == "no_hire" and result.confidence >= 0.9
