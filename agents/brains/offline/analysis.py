@@ -349,7 +349,7 @@ class Analyzer:
                 for m in p.finditer(s.text)
             )
             if not touched:
-                out.append(FlagFinding(flag, (), structural=True))
+                out.append(FlagFinding(flag, (), structural=True, absent=True))
         return out
 
     def _structural(

@@ -152,6 +152,7 @@ class DecisionWeights(_Strict):
     coverage_weight: float = Field(ge=0)
     red_flag_weight: float = Field(ge=0)
     extra_flag_penalty: float = Field(ge=0)
+    absence_flag_weight: float = Field(ge=0, le=1)
     buzzword_penalty: float = Field(ge=0)
     bias: float
     non_answer_margin: float = Field(lt=0)

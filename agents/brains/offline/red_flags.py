@@ -18,6 +18,7 @@ class FlagFinding:
     flag: RedFlag
     sentences: tuple[int, ...]
     structural: bool
+    absent: bool = False  # raised because the answer never touches the idea (no sentence)
 
 
 class NegationChecker:

@@ -53,7 +53,9 @@ def margin(
         weights = {s: w * scale for s, w in boosted.items()}
     value = sum(weights[s] * (scores[s] - 1) / 3 for s in STAGE_IDS)
     value += d.coverage_weight * covered_stages(scores, scoring)
-    value -= d.red_flag_weight * sum(f.flag.severity for f in analysis.flags)
+    value -= d.red_flag_weight * sum(
+        f.flag.severity * (d.absence_flag_weight if f.absent else 1.0) for f in analysis.flags
+    )
     value -= d.extra_flag_penalty * max(0, len(analysis.flags) - 1)
     if analysis.buzzword_dense:
         value -= d.buzzword_penalty

@@ -35,7 +35,7 @@ def test_an_answer_that_never_describes_a_reference_set_raises_no_gold_set(
 ) -> None:
     analysis = brain.analyze(opening(NO_REFERENCE))
     found = [f for f in analysis.flags if f.flag.id == "no_gold_set"]
-    assert found and found[0].sentences == ()
+    assert found and found[0].sentences == () and found[0].absent
 
 
 def test_a_reference_set_in_plain_words_keeps_no_gold_set_away(brain: OfflineBrain) -> None:
