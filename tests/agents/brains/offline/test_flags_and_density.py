@@ -163,3 +163,13 @@ def test_a_long_process_and_platform_answer_is_not_hired_on_scattered_mentions(
     scoring = brain.calibration.scoring
     result = verdict(margin(analysis, scoring), scoring)
     assert result.decision == "no_hire" and result.confidence >= 0.9
+
+
+def test_infra_depth_diluted_by_process_talk_still_raises_infra_over_data(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    base = sample(samples, "process_and_platform")["answer"]
+    text = "\n\n".join(
+        [base] + [base.replace("every two weeks", f"every {n} weeks") for n in (3, 4)]
+    )
+    assert "infra_over_data" in flag_ids(brain, text)
