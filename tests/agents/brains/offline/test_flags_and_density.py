@@ -173,3 +173,10 @@ def test_infra_depth_diluted_by_process_talk_still_raises_infra_over_data(
         [base] + [base.replace("every two weeks", f"every {n} weeks") for n in (3, 4)]
     )
     assert "infra_over_data" in flag_ids(brain, text)
+
+
+def test_a_grounded_or_checked_model_is_not_a_magic_box(brain: OfflineBrain) -> None:
+    grounded = "The LLM answers only from the retrieved passages and cites each one it used."
+    trusting = "Accuracy will be high because the models are really good at reading forms now."
+    assert "magic_box" not in flag_ids(brain, grounded)
+    assert "magic_box" in flag_ids(brain, trusting)
