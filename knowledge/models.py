@@ -23,11 +23,14 @@ PANELIST_IDS: tuple[PanelistId, ...] = ("interviewer", "hiring_manager", "lead_e
 _ID = r"^[a-z0-9][a-z0-9_\-]*$"
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """A frozen model that rejects unknown fields (every data file uses it)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_patterns(patterns: list[str]) -> list[str]:
+def check_patterns(patterns: list[str]) -> list[str]:
+    """Validator: every entry compiles as a regular expression."""
     for p in patterns:
         try:
             re.compile(p)
@@ -36,7 +39,7 @@ def _check_patterns(patterns: list[str]) -> list[str]:
     return patterns
 
 
-class Stage(_Strict):
+class Stage(StrictModel):
     """One of the five stages of a strong answer."""
 
     id: StageId
@@ -46,7 +49,7 @@ class Stage(_Strict):
     order: int = Field(ge=1, le=5)
 
 
-class Signal(_Strict):
+class Signal(StrictModel):
     """A concrete thing a strong candidate does within a stage."""
 
     id: str = Field(pattern=_ID)
@@ -61,10 +64,10 @@ class Signal(_Strict):
     )
     weight: float = Field(default=1.0, gt=0, le=3)
 
-    _patterns_ok = field_validator("patterns")(_check_patterns)
+    _patterns_ok = field_validator("patterns")(check_patterns)
 
 
-class RedFlag(_Strict):
+class RedFlag(StrictModel):
     """A concrete failure pattern the panel must catch."""
 
     id: str = Field(pattern=_ID)
@@ -76,10 +79,10 @@ class RedFlag(_Strict):
     patterns: list[str] = Field(default_factory=list)
     severity: int = Field(default=2, ge=1, le=3)
 
-    _patterns_ok = field_validator("patterns")(_check_patterns)
+    _patterns_ok = field_validator("patterns")(check_patterns)
 
 
-class Rubric(_Strict):
+class Rubric(StrictModel):
     """The whole rubric: five stages, their signals, and the red flags."""
 
     stages: list[Stage]
@@ -109,7 +112,7 @@ class Rubric(_Strict):
         return [s for s in self.signals if s.stage == stage_id]
 
 
-class Question(_Strict):
+class Question(StrictModel):
     """A design question from the bank."""
 
     id: str = Field(pattern=_ID)
@@ -120,7 +123,7 @@ class Question(_Strict):
     tags: list[str] = Field(default_factory=list)
 
 
-class QuestionBank(_Strict):
+class QuestionBank(StrictModel):
     """All design questions."""
 
     questions: list[Question] = Field(min_length=12)
@@ -140,7 +143,7 @@ class QuestionBank(_Strict):
         raise KeyError(question_id)
 
 
-class Snippet(_Strict):
+class Snippet(StrictModel):
     """A short note a panelist wrote after a past debrief."""
 
     id: str = Field(pattern=_ID)
@@ -151,7 +154,7 @@ class Snippet(_Strict):
     text: str = Field(min_length=20, max_length=600)
 
 
-class SnippetCorpus(_Strict):
+class SnippetCorpus(StrictModel):
     """Every debrief snippet."""
 
     snippets: list[Snippet] = Field(min_length=1)
@@ -165,7 +168,7 @@ class SnippetCorpus(_Strict):
         return self
 
 
-class Panelist(_Strict):
+class Panelist(StrictModel):
     """A member of the panel: who they are and what they own."""
 
     id: PanelistId
@@ -177,7 +180,7 @@ class Panelist(_Strict):
     stages: list[StageId] = Field(min_length=1)
 
 
-class Panel(_Strict):
+class Panel(StrictModel):
     """The three panelists."""
 
     panelists: list[Panelist]

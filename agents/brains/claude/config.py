@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from knowledge.loader import KnowledgeFileError, load_model
+from knowledge.models import StrictModel
 
 CONFIG_PATH = Path(__file__).parent / "claude.yaml"
 
@@ -31,11 +32,7 @@ class ClaudeConfigError(ValueError):
     """claude.yaml or an env override is invalid; the message is one line."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ModelIds(_Strict):
+class ModelIds(StrictModel):
     """Which model each step uses."""
 
     probe: str = Field(min_length=1)
@@ -43,7 +40,7 @@ class ModelIds(_Strict):
     debrief: str = Field(min_length=1)
 
 
-class Price(_Strict):
+class Price(StrictModel):
     """USD per million tokens of each token class."""
 
     input: float = Field(ge=0)
@@ -52,7 +49,7 @@ class Price(_Strict):
     cache_read: float = Field(ge=0)
 
 
-class MaxTokens(_Strict):
+class MaxTokens(StrictModel):
     """Output token caps per step."""
 
     probe: int = Field(gt=0, le=64_000)
@@ -60,7 +57,7 @@ class MaxTokens(_Strict):
     debrief: int = Field(gt=0, le=64_000)
 
 
-class Timeouts(_Strict):
+class Timeouts(StrictModel):
     """Seconds before a call is abandoned (and retried)."""
 
     connect_s: float = Field(gt=0)
@@ -74,7 +71,7 @@ class Timeouts(_Strict):
         return float(getattr(self, f"{step}_s"))
 
 
-class Retries(_Strict):
+class Retries(StrictModel):
     """Retry policy for 408/409/429/5xx/529, timeouts and connection errors."""
 
     max_retries: int = Field(ge=0, le=10)
@@ -84,14 +81,14 @@ class Retries(_Strict):
     max_retry_after_s: float = Field(ge=0)
 
 
-class RetrievalConfig(_Strict):
+class RetrievalConfig(StrictModel):
     """How many debrief snippets go into the system blocks."""
 
     snippets_per_panelist: int = Field(ge=0, le=20)
     snippets_for_debrief: int = Field(ge=0, le=30)
 
 
-class CascadeConfig(_Strict):
+class CascadeConfig(StrictModel):
     """When the cascade escalates to Claude, and when it asks a coach."""
 
     escalate_below: float = Field(ge=0, le=1)
@@ -100,7 +97,7 @@ class CascadeConfig(_Strict):
     votes: Literal["offline", "claude"]
 
 
-class BatchConfig(_Strict):
+class BatchConfig(StrictModel):
     """Polling of the Message Batches API."""
 
     poll_initial_s: float = Field(ge=0)
@@ -108,7 +105,7 @@ class BatchConfig(_Strict):
     poll_factor: float = Field(ge=1)
 
 
-class ClaudeConfig(_Strict):
+class ClaudeConfig(StrictModel):
     """Everything the claude and cascade brains read from configuration."""
 
     models: ModelIds

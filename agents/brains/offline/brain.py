@@ -10,7 +10,7 @@ from typing import Any, Self
 from agents.brains.base import Probe
 from agents.brains.offline.analysis import Analysis, Analyzer
 from agents.brains.offline.calibration import Calibration, load_calibration
-from agents.brains.offline.grounding import SnippetFinder, SnippetSearch
+from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.probes import ProbeWriter, asked_gaps, choose, panelist_gaps
 from agents.brains.offline.scoring import margin, stage_scores, verdict
 from agents.brains.offline.votes import panelist_vote
@@ -21,6 +21,7 @@ from knowledge.embeddings import Embedder, get_embedder
 from knowledge.loader import load_rubric
 from knowledge.models import Panelist, Question, Rubric
 from knowledge.settings import Settings
+from knowledge.snippet_source import SnippetSource
 
 MODEL_NAME = "offline-rubric"
 USAGE_MEMO_SIZE = 256
@@ -43,7 +44,7 @@ class OfflineBrain:
         self,
         settings: Settings,
         *,
-        retriever: SnippetSearch | None = None,
+        retriever: SnippetSource | None = None,
         rubric: Rubric | None = None,
         calibration: Calibration | None = None,
         embedder: Embedder | None = None,
@@ -63,7 +64,7 @@ class OfflineBrain:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, retriever: SnippetSearch | None = None, **kw: Any
+        cls, settings: Settings, retriever: SnippetSource | None = None, **kw: Any
     ) -> Self:
         """A brain for these settings; the Retriever is opened on first use unless given."""
         return cls(settings, retriever=retriever, **kw)

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from knowledge.loader import load_model
-from knowledge.models import STAGE_IDS, StageId
+from knowledge.models import STAGE_IDS, StageId, StrictModel, check_patterns
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.yaml")
 GAP_KINDS = ("missing_signal", "thin_signal", "red_flag")
 PANELISTS = ("interviewer", "hiring_manager", "lead_engineer")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _regexes(patterns: list[str]) -> list[str]:
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise ValueError(f"bad regular expression {p!r}: {exc}") from exc
-    return patterns
-
-
-class Limits(_Strict):
+class Limits(StrictModel):
     """Input caps."""
 
     max_words: int = Field(gt=0)
@@ -37,7 +23,7 @@ class Limits(_Strict):
     min_sentence_words: int = Field(ge=1)
 
 
-class Similarity(_Strict):
+class Similarity(StrictModel):
     """Cosine thresholds for evidence, red flags, injection and topicality."""
 
     signal_threshold: float = Field(gt=0, lt=1)
@@ -50,7 +36,7 @@ class Similarity(_Strict):
     on_topic_threshold: float = Field(gt=0, lt=1)
 
 
-class Substance(_Strict):
+class Substance(StrictModel):
     """What counts as substance: numbers and units, causal links, concrete mechanisms."""
 
     window: int = Field(ge=0, le=3)
@@ -61,10 +47,10 @@ class Substance(_Strict):
     mechanism_verbs: list[str]
     stopwords: list[str]
 
-    _ok = field_validator("unit_patterns", "causal_patterns")(_regexes)
+    _ok = field_validator("unit_patterns", "causal_patterns")(check_patterns)
 
 
-class Buzzwords(_Strict):
+class Buzzwords(StrictModel):
     """Rubric vocabulary and the densities that make a sentence or answer a buzzword list."""
 
     terms: list[str] = Field(min_length=5)
@@ -74,10 +60,10 @@ class Buzzwords(_Strict):
     answer_min_terms: int = Field(ge=1)
     answer_max_credit_ratio: float = Field(gt=0, le=1)
 
-    _ok = field_validator("terms")(_regexes)
+    _ok = field_validator("terms")(check_patterns)
 
 
-class Negation(_Strict):
+class Negation(StrictModel):
     """Cues that show a sentence rejects a red-flag idea instead of proposing it."""
 
     clause_cues: list[str]
@@ -85,24 +71,24 @@ class Negation(_Strict):
     clause_splitter: str
     max_words_before_match: int = Field(ge=1)
 
-    _ok = field_validator("clause_cues", "sentence_cues")(_regexes)
+    _ok = field_validator("clause_cues", "sentence_cues")(check_patterns)
 
     @field_validator("clause_splitter")
     @classmethod
     def _splitter(cls, value: str) -> str:
-        return _regexes([value])[0]
+        return check_patterns([value])[0]
 
 
-class Injection(_Strict):
+class Injection(StrictModel):
     """Patterns and exemplars of text that addresses the panel instead of the question."""
 
     patterns: list[str] = Field(min_length=1)
     exemplars: list[str] = Field(min_length=1)
 
-    _ok = field_validator("patterns")(_regexes)
+    _ok = field_validator("patterns")(check_patterns)
 
 
-class AnswerChecks(_Strict):
+class AnswerChecks(StrictModel):
     """Empty, gibberish and off-topic detection."""
 
     min_words: int = Field(ge=1)
@@ -112,7 +98,7 @@ class AnswerChecks(_Strict):
     off_topic_max_share: float = Field(ge=0, le=1)
 
 
-class StructuralFlag(_Strict):
+class StructuralFlag(StrictModel):
     """A red flag raised when a topic dominates the answer."""
 
     topic_patterns: list[str] = Field(min_length=1)
@@ -121,10 +107,10 @@ class StructuralFlag(_Strict):
     data_stages: list[StageId] = Field(default_factory=list)
     max_data_credit: float | None = None
 
-    _ok = field_validator("topic_patterns")(_regexes)
+    _ok = field_validator("topic_patterns")(check_patterns)
 
 
-class AbsenceFlag(_Strict):
+class AbsenceFlag(StrictModel):
     """A red flag raised when a substantive answer never touches an idea at all."""
 
     signals: list[str] = Field(min_length=1)
@@ -133,10 +119,10 @@ class AbsenceFlag(_Strict):
     subject_patterns: list[str] = Field(min_length=1)
     """The answer must be about the thing the idea belongs to (a model or automated system)."""
 
-    _ok = field_validator("patterns", "subject_patterns")(_regexes)
+    _ok = field_validator("patterns", "subject_patterns")(check_patterns)
 
 
-class EvidenceDensity(_Strict):
+class EvidenceDensity(StrictModel):
     """Long answers must earn a signal with strong evidence, not scattered weak matches."""
 
     long_answer_words: int = Field(ge=1)
@@ -144,7 +130,7 @@ class EvidenceDensity(_Strict):
     anchored_similarity: float = Field(gt=0, lt=1)
 
 
-class DecisionWeights(_Strict):
+class DecisionWeights(StrictModel):
     """How stage scores, coverage, red flags and buzzwords combine into the margin."""
 
     stage_weights: dict[StageId, float]
@@ -166,20 +152,20 @@ class DecisionWeights(_Strict):
         return value
 
 
-class ConfidenceParams(_Strict):
+class ConfidenceParams(StrictModel):
     """Logistic calibration of the margin."""
 
     slope: float = Field(gt=0)
     review_below: float = Field(ge=0.5, le=1)
 
 
-class VoteParams(_Strict):
+class VoteParams(StrictModel):
     """How a panelist's own stages weigh in its vote."""
 
     own_stage_boost: float = Field(ge=1)
 
 
-class Scoring(_Strict):
+class Scoring(StrictModel):
     """Stage cut points, decision weights, confidence and votes."""
 
     stage_cuts: list[float] = Field(min_length=3, max_length=3)
@@ -195,7 +181,7 @@ class Scoring(_Strict):
         return value
 
 
-class ProbeSeverity(_Strict):
+class ProbeSeverity(StrictModel):
     """Base severity of each gap kind."""
 
     red_flag: float = Field(ge=0)
@@ -203,7 +189,7 @@ class ProbeSeverity(_Strict):
     missing_signal: float = Field(ge=0)
 
 
-class Probes(_Strict):
+class Probes(StrictModel):
     """Probe counts and the text templates in each panelist's voice."""
 
     per_panelist: int = Field(ge=1, le=5)
@@ -226,7 +212,7 @@ class Probes(_Strict):
         return self
 
 
-class WriterReasons(_Strict):
+class WriterReasons(StrictModel):
     """Claim templates of the debrief's reasons."""
 
     strength: str
@@ -243,7 +229,7 @@ class WriterReasons(_Strict):
     decision_no_hire: str
 
 
-class Writer(_Strict):
+class Writer(StrictModel):
     """Every sentence the debrief writer emits, as templates."""
 
     summary_templates: dict[str, str]
@@ -265,14 +251,14 @@ class Writer(_Strict):
         return self
 
 
-class Calibration(_Strict):
+class Calibration(StrictModel):
     """Everything tunable about the offline brain."""
 
     @field_validator("flag_excuses")
     @classmethod
     def _excuse_patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in value.values():
-            _regexes(patterns)
+            check_patterns(patterns)
         return value
 
     limits: Limits

@@ -4,35 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from knowledge.embeddings import Embedder
-from knowledge.models import ScoredSnippet, Snippet
+from knowledge.snippet_source import SnippetSource
 
 # How many gap-matched candidates a probe reranks against the answer.
 CANDIDATES_PER_PICK = 3
-
-
-class SnippetSearch(Protocol):
-    """What the offline brain needs from knowledge.retrieval.Retriever."""
-
-    def search(
-        self,
-        text: str,
-        k: int = 5,
-        *,
-        stage: str | None = None,
-        panelist: str | None = None,
-        polarity: str | None = None,
-        question_tag: str | None = None,
-    ) -> list[ScoredSnippet]: ...
-
-    def get(self, snippet_id: str) -> Snippet | None: ...
-
-    def has(self, snippet_id: str) -> bool: ...
 
 
 _Key = tuple[str, int, str | None, str | None, str | None]
@@ -41,7 +21,7 @@ _Key = tuple[str, int, str | None, str | None, str | None]
 class SnippetFinder:
     """Memoised searches that widen their filters when the narrow one finds too little."""
 
-    def __init__(self, retriever: SnippetSearch, embedder: Embedder, memo_size: int = 2048) -> None:
+    def __init__(self, retriever: SnippetSource, embedder: Embedder, memo_size: int = 2048) -> None:
         self.retriever = retriever
         self.embedder = embedder
         self._memo: OrderedDict[_Key, list[tuple[str, float, str]]] = OrderedDict()
