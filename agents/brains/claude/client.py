@@ -264,29 +264,21 @@ class ClaudeClient:
         text went out; `on_restart` is told first, so the listener can discard it."""
         params = self.params(step, system=system, messages=messages, output_model=output_model)
         timeout = self._timeout(self.config.timeouts.for_step(step))
-        max_retries = self.config.retries.max_retries
         started = self._clock()
-        for attempt in range(max_retries + 1):
-            parts: list[str] = []
+        parts: list[str] = []
+
+        async def attempt() -> tuple[str, str | None, SimpleNamespace]:
+            parts.clear()
             try:
-                text_stop_usage = await self._consume_stream(params, timeout, parts, on_text)
-            except AnthropicError as exc:
+                return await self._consume_stream(params, timeout, parts, on_text)
+            except AnthropicError:
                 if parts:
                     on_restart()
-                if not is_retryable(exc):
-                    raise ClaudeCallFailed(label, describe(exc), attempt + 1) from exc
-                if attempt == max_retries:
-                    raise ClaudeCallFailed(
-                        label,
-                        f"gave up after {attempt + 1} attempts ({describe(exc)})",
-                        attempt + 1,
-                    ) from exc
-                await self._sleep(self.backoff_s(attempt, exc))
-                continue
-            text, stop_reason, usage = text_stop_usage
-            metered = self.call_usage(label, params["model"], usage, self._clock() - started)
-            return Reply(text=text, stop_reason=stop_reason, usage=metered)
-        raise AssertionError("unreachable")  # pragma: no cover
+                raise
+
+        text, stop_reason, usage = await self.with_retries(label, attempt)
+        metered = self.call_usage(label, params["model"], usage, self._clock() - started)
+        return Reply(text=text, stop_reason=stop_reason, usage=metered)
 
     async def _consume_stream(
         self,
