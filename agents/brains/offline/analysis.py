@@ -251,7 +251,9 @@ class Analyzer:
                 for j, sim in enumerate(row)
                 if sim >= cal.signal_threshold or (j in pattern_hits and sim >= cal.pattern_floor)
             ]
-            candidates.sort(key=lambda j: (-(row[j] + (0.1 if j in pattern_hits else 0.0)), j))
+            # A sentence that names a concept outright supports that signal before any
+            # signal it merely resembles by topic.
+            candidates.sort(key=lambda j: (j not in pattern_hits, -row[j], j))
             for j in candidates[: cal.max_signals_per_sentence]:
                 source = self._substance_source(s, j, sentences, feats, usable)
                 needed = anchored if j in pattern_hits else strong
