@@ -507,7 +507,7 @@ def render_debrief(console: Console, debrief: Debrief, panel: Panel | None) -> N
     if debrief.advice:
         console.print(Text("What to do better", style="bold"))
         for tip in debrief.advice:
-            console.print(Text(f"  • {tip}"))
+            console.print(Text(f"  • {tip.text}"))
 
     footer = [f"{debrief.dropped_citations} unverifiable citation(s) removed"]
     footer += [f"fallback: {f}" for f in debrief.fallbacks]

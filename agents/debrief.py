@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from agents.transcript import Turn
 from knowledge.models import PanelistId, StageId
 
 Decision = Literal["hire", "no_hire"]
 Strength = Literal["strong", "lean"]
+Stance = Literal["asserts", "rejects", "hedges", "asks"]
+SubstancePart = Literal["who", "what", "quantity", "threshold", "causal"]
 
 
 class Citation(BaseModel):
@@ -38,6 +40,30 @@ class Reason(BaseModel):
     stage: StageId | None = None
     kind: Literal["strength", "concern"] = "concern"
     citations: list[Citation] = Field(default_factory=list)
+
+
+class EvidenceRow(BaseModel):
+    """One sentence of the transcript as the panel read it: the single source of every judgment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    turn: str = Field(description="transcript turn id, e.g. t1")
+    quote: str = Field(description="the sentence, verbatim in that turn (markdown markers cut)")
+    signal: str | None = Field(default=None, description="primary rubric signal it shows")
+    red_flag: str | None = Field(default=None, description="red flag whose practice it asserts")
+    stage: StageId | None = None
+    stance: Stance = "asserts"
+    substance: list[SubstancePart] = Field(default_factory=list)
+    credited: bool = Field(default=False, description="counts as evidence for `signal`")
+
+
+class Advice(BaseModel):
+    """One thing to do better, tied to the candidate's own words or to an in-scope gap."""
+
+    text: str = Field(min_length=1)
+    stage: StageId | None = None
+    target: str | None = Field(default=None, description="signal or red-flag id it is about")
+    citation: Citation | None = Field(default=None, description="the sentence it refers to")
 
 
 class StageScore(BaseModel):
@@ -119,7 +145,13 @@ class Debrief(BaseModel):
     red_flags: list[RedFlagFinding] = Field(default_factory=list)
     reasons: list[Reason] = Field(min_length=1)
     votes: list[PanelVote] = Field(default_factory=list)
-    advice: list[str] = Field(default_factory=list, description="what to do better")
+    advice: list[Advice] = Field(default_factory=list, description="what to do better")
+    scope: list[StageId] = Field(
+        default_factory=list, description="stages assessed (empty: all); others not assessed"
+    )
+    evidence: list[EvidenceRow] = Field(
+        default_factory=list, description="the evidence table every judgment is read from"
+    )
     transcript: list[Turn] = Field(default_factory=list)
     brain: str
     fallbacks: list[str] = Field(
@@ -128,3 +160,11 @@ class Debrief(BaseModel):
     needs_review: bool = False
     dropped_citations: int = Field(default=0, ge=0, description="invalid citations removed")
     usage: Usage = Field(default_factory=Usage)
+
+    @field_validator("advice", mode="before")
+    @classmethod
+    def _advice_items(cls, value: Any) -> Any:
+        """Plain strings (older checkpoints, simple brains) become advice items."""
+        if isinstance(value, list):
+            return [{"text": v} if isinstance(v, str) else v for v in value]
+        return value

@@ -120,7 +120,25 @@ class Question(StrictModel):
     prompt: str = Field(min_length=20)
     use_case: str = Field(min_length=3)
     stresses: list[StageId] = Field(min_length=1, max_length=5)
+    assesses: list[StageId] = Field(
+        default_factory=lambda: list(STAGE_IDS),
+        min_length=1,
+        max_length=5,
+        description="stages this question assesses; the others are not assessed",
+    )
+    focus_signals: list[str] = Field(
+        default_factory=list, description="rubric signals the question asks about directly"
+    )
     tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _scope(self) -> Question:
+        if len(set(self.assesses)) != len(self.assesses):
+            raise ValueError(f"question {self.id}: duplicate stages in assesses")
+        outside = [s for s in self.stresses if s not in self.assesses]
+        if outside:
+            raise ValueError(f"question {self.id}: stresses {outside} outside assesses")
+        return self
 
 
 class QuestionBank(StrictModel):

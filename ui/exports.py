@@ -96,7 +96,7 @@ def _debrief_markdown(debrief: Debrief, snippet_text: SnippetText | None) -> lis
             )
     if debrief.advice:
         out += ["", "### What to do better", ""]
-        out += [f"- {escape_inline(tip)}" for tip in debrief.advice]
+        out += [f"- {escape_inline(a.text)}" for a in debrief.advice]
     usage = debrief.usage
     out += [
         "",

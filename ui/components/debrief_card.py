@@ -245,7 +245,7 @@ def render_debrief(
         render_reasons(debrief, turns, snippet, snippet_error)
         if debrief.advice:
             st.markdown("#### What to do better")
-            st.markdown("\n".join(f"- {escape_inline(tip)}" for tip in debrief.advice))
+            st.markdown("\n".join(f"- {escape_inline(a.text)}" for a in debrief.advice))
         render_votes(debrief)
         render_usage(debrief)
 

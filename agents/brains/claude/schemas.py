@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agents.brains.base import Probe
 from agents.debrief import (
+    Advice,
     Citation,
     Debrief,
     PanelVote,
@@ -175,7 +176,7 @@ class DebriefDraft(_Draft):
                 for r in self.reasons
             ],
             votes=votes,
-            advice=[a.strip() for a in self.advice if a.strip()],
+            advice=[Advice(text=a.strip()) for a in self.advice if a.strip()],
             transcript=transcript,
             brain=brain,
             fallbacks=fallbacks,

@@ -11,6 +11,7 @@ from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.red_flags import FlagFinding
 from agents.brains.offline.scoring import Verdict, covered_stages
 from agents.debrief import (
+    Advice,
     Citation,
     Debrief,
     PanelVote,
@@ -252,7 +253,7 @@ class DebriefWriter:
                 )
         return strengths + concerns
 
-    def _advice(self, analysis: Analysis, scores: dict[str, int]) -> list[str]:
+    def _advice(self, analysis: Analysis, scores: dict[str, int]) -> list[Advice]:
         advice_tpl = self.calibration.writer.advice
         order = sorted(STAGE_IDS, key=lambda s: (scores[s], self.rubric.stage(s).order))
         weak = [s for s in order if scores[s] <= 2][:3] or order[:1]
@@ -266,7 +267,7 @@ class DebriefWriter:
             )
         if analysis.buzzword_dense:
             advice.append(advice_tpl["buzzwords"])
-        return advice
+        return [Advice(text=a) for a in advice]
 
 
 def debrief_json_without_latency(debrief: Debrief) -> str:
