@@ -6,11 +6,13 @@ import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
+from agents.errors import MockpanelError
+
 MAX_WORDS = 20_000
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
 
-class AnswerError(ValueError):
+class AnswerError(MockpanelError):
     """An answer or reply that cannot be judged; the message is one line for the user."""
 
 

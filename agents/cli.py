@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from agents.errors import MockpanelError
+
 # Modules that each expose `register(subparsers)`; a sub-command sets `func(args) -> int`.
 COMMAND_MODULES = (
     "knowledge.cli",
@@ -14,10 +16,6 @@ COMMAND_MODULES = (
     "evals.cli",
     "ui.cli",
 )
-
-
-class CliError(Exception):
-    """Bad input or a failed step, reported as one line on stderr with exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code = int(args.func(args) or 0)
-    except CliError as exc:
+    except MockpanelError as exc:  # every expected failure: one line, exit 2
         print(f"mockpanel: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

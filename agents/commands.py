@@ -6,13 +6,12 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from agents.cli import CliError
+from agents.errors import MockpanelError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -97,13 +96,12 @@ def run_debrief(args: argparse.Namespace) -> int:
     settings = _settings()
     question = resolve_question(args.question, args.question_id, required=True)
     if not args.answer_file:
-        raise CliError("--answer-file is required (a path, or - for stdin)")
-    with _errors():
-        answer = (
-            read_answer_stream(sys.stdin.buffer)
-            if args.answer_file == "-"
-            else read_answer_file(args.answer_file)
-        )
+        raise MockpanelError("--answer-file is required (a path, or - for stdin)")
+    answer = (
+        read_answer_stream(sys.stdin.buffer)
+        if args.answer_file == "-"
+        else read_answer_file(args.answer_file)
+    )
     service = _service(settings, args.brain)
     view = _run(service.start(question, answer, max_rounds=0))
     _print_result(view, as_json=args.json, panel=None)
@@ -118,17 +116,16 @@ def run_interview(args: argparse.Namespace) -> int:
 
     settings = _settings()
     if args.resume and (args.question or args.question_id or args.answer_file or args.rounds):
-        raise CliError("--resume continues a session; it takes no question, answer or rounds")
+        raise MockpanelError("--resume continues a session; it takes no question, answer or rounds")
     question = None if args.resume else resolve_question(
         args.question, args.question_id, required=False
     )
-    rounds = _rounds(args.rounds) if args.rounds is not None else _default(default_max_rounds)
+    rounds = _rounds(args.rounds) if args.rounds is not None else default_max_rounds()
     script = load_script(Path(args.script)) if args.script else None
     opening: str | None = None
-    with _errors():
-        panel = load_panel()
-        if args.answer_file:
-            opening = read_answer_file(args.answer_file)
+    panel = load_panel()
+    if args.answer_file:
+        opening = read_answer_file(args.answer_file)
     if opening is None and script is not None:
         opening = script.opening
     service = _service(settings, args.brain)
@@ -137,7 +134,7 @@ def run_interview(args: argparse.Namespace) -> int:
     if args.resume:
         found = _run(service.get(args.resume))
         if found is None:
-            raise CliError(f"no session with id {args.resume}")
+            raise MockpanelError(f"no session with id {args.resume}")
         view = found
         _show_question(console, view.question)
     else:
@@ -146,7 +143,7 @@ def run_interview(args: argparse.Namespace) -> int:
         if opening is None:
             opening = _read_reply(console, sys.stdin, "Your answer")
             if opening is None:
-                raise CliError("no answer given on stdin")
+                raise MockpanelError("no answer given on stdin")
         view = _run(service.start(question, opening, max_rounds=rounds))
     shown = _show_turns(console, panel, view.transcript, 0)
     if view.status == "awaiting_reply":
@@ -180,18 +177,19 @@ def resolve_question(text: str | None, question_id: str | None, *, required: boo
     from knowledge.models import STAGE_IDS, Question
 
     if text is not None and question_id is not None:
-        raise CliError("give either --question or --question-id, not both")
-    with _errors():
-        bank = load_questions()
+        raise MockpanelError("give either --question or --question-id, not both")
+    bank = load_questions()
     if question_id is not None:
         try:
             return bank.get(question_id)
         except KeyError:
             known = ", ".join(q.id for q in bank.questions)
-            raise CliError(f"unknown question id {question_id!r}; known ids: {known}") from None
+            raise MockpanelError(
+                f"unknown question id {question_id!r}; known ids: {known}"
+            ) from None
     if text is None:
         if required:
-            raise CliError("give --question TEXT or --question-id ID")
+            raise MockpanelError("give --question TEXT or --question-id ID")
         return bank.questions[0]
     prompt = " ".join(text.split())
     try:
@@ -203,16 +201,18 @@ def resolve_question(text: str | None, question_id: str | None, *, required: boo
             stresses=list(STAGE_IDS),
         )
     except ValidationError:
-        raise CliError("--question must be a design question of at least 20 characters") from None
+        raise MockpanelError(
+            "--question must be a design question of at least 20 characters"
+        ) from None
 
 
 def _rounds(raw: str) -> int:
     try:
         rounds = int(raw)
     except ValueError:
-        raise CliError(f"--rounds must be a whole number, not {raw!r}") from None
+        raise MockpanelError(f"--rounds must be a whole number, not {raw!r}") from None
     if not 0 <= rounds <= MAX_ROUNDS_ALLOWED:
-        raise CliError(f"--rounds must be between 0 and {MAX_ROUNDS_ALLOWED}, not {rounds}")
+        raise MockpanelError(f"--rounds must be between 0 and {MAX_ROUNDS_ALLOWED}, not {rounds}")
     return rounds
 
 
@@ -244,38 +244,37 @@ class Script:
 
 
 def load_script(path: Path) -> Script:
-    """Read and check a script file; CliError with one line on any problem."""
+    """Read and check a script file; MockpanelError with one line on any problem."""
     import yaml
 
     from agents.answer_input import AnswerError, clean_answer, read_answer_file
     from knowledge.models import STAGE_IDS
 
-    with _errors():
-        text = read_answer_file(path)
+    text = read_answer_file(path)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CliError(f"script {path}: malformed YAML{where}") from None
+        raise MockpanelError(f"script {path}: malformed YAML{where}") from None
 
     def reply(value: object, where: str) -> str:
         if not isinstance(value, str):
-            raise CliError(f"script {path}: {where} must be text")
+            raise MockpanelError(f"script {path}: {where} must be text")
         try:
             return clean_answer(value)
         except AnswerError as exc:
-            raise CliError(f"script {path}: {where}: {exc}") from None
+            raise MockpanelError(f"script {path}: {where}: {exc}") from None
 
     if isinstance(data, list):
         if not data:
-            raise CliError(f"script {path}: the list of replies is empty")
+            raise MockpanelError(f"script {path}: the list of replies is empty")
         return Script(replies=[reply(v, f"reply {i + 1}") for i, v in enumerate(data)])
     if isinstance(data, dict):
         allowed = (*STAGE_IDS, SCRIPT_DEFAULT_KEY, *SCRIPT_OPENING_KEYS)
         unknown = [str(k) for k in data if k not in allowed]
         if unknown:
-            raise CliError(
+            raise MockpanelError(
                 f"script {path}: unknown key {unknown[0]!r}; use {', '.join(allowed)}"
             )
         opening_key = next((k for k in SCRIPT_OPENING_KEYS if k in data), None)
@@ -288,7 +287,7 @@ def load_script(path: Path) -> Script:
                 else None
             ),
         )
-    raise CliError(f"script {path}: expected a list of replies or a mapping stage -> reply")
+    raise MockpanelError(f"script {path}: expected a list of replies or a mapping stage -> reply")
 
 
 def _read_reply(console: Console, stream: TextIO, label: str) -> str | None:
@@ -318,7 +317,7 @@ def _read_reply(console: Console, stream: TextIO, label: str) -> str | None:
             return clean_answer("".join(lines))
         except AnswerError as exc:
             if not stream.isatty():
-                raise CliError(str(exc)) from None
+                raise
             console.print(Text(f"{exc}; please try again.", style="red"))
 
 
@@ -331,58 +330,22 @@ def _settings() -> Settings:
     return Settings()
 
 
-def _default(factory: Callable[[], T]) -> T:
-    try:
-        return factory()
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-
-
 def _service(settings: Settings, brain: str | None) -> PanelService:
     from agents.brains.factory import brain_names
     from agents.session import PanelService
 
     name = brain or settings.brain
     if name not in brain_names():
-        raise CliError(f"unknown brain {name!r}; expected one of {', '.join(brain_names())}")
-    with _errors():
-        service = PanelService(settings, brain_name=name)
-        # Fail now (no API key, no index), not after the candidate has typed an answer.
-        service.brain()
-        service.retriever()
+        raise MockpanelError(f"unknown brain {name!r}; expected one of {', '.join(brain_names())}")
+    service = PanelService(settings, brain_name=name)
+    # Fail now (no API key, no index), not after the candidate has typed an answer.
+    service.brain()
+    service.retriever()
     return service
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn every expected failure into a one-line CliError."""
-    from agents.answer_input import AnswerError
-    from agents.brains.errors import BrainUnavailable
-    from agents.session import SessionError
-    from agents.store import StorageError
-    from knowledge.index import IndexMissingError
-    from knowledge.loader import KnowledgeFileError
-
-    try:
-        yield
-    except (
-        AnswerError,
-        BrainUnavailable,
-        IndexMissingError,
-        KnowledgeFileError,
-        SessionError,
-        StorageError,
-    ) as exc:
-        raise CliError(_one_line(str(exc))) from None
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split()) or "failed"
-
-
 def _run(coro: Coroutine[Any, Any, T]) -> T:
-    with _errors():
-        return asyncio.run(coro)
+    return asyncio.run(coro)
 
 
 # --- output ------------------------------------------------------------------------------
@@ -404,7 +367,7 @@ def _turn_payload(turn: Turn) -> dict[str, Any]:
 
 def _print_result(view: SessionView, *, as_json: bool, panel: Panel | None) -> None:
     if view.debrief is None:  # pragma: no cover - a finished session always has one
-        raise CliError("the panel did not produce a debrief")
+        raise MockpanelError("the panel did not produce a debrief")
     if as_json:
         sys.stdout.write(json.dumps(debrief_payload(view.debrief), ensure_ascii=False, indent=2))
         sys.stdout.write("\n")

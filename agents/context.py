@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from agents.brains.base import Brain, Probe
 from agents.citations import SnippetIndex
+from agents.errors import ConfigError
 from knowledge.models import Panel
 from knowledge.settings import Settings
 
@@ -23,9 +24,9 @@ def _env_number(name: str, default: float, *, minimum: float, integer: bool) -> 
         value = int(raw) if integer else float(raw)
     except ValueError:
         kind = "an integer" if integer else "a number"
-        raise ValueError(f"{name}={raw!r} is not {kind}") from None
+        raise ConfigError(f"{name}={raw!r} is not {kind}") from None
     if value < minimum:
-        raise ValueError(f"{name}={raw!r} must be at least {minimum:g}")
+        raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
 
 

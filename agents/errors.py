@@ -9,3 +9,7 @@ class MockpanelError(Exception):
     def __str__(self) -> str:
         text = super().__str__()
         return " ".join(text.split()) or type(self).__name__
+
+
+class ConfigError(MockpanelError):
+    """A setting (a MOCKPANEL_* variable, a config file value) is invalid."""

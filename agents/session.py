@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from agents.answer_input import clean_answer
 from agents.brains.base import Brain, Probe
 from agents.debrief import Debrief
+from agents.errors import MockpanelError
 from agents.probe_stream import ProbeSink, streaming_probes_to
 from agents.transcript import Turn
 from knowledge.models import Panel, Question
@@ -27,7 +28,7 @@ Status = Literal["awaiting_reply", "done"]
 Durability = Literal["sync", "async", "exit"]
 
 
-class SessionError(ValueError):
+class SessionError(MockpanelError):
     """A request that does not fit the session (unknown thread, not awaiting a reply, …)."""
 
 

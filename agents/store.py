@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from agents.errors import MockpanelError
 from agents.session import SessionError, SessionView
 from knowledge.settings import Settings
 
@@ -18,7 +19,7 @@ BUSY_TIMEOUT_S = 30.0
 POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
 
 
-class StorageError(RuntimeError):
+class StorageError(MockpanelError):
     """The database cannot be used as configured; the message is one line."""
 
 

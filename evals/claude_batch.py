@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from agents.debrief import Debrief
+from agents.errors import MockpanelError
 from agents.transcript import Turn
 from knowledge.settings import Settings
 
@@ -35,7 +36,7 @@ _CUSTOM_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class BatchEvalError(RuntimeError):
+class BatchEvalError(MockpanelError):
     """The batch run cannot proceed (bad state file, submission refused); one line."""
 
 

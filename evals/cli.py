@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agents.cli import CliError
+from agents.errors import MockpanelError
 
 if TYPE_CHECKING:
     from evals.models import EvalCase
@@ -57,15 +57,17 @@ def _check_args(args: argparse.Namespace, brain: str) -> None:
     from agents.brains.factory import brain_names
 
     if brain not in brain_names():
-        raise CliError(f"unknown brain {brain!r}; expected one of {', '.join(brain_names())}")
+        raise MockpanelError(f"unknown brain {brain!r}; expected one of {', '.join(brain_names())}")
     if not 0 <= args.rounds <= MAX_ROUNDS:
-        raise CliError(f"--rounds must be between 0 and {MAX_ROUNDS}, not {args.rounds}")
+        raise MockpanelError(f"--rounds must be between 0 and {MAX_ROUNDS}, not {args.rounds}")
     if args.jobs is not None and args.jobs < 1:
-        raise CliError(f"--jobs must be at least 1, not {args.jobs}")
+        raise MockpanelError(f"--jobs must be at least 1, not {args.jobs}")
     if args.update_baseline and args.split != "all":
-        raise CliError("--update-baseline needs --split all (the baseline covers both splits)")
+        raise MockpanelError(
+            "--update-baseline needs --split all (the baseline covers both splits)"
+        )
     if args.batch and brain != "claude":
-        raise CliError("--batch works with --brain claude only")
+        raise MockpanelError("--batch works with --brain claude only")
 
 
 def _out_dir(args: argparse.Namespace, settings: Settings, brain: str) -> Path:
@@ -73,19 +75,19 @@ def _out_dir(args: argparse.Namespace, settings: Settings, brain: str) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
+        raise MockpanelError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
     return out
 
 
 def _ensure_index(settings: Settings, say: Callable[[str], None]) -> None:
     """Build the knowledge index first when it is missing or stale (ingest is idempotent)."""
-    from knowledge.index import IndexMissingError, IndexStaleError, ingest
+    from knowledge.index import IndexMissingError, ingest
     from knowledge.retrieval import Retriever
 
     try:
         Retriever.from_settings(settings)
         return
-    except (IndexMissingError, IndexStaleError) as exc:
+    except IndexMissingError as exc:  # or stale
         say(f"{exc}; building it now (mockpanel ingest)")
     ingest(settings)
 
@@ -143,9 +145,8 @@ def _run(
 
 def run_eval(args: argparse.Namespace) -> int:
     """Run, measure, report, gate; exit 1 when the gate fails."""
-    from agents.brains.errors import BrainUnavailable
     from evals import gate as gating
-    from evals.loader import EvalCaseError, load_cases
+    from evals.loader import load_cases
     from evals.metrics import compute
     from evals.report import render
     from evals.results import EvalResults
@@ -155,11 +156,8 @@ def run_eval(args: argparse.Namespace) -> int:
     brain = args.brain or settings.brain
     _check_args(args, brain)
     jobs = args.jobs or (4 if brain == "offline" else 8)
-    try:
-        cases = load_cases(split=args.split)
-        baseline = gating.load_baseline()
-    except (EvalCaseError, gating.BaselineError) as exc:
-        raise CliError(str(exc)) from exc
+    cases = load_cases(split=args.split)
+    baseline = gating.load_baseline()
     out = _out_dir(args, settings, brain)
 
     def say(line: str) -> None:
@@ -168,10 +166,8 @@ def run_eval(args: argparse.Namespace) -> int:
     try:
         _ensure_index(settings, say)
         runs = _run(cases, settings, args, brain, out, jobs)
-    except BrainUnavailable as exc:
-        raise CliError(str(exc)) from exc
     except ImportError as exc:
-        raise CliError(f"cannot run this eval here: {exc}") from exc
+        raise MockpanelError(f"cannot run this eval here: {exc}") from exc
 
     metrics = compute(runs)
     outcomes = runs[0].outcomes

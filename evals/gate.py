@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agents.errors import MockpanelError
 from evals.results import CaseOutcome
 
 BASELINE_PATH = Path(__file__).parent / "baseline.json"
@@ -17,7 +18,7 @@ GATED_SPLITS = ("dev", "test")
 _EPS = 1e-9
 
 
-class BaselineError(ValueError):
+class BaselineError(MockpanelError):
     """The baseline file exists but cannot be read or is not a baseline."""
 
 

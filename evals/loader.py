@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from agents.errors import MockpanelError
 from evals.models import (
     KINDS,
     PADDING_MIN_RATIO,
@@ -22,7 +23,7 @@ CASES_DIR = Path(__file__).parent / "cases"
 SPLIT_PREFIXES: dict[str, Split] = {"dev_": "dev", "test_": "test"}
 
 
-class EvalCaseError(ValueError):
+class EvalCaseError(MockpanelError):
     """An eval case file is missing, unreadable, malformed, or breaks a rule of the eval set."""
 
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from agents.cli import CliError
+from agents.errors import MockpanelError
 
 if TYPE_CHECKING:
     from knowledge.models import Snippet
@@ -44,29 +44,19 @@ def register(subparsers: Any) -> None:
 
 def run_ingest(args: argparse.Namespace) -> int:
     """Bring the index in line with the snippet files."""
-    from knowledge.embeddings import EmbeddingModelError
     from knowledge.index import ingest
-    from knowledge.loader import KnowledgeFileError
     from knowledge.settings import Settings
 
-    try:
-        report = ingest(Settings())
-    except (KnowledgeFileError, EmbeddingModelError, ValueError) as exc:
-        raise CliError(str(exc)) from exc
+    report = ingest(Settings())
     print(json.dumps(report.as_dict()) if args.json else report.summary())
     return 0
 
 
 def _open_retriever() -> Retriever:
-    from knowledge.embeddings import EmbeddingModelError
-    from knowledge.index import IndexMissingError
     from knowledge.retrieval import Retriever
     from knowledge.settings import Settings
 
-    try:
-        return Retriever.from_settings(Settings())
-    except (IndexMissingError, EmbeddingModelError, ValueError) as exc:
-        raise CliError(str(exc)) from exc
+    return Retriever.from_settings(Settings())
 
 
 def _row(snippet: Snippet, score: float | None = None) -> dict[str, Any]:
@@ -85,21 +75,18 @@ def _row(snippet: Snippet, score: float | None = None) -> dict[str, Any]:
 def run_search(args: argparse.Namespace) -> int:
     """Print the snippets closest to the query text."""
     if not args.text.strip():
-        raise CliError("query text is empty")
+        raise MockpanelError("query text is empty")
     if not 1 <= args.k <= MAX_K:
-        raise CliError(f"-k must be between 1 and {MAX_K}, got {args.k}")
+        raise MockpanelError(f"-k must be between 1 and {MAX_K}, got {args.k}")
     retriever = _open_retriever()
-    try:
-        hits = retriever.search(
-            args.text,
-            args.k,
-            stage=args.stage,
-            panelist=args.panelist,
-            polarity=args.polarity,
-            question_tag=args.tag,
-        )
-    except ValueError as exc:
-        raise CliError(str(exc)) from exc
+    hits = retriever.search(
+        args.text,
+        args.k,
+        stage=args.stage,
+        panelist=args.panelist,
+        polarity=args.polarity,
+        question_tag=args.tag,
+    )
     rows = [_row(hit.snippet, hit.score) for hit in hits]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -122,7 +109,7 @@ def run_show(args: argparse.Namespace) -> int:
     """Print one snippet."""
     snippet = _open_retriever().get(args.id)
     if snippet is None:
-        raise CliError(f"no snippet with id {args.id!r}")
+        raise MockpanelError(f"no snippet with id {args.id!r}")
     if args.json:
         data = _row(snippet)
         data["question_tags"] = list(snippet.question_tags)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from chromadb.api.types import Documents, Embeddings
 from chromadb.utils.embedding_functions import ONNXMiniLM_L6_V2
 
+from agents.errors import MockpanelError
 from knowledge.settings import Settings
 
 # file name -> (package that ships it, path inside the package, sha256)
@@ -60,7 +61,7 @@ INSTALL_HINT = (
 EMBEDDING_DIM = 384
 
 
-class EmbeddingModelError(RuntimeError):
+class EmbeddingModelError(MockpanelError):
     """The embedding model files are missing or do not match their pinned sha256."""
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from agents.errors import ConfigError, MockpanelError
 from knowledge.embeddings import MODEL_FILES, get_embedder
 from knowledge.loader import load_snippet_dir, load_snippets
 from knowledge.models import Snippet, SnippetCorpus
@@ -27,7 +28,7 @@ INDEX_FORMAT = 1
 TAG_KEY_PREFIX = "tag__"
 
 
-class IndexMissingError(RuntimeError):
+class IndexMissingError(MockpanelError):
     """The knowledge index does not exist or holds no snippets."""
 
     def __init__(self, location: str) -> None:
@@ -35,11 +36,15 @@ class IndexMissingError(RuntimeError):
         self.location = location
 
 
+class IndexUnavailableError(MockpanelError):
+    """The Chroma server holding the index cannot be reached."""
+
+
 class IndexStaleError(IndexMissingError):
     """The index was built with another embedding model or metadata layout."""
 
     def __init__(self, location: str, reason: str) -> None:
-        RuntimeError.__init__(
+        MockpanelError.__init__(
             self, f"knowledge index at {location} is out of date ({reason}); run `mockpanel ingest`"
         )
         self.location = location
@@ -117,12 +122,12 @@ def index_location(settings: Settings) -> str:
 def _parse_server_url(url: str) -> tuple[str, int, bool]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"bad Chroma server URL {url!r}; expected http(s)://host[:port]")
+        raise ConfigError(f"bad Chroma server URL {url!r}; expected http(s)://host[:port]")
     ssl = parts.scheme == "https"
     try:
         port = parts.port
     except ValueError as exc:
-        raise ValueError(f"bad port in Chroma server URL {url!r}") from exc
+        raise ConfigError(f"bad port in Chroma server URL {url!r}") from exc
     return parts.hostname, port or (443 if ssl else 8000), ssl
 
 
@@ -137,7 +142,7 @@ def open_client(settings: Settings) -> ClientAPI:
         try:
             return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
         except ValueError as exc:  # chromadb's way of saying the server did not answer
-            raise ValueError(
+            raise IndexUnavailableError(
                 f"Chroma server at {settings.chroma_url} is unreachable: {exc}"
             ) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from agents.errors import MockpanelError
 from knowledge.models import Panel, QuestionBank, Rubric, SnippetCorpus
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -19,7 +20,7 @@ M = TypeVar("M", bound=BaseModel)
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class KnowledgeFileError(ValueError):
+class KnowledgeFileError(MockpanelError):
     """A knowledge data file is missing, unreadable, not YAML, or fails validation."""
 
 

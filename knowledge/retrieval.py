@@ -6,6 +6,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any
 
+from agents.errors import MockpanelError
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.index import (
     COLLECTION_NAME,
@@ -23,7 +24,7 @@ from knowledge.settings import Settings
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
-__all__ = ["IndexMissingError", "Retriever"]
+__all__ = ["IndexMissingError", "QueryError", "Retriever"]
 
 POLARITIES = ("positive", "negative")
 _TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.]*$")
@@ -32,9 +33,13 @@ _TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.]*$")
 OVERFETCH = 10
 
 
+class QueryError(MockpanelError):
+    """A search the index cannot answer as asked (empty text, unknown filter value, k < 1)."""
+
+
 def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
     if value is not None and value not in allowed:
-        raise ValueError(f"unknown {name} {value!r}; expected one of {', '.join(allowed)}")
+        raise QueryError(f"unknown {name} {value!r}; expected one of {', '.join(allowed)}")
     return value
 
 
@@ -101,9 +106,9 @@ class Retriever:
     ) -> list[ScoredSnippet]:
         """The k snippets closest to `text` that pass every given filter."""
         if not text or not text.strip():
-            raise ValueError("query text is empty")
+            raise QueryError("query text is empty")
         if k < 1:
-            raise ValueError(f"k must be at least 1, got {k}")
+            raise QueryError(f"k must be at least 1, got {k}")
         where = self._where(stage, panelist, polarity, question_tag)
         vector = self._embedder.embed([text.strip()])
         n_results = min(len(self._snippets), k + OVERFETCH)
@@ -145,7 +150,7 @@ class Retriever:
             clauses.append({"polarity": {"$eq": polarity}})
         if question_tag is not None:
             if not _TAG.match(question_tag):
-                raise ValueError(f"bad question tag {question_tag!r}")
+                raise QueryError(f"bad question tag {question_tag!r}")
             clauses.append({TAG_KEY_PREFIX + question_tag: {"$eq": True}})
         if not clauses:
             return None

@@ -71,14 +71,14 @@ def streamlit_env() -> dict[str, str]:
 
 def run_ui(args: argparse.Namespace) -> int:
     """Replace this process with `streamlit run ui/app.py`."""
-    from agents.cli import CliError
+    from agents.errors import MockpanelError
 
     if not APP.is_file():
-        raise CliError(f"the app is missing: {APP}")
+        raise MockpanelError(f"the app is missing: {APP}")
     command = streamlit_command(args.port, args.host)
     print(f"mockpanel: starting the app at http://{args.host}:{args.port}", file=sys.stderr)
     try:
         os.execve(sys.executable, command, streamlit_env())
     except OSError as exc:
-        raise CliError(f"cannot start streamlit: {exc.strerror or exc}") from exc
+        raise MockpanelError(f"cannot start streamlit: {exc.strerror or exc}") from exc
     return 0  # pragma: no cover - execve does not return

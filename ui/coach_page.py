@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from agents.errors import MockpanelError
 from agents.session import SessionView
 from agents.store import SessionRecord
 from knowledge.loader import load_questions
@@ -257,7 +258,7 @@ def render_review_form(services: Services, view: SessionView) -> None:
         return
     with user_facing_errors():
         if not (note or "").strip():
-            raise ValueError("write a note: the review needs a reason")
+            raise MockpanelError("write a note: the review needs a reason")
         marks_in = CoachMarks(
             thread_id=thread_id, review_id=0, strong_stages=strong, weak_stages=weak,
             red_flags=flags,

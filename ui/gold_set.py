@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import ValidationError
 
+from agents.errors import MockpanelError
 from evals.models import CONTRACT_RED_FLAGS, KIND_DECISION, KINDS, PAIRED_KINDS, EvalCase
 from knowledge.settings import Settings
 
@@ -29,7 +30,7 @@ GOLD_RED_FLAGS: tuple[str, ...] = CONTRACT_RED_FLAGS
 RATIONALE_MAX = 300
 
 
-class GoldSetError(ValueError):
+class GoldSetError(MockpanelError):
     """The session cannot become an eval case; the message is one line."""
 
 

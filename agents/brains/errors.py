@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from agents.errors import MockpanelError
 
-class BrainUnavailable(RuntimeError):
+
+class BrainUnavailable(MockpanelError):
     """The brain cannot run here (no API key, package missing, …); the message is one line."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.brains.base import Brain
 from agents.brains.errors import BrainUnavailable
+from agents.errors import ConfigError
 from knowledge.settings import Settings
 
 BRAINS: dict[str, tuple[str, str]] = {
@@ -24,7 +25,7 @@ def brain_names() -> list[str]:
 def make_brain(name: str, settings: Settings, **kwargs: Any) -> Brain:
     """The brain called `name`, built from settings; BrainUnavailable if it cannot run here."""
     if name not in BRAINS:
-        raise ValueError(f"unknown brain {name!r}; expected one of {', '.join(BRAINS)}")
+        raise ConfigError(f"unknown brain {name!r}; expected one of {', '.join(BRAINS)}")
     module_name, class_name = BRAINS[name]
     try:
         module = importlib.import_module(module_name)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.index import ingest
+from knowledge.index import IndexUnavailableError, ingest
 from knowledge.retrieval import Retriever
 from knowledge.settings import Settings
 from tests.knowledge.sample_corpus import SAMPLE_SNIPPETS, write_corpus
@@ -59,7 +59,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_unreachable_server_is_named(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
-    with pytest.raises(ValueError, match=f"Chroma server at {url} is unreachable"):
+    with pytest.raises(IndexUnavailableError, match=f"Chroma server at {url} is unreachable"):
         ingest(Settings(home=tmp_path, chroma_url=url), write_corpus(tmp_path / "corpus"))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from agents.errors import ConfigError
 from knowledge import index as index_module
 from knowledge.embeddings import get_embedder
 from knowledge.index import (
@@ -19,7 +20,7 @@ from knowledge.index import (
     ingest,
     open_client,
 )
-from knowledge.retrieval import Retriever
+from knowledge.retrieval import QueryError, Retriever
 from knowledge.settings import Settings
 from tests.knowledge.sample_corpus import SAMPLE_SNIPPETS, write_corpus
 
@@ -211,14 +212,14 @@ def test_k_limits_results(built: Retriever) -> None:
     ],
 )
 def test_bad_filter_values(built: Retriever, kwargs: dict[str, str], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(QueryError, match=message):
         built.search("labels", 3, **kwargs)
 
 
 def test_bad_query(built: Retriever) -> None:
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(QueryError, match="empty"):
         built.search("   ", 3)
-    with pytest.raises(ValueError, match="k must be"):
+    with pytest.raises(QueryError, match="k must be"):
         built.search("labels", 0)
 
 
@@ -255,5 +256,5 @@ def test_server_url_selects_http_client(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 @pytest.mark.parametrize("url", ["chroma:8000", "ftp://host", "http://host:notaport"])
 def test_bad_server_url(url: str, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="Chroma server URL"):
+    with pytest.raises(ConfigError, match="Chroma server URL"):
         open_client(Settings(home=tmp_path, chroma_url=url))

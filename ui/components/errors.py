@@ -8,22 +8,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
+from pydantic import ValidationError
 
+from agents.errors import MockpanelError
 from ui.components.safe_text import escape_inline
 
 log = logging.getLogger("mockpanel.ui")
-
-# Errors whose message is written for the user (bad input, missing index, no API key, …).
-_EXPECTED = (
-    "AnswerError",
-    "SessionError",
-    "BrainUnavailable",
-    "StorageError",
-    "IndexMissingError",
-    "IndexStaleError",
-    "KnowledgeFileError",
-    "ValidationError",
-)
 
 
 def one_line(exc: BaseException) -> str:
@@ -38,7 +28,8 @@ def user_facing_errors(status: Any = None) -> Iterator[None]:
     try:
         yield
     except Exception as exc:  # the UI boundary: nothing reaches the user as a traceback
-        expected = type(exc).__name__ in _EXPECTED or isinstance(exc, ValueError)
+        # Ours carry a message written for the user; pydantic's describe a form value it refused.
+        expected = isinstance(exc, MockpanelError | ValidationError)
         if not expected:
             log.exception("unexpected error in the mockpanel UI")
         if status is not None:

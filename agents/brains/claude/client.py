@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from agents.brains.claude.config import ClaudeConfig, Step
 from agents.brains.claude.cost import call_cost
 from agents.debrief import CallUsage
+from agents.errors import MockpanelError
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
@@ -36,7 +37,7 @@ RETRYABLE_STATUS = frozenset({408, 409, 429})
 RETRYABLE_ERROR_TYPES = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
 
 
-class ClaudeCallFailed(RuntimeError):
+class ClaudeCallFailed(MockpanelError):
     """A call failed for good (retries exhausted, or an error retrying cannot fix)."""
 
     def __init__(self, label: str, reason: str, attempts: int) -> None:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from agents.errors import ConfigError
 from knowledge.loader import KnowledgeFileError, load_model
 from knowledge.models import StrictModel
 
@@ -28,7 +29,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
 }
 
 
-class ClaudeConfigError(ValueError):
+class ClaudeConfigError(ConfigError):
     """claude.yaml or an env override is invalid; the message is one line."""
 
 
