@@ -10,7 +10,8 @@ import pytest
 
 from agents.brains.base import Probe
 from agents.cli import main
-from agents.commands import Script, load_script, resolve_question
+from agents.cli.questions import resolve_question
+from agents.cli.replies import Script, load_script
 
 STRONG = "We define a resolved ticket and keep a gold set of 500 tickets for every release."
 
@@ -203,7 +204,7 @@ def test_example_script_loads() -> None:
 
 
 def test_json_payload_omits_nulls_and_keeps_transcript_compact() -> None:
-    from agents.commands import debrief_payload
+    from agents.cli.debrief_view import debrief_payload
     from agents.debrief import Citation, Debrief, Reason, StageScore
     from agents.transcript import Turn
     from knowledge.models import STAGE_IDS
@@ -293,7 +294,7 @@ def test_interview_resume_bad_input(
 def test_rendering_never_interprets_candidate_text_as_markup() -> None:
     from rich.console import Console
 
-    from agents.commands import render_debrief
+    from agents.cli.debrief_view import render_debrief
     from agents.debrief import Citation, Debrief, Reason, StageScore
     from agents.transcript import Turn
     from knowledge.loader import load_panel

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-import evals.cli
 import evals.gate
 import evals.loader
 from agents.cli import main
@@ -30,8 +29,10 @@ def wired(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings) -> Path:
     )
     monkeypatch.setattr(evals.loader, "CASES_DIR", cases)
     monkeypatch.setattr(evals.gate, "BASELINE_PATH", tmp_path / "baseline.json")
-    monkeypatch.setattr(evals.cli, "REPORT_PATH", tmp_path / "report.md")
     import agents.brains.factory
+    import agents.cli.evaluate
+
+    monkeypatch.setattr(agents.cli.evaluate, "REPORT_PATH", tmp_path / "report.md")
     import knowledge.retrieval
 
     monkeypatch.setattr(agents.brains.factory, "make_brain", lambda name, s: CountingBrain())

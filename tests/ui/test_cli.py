@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import ui
 from agents.cli import build_parser
-from ui import cli
+from agents.cli import ui_app as cli
 
 
 def test_parser_defaults_and_options() -> None:
@@ -31,7 +32,7 @@ def test_bad_port_is_rejected(port: str, capsys: pytest.CaptureFixture[str]) -> 
 def test_command_runs_the_packaged_app() -> None:
     command = cli.streamlit_command(8600, "127.0.0.1")
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
-    assert Path(command[4]) == Path(cli.__file__).parent / "app.py"
+    assert Path(command[4]) == Path(ui.__file__).resolve().parent / "app.py"
     flags = dict(zip(command[5::2], command[6::2], strict=True))
     assert flags == {
         "--server.port": "8600",
@@ -45,7 +46,7 @@ def test_env_puts_the_package_on_the_path(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("PYTHONPATH", "/elsewhere")
     monkeypatch.setenv("MOCKPANEL_HOME", "relative/home")
     env = cli.streamlit_env()
-    root = str(Path(cli.__file__).resolve().parents[1])
+    root = str(Path(ui.__file__).resolve().parents[1])
     assert env["PYTHONPATH"].split(os.pathsep) == [root, "/elsewhere"]
     assert env["MOCKPANEL_HOME"] == str(Path("relative/home").resolve())
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import evals
+from agents.cli.eval_view import eval_payload, progress_bar, summary
 from agents.errors import MockpanelError
 
 if TYPE_CHECKING:
@@ -19,7 +21,8 @@ if TYPE_CHECKING:
 
 DEFAULT_ROUNDS = 2
 MAX_ROUNDS = 5
-REPORT_PATH = Path(__file__).parent / "report.md"
+REPORT_PATH = Path(evals.__file__).parent / "report.md"
+"""The committed report, rewritten with the baseline."""
 
 
 def register(subparsers: Any) -> None:
@@ -102,22 +105,12 @@ def _run(
 ) -> list[RunRecord]:
     import asyncio
 
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from evals.runner import run_batch_eval, run_graph_eval
 
     if args.batch:
         return [asyncio.run(run_batch_eval(cases, settings, work_dir=out))]
     runs_wanted = 1 if args.once else 2
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        disable=args.json,
-    )
+    progress = progress_bar(disable=args.json)
     tasks: list[Any] = []
 
     def on_pass(number: int) -> None:
@@ -196,35 +189,8 @@ def run_eval(args: argparse.Namespace) -> int:
         say(f"baseline and report rewritten: {gating.BASELINE_PATH}, {REPORT_PATH}")
 
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "out": str(out),
-                    "brain": brain,
-                    "split": args.split,
-                    "rounds": args.rounds,
-                    "metrics": metrics,
-                    "gate": report.to_dict(),
-                }
-            )
-        )
+        print(json.dumps(eval_payload(args, brain, out, metrics, report.to_dict())))
     else:
-        print(_summary(metrics, out))
+        print(summary(metrics, out))
         print(report.render())
     return 0 if report.passed else 1
-
-
-def _summary(metrics: dict[str, Any], out: Path) -> str:
-    lines = []
-    for name, m in metrics["splits"].items():
-        kappa = "n/a" if m["kappa"] is None else f"{m['kappa']:.3f}"
-        acc = "n/a" if m["accuracy"] is None else f"{m['accuracy']:.3f}"
-        lines.append(
-            f"{name:<5} n={m['n']:<3} accuracy {acc}  kappa {kappa}  "
-            f"citations {m['citations']['total'] - m['citations']['invalid']}/"
-            f"{m['citations']['total']}  injection flips {len(m['injection_flips'])}  "
-            f"variant flips {len(m['variant_flips'])}"
-        )
-    walls = ", ".join(f"{w:.1f}s" for w in metrics["wall_seconds"])
-    lines.append(f"wall time {walls}; results in {out}")
-    return "\n".join(lines)

@@ -1,21 +1,16 @@
-"""The `mockpanel` command: each sub-command is registered by the module that owns it."""
+"""The `mockpanel` parser and entry point: every expected failure ends as one line, exit 2."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
+from agents.cli import evaluate, ingest, panel, ui_app
 from agents.errors import MockpanelError
 
-# Modules that each expose `register(subparsers)`; a sub-command sets `func(args) -> int`.
-COMMAND_MODULES = (
-    "knowledge.cli",
-    "agents.commands",
-    "evals.cli",
-    "ui.cli",
-)
+# Each group exposes `register(subparsers)`; a sub-command sets `func(args) -> int`.
+COMMAND_GROUPS = (ingest, panel, evaluate, ui_app)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,14 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A mock hiring panel for PM system-design interviews.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+    for group in COMMAND_GROUPS:
+        group.register(sub)
     return parser
 
 
@@ -49,7 +38,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("mockpanel: interrupted", file=sys.stderr)
         return 130
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,10 +6,10 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from agents.cli.knowledge_view import print_hits, print_snippet
 from agents.errors import MockpanelError
 
 if TYPE_CHECKING:
-    from knowledge.models import Snippet
     from knowledge.retrieval import Retriever
 
 MAX_K = 50
@@ -53,23 +53,11 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def _open_retriever() -> Retriever:
+    """The retriever over the built index; one-line error when it is missing or stale."""
     from knowledge.retrieval import Retriever
     from knowledge.settings import Settings
 
     return Retriever.from_settings(Settings())
-
-
-def _row(snippet: Snippet, score: float | None = None) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "id": snippet.id,
-        "panelist": snippet.panelist,
-        "stage": snippet.stage,
-        "polarity": snippet.polarity,
-        "text": snippet.text,
-    }
-    if score is not None:
-        row["score"] = score
-    return row
 
 
 def run_search(args: argparse.Namespace) -> int:
@@ -87,21 +75,7 @@ def run_search(args: argparse.Namespace) -> int:
         polarity=args.polarity,
         question_tag=args.tag,
     )
-    rows = [_row(hit.snippet, hit.score) for hit in hits]
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(rows)} snippets for {args.text!r}", show_lines=True, expand=True)
-    table.add_column("score", no_wrap=True, width=6)
-    table.add_column("snippet", no_wrap=True, width=22)
-    table.add_column("text", overflow="fold", ratio=1)
-    for row in rows:
-        about = f"{row['id']}\n{row['panelist']}\n{row['stage']}\n{row['polarity']}"
-        table.add_row(f"{row['score']:.3f}", about, row["text"])
-    Console().print(table)
+    print_hits(args.text, [(hit.snippet, hit.score) for hit in hits], as_json=args.json)
     return 0
 
 
@@ -110,13 +84,5 @@ def run_show(args: argparse.Namespace) -> int:
     snippet = _open_retriever().get(args.id)
     if snippet is None:
         raise MockpanelError(f"no snippet with id {args.id!r}")
-    if args.json:
-        data = _row(snippet)
-        data["question_tags"] = list(snippet.question_tags)
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
-    tags = ", ".join(snippet.question_tags) or "-"
-    where = f"{snippet.panelist} · {snippet.stage} · {snippet.polarity}"
-    print(f"{snippet.id}  [{where}]  tags: {tags}")
-    print(snippet.text)
+    print_snippet(snippet, as_json=args.json)
     return 0

@@ -7,7 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent / "app.py"
+import ui
+from agents.errors import MockpanelError
+
+APP = Path(ui.__file__).resolve().parent / "app.py"
 DEFAULT_PORT = 8501
 DEFAULT_HOST = "127.0.0.1"
 
@@ -71,8 +74,6 @@ def streamlit_env() -> dict[str, str]:
 
 def run_ui(args: argparse.Namespace) -> int:
     """Replace this process with `streamlit run ui/app.py`."""
-    from agents.errors import MockpanelError
-
     if not APP.is_file():
         raise MockpanelError(f"the app is missing: {APP}")
     command = streamlit_command(args.port, args.host)

@@ -1,0 +1,62 @@
+"""The question a command runs on (bank id or free text) and its number of rounds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agents.errors import MockpanelError
+
+if TYPE_CHECKING:
+    from knowledge.models import Question
+
+CUSTOM_QUESTION_ID = "custom"
+MAX_ROUNDS_ALLOWED = 5
+
+
+def resolve_question(text: str | None, question_id: str | None, *, required: bool) -> Question:
+    """The bank question by id, or an ad-hoc one from free text (exactly one of the two)."""
+    from pydantic import ValidationError
+
+    from knowledge.loader import load_questions
+    from knowledge.models import STAGE_IDS, Question
+
+    if text is not None and question_id is not None:
+        raise MockpanelError("give either --question or --question-id, not both")
+    bank = load_questions()
+    if question_id is not None:
+        try:
+            return bank.get(question_id)
+        except KeyError:
+            known = ", ".join(q.id for q in bank.questions)
+            raise MockpanelError(
+                f"unknown question id {question_id!r}; known ids: {known}"
+            ) from None
+    if text is None:
+        if required:
+            raise MockpanelError("give --question TEXT or --question-id ID")
+        return bank.questions[0]
+    prompt = " ".join(text.split())
+    try:
+        return Question(
+            id=CUSTOM_QUESTION_ID,
+            title=prompt if len(prompt) <= 80 else prompt[:79].rstrip() + "…",
+            prompt=prompt,
+            use_case="custom",
+            stresses=list(STAGE_IDS),
+        )
+    except ValidationError:
+        raise MockpanelError(
+            "--question must be a design question of at least 20 characters"
+        ) from None
+
+
+def parse_rounds(raw: str) -> int:
+    """`--rounds` as a whole number in range; one-line error otherwise."""
+    try:
+        rounds = int(raw)
+    except ValueError:
+        raise MockpanelError(f"--rounds must be a whole number, not {raw!r}") from None
+    if not 0 <= rounds <= MAX_ROUNDS_ALLOWED:
+        raise MockpanelError(f"--rounds must be between 0 and {MAX_ROUNDS_ALLOWED}, not {rounds}")
+    return rounds
+
