@@ -6,9 +6,10 @@ import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from agents.brains.base import Brain, Probe
+from agents.brains.base import Brain
 from agents.citations import SnippetIndex
 from agents.errors import ConfigError
+from agents.state import Probe
 from knowledge.models import Panel
 from knowledge.settings import Settings
 

@@ -13,10 +13,10 @@ from langgraph.runtime import Runtime
 from langgraph.types import Checkpointer, Send, interrupt
 
 from agents.answer_input import clean_answer
-from agents.brains.base import Probe
+from agents.brains.base import settle_debrief
 from agents.citations import validate_debrief
 from agents.context import PanelContext
-from agents.state import PanelState, ProbeTask, RoundProbes, VoteTask
+from agents.state import PanelState, Probe, ProbeTask, RoundProbes, VoteTask
 from agents.transcript import Turn, next_turn_id
 from knowledge.models import PANELIST_IDS, Question
 
@@ -66,12 +66,16 @@ async def probe(state: ProbeTask, runtime: Runtime[PanelContext]) -> Update:
     ctx = _context(runtime)
     panelist = ctx.resolved_panel().get(state.panelist)
     brain = ctx.resolved_brain()
-    probes = await brain.probe(panelist, state.question, state.transcript, state.round)
+    result = await brain.probe(panelist, state.question, state.transcript, state.round)
     own = [
         p if p.panelist == state.panelist else p.model_copy(update={"panelist": state.panelist})
-        for p in probes
+        for p in result.value
     ]
-    return {"proposals": [RoundProbes(round=state.round, panelist=state.panelist, probes=own)]}
+    return {
+        "proposals": [RoundProbes(round=state.round, panelist=state.panelist, probes=own)],
+        "calls": result.calls,
+        "fallbacks": result.fallbacks,
+    }
 
 
 async def select(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
@@ -143,21 +147,29 @@ async def vote(state: VoteTask, runtime: Runtime[PanelContext]) -> Update:
     ctx = _context(runtime)
     panelist = ctx.resolved_panel().get(state.panelist)
     result = await ctx.resolved_brain().vote(panelist, state.question, state.transcript)
-    if result.panelist != state.panelist:
-        result = result.model_copy(update={"panelist": state.panelist})
-    return {"votes": [result]}
+    ballot = result.value
+    if ballot.panelist != state.panelist:
+        ballot = ballot.model_copy(update={"panelist": state.panelist})
+    return {"votes": [ballot], "calls": result.calls, "fallbacks": result.fallbacks}
 
 
 async def debrief(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
-    """The brain writes the debrief; every citation is then checked before it is kept."""
+    """The brain writes the debrief, which totals the session's calls and fallbacks; every
+    citation is then checked before it is kept."""
     ctx = _context(runtime)
     votes = sorted(state.votes, key=lambda v: _panel_rank(v.panelist))
-    draft = await ctx.resolved_brain().debrief(state.question, state.transcript, votes)
+    result = await ctx.resolved_brain().debrief(state.question, state.transcript, votes)
+    draft = settle_debrief(result, state.calls, state.fallbacks)
     draft = draft.model_copy(
         update={"transcript": list(state.transcript), "votes": draft.votes or votes}
     )
     checked = validate_debrief(draft, state.transcript, ctx.resolved_retriever())
-    return {"debrief": checked, "phase": "done"}
+    return {
+        "debrief": checked,
+        "phase": "done",
+        "calls": result.calls,
+        "fallbacks": result.fallbacks,
+    }
 
 
 # --- routers -----------------------------------------------------------------------------

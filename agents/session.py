@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from agents.answer_input import clean_answer
-from agents.brains.base import Brain, Probe
+from agents.brains.base import Brain
 from agents.debrief import Debrief
 from agents.errors import MockpanelError
 from agents.probe_stream import ProbeSink, streaming_probes_to
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field, is_dataclass
 from datetime import datetime
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from agents.brains.base import Probe
-from agents.debrief import Debrief, PanelVote
+from agents.debrief import CallUsage, Debrief, PanelVote
 from agents.transcript import Turn
-from knowledge.models import PanelistId, Question
+from knowledge.models import PanelistId, Question, StageId
 
 Phase = Literal["opening", "probing", "deliberating", "done"]
+
+
+class Probe(BaseModel):
+    """A follow-up question a panelist wants to ask, grounded in a gap and in snippets."""
+
+    model_config = ConfigDict(frozen=True)
+
+    panelist: str
+    stage: StageId
+    gap: str = Field(description="rubric signal or red-flag id this probe targets")
+    gap_kind: str = Field(description="missing_signal | thin_signal | red_flag")
+    severity: float = Field(ge=0, description="higher = asked first")
+    text: str = Field(min_length=1)
+    snippet_ids: list[str] = Field(default_factory=list)
 
 
 class RoundProbes(BaseModel):
@@ -88,6 +102,12 @@ class PanelState:
 
     votes: Annotated[list[PanelVote], merge_votes] = field(default_factory=list)
     """Each panelist's hire / no-hire vote from deliberation."""
+
+    calls: Annotated[list[CallUsage], operator.add] = field(default_factory=list)
+    """Every model call of the session so far (tokens, cost, latency); the debrief totals them."""
+
+    fallbacks: Annotated[list[str], operator.add] = field(default_factory=list)
+    """Every step another brain answered instead, and why; the debrief lists them."""
 
     debrief: Debrief | None = None
     """The validated debrief, once the panel has decided."""

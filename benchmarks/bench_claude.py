@@ -21,6 +21,7 @@ from benchmarks import write_results
 from knowledge.loader import load_panel, load_questions, load_rubric
 from knowledge.models import Panel, Question
 from tests.agents.brains.claude.helpers import WEAK_ANSWER, claude_config, make_brain
+from tests.agents.brains.interview import Interview
 from tests.fake_anthropic import FakeAnthropic, FakeAnthropicServer, PanelResponder
 
 CALL_SLEEP_S = 1.0
@@ -48,9 +49,10 @@ async def _timed(coro: Any) -> float:
 
 
 async def _interview(
-    brain: ClaudeBrain, panel: Panel, question: Question, answer: str
+    claude: ClaudeBrain, panel: Panel, question: Question, answer: str
 ) -> list[CallUsage]:
     """Two rounds of three gathered probes, three gathered votes, one debrief."""
+    brain = Interview(claude)
     transcript = [Turn(id="t1", speaker="candidate", text=answer)]
     for round_no in (1, 2):
         rounds = await asyncio.gather(
@@ -103,7 +105,6 @@ async def _run(server: FakeAnthropicServer, fake: FakeAnthropic) -> dict[str, An
             await brain.probe(p, question, first, 1)
 
     sequential = [await _timed(sequential_round()) for _ in range(SEQUENTIAL_REPEATS)]
-    brain.close_session(question, first)
 
     fake.reset_cache()
     cold = await _interview(brain, panel, question, WEAK_ANSWER + " (interview A)")

@@ -101,7 +101,7 @@ async def _debrief_path(brain: OfflineBrain, text: str) -> None:
     transcript = [Turn(id="t1", speaker="candidate", text=text)]
     for panelist in panel.panelists:
         await brain.probe(panelist, question, transcript, 1)
-    votes = [await brain.vote(p, question, transcript) for p in panel.panelists]
+    votes = [(await brain.vote(p, question, transcript)).value for p in panel.panelists]
     await brain.debrief(question, transcript, votes)
 
 

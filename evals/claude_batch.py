@@ -158,6 +158,7 @@ async def _collect(
 async def _score(brain: ClaudeBrain, case: EvalCase, result: CaseResult | None) -> Debrief:
     from anthropic.types import Usage as ApiUsage
 
+    from agents.brains.base import settle_debrief
     from agents.brains.claude.client import Reply
     from knowledge.loader import load_questions
 
@@ -166,9 +167,10 @@ async def _score(brain: ClaudeBrain, case: EvalCase, result: CaseResult | None) 
     if result is None or result.type != "succeeded":
         why = "no result" if result is None else result.type
         detail = f" ({result.error})" if result is not None and result.error else ""
-        return await brain.debrief_from_reply(
+        failed = await brain.debrief_from_reply(
             question, transcript, [], None, failure=f"batch request {why}{detail}"
         )
+        return settle_debrief(failed)
     usage = brain.client.call_usage(
         "debrief:batch",
         result.model or brain.config.models.debrief,
@@ -177,7 +179,7 @@ async def _score(brain: ClaudeBrain, case: EvalCase, result: CaseResult | None) 
         discount=brain.config.batch_discount,
     )
     reply = Reply(text=result.text, stop_reason=result.stop_reason, usage=usage)
-    return await brain.debrief_from_reply(question, transcript, [], reply)
+    return settle_debrief(await brain.debrief_from_reply(question, transcript, [], reply))
 
 
 async def run_batch_eval(

@@ -238,8 +238,9 @@ async def run_graph_eval(
     for number, order in enumerate(orders, start=1):
         if on_pass is not None:
             on_pass(number)
-        # A fresh brain per pass, so the second pass recomputes every analysis instead of
-        # replaying the first pass's memo (only the process-wide embedding cache is shared).
+        # Usage travels in the graph state, so passes share no accounting; a fresh brain is
+        # still built so that the second pass recomputes every analysis instead of replaying
+        # the first pass's memo, which would make the determinism check vacuous.
         brain = make_brain(brain_name, settings)
         service = PanelService(
             session_settings(settings, work_dir),

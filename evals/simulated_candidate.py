@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from agents.brains.base import Probe
+from agents.state import Probe
 from evals.models import EvalCase
 from knowledge.models import StageId
 

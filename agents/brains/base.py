@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from agents.debrief import Debrief, PanelVote
+from agents.debrief import CallUsage, Debrief, PanelVote, Usage
+from agents.state import Probe
 from agents.transcript import Turn
-from knowledge.models import Panelist, Question, StageId
+from knowledge.models import Panelist, Question
+
+T = TypeVar("T")
 
 
-class Probe(BaseModel):
-    """A follow-up question a panelist wants to ask, grounded in a gap and in snippets."""
+@dataclass(frozen=True)
+class StepResult(Generic[T]):
+    """What a brain step produced, with the model calls it made and any fallback it took."""
 
-    model_config = ConfigDict(frozen=True)
+    value: T
+    """The probes, the vote or the debrief."""
 
-    panelist: str
-    stage: StageId
-    gap: str = Field(description="rubric signal or red-flag id this probe targets")
-    gap_kind: str = Field(description="missing_signal | thin_signal | red_flag")
-    severity: float = Field(ge=0, description="higher = asked first")
-    text: str = Field(min_length=1)
-    snippet_ids: list[str] = Field(default_factory=list)
+    calls: list[CallUsage] = field(default_factory=list)
+    """Every model call of this step (a repair or a fallback included), in order."""
+
+    fallbacks: list[str] = field(default_factory=list)
+    """Why another brain answered part of this step, one line each; empty when none did."""
+
+
+def settle_debrief(
+    result: StepResult[Debrief],
+    calls: Iterable[CallUsage] = (),
+    fallbacks: Iterable[str] = (),
+) -> Debrief:
+    """The debrief carrying the usage and fallbacks of the whole session: the earlier steps'
+    `calls` and `fallbacks`, then the debrief step's own."""
+    every_call = [*calls, *result.calls]
+    return result.value.model_copy(
+        update={
+            "usage": Usage.total(every_call),
+            "fallbacks": [*fallbacks, *result.fallbacks],
+        }
+    )
 
 
 @runtime_checkable
@@ -33,18 +52,19 @@ class Brain(Protocol):
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         """Probes this panelist would ask now, best first."""
         ...
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
+    ) -> StepResult[PanelVote]:
         """This panelist's hire / no-hire vote on the whole transcript."""
         ...
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
-        """The final debrief; citations are validated by the caller."""
+    ) -> StepResult[Debrief]:
+        """The final debrief (its usage and fallbacks are the caller's to total); citations
+        are validated by the caller."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from agents.brains.base import Brain, Probe
+from agents.brains.base import Brain, StepResult
 from agents.brains.claude.brain import ClaudeBrain
 from agents.brains.claude.config import (
     CascadeConfig,
@@ -14,7 +14,8 @@ from agents.brains.claude.config import (
     load_config,
 )
 from agents.brains.errors import BrainUnavailable
-from agents.debrief import Debrief, PanelVote, Usage
+from agents.debrief import Debrief, PanelVote
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question
 from knowledge.settings import Settings
@@ -91,59 +92,45 @@ class CascadeBrain:
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         """Probes from the configured brain (offline by default)."""
         return await self._for(self.config.probes).probe(panelist, question, transcript, round)
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
+    ) -> StepResult[PanelVote]:
         """A vote from the configured brain (offline by default)."""
         return await self._for(self.config.votes).vote(panelist, question, transcript)
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
+    ) -> StepResult[Debrief]:
         """Offline verdict; Claude's when offline confidence is under the escalation threshold."""
         first = await self._offline.debrief(question, transcript, votes)
         threshold = self.config.escalate_below
-        notes: list[str] = []
-        if first.confidence >= threshold:
-            final = self._with_claude_session(first, question, transcript)
-        elif self._claude is None:
+        confidence = first.value.confidence
+        if confidence >= threshold:
             final = first
-            notes.append(
-                f"debrief: offline confidence {first.confidence:.2f} is under {threshold:.2f} "
+        elif self._claude is None:
+            note = (
+                f"debrief: offline confidence {confidence:.2f} is under {threshold:.2f} "
                 f"but could not escalate to claude ({self._unavailable}); offline verdict kept"
             )
+            final = StepResult(first.value, first.calls, [*first.fallbacks, note])
         else:
-            final = await self._claude.debrief(question, transcript, votes)
-            final = final.model_copy(
-                update={"usage": Usage.total([*first.usage.calls, *final.usage.calls])}
+            second = await self._claude.debrief(question, transcript, votes)
+            final = StepResult(
+                second.value,
+                [*first.calls, *second.calls],
+                [*first.fallbacks, *second.fallbacks],
             )
+        verdict = final.value
         review = (
-            final.needs_review or final.confidence < self.config.review_below or votes_split(votes)
+            verdict.needs_review
+            or verdict.confidence < self.config.review_below
+            or votes_split(votes)
         )
-        return final.model_copy(
-            update={
-                "brain": f"{BRAIN_NAME}:{final.brain}",
-                "fallbacks": [*final.fallbacks, *notes],
-                "needs_review": review,
-            }
+        named = verdict.model_copy(
+            update={"brain": f"{BRAIN_NAME}:{verdict.brain}", "needs_review": review}
         )
-
-    def _with_claude_session(
-        self, debrief: Debrief, question: Question, transcript: list[Turn]
-    ) -> Debrief:
-        """Attach what Claude spent on probes/votes (when configured to) to an offline verdict."""
-        if self._claude is None:
-            return debrief
-        session = self._claude.close_session(question, transcript)
-        if not session.calls and not session.fallbacks:
-            return debrief
-        return debrief.model_copy(
-            update={
-                "fallbacks": [*debrief.fallbacks, *session.fallbacks],
-                "usage": Usage.total([*session.calls, *debrief.usage.calls]),
-            }
-        )
+        return StepResult(named, final.calls, final.fallbacks)

@@ -11,7 +11,7 @@ from agents.errors import MockpanelError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from agents.brains.base import Probe
+    from agents.state import Probe
 
 END_OF_REPLY = "."
 FINISH_COMMAND = "/done"

@@ -8,8 +8,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agents.brains.base import Probe
-from agents.debrief import Citation, Debrief, PanelVote, Reason, StageScore
+from agents.brains.base import StepResult
+from agents.debrief import CallUsage, Citation, Debrief, PanelVote, Reason, StageScore
+from agents.state import Probe
 from agents.transcript import Turn, candidate_text
 from knowledge.models import STAGE_IDS, Panelist, Question, StageId
 
@@ -50,6 +51,10 @@ def overlapping(calls: list[Call]) -> int:
 
 def _rounded(value: float) -> float:
     return round(value, 6)
+
+
+def _call(step: str) -> CallUsage:
+    return CallUsage(step=step, model="fake")
 
 
 class FakeIndex:
@@ -100,11 +105,11 @@ class FakeBrain:
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         """One probe per stage the panelist owns; gaps are fresh every round."""
         await self._timed("probe", panelist.id, round)
         bonus = LEAD_ENGINEER_BONUS if panelist.id == "lead_engineer" else 0.0
-        return [
+        probes = [
             Probe(
                 panelist=panelist.id,
                 stage=stage,
@@ -117,24 +122,26 @@ class FakeBrain:
             )
             for stage in panelist.stages
         ]
+        return StepResult(probes, [_call(f"probe:{panelist.id}:r{round}")])
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
+    ) -> StepResult[PanelVote]:
         """The configured decision, citing the first words of the opening answer."""
         await self._timed("vote", panelist.id, None)
         opening = transcript[0]
-        return PanelVote(
+        ballot = PanelVote(
             panelist=panelist.id,
             decision=self.decision,
             confidence=0.7,
             rationale=f"{panelist.name} read {len(candidate_text(transcript).split())} words.",
             citations=[Citation(turn=opening.id, quote=opening.text[:12])],
         )
+        return StepResult(ballot, [_call(f"vote:{panelist.id}")])
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
+    ) -> StepResult[Debrief]:
         """A debrief whose reasons cite the opening answer (plus bad citations if asked)."""
         await self._timed("debrief", None, None)
         if self.fail_debrief:
@@ -150,7 +157,7 @@ class FakeBrain:
         if self.bad_citations:
             reasons.append(Reason(claim="Invented evidence.", citations=bad))
         hires = sum(v.decision == "hire" for v in votes)
-        return Debrief(
+        debrief = Debrief(
             decision="hire" if hires * 2 > len(votes) else "no_hire",
             strength="lean",
             confidence=0.6,
@@ -160,3 +167,4 @@ class FakeBrain:
             advice=["Put a number on the labeling budget."],
             brain=self.name,
         )
+        return StepResult(debrief, [_call("debrief")])

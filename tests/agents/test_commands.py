@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from agents.brains.base import Probe
 from agents.cli import main
 from agents.cli.questions import resolve_question
 from agents.cli.replies import Script, load_script
+from agents.state import Probe
 
 STRONG = "We define a resolved ticket and keep a gold set of 500 tickets for every release."
 

@@ -8,8 +8,9 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from agents.brains.base import Probe
+from agents.brains.base import StepResult
 from agents.graph import build_graph
+from agents.state import Probe
 from agents.store import checkpoint_serializer
 from knowledge.models import Question
 from tests.agents.conftest import ContextFactory
@@ -231,3 +232,50 @@ async def test_json_input_is_coerced_like_studio_sends_it(
     )
     assert out["question"] == question
     assert out["debrief"] is not None
+
+
+class FallingBackBrain(FakeBrain):
+    """The FakeBrain, except that the hiring manager's probes came from a fallback brain."""
+
+    async def probe(self, panelist: Any, question: Any, transcript: Any, round: int) -> Any:
+        result = await super().probe(panelist, question, transcript, round)
+        if panelist.id != "hiring_manager":
+            return result
+        note = f"probe:{panelist.id}:r{round}: model unavailable; offline brain used"
+        return StepResult(result.value, result.calls, [note])
+
+
+async def test_the_debrief_totals_every_call_and_fallback_of_the_session(
+    make_context: ContextFactory, question: Question
+) -> None:
+    run = Run(make_context(FallingBackBrain()))
+    await run.start(question, max_rounds=2)
+    await run.resume({"reply": "We audit a 10% sample with experts."})
+    await run.resume({"reply": "Labels cost 40 cents each; experts check 5%."})
+    state = await run.values()
+    debrief = state["debrief"]
+    steps = [c.step for c in debrief.usage.calls]
+    assert steps == [
+        *(f"probe:{p}:r1" for p in ("interviewer", "hiring_manager", "lead_engineer")),
+        *(f"probe:{p}:r2" for p in ("interviewer", "hiring_manager", "lead_engineer")),
+        *(f"vote:{p}" for p in ("interviewer", "hiring_manager", "lead_engineer")),
+        "debrief",
+    ]
+    assert state["calls"] == debrief.usage.calls
+    assert debrief.fallbacks == [
+        "probe:hiring_manager:r1: model unavailable; offline brain used",
+        "probe:hiring_manager:r2: model unavailable; offline brain used",
+    ]
+
+
+async def test_two_sessions_with_the_same_opening_keep_their_own_usage(
+    make_context: ContextFactory, question: Question
+) -> None:
+    brain = FakeBrain()
+    one, two = Run(make_context(brain), "one"), Run(make_context(brain), "two")
+    await one.start(question, max_rounds=1)
+    await two.start(question, max_rounds=0)
+    await one.resume({"reply": "We audit a 10% sample with experts."})
+    first, second = (await one.values())["debrief"], (await two.values())["debrief"]
+    assert len(first.usage.calls) == 3 + 3 + 1
+    assert len(second.usage.calls) == 3 + 1  # no probing round: votes and the debrief only

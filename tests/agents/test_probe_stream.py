@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from agents.brains.base import Probe
 from agents.probe_stream import ProbeSink, current_sink, streaming_probes_to
 from agents.session import PanelService
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_rubric
 from knowledge.models import PANELIST_IDS, Panel, Panelist, Question
@@ -41,7 +41,7 @@ class SinkSpyBrain(FakeBrain):
         probes = await super().probe(panelist, question, transcript, round)
         sink = current_sink()
         if sink is not None:
-            sink(panelist.id, probes[0].text)
+            sink(panelist.id, probes.value[0].text)
         return probes
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from agents.answer_input import AnswerError
-from agents.brains.base import Probe
 from agents.session import PanelService, SessionError, SessionView
+from agents.state import Probe
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
 from tests.agents.fakes import FakeBrain, FakeIndex

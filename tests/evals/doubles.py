@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from agents.brains.base import Probe
+from agents.brains.base import StepResult
 from agents.debrief import Citation, Debrief, PanelVote, Reason, StageScore
+from agents.state import Probe
 from agents.transcript import Turn, candidate_text
 from knowledge.models import STAGE_IDS, Panelist, Question
 
@@ -41,36 +42,40 @@ class CountingBrain:
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         """One probe per stage the panelist owns."""
-        return [
-            Probe(
-                panelist=panelist.id,
-                stage=stage,
-                gap=f"{stage}-r{round}",
-                gap_kind="missing_signal",
-                severity=1.0 + 0.1 * i,
-                text=f"What about {stage.replace('_', ' ')}?",
-                snippet_ids=[self.cite_snippet],
-            )
-            for i, stage in enumerate(panelist.stages)
-        ]
+        return StepResult(
+            [
+                Probe(
+                    panelist=panelist.id,
+                    stage=stage,
+                    gap=f"{stage}-r{round}",
+                    gap_kind="missing_signal",
+                    severity=1.0 + 0.1 * i,
+                    text=f"What about {stage.replace('_', ' ')}?",
+                    snippet_ids=[self.cite_snippet],
+                )
+                for i, stage in enumerate(panelist.stages)
+            ]
+        )
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
+    ) -> StepResult[PanelVote]:
         """Everyone votes the same way, citing the opening words."""
         opening = transcript[0]
-        return PanelVote(
-            panelist=panelist.id,
-            decision=self._decide(transcript),
-            confidence=0.8,
-            citations=[Citation(turn=opening.id, quote=opening.text[:15])],
+        return StepResult(
+            PanelVote(
+                panelist=panelist.id,
+                decision=self._decide(transcript),
+                confidence=0.8,
+                citations=[Citation(turn=opening.id, quote=opening.text[:15])],
+            )
         )
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
+    ) -> StepResult[Debrief]:
         """The votes' decision, with one quote and one snippet as evidence."""
         decision = self._decide(transcript)
         opening = transcript[0]
@@ -79,14 +84,16 @@ class CountingBrain:
             Citation(snippet=self.cite_snippet),
         ]
         score = 4 if decision == "hire" else 1
-        return Debrief(
-            decision=decision,
-            strength="lean",
-            confidence=0.8,
-            stage_scores={
-                s: StageScore(stage=s, score=score, evidence=evidence[:1]) for s in STAGE_IDS
-            },
-            reasons=[Reason(claim="Counted the numbers.", citations=evidence)],
-            votes=votes,
-            brain=self.name,
+        return StepResult(
+            Debrief(
+                decision=decision,
+                strength="lean",
+                confidence=0.8,
+                stage_scores={
+                    s: StageScore(stage=s, score=score, evidence=evidence[:1]) for s in STAGE_IDS
+                },
+                reasons=[Reason(claim="Counted the numbers.", citations=evidence)],
+                votes=votes,
+                brain=self.name,
+            )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.brains.base import Probe
+from agents.state import Probe
 from evals.models import EvalCase
 from evals.simulated_candidate import (
     NOT_CONSIDERED,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from agents.brains.base import Brain, Probe
+from agents.brains.base import Brain, StepResult
 from agents.debrief import Debrief, PanelVote
 from agents.probe_stream import current_sink
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question
 from knowledge.settings import Settings
@@ -35,9 +36,10 @@ class StreamingOfflineBrain:
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         # Only the first probe: then the panel asks what each panelist streamed.
-        probes = (await self._inner.probe(panelist, question, transcript, round))[:1]
+        result = await self._inner.probe(panelist, question, transcript, round)
+        probes = result.value[:1]
         sink = current_sink()
         if sink is not None and probes:
             for word in DISCARDED_DRAFT.split():
@@ -48,14 +50,14 @@ class StreamingOfflineBrain:
             for i, word in enumerate(words):
                 await asyncio.sleep(0)
                 sink(panelist.id, word if i == len(words) - 1 else word + " ")
-        return probes
+        return StepResult(probes, result.calls, result.fallbacks)
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
+    ) -> StepResult[PanelVote]:
         return await self._inner.vote(panelist, question, transcript)
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
+    ) -> StepResult[Debrief]:
         return await self._inner.debrief(question, transcript, votes)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from agents.brains.base import Brain, Probe
+from agents.brains.base import Brain, StepResult
 from agents.brains.claude import prompts
 from agents.brains.claude.checks import OutputChecker
 from agents.brains.claude.client import ClaudeCallFailed, ClaudeClient, Reply, Sleep
 from agents.brains.claude.config import ClaudeConfig, ClaudeConfigError, Step, load_config
-from agents.brains.claude.ledger import Ledgers, SessionLedger, session_key
 from agents.brains.claude.render import (
     render_panelist,
     render_question,
@@ -28,10 +27,11 @@ from agents.brains.claude.render import (
     user_message,
 )
 from agents.brains.claude.schemas import MAX_PROBES, DebriefDraft, ProbeSetDraft, VoteDraft
-from agents.brains.claude.streaming import ProbeTextRelay, stream_or_fallback
+from agents.brains.claude.streaming import ProbeTextRelay
 from agents.brains.errors import BrainUnavailable
-from agents.debrief import Debrief, PanelVote, Usage
+from agents.debrief import CallUsage, Debrief, PanelVote
 from agents.probe_stream import current_sink
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question, Rubric, Snippet
 from knowledge.settings import Settings
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 BRAIN_NAME = "claude"
 FALLBACK_BRAIN_NAME = "claude+offline-fallback"
@@ -91,7 +92,6 @@ class ClaudeBrain:
         self._retriever = retriever
         self._fallback = fallback
         self._offline_brain: Brain | None = None
-        self._ledgers = Ledgers()
         self._snippet_cache: dict[tuple[str, str], list[Snippet]] = {}
         self._rubric_block = "\n".join(
             [
@@ -158,9 +158,9 @@ class ClaudeBrain:
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         """Up to three probes from this panelist, best first."""
-        ledger = self._ledgers.get(session_key(question, transcript))
+        calls: list[CallUsage] = []
         checker = self._checker(transcript)
         call = StructuredCall(
             step="probe",
@@ -177,20 +177,20 @@ class ClaudeBrain:
         sink = current_sink()
         relay = ProbeTextRelay(sink, panelist.id) if sink is not None else None
         try:
-            draft = await self._ask(call, ledger, relay=relay)
-            probes = draft.to_probes(panelist)
+            draft = await self._ask(call, calls, relay=relay)
+            result = StepResult(draft.to_probes(panelist), calls)
         except StepFailed as exc:
-            ledger.fell_back(f"{call.label}: {exc}; offline brain used")
-            probes = await self._offline().probe(panelist, question, transcript, round)
+            offline = await self._offline().probe(panelist, question, transcript, round)
+            result = _fell_back(call.label, exc, calls, offline)
         if relay is not None:
-            relay.settle(probes[0].text if probes else "")
-        return probes
+            relay.settle(result.value[0].text if result.value else "")
+        return result
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
+    ) -> StepResult[PanelVote]:
         """This panelist's vote, with cited evidence."""
-        ledger = self._ledgers.get(session_key(question, transcript))
+        calls: list[CallUsage] = []
         checker = self._checker(transcript)
         call = StructuredCall(
             step="vote",
@@ -203,55 +203,17 @@ class ClaudeBrain:
             check=checker.vote,
         )
         try:
-            draft = await self._ask(call, ledger)
+            draft = await self._ask(call, calls)
         except StepFailed as exc:
-            ledger.fell_back(f"{call.label}: {exc}; offline brain used")
-            return await self._offline().vote(panelist, question, transcript)
-        return draft.to_vote(panelist)
+            offline = await self._offline().vote(panelist, question, transcript)
+            return _fell_back(call.label, exc, calls, offline)
+        return StepResult(draft.to_vote(panelist), calls)
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
-        """The verdict; the usage and fallbacks of every call of this interview are attached."""
-        key = session_key(question, transcript)
-        ledger = self._ledgers.get(key)
-        call = self.debrief_call(question, transcript, votes)
-        try:
-            draft = await self._ask(call, ledger)
-        except StepFailed as exc:
-            ledger.fell_back(f"{call.label}: {exc}; offline brain used")
-            return await self._offline_debrief(
-                question, transcript, votes, self._ledgers.close(key)
-            )
-        return self._finish(draft, transcript, votes, self._ledgers.close(key))
-
-    async def stream_probe(
-        self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> AsyncIterator[str]:
-        """This panelist's next question as text deltas (SSE), for the UI to show as it arrives."""
-        ledger = self._ledgers.get(session_key(question, transcript))
-
-        async def offline_question() -> str:
-            probes = await self._offline().probe(panelist, question, transcript, round)
-            return probes[0].text if probes else ""
-
-        async for chunk in stream_or_fallback(
-            self._client,
-            label=f"stream_probe:{panelist.id}:r{round}",
-            system=self._panelist_system(panelist, question),
-            messages=user_message(
-                render_question(question),
-                render_transcript(transcript),
-                prompts.STREAM_PROBE_TASK.format(round=round),
-            ),
-            ledger=ledger,
-            fallback=offline_question,
-        ):
-            yield chunk
-
-    def close_session(self, question: Question, transcript: list[Turn]) -> SessionLedger:
-        """Hand over (and forget) the calls and fallbacks of an interview not debriefed here."""
-        return self._ledgers.close(session_key(question, transcript))
+    ) -> StepResult[Debrief]:
+        """The verdict, with cited reasons; the offline brain's when Claude cannot give one."""
+        return await self._debrief(question, transcript, votes)
 
     # ---- pieces the batch evaluator reuses -------------------------------------------
 
@@ -287,20 +249,13 @@ class ClaudeBrain:
         votes: list[PanelVote],
         reply: Reply | None,
         failure: str | None = None,
-    ) -> Debrief:
+    ) -> StepResult[Debrief]:
         """Finish a debrief whose first reply came from elsewhere (a batch): check, repair once
         through the Messages API, or fall back to the offline brain; `failure` says why no reply."""
-        ledger = SessionLedger()
-        call = self.debrief_call(question, transcript, votes)
         if reply is None:
-            ledger.fell_back(f"{call.label}: {failure or 'no reply'}; offline brain used")
-            return await self._offline_debrief(question, transcript, votes, ledger)
-        try:
-            draft = await self._ask(call, ledger, first=reply)
-        except StepFailed as exc:
-            ledger.fell_back(f"{call.label}: {exc}; offline brain used")
-            return await self._offline_debrief(question, transcript, votes, ledger)
-        return self._finish(draft, transcript, votes, ledger)
+            offline = await self._offline().debrief(question, transcript, votes)
+            return self._offline_debrief(StepFailed(failure or "no reply"), [], offline)
+        return await self._debrief(question, transcript, votes, first=reply)
 
     # ---- internals ------------------------------------------------------------------
 
@@ -346,7 +301,7 @@ class ClaudeBrain:
     async def _ask(
         self,
         call: StructuredCall[M],
-        ledger: SessionLedger,
+        calls: list[CallUsage],
         *,
         first: Reply | None = None,
         relay: ProbeTextRelay | None = None,
@@ -383,7 +338,7 @@ class ClaudeBrain:
                         )
                 except ClaudeCallFailed as exc:
                     raise StepFailed(f"claude unavailable ({exc.reason})") from exc
-            ledger.add(reply.usage)
+            calls.append(reply.usage)
             draft, errors = self._validate(call, reply)
             if draft is not None and not errors:
                 return draft
@@ -410,34 +365,38 @@ class ClaudeBrain:
             return None, errors
         return draft, call.check(draft)
 
-    def _finish(
-        self,
-        draft: DebriefDraft,
-        transcript: list[Turn],
-        votes: list[PanelVote],
-        ledger: SessionLedger,
-    ) -> Debrief:
-        return draft.to_debrief(
-            self._rubric,
-            transcript=transcript,
-            votes=votes,
-            brain=FALLBACK_BRAIN_NAME if ledger.fallbacks else BRAIN_NAME,
-            fallbacks=list(ledger.fallbacks),
-            usage=Usage.total(ledger.calls),
-        )
-
-    async def _offline_debrief(
+    async def _debrief(
         self,
         question: Question,
         transcript: list[Turn],
         votes: list[PanelVote],
-        ledger: SessionLedger,
-    ) -> Debrief:
-        offline = await self._offline().debrief(question, transcript, votes)
-        return offline.model_copy(
-            update={
-                "brain": FALLBACK_BRAIN_NAME,
-                "fallbacks": [*ledger.fallbacks, *offline.fallbacks],
-                "usage": Usage.total([*ledger.calls, *offline.usage.calls]),
-            }
+        *,
+        first: Reply | None = None,
+    ) -> StepResult[Debrief]:
+        calls: list[CallUsage] = []
+        call = self.debrief_call(question, transcript, votes)
+        try:
+            draft = await self._ask(call, calls, first=first)
+        except StepFailed as exc:
+            offline = await self._offline().debrief(question, transcript, votes)
+            return self._offline_debrief(exc, calls, offline)
+        debrief = draft.to_debrief(
+            self._rubric, transcript=transcript, votes=votes, brain=BRAIN_NAME
         )
+        return StepResult(debrief, calls)
+
+    @staticmethod
+    def _offline_debrief(
+        failure: StepFailed, calls: list[CallUsage], offline: StepResult[Debrief]
+    ) -> StepResult[Debrief]:
+        result = _fell_back("debrief", failure, calls, offline)
+        named = result.value.model_copy(update={"brain": FALLBACK_BRAIN_NAME})
+        return StepResult(named, result.calls, result.fallbacks)
+
+
+def _fell_back(
+    label: str, failure: StepFailed, calls: list[CallUsage], offline: StepResult[T]
+) -> StepResult[T]:
+    """The offline brain's answer to a step Claude failed, with both brains' calls and why."""
+    note = f"{label}: {failure}; offline brain used"
+    return StepResult(offline.value, [*calls, *offline.calls], [note, *offline.fallbacks])

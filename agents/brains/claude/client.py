@@ -6,7 +6,7 @@ import asyncio
 import email.utils
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, TypeVar, cast
@@ -303,48 +303,6 @@ class ClaudeClient:
                     usage.update(_counts(event.usage))  # cumulative counts replace the start's
                     stop_reason = event.delta.stop_reason or stop_reason
         return "".join(parts), stop_reason, SimpleNamespace(**usage)
-
-    async def stream_text(
-        self,
-        step: Step,
-        label: str,
-        *,
-        system: list[dict[str, Any]],
-        messages: list[dict[str, Any]],
-        on_usage: Callable[[CallUsage], None],
-    ) -> AsyncIterator[str]:
-        """Text deltas of a streamed call; failures before the first token are retried."""
-        params = self.params(step, system=system, messages=messages)
-        timeout = self._timeout(self.config.timeouts.for_step(step))
-        max_retries = self.config.retries.max_retries
-        started = self._clock()
-        for attempt in range(max_retries + 1):
-            emitted = 0
-            try:
-                async with self._sdk.messages.stream(**params, timeout=timeout) as stream:
-                    async for text in stream.text_stream:
-                        emitted += len(text)
-                        yield text
-                    final = await stream.get_final_message()
-            except AnthropicError as exc:
-                if emitted:
-                    raise ClaudeCallFailed(
-                        label,
-                        f"stream broke after {emitted} characters ({describe(exc)})",
-                        attempt + 1,
-                    ) from exc
-                if not is_retryable(exc):
-                    raise ClaudeCallFailed(label, describe(exc), attempt + 1) from exc
-                if attempt == max_retries:
-                    raise ClaudeCallFailed(
-                        label,
-                        f"gave up after {attempt + 1} attempts ({describe(exc)})",
-                        attempt + 1,
-                    ) from exc
-                await self._sleep(self.backoff_s(attempt, exc))
-                continue
-            on_usage(self.call_usage(label, params["model"], final.usage, self._clock() - started))
-            return
 
     # ---- message batches ------------------------------------------------------------
 

@@ -92,12 +92,6 @@ is clear, "lean" when it is close; confidence from 0 to 1.
 - advice: two to five concrete things the candidate should do better next time.
 """
 
-STREAM_PROBE_TASK = """\
-Task: it is round {round}. Ask the candidate your single most important follow-up question now, \
-about a gap in a stage you own. Speak in your own voice, as plain text: no preamble, no JSON, \
-no quotation marks, at most two sentences.
-"""
-
 REPAIR_TEMPLATE = """\
 Your previous reply was rejected by the panel's checker:
 {errors}

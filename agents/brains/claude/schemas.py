@@ -6,7 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agents.brains.base import Probe
 from agents.debrief import (
     Advice,
     Citation,
@@ -15,8 +14,8 @@ from agents.debrief import (
     Reason,
     RedFlagFinding,
     StageScore,
-    Usage,
 )
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panelist, Rubric, StageId
 
@@ -136,10 +135,9 @@ class DebriefDraft(_Draft):
         transcript: list[Turn],
         votes: list[PanelVote],
         brain: str,
-        fallbacks: list[str],
-        usage: Usage,
     ) -> Debrief:
-        """The shared Debrief (red-flag names, stages and severities come from the rubric)."""
+        """The shared Debrief (red-flag names, stages and severities come from the rubric);
+        usage and fallbacks are the caller's to attach."""
         flags = {f.id: f for f in rubric.red_flags}
         return Debrief(
             decision=self.decision,
@@ -179,6 +177,4 @@ class DebriefDraft(_Draft):
             advice=[Advice(text=a.strip()) for a in self.advice if a.strip()],
             transcript=transcript,
             brain=brain,
-            fallbacks=fallbacks,
-            usage=usage,
         )

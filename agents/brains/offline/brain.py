@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from typing import Any, Self
 
-from agents.brains.base import Probe
+from agents.brains.base import StepResult
 from agents.brains.offline.analysis import Analysis, Analyzer
 from agents.brains.offline.calibration import Calibration, load_calibration
 from agents.brains.offline.grounding import SnippetFinder
@@ -16,7 +15,9 @@ from agents.brains.offline.scoring import margin, stage_scores, verdict
 from agents.brains.offline.votes import panelist_vote
 from agents.brains.offline.writer import DebriefWriter
 from agents.debrief import CallUsage, Debrief, PanelVote, Usage
+from agents.state import Probe
 from agents.transcript import Turn
+from agents.workers import run_cpu_bound
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.loader import load_rubric
 from knowledge.models import Panelist, Question, Rubric
@@ -24,19 +25,21 @@ from knowledge.settings import Settings
 from knowledge.snippet_source import SnippetSource
 
 MODEL_NAME = "offline-rubric"
-USAGE_MEMO_SIZE = 256
 
 
 def _elapsed_ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 3)
 
 
-def _transcript_key(transcript: list[Turn]) -> tuple[tuple[str, str], ...]:
-    return tuple((t.id, t.text) for t in transcript if t.speaker == "candidate")
+def _usage(step: str, start: float) -> list[CallUsage]:
+    return [CallUsage(step=step, model=MODEL_NAME, latency_ms=_elapsed_ms(start))]
 
 
 class OfflineBrain:
-    """Rubric-based judge: sentence similarity to exemplars, substance, red flags, scores."""
+    """Rubric-based judge: sentence similarity to exemplars, substance, red flags, scores.
+
+    Its work is CPU-bound (embedding, scoring) and its first use opens the model and the
+    index, so every step runs on the CPU pool, never on the event loop."""
 
     name = "offline"
 
@@ -57,10 +60,6 @@ class OfflineBrain:
         self._analyzer: Analyzer | None = None
         self._finder: SnippetFinder | None = None
         self._lock = threading.RLock()
-        self._vote_usage: OrderedDict[tuple[Any, str], CallUsage] = OrderedDict()
-        # Probe calls per (candidate turns seen, panelist, round): a debrief reports those
-        # whose turns are a prefix of its own transcript's, i.e. the probes of this session.
-        self._probe_usage: OrderedDict[tuple[Any, str, int], CallUsage] = OrderedDict()
 
     @classmethod
     def from_settings(
@@ -95,11 +94,33 @@ class OfflineBrain:
         """The memoised analysis of a transcript's candidate turns."""
         return self.analyzer.analyze(transcript)
 
+    def prepare(self) -> None:
+        """Load the model, embed the exemplars and open the index now rather than on first use."""
+        _ = self.finder
+
     # -- Brain protocol -----------------------------------------------------
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         """This panelist's probes for the round: its most severe unprobed gaps."""
+        return await run_cpu_bound(self._probe, panelist, question, transcript, round)
+
+    async def vote(
+        self, panelist: Panelist, question: Question, transcript: list[Turn]
+    ) -> StepResult[PanelVote]:
+        """This panelist's vote, weighted to the stages it owns."""
+        return await run_cpu_bound(self._vote, panelist, transcript)
+
+    async def debrief(
+        self, question: Question, transcript: list[Turn], votes: list[PanelVote]
+    ) -> StepResult[Debrief]:
+        """The debrief: decision from stage scores, red flags and coverage, every claim cited."""
+        return await run_cpu_bound(self._debrief, transcript, votes)
+
+    # -- the steps, run on a worker thread -----------------------------------
+    def _probe(
+        self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
+    ) -> StepResult[list[Probe]]:
         start = time.perf_counter()
         analysis = self.analyze(transcript)
         scores = stage_scores(analysis, self.calibration.scoring)
@@ -109,62 +130,21 @@ class OfflineBrain:
         writer = ProbeWriter(self.calibration, self.finder)
         chosen = choose(gaps, self.calibration.probes.per_panelist)
         probes = [writer.write(g, analysis, panelist, question, round) for g in chosen]
-        usage = CallUsage(
-            step=f"probe:{panelist.id}:r{round}", model=MODEL_NAME, latency_ms=_elapsed_ms(start)
-        )
-        self._remember(self._probe_usage, (_transcript_key(transcript), panelist.id, round), usage)
-        return probes
+        return StepResult(probes, _usage(f"probe:{panelist.id}:r{round}", start))
 
-    def _remember(self, memo: OrderedDict[Any, CallUsage], key: Any, usage: CallUsage) -> None:
-        """Keep a call's usage for the debrief, bounded to the most recent entries."""
-        with self._lock:
-            memo[key] = usage
-            memo.move_to_end(key)
-            while len(memo) > USAGE_MEMO_SIZE:
-                memo.popitem(last=False)
-
-    def _probe_calls(self, key: tuple[tuple[str, str], ...]) -> list[CallUsage]:
-        """Probe calls served for this transcript's earlier states, in round then panelist order."""
-        with self._lock:
-            found = [
-                (rnd, panelist, usage)
-                for (seen, panelist, rnd), usage in self._probe_usage.items()
-                if key[: len(seen)] == seen
-            ]
-        return [usage for _, _, usage in sorted(found, key=lambda x: (x[0], x[1]))]
-
-    async def vote(
-        self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
-        """This panelist's vote, weighted to the stages it owns."""
+    def _vote(self, panelist: Panelist, transcript: list[Turn]) -> StepResult[PanelVote]:
         start = time.perf_counter()
         result = panelist_vote(
             self.analyze(transcript), panelist, self.rubric, self.calibration, self.finder
         )
-        usage = CallUsage(
-            step=f"vote:{panelist.id}", model=MODEL_NAME, latency_ms=_elapsed_ms(start)
-        )
-        self._remember(self._vote_usage, (_transcript_key(transcript), panelist.id), usage)
-        return result
+        return StepResult(result, _usage(f"vote:{panelist.id}", start))
 
-    async def debrief(
-        self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
-        """The debrief: decision from stage scores, red flags and coverage, every claim cited."""
+    def _debrief(self, transcript: list[Turn], votes: list[PanelVote]) -> StepResult[Debrief]:
         start = time.perf_counter()
         analysis = self.analyze(transcript)
         scoring = self.calibration.scoring
         scores = stage_scores(analysis, scoring)
         result = verdict(margin(analysis, scoring), scoring)
         writer = DebriefWriter(self.rubric, self.calibration, self.finder)
-        key = _transcript_key(transcript)
-        calls = self._probe_calls(key)
-        with self._lock:
-            calls += [
-                self._vote_usage[(key, v.panelist)]
-                for v in votes
-                if (key, v.panelist) in self._vote_usage
-            ]
         draft = writer.write(analysis, scores, result, transcript, votes, Usage())
-        calls.append(CallUsage(step="debrief", model=MODEL_NAME, latency_ms=_elapsed_ms(start)))
-        return draft.model_copy(update={"usage": Usage.total(calls)})
+        return StepResult(draft, _usage("debrief", start))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from agents.brains.base import Probe
 from agents.brains.offline.analysis import Analysis
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.grounding import SnippetFinder
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question, RedFlag, Rubric, Signal
 

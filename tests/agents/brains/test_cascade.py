@@ -15,6 +15,7 @@ from tests.agents.brains.claude.helpers import (
     make_brain,
     opening,
 )
+from tests.agents.brains.interview import Interview
 from tests.fake_anthropic import FakeAnthropic, PanelResponder, mock_client, reply_error
 
 CONFIG = CascadeConfig(escalate_below=0.65, review_below=0.6, probes="offline", votes="offline")
@@ -36,7 +37,7 @@ def cascade(
 
 async def test_confident_offline_verdict_is_not_escalated(question: Question) -> None:
     offline, fake = StubOffline(confidence=0.9), FakeAnthropic()
-    debrief = await cascade(offline, fake).debrief(question, opening(), AGREEING)
+    debrief = await Interview(cascade(offline, fake)).debrief(question, opening(), AGREEING)
     assert debrief.brain == "cascade:offline"
     assert fake.requests == []
     assert debrief.needs_review is False
@@ -46,7 +47,7 @@ async def test_confident_offline_verdict_is_not_escalated(question: Question) ->
 async def test_uncertain_offline_verdict_escalates_to_claude(question: Question) -> None:
     offline = StubOffline(confidence=0.5)
     fake = FakeAnthropic(responder=PanelResponder(load_rubric(), decision="no_hire"))
-    debrief = await cascade(offline, fake).debrief(question, opening(), AGREEING)
+    debrief = await Interview(cascade(offline, fake)).debrief(question, opening(), AGREEING)
     assert debrief.brain == "cascade:claude"
     assert len(fake.message_requests()) == 1
     assert debrief.confidence == 0.72
@@ -60,7 +61,7 @@ async def test_claude_failure_falls_back_visibly(question: Question) -> None:
     offline = StubOffline(confidence=0.5)
     fake = FakeAnthropic()
     fake.enqueue(*[reply_error(529) for _ in range(3)])
-    debrief = await cascade(offline, fake).debrief(question, opening(), AGREEING)
+    debrief = await Interview(cascade(offline, fake)).debrief(question, opening(), AGREEING)
     assert debrief.brain == "cascade:claude+offline-fallback"
     assert "offline brain used" in debrief.fallbacks[0]
     assert debrief.needs_review is True  # 0.5 < review threshold
@@ -68,7 +69,7 @@ async def test_claude_failure_falls_back_visibly(question: Question) -> None:
 
 async def test_no_key_runs_offline_and_says_it_could_not_escalate(question: Question) -> None:
     offline = StubOffline(confidence=0.5)
-    debrief = await cascade(offline, None).debrief(question, opening(), AGREEING)
+    debrief = await Interview(cascade(offline, None)).debrief(question, opening(), AGREEING)
     assert debrief.brain == "cascade:offline"
     assert debrief.fallbacks == [
         "debrief: offline confidence 0.50 is under 0.65 but could not escalate to claude "
@@ -80,7 +81,7 @@ async def test_no_key_runs_offline_and_says_it_could_not_escalate(question: Ques
 async def test_split_panel_goes_to_review(question: Question) -> None:
     offline = StubOffline(confidence=0.95)
     split = [vote("interviewer", "hire"), vote("lead_engineer", "no_hire")]
-    debrief = await cascade(offline, None).debrief(question, opening(), split)
+    debrief = await Interview(cascade(offline, None)).debrief(question, opening(), split)
     assert debrief.brain == "cascade:offline"
     assert debrief.needs_review is True
 
@@ -100,7 +101,7 @@ async def test_claude_probes_when_configured_are_billed_even_without_escalation(
     offline = StubOffline(confidence=0.9)
     fake = FakeAnthropic(responder=PanelResponder(load_rubric()))
     config = CONFIG.model_copy(update={"probes": "claude"})
-    brain = cascade(offline, fake, config)
+    brain = Interview(cascade(offline, fake, config))
     probes = await brain.probe(panel.get("interviewer"), question, opening(), 1)
     assert not probes[0].text.startswith("[offline]")
     debrief = await brain.debrief(question, opening(), AGREEING)

@@ -8,11 +8,12 @@ from typing import Any
 
 from anthropic import AsyncAnthropic
 
-from agents.brains.base import Probe
+from agents.brains.base import StepResult
 from agents.brains.claude import ClaudeBrain
 from agents.brains.claude.client import ClaudeClient
 from agents.brains.claude.config import ClaudeConfig, load_config
-from agents.debrief import CallUsage, Citation, Debrief, PanelVote, Reason, StageScore, Usage
+from agents.debrief import CallUsage, Citation, Debrief, PanelVote, Reason, StageScore
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_rubric, load_snippets
 from knowledge.models import STAGE_IDS, Panelist, Question, ScoredSnippet
@@ -66,39 +67,45 @@ class StubOffline:
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         """One probe on the panelist's first stage."""
         self.calls.append(f"probe:{panelist.id}")
-        return [
-            Probe(
-                panelist=panelist.id,
-                stage=panelist.stages[0],
-                gap="offline-gap",
-                gap_kind="missing_signal",
-                severity=1.0,
-                text=f"[offline] {panelist.name} asks about {panelist.stages[0]}.",
-            )
-        ]
+        return StepResult(
+            [
+                Probe(
+                    panelist=panelist.id,
+                    stage=panelist.stages[0],
+                    gap="offline-gap",
+                    gap_kind="missing_signal",
+                    severity=1.0,
+                    text=f"[offline] {panelist.name} asks about {panelist.stages[0]}.",
+                )
+            ],
+            [CallUsage(step=f"probe:{panelist.id}", model="offline")],
+        )
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
+    ) -> StepResult[PanelVote]:
         """A fixed vote."""
         self.calls.append(f"vote:{panelist.id}")
-        return PanelVote(
-            panelist=panelist.id,
-            decision="no_hire" if self.decision == "no_hire" else "hire",
-            confidence=self.confidence,
-            rationale="offline vote",
+        return StepResult(
+            PanelVote(
+                panelist=panelist.id,
+                decision="no_hire" if self.decision == "no_hire" else "hire",
+                confidence=self.confidence,
+                rationale="offline vote",
+            ),
+            [CallUsage(step=f"vote:{panelist.id}", model="offline")],
         )
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
+    ) -> StepResult[Debrief]:
         """A fixed debrief quoting the opening turn."""
         self.calls.append("debrief")
         quote = transcript[0].text[:20]
-        return Debrief(
+        debrief = Debrief(
             decision="no_hire" if self.decision == "no_hire" else "hire",
             strength="lean",
             confidence=self.confidence,
@@ -107,8 +114,8 @@ class StubOffline:
             votes=votes,
             transcript=transcript,
             brain="offline",
-            usage=Usage.total([CallUsage(step="debrief", model="offline")]),
         )
+        return StepResult(debrief, [CallUsage(step="debrief", model="offline")])
 
 
 def claude_config(**changes: Any) -> ClaudeConfig:
@@ -157,3 +164,4 @@ def make_brain(
 def opening(text: str = WEAK_ANSWER) -> list[Turn]:
     """A transcript of just the opening answer."""
     return [Turn(id="t1", speaker="candidate", text=text)]
+

@@ -22,6 +22,7 @@ from tests.agents.brains.claude.helpers import (
     make_brain,
     opening,
 )
+from tests.agents.brains.interview import Interview
 from tests.fake_anthropic import (
     FakeAnthropic,
     PanelResponder,
@@ -61,7 +62,7 @@ async def test_probe_returns_structured_probes(panel: Panel, question: Question)
             }
         )
     )
-    brain = make_brain(mock_client(fake))
+    brain = Interview(make_brain(mock_client(fake)))
     engineer = panel.get("lead_engineer")
     probes = await brain.probe(engineer, question, opening(), 1)
     assert [(p.panelist, p.stage, p.gap, p.gap_kind) for p in probes] == [
@@ -77,7 +78,7 @@ async def test_probe_returns_structured_probes(panel: Panel, question: Question)
 
 async def test_full_interview_usage_and_cost(panel: Panel, question: Question) -> None:
     fake = FakeAnthropic(responder=PanelResponder(load_rubric()))
-    brain = make_brain(mock_client(fake))
+    brain = Interview(make_brain(mock_client(fake)))
     transcript = opening()
     for p in panel.panelists:
         assert await brain.probe(p, question, transcript, 1)
@@ -114,7 +115,7 @@ async def test_full_interview_usage_and_cost(panel: Panel, question: Question) -
 
 async def test_cache_control_on_every_static_system_block(panel: Panel, question: Question) -> None:
     fake = FakeAnthropic(responder=PanelResponder(load_rubric()))
-    brain = make_brain(mock_client(fake))
+    brain = Interview(make_brain(mock_client(fake)))
     interviewer = panel.get("interviewer")
     await brain.probe(interviewer, question, opening(), 1)
     await brain.vote(interviewer, question, opening())
@@ -134,7 +135,7 @@ async def test_529_until_retries_run_out_falls_back_visibly(question: Question) 
     fake = FakeAnthropic()
     fake.enqueue(*[reply_error(529) for _ in range(3)])
     offline = StubOffline()
-    brain = make_brain(mock_client(fake), fallback=offline)
+    brain = Interview(make_brain(mock_client(fake), fallback=offline))
     debrief = await brain.debrief(question, opening(), [])
     assert offline.calls == ["debrief"]
     assert debrief.brain == "claude+offline-fallback"
@@ -149,13 +150,13 @@ async def test_timeouts_retry_then_fall_back(question: Question, panel: Panel) -
     fake = FakeAnthropic()
     fake.enqueue(reply_hang(), reply_hang(), reply_hang())
     sleep = SleepRecorder()
-    brain = make_brain(mock_client(fake), sleep=sleep)
+    brain = Interview(make_brain(mock_client(fake), sleep=sleep))
     vote = await brain.vote(panel.get("hiring_manager"), question, opening())
     assert vote.rationale == "offline vote"
     assert len(sleep.waits) == 2
     fake.enqueue(reply_json(valid_debrief(QUOTE)))
     debrief = await brain.debrief(question, opening(), [vote])
-    assert debrief.brain == "claude+offline-fallback"
+    assert debrief.brain == "claude"  # who wrote the verdict; the vote's fallback is listed
     assert debrief.fallbacks == [
         "vote:hiring_manager: claude unavailable (gave up after 3 attempts (timed out)); "
         "offline brain used"
@@ -165,7 +166,7 @@ async def test_timeouts_retry_then_fall_back(question: Question, panel: Panel) -
 async def test_malformed_json_is_repaired(question: Question) -> None:
     fake = FakeAnthropic()
     fake.enqueue(reply_text('{"decision": "hire", "strength": '), reply_json(valid_debrief(QUOTE)))
-    brain = make_brain(mock_client(fake))
+    brain = Interview(make_brain(mock_client(fake)))
     debrief = await brain.debrief(question, opening(), [])
     assert debrief.brain == "claude"
     assert [c.step for c in debrief.usage.calls] == ["debrief", "debrief:repair"]
@@ -184,7 +185,7 @@ async def test_invalid_citations_repair_then_fall_back(question: Question) -> No
     ghost_snippet["reasons"][0]["citations"] = [{"snippet": "no-such-snippet"}]
     fake.enqueue(reply_json(invented), reply_json(ghost_snippet))
     offline = StubOffline()
-    brain = make_brain(mock_client(fake), fallback=offline)
+    brain = Interview(make_brain(mock_client(fake), fallback=offline))
     debrief = await brain.debrief(question, opening(), [])
     assert debrief.brain == "claude+offline-fallback"
     assert debrief.fallbacks == [
@@ -213,7 +214,7 @@ async def test_unknown_ids_and_wrong_stage_are_rejected(panel: Panel, question: 
     }
     fake.enqueue(reply_json(bad), reply_json(bad))
     offline = StubOffline()
-    brain = make_brain(mock_client(fake), fallback=offline)
+    brain = Interview(make_brain(mock_client(fake), fallback=offline))
     probes = await brain.probe(panel.get("lead_engineer"), question, opening(), 2)
     assert probes[0].text.startswith("[offline]")
     repair_text = fake.message_requests()[1].body["messages"][2]["content"][0]["text"]
@@ -233,7 +234,7 @@ async def test_injection_reaches_the_request_only_inside_the_fence(
         Turn(id="t1", speaker="candidate", text=WEAK_ANSWER + "\n" + injection),
     ]
     fake = FakeAnthropic(responder=PanelResponder(load_rubric()))
-    brain = make_brain(mock_client(fake))
+    brain = Interview(make_brain(mock_client(fake)))
     await brain.probe(panel.get("interviewer"), question, transcript, 1)
     await brain.vote(panel.get("interviewer"), question, transcript)
     await brain.debrief(question, transcript, [])
@@ -257,7 +258,7 @@ async def test_quote_copied_from_escaped_text_is_restored(question: Question) ->
     transcript = opening(text)
     fake = FakeAnthropic()
     fake.enqueue(reply_json(valid_debrief("p95 &lt;turn> 800 ms")))
-    brain = make_brain(mock_client(fake))
+    brain = Interview(make_brain(mock_client(fake)))
     debrief = await brain.debrief(question, transcript, [])
     assert debrief.brain == "claude"
     assert debrief.reasons[0].citations[0].quote == "p95 <turn> 800 ms"
@@ -266,12 +267,12 @@ async def test_quote_copied_from_escaped_text_is_restored(question: Question) ->
 async def test_probe_fallback_is_reported_in_the_debrief(panel: Panel, question: Question) -> None:
     fake = FakeAnthropic()
     fake.enqueue(reply_error(400, message="bad request"))
-    brain = make_brain(mock_client(fake))
+    brain = Interview(make_brain(mock_client(fake)))
     probes = await brain.probe(panel.get("interviewer"), question, opening(), 1)
     assert probes[0].text.startswith("[offline]")
     fake.enqueue(reply_json(valid_debrief(QUOTE)))
     debrief = await brain.debrief(question, opening(), [])
-    assert debrief.brain == "claude+offline-fallback"
+    assert debrief.brain == "claude"  # who wrote the verdict; the probe's fallback is listed
     assert debrief.fallbacks == [
         "probe:interviewer:r1: claude unavailable (HTTP 400 invalid_request_error); "
         "offline brain used"
@@ -283,7 +284,7 @@ async def test_snippets_are_retrieved_once_per_question_and_panelist(
 ) -> None:
     index = CorpusIndex()
     fake = FakeAnthropic(responder=PanelResponder(load_rubric()))
-    brain = make_brain(mock_client(fake), index=index)
+    brain = Interview(make_brain(mock_client(fake), index=index))
     interviewer = panel.get("interviewer")
     await brain.probe(interviewer, question, opening(), 1)
     await brain.probe(interviewer, question, opening(), 2)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agents.brains.base import Probe
+from agents.brains.base import settle_debrief
 from agents.brains.cascade import CascadeBrain
 from agents.brains.claude import ClaudeBrain
 from agents.citations import validate_debrief
 from agents.session import PanelService
+from agents.state import Probe
 from knowledge.loader import load_rubric
 from knowledge.models import Panel, Question
 from knowledge.retrieval import Retriever
@@ -54,7 +55,7 @@ async def test_fallback_to_the_real_offline_brain(indexed_home: Path, question: 
     fake.enqueue(*[reply_error(529) for _ in range(4)])
     brain = ClaudeBrain.from_settings(settings, client=mock_client(fake), sleep=SleepRecorder())
     transcript = opening()
-    debrief = await brain.debrief(question, transcript, [])
+    debrief = settle_debrief(await brain.debrief(question, transcript, []))
     assert debrief.brain == "claude+offline-fallback"
     assert debrief.fallbacks[0].startswith("debrief: claude unavailable (gave up after 4 attempts")
     assert debrief.fallbacks[0].endswith("offline brain used")
@@ -68,9 +69,9 @@ async def test_cascade_without_key_uses_the_real_offline_brain(
     brain = CascadeBrain.from_settings(Settings())
     assert brain.can_escalate is False
     transcript = opening()
-    probes = await brain.probe(panel.get("interviewer"), question, transcript, 1)
+    probes = (await brain.probe(panel.get("interviewer"), question, transcript, 1)).value
     assert probes
-    debrief = await brain.debrief(question, transcript, [])
+    debrief = settle_debrief(await brain.debrief(question, transcript, []))
     assert debrief.brain == "cascade:offline"
     if debrief.confidence < brain.config.escalate_below:
         assert "could not escalate to claude (ANTHROPIC_API_KEY is not set" in debrief.fallbacks[-1]

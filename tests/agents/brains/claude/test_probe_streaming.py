@@ -98,8 +98,9 @@ async def test_streamed_words_are_the_structured_probe_over_sse(
     log = SinkLog()
     streaming_brain = make_brain(sdk)
     with streaming_probes_to(log):
-        streamed = await streaming_brain.probe(lead, question, opening(), 1)
-    plain = await make_brain(sdk).probe(lead, question, opening(), 1)
+        result = await streaming_brain.probe(lead, question, opening(), 1)
+    streamed = result.value
+    plain = (await make_brain(sdk).probe(lead, question, opening(), 1)).value
 
     assert len([e for e in log.events if e[1]]) > 3  # many deltas, not one piece
     assert log.text("lead_engineer") == streamed[0].text
@@ -109,7 +110,7 @@ async def test_streamed_words_are_the_structured_probe_over_sse(
     second, first = fake.message_requests()  # one call each: no extra call for the stream
     assert "stream" not in first.body and second.body["stream"] is True
     assert {k: v for k, v in second.body.items() if k != "stream"} == first.body
-    usage = streaming_brain.close_session(question, opening()).calls
+    usage = result.calls
     assert [c.step for c in usage] == ["probe:lead_engineer:r1"]
     assert usage[0].output_tokens > 1 and usage[0].cost_usd > 0
 
@@ -120,8 +121,8 @@ async def test_usage_of_the_stream_matches_the_plain_call(panel: Panel, question
         fake = FakeAnthropic(responder=PanelResponder(load_rubric()))
         brain = make_brain(mock_client(fake))
         with streaming_probes_to(sink):
-            await brain.probe(panel.get("interviewer"), question, opening(), 1)
-        (call,) = brain.close_session(question, opening()).calls
+            result = await brain.probe(panel.get("interviewer"), question, opening(), 1)
+        (call,) = result.calls
         counts.append((call.input_tokens, call.output_tokens, call.cache_creation_input_tokens,
                        call.cache_read_input_tokens, call.cost_usd))
     assert counts[0] == counts[1]
@@ -145,7 +146,7 @@ async def test_a_repair_resets_the_stream_and_ends_on_the_asked_text(
     log = SinkLog()
     brain = make_brain(mock_client(fake))
     with streaming_probes_to(log):
-        probes = await brain.probe(interviewer, question, opening(), 1)
+        probes = (await brain.probe(interviewer, question, opening(), 1)).value
     assert [pid for pid, d in log.events if d is None] == ["interviewer"]
     reset_at = log.events.index(("interviewer", None))
     before_reset = "".join(d for _, d in log.events[:reset_at] if d)
@@ -164,7 +165,7 @@ async def test_a_fallback_after_streaming_resets_to_the_offline_question(
     log = SinkLog()
     brain = make_brain(mock_client(fake), fallback=StubOffline())
     with streaming_probes_to(log):
-        probes = await brain.probe(panel.get("hiring_manager"), question, opening(), 1)
+        probes = (await brain.probe(panel.get("hiring_manager"), question, opening(), 1)).value
     assert probes[0].text.startswith("[offline]")
     assert log.resets("hiring_manager") == 1
     assert log.text("hiring_manager") == probes[0].text
@@ -178,6 +179,6 @@ async def test_claude_unavailable_sends_the_offline_question_once(
     log = SinkLog()
     brain = make_brain(mock_client(fake), fallback=StubOffline())
     with streaming_probes_to(log):
-        probes = await brain.probe(panel.get("interviewer"), question, opening(), 1)
+        probes = (await brain.probe(panel.get("interviewer"), question, opening(), 1)).value
     assert log.events == [("interviewer", probes[0].text)]
     assert len(fake.message_requests()) == 3

@@ -11,14 +11,16 @@ from agents.debrief import Citation, Debrief
 from agents.transcript import Turn
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
+from tests.agents.brains.interview import Interview
 from tests.agents.brains.offline.conftest import FakeRetriever, opening, sample
 
 
 async def full_debrief(
     brain: OfflineBrain, panel: Panel, question: Question, transcript: list[Turn]
 ) -> Debrief:
-    votes = [await brain.vote(p, question, transcript) for p in panel.panelists]
-    return await brain.debrief(question, transcript, votes)
+    interview = Interview(brain)
+    votes = [await interview.vote(p, question, transcript) for p in panel.panelists]
+    return await interview.debrief(question, transcript, votes)
 
 
 def all_citations(debrief: Debrief) -> list[Citation]:
@@ -132,7 +134,7 @@ async def test_votes_weigh_the_panelists_own_stages(
         "even if people review a tenth of replies."
     )
     transcript = opening(text)
-    votes = {p.id: await brain.vote(p, question, transcript) for p in panel.panelists}
+    votes = {p.id: (await brain.vote(p, question, transcript)).value for p in panel.panelists}
     assert votes["hiring_manager"].confidence >= 0.5
     hm = 1 if votes["hiring_manager"].decision == "hire" else 0
     le = 1 if votes["lead_engineer"].decision == "hire" else 0

@@ -7,6 +7,7 @@ from typing import Any
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.scoring import margin, verdict
 from knowledge.loader import load_panel, load_questions
+from tests.agents.brains.interview import Interview
 from tests.agents.brains.offline.conftest import opening, sample
 
 NO_REFERENCE = (
@@ -53,7 +54,7 @@ def test_an_answer_about_something_else_gets_no_absence_flag(brain: OfflineBrain
 
 async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineBrain) -> None:
     question = load_questions().questions[0]
-    debrief = await brain.debrief(question, opening(NO_REFERENCE), [])
+    debrief = (await brain.debrief(question, opening(NO_REFERENCE), [])).value
     flag = next(f for f in debrief.red_flags if f.id == "no_gold_set")
     assert flag.citations and all(c.snippet and not c.quote for c in flag.citations)
     reason = next(
@@ -114,18 +115,19 @@ def test_long_answers_credit_only_strong_evidence(
         assert all(e.anchored or e.similarity >= strong for e in credited), finding.signal.id
 
 
-async def test_debrief_usage_lists_the_probe_calls_it_served(brain: OfflineBrain) -> None:
+async def test_every_step_returns_its_own_call(brain: OfflineBrain) -> None:
     question = load_questions().questions[0]
     transcript = opening(NO_REFERENCE + " This is the usage check.")
     panel = load_panel()
+    interview = Interview(brain)
     for panelist in panel.panelists:
-        await brain.probe(panelist, question, transcript, 1)
-    votes = [await brain.vote(p, question, transcript) for p in panel.panelists]
-    debrief = await brain.debrief(question, transcript, votes)
+        await interview.probe(panelist, question, transcript, 1)
+    votes = [await interview.vote(p, question, transcript) for p in panel.panelists]
+    debrief = await interview.debrief(question, transcript, votes)
     steps = [c.step for c in debrief.usage.calls]
-    assert [s for s in steps if s.startswith("probe:")] == sorted(
+    assert [s for s in steps if s.startswith("probe:")] == [
         f"probe:{p.id}:r1" for p in panel.panelists
-    )
+    ]
     assert steps[-1] == "debrief" and len(steps) == 2 * len(panel.panelists) + 1
 
 

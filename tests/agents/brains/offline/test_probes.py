@@ -19,7 +19,7 @@ async def test_probes_name_owned_gaps_and_carry_real_snippets(
 ) -> None:
     transcript = opening(sample(samples, "weak")["answer"])
     for panelist in panel.panelists:
-        probes = await brain.probe(panelist, question, transcript, 1)
+        probes = (await brain.probe(panelist, question, transcript, 1)).value
         assert 1 <= len(probes) <= brain.calibration.probes.per_panelist
         for probe in probes:
             assert probe.panelist == panelist.id
@@ -34,7 +34,7 @@ async def test_red_flags_are_probed_first_by_their_owner(
     brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
 ) -> None:
     transcript = opening(sample(samples, "weak")["answer"])
-    probes = await brain.probe(panel.get("lead_engineer"), question, transcript, 1)
+    probes = (await brain.probe(panel.get("lead_engineer"), question, transcript, 1)).value
     assert probes[0].gap == "magic_box" and probes[0].gap_kind == "red_flag"
     assert "GPT-4" in probes[0].text  # quotes the candidate's own words
 
@@ -44,7 +44,7 @@ async def test_a_gap_probed_in_an_earlier_round_is_not_asked_again(
 ) -> None:
     interviewer = panel.get("interviewer")
     transcript = opening(sample(samples, "weak")["answer"])
-    first = await brain.probe(interviewer, question, transcript, 1)
+    first = (await brain.probe(interviewer, question, transcript, 1)).value
     transcript = transcript + [
         Turn(
             id=f"t{i + 2}",
@@ -65,7 +65,7 @@ async def test_a_gap_probed_in_an_earlier_round_is_not_asked_again(
             round=1,
         )
     )
-    second = await brain.probe(interviewer, question, transcript, 2)
+    second = (await brain.probe(interviewer, question, transcript, 2)).value
     assert not {p.gap for p in first} & {p.gap for p in second}
 
 
@@ -74,6 +74,6 @@ async def test_probes_are_deterministic(
 ) -> None:
     transcript = opening(sample(samples, "plain_strong")["answer"])
     hm = panel.get("hiring_manager")
-    assert await brain.probe(hm, question, transcript, 1) == await brain.probe(
-        hm, question, transcript, 1
-    )
+    first = await brain.probe(hm, question, transcript, 1)
+    second = await brain.probe(hm, question, transcript, 1)
+    assert first.value == second.value
