@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import uuid
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agents.cli.debrief_view import console, print_result, show_question, show_turns
-from agents.cli.questions import parse_rounds, resolve_question
+from agents.cli.questions import check_session_id, parse_rounds, resolve_question
 from agents.cli.replies import END_OF_REPLY, FINISH_COMMAND, load_script, read_reply
 from agents.errors import MockpanelError
 
@@ -100,11 +101,13 @@ def run_interview(args: argparse.Namespace) -> int:
     from knowledge.loader import load_panel
 
     settings = _settings()
-    if args.resume and (args.question or args.question_id or args.answer_file or args.rounds):
-        raise MockpanelError(
-            "--resume continues a session; it takes no question, answer or rounds"
-        )
-    question = None if args.resume else resolve_question(
+    if args.resume is not None:
+        check_session_id(args.resume)
+        if args.question or args.question_id or args.answer_file or args.rounds:
+            raise MockpanelError(
+                "--resume continues a session; it takes no question, answer or rounds"
+            )
+    question = None if args.resume is not None else resolve_question(
         args.question, args.question_id, required=False
     )
     rounds = parse_rounds(args.rounds) if args.rounds is not None else default_max_rounds()
@@ -118,7 +121,7 @@ def run_interview(args: argparse.Namespace) -> int:
     service = _service(settings, args.brain)
     out = console(stderr=args.json)
 
-    if args.resume:
+    if args.resume is not None:
         found = _run(service.get(args.resume))
         if found is None:
             raise MockpanelError(f"no session with id {args.resume}")
@@ -128,21 +131,24 @@ def run_interview(args: argparse.Namespace) -> int:
         assert question is not None
         show_question(out, question)
         if opening is None:
-            opening = read_reply(out, sys.stdin, "Your answer")
+            opening = read_reply(out, sys.stdin.buffer, "Your answer")
             if opening is None:
                 raise MockpanelError("no answer given on stdin")
-        view = _run(service.start(question, opening, max_rounds=rounds))
-    shown = show_turns(out, panel, view.transcript, 0)
-    if view.status == "awaiting_reply":
-        out.print(
-            f"[dim]session {view.thread_id} · if interrupted, continue with: "
-            f"mockpanel interview --resume {view.thread_id}[/]"
+        # The id goes out before the first step runs, so that a crash in it can be resumed.
+        thread_id = uuid.uuid4().hex
+        print(
+            f"mockpanel: session {thread_id} · if interrupted, continue with: "
+            f"mockpanel interview --resume {thread_id}",
+            file=sys.stderr,
+            flush=True,
         )
+        view = _run(service.start(question, opening, max_rounds=rounds, thread_id=thread_id))
+    shown = show_turns(out, panel, view.transcript, 0)
     while view.status == "awaiting_reply":
         reply = (
             script.reply_to(view.pending_probes)
             if script is not None
-            else read_reply(out, sys.stdin, "Your reply")
+            else read_reply(out, sys.stdin.buffer, "Your reply")
         )
         if reply is None:
             view = _run(service.finish(view.thread_id))

@@ -1,7 +1,9 @@
-"""The question a command runs on (bank id or free text) and its number of rounds."""
+"""What a command runs on: the question (bank id or free text), its rounds, a session id."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from agents.errors import MockpanelError
@@ -11,6 +13,7 @@ if TYPE_CHECKING:
 
 CUSTOM_QUESTION_ID = "custom"
 MAX_ROUNDS_ALLOWED = 5
+SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
 def resolve_question(text: str | None, question_id: str | None, *, required: bool) -> Question:
@@ -35,7 +38,11 @@ def resolve_question(text: str | None, question_id: str | None, *, required: boo
         if required:
             raise MockpanelError("give --question TEXT or --question-id ID")
         return bank.questions[0]
-    prompt = " ".join(text.split())
+    from agents.answer_input import strip_escapes
+
+    prompt = " ".join(strip_escapes(text).split())
+    if any(unicodedata.category(ch) == "Cc" for ch in prompt):
+        raise MockpanelError("--question contains a control character")
     try:
         return Question(
             id=CUSTOM_QUESTION_ID,
@@ -60,3 +67,12 @@ def parse_rounds(raw: str) -> int:
         raise MockpanelError(f"--rounds must be between 0 and {MAX_ROUNDS_ALLOWED}, not {rounds}")
     return rounds
 
+
+
+def check_session_id(raw: str) -> str:
+    """`--resume` must name a session: ids are printed when an interview starts."""
+    if not raw.strip():
+        raise MockpanelError("--resume needs a session id (it is printed when an interview starts)")
+    if not SESSION_ID.fullmatch(raw):
+        raise MockpanelError(f"--resume {raw!r} is not a session id")
+    return raw

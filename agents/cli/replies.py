@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from agents.errors import MockpanelError
 
@@ -93,33 +93,51 @@ def load_script(path: Path) -> Script:
     raise MockpanelError(f"script {path}: expected a list of replies or a mapping stage -> reply")
 
 
-def read_reply(console: Console, stream: TextIO, label: str) -> str | None:
-    """One reply from stdin, ended by a line holding only '.', or EOF; None = finish."""
+def read_reply(console: Console, stream: BinaryIO, label: str) -> str | None:
+    """One reply from stdin, ended by a line holding only '.', or EOF; None = finish.
+
+    At most MAX_BYTES are read per reply; bytes that are not UTF-8 end the command.
+    """
     from rich.text import Text
 
-    from agents.answer_input import AnswerError, clean_answer
+    from agents.answer_input import AnswerError, clean_answer, decode_text
 
+    source = f"{label.lower()} on stdin"
     while True:
         if stream.isatty():
             console.print(
                 f"[bold]{label}[/] [dim](end with a line holding only '{END_OF_REPLY}'; "
                 f"{FINISH_COMMAND} goes to the debrief)[/]"
             )
-        lines: list[str] = []
-        for line in stream:
-            stripped = line.strip()
-            if stripped == END_OF_REPLY:
-                break
-            if stripped == FINISH_COMMAND and not lines:
-                return None
-            lines.append(line)
-        else:
-            if not lines:
-                return None
+        raw = _read_until_end_marker(stream, source)
+        if raw is None:
+            return None
+        text = decode_text(raw, source)
         try:
-            return clean_answer("".join(lines))
+            return clean_answer(text)
         except AnswerError as exc:
             if not stream.isatty():
                 raise
             console.print(Text(f"{exc}; please try again.", style="red"))
 
+
+def _read_until_end_marker(stream: BinaryIO, source: str) -> bytes | None:
+    """The reply's bytes up to the '.' line or EOF; None for /done or nothing at all."""
+    from agents.answer_input import MAX_BYTES, too_large
+
+    end, finish = END_OF_REPLY.encode(), FINISH_COMMAND.encode()
+    lines: list[bytes] = []
+    size = 0
+    while True:
+        line = stream.readline(MAX_BYTES + 1 - size)
+        if not line:
+            return b"".join(lines) if lines else None
+        stripped = line.strip()
+        if stripped == end:
+            return b"".join(lines)
+        if stripped == finish and not lines:
+            return None
+        lines.append(line)
+        size += len(line)
+        if size > MAX_BYTES:
+            raise too_large(source)

@@ -75,3 +75,11 @@ def indexed_home(index_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
                  "ANTHROPIC_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     yield index_home
+
+
+@pytest.fixture
+def fake_brains(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every brain the CLI builds is a FakeBrain (fast, deterministic)."""
+    monkeypatch.setattr(
+        "agents.brains.factory.make_brain", lambda name, settings, **kw: FakeBrain(name=name)
+    )

@@ -21,7 +21,7 @@ def test_clean_answer_normalises_line_ends_and_blanks() -> None:
         (" \n\t  ", "empty"),
         ("abc\x00def", "binary"),
         ("bell \x07 here", "control character (U+0007"),
-        ("escape \x1b[31m", "control character (U+001B"),
+        ("lone escape \x1b here", "control character (U+001B"),
         ("word " * (MAX_WORDS + 1), "20,001 words"),
     ],
 )

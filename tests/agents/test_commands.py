@@ -139,7 +139,7 @@ def test_interview_bad_input(
     stdin: str,
     expected: str,
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
     if script is not None:
         path = tmp_path / "script.yaml"
         path.write_text(script, encoding="utf-8")
@@ -162,7 +162,7 @@ def test_interview_without_an_answer_on_stdin(
     stdin: str,
     expected: str,
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
     code, out, err = run_cli(capsys, "interview", "--json")
     assert (code, out) == (2, "")
     assert [line for line in err if line.startswith("mockpanel: error")] == [err[-1]]
@@ -224,16 +224,6 @@ def test_json_payload_omits_nulls_and_keeps_transcript_compact() -> None:
                 "transcript", "brain", "usage", "votes", "advice", "fallbacks", "needs_review",
                 "dropped_citations"):
         assert key in data
-
-
-@pytest.fixture
-def fake_brains(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every brain the CLI builds is a FakeBrain (fast, deterministic)."""
-    from tests.agents.fakes import FakeBrain
-
-    monkeypatch.setattr(
-        "agents.brains.factory.make_brain", lambda name, settings, **kw: FakeBrain(name=name)
-    )
 
 
 async def _started_session() -> str:

@@ -140,7 +140,7 @@ def test_interview_reads_replies_from_stdin(
 ) -> None:
     weak = (EXAMPLES / "weak_answer.txt").read_text(encoding="utf-8")
     stdin = f"{weak}\n.\nWe would look at the thumbs-up rate every week.\n.\n/done\n"
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
     code = main(["interview", "--question-id", QUESTION, "--rounds", "3"])
     out, err = capsys.readouterr()
     assert code == 0, err
