@@ -14,7 +14,7 @@ from agents.answer_input import clean_answer
 from agents.brains.base import Brain
 from agents.debrief import Debrief
 from agents.errors import MockpanelError
-from agents.probe_stream import ProbeSink, streaming_probes_to
+from agents.probe_stream import ProbeSink, read_probe_text
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panel, Question
@@ -114,17 +114,17 @@ class PanelService:
         """Open a session with the opening answer; runs until the first probes or the debrief.
 
         `on_probe_token` receives each panelist's first probe text as a streaming brain writes
-        it (see agents.probe_stream)."""
-        with streaming_probes_to(on_probe_token):
-            return await self._start(question, answer, max_rounds, thread_id, responder=None)
+        it (LangGraph's custom stream; see agents.probe_stream)."""
+        return await self._start(
+            question, answer, max_rounds, thread_id, responder=None, on_probe_token=on_probe_token
+        )
 
     async def reply(
         self, thread_id: str, text: str, *, on_probe_token: ProbeSink | None = None
     ) -> SessionView:
         """The candidate's reply to the pending probes; runs until the next probes or done."""
         cleaned = clean_answer(text)
-        with streaming_probes_to(on_probe_token):
-            return await self._resume(thread_id, {"reply": cleaned})
+        return await self._resume(thread_id, {"reply": cleaned}, on_probe_token=on_probe_token)
 
     async def finish(self, thread_id: str) -> SessionView:
         """Skip the remaining rounds and go to the debrief."""
@@ -191,6 +191,7 @@ class PanelService:
         max_rounds: int,
         thread_id: str | None,
         responder: Any,
+        on_probe_token: ProbeSink | None = None,
     ) -> SessionView:
         if max_rounds < 0:
             raise SessionError(f"max_rounds must be 0 or more, not {max_rounds}")
@@ -210,9 +211,13 @@ class PanelService:
             # A batch run can simply be run again, so it checkpoints once at the end; a live
             # interview checkpoints every step before the next one starts.
             durability: Durability = "exit" if responder is not None else "sync"
-            return await self._drive(graph, inputs, thread_id, ctx, durability=durability)
+            return await self._drive(
+                graph, inputs, thread_id, ctx, durability=durability, on_probe_token=on_probe_token
+            )
 
-    async def _resume(self, thread_id: str, payload: dict[str, Any]) -> SessionView:
+    async def _resume(
+        self, thread_id: str, payload: dict[str, Any], on_probe_token: ProbeSink | None = None
+    ) -> SessionView:
         from langgraph.types import Command
 
         async with self._graph() as graph:
@@ -225,14 +230,16 @@ class PanelService:
                 # A run that stopped between steps (a crash) after its last input was recorded:
                 # carry it on. A reply sent again is already in the transcript, so it is not
                 # applied twice; the caller gets the questions it never saw.
-                view = await self._drive(graph, None, thread_id, ctx)
+                view = await self._drive(graph, None, thread_id, ctx, on_probe_token=on_probe_token)
                 if "reply" in payload:
                     return view
             if view.status == "done":
                 if payload.get("finish"):
                     return view
                 raise SessionError(f"session {thread_id} is finished; it takes no more replies")
-            return await self._drive(graph, Command(resume=payload), thread_id, ctx)
+            return await self._drive(
+                graph, Command(resume=payload), thread_id, ctx, on_probe_token=on_probe_token
+            )
 
     async def _drive(
         self,
@@ -242,13 +249,21 @@ class PanelService:
         ctx: PanelContext,
         *,
         durability: Durability = "sync",
+        on_probe_token: ProbeSink | None = None,
     ) -> SessionView:
-        """Run the graph until it interrupts or ends, saving the session after every turn."""
+        """Run the graph until it interrupts or ends, saving the session after every turn;
+        probe text on the custom stream goes to `on_probe_token`."""
         config = {"configurable": {"thread_id": thread_id}}
         saved_turns = -1
-        async for values in graph.astream(
-            graph_input, config, context=ctx, stream_mode="values", durability=durability
+        modes = ["values", "custom"] if on_probe_token is not None else ["values"]
+        async for mode, values in graph.astream(
+            graph_input, config, context=ctx, stream_mode=modes, durability=durability
         ):
+            if mode == "custom":
+                event = read_probe_text(values)
+                if event is not None and on_probe_token is not None:
+                    on_probe_token(*event)
+                continue
             if "question" not in values:
                 continue
             turns = len(values.get("transcript") or [])

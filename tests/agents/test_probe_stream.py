@@ -1,11 +1,12 @@
-"""The probe sink set around a PanelService call reaches every parallel probe task of the round."""
+"""Probe text on LangGraph's custom stream reaches the caller of every parallel probe task."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
+from typing import Any
 
-from agents.probe_stream import ProbeSink, current_sink, streaming_probes_to
+from agents.brains.base import StepResult
+from agents.probe_stream import probe_text_event, probe_text_writer, read_probe_text
 from agents.session import PanelService
 from agents.state import Probe
 from agents.transcript import Turn
@@ -20,35 +21,36 @@ from tests.fake_anthropic import FakeAnthropic, PanelResponder, mock_client
 OPENING = "We define a resolved ticket first, then a gold set of 400 solved tickets."
 
 
-class SinkSpyBrain(FakeBrain):
-    """FakeBrain whose probe tasks record the sink they see, all three held in flight at once."""
+class EchoBrain(FakeBrain):
+    """FakeBrain whose probe tasks, all three held in flight at once, stream a draft, take it
+    back, then stream the probe they return."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.seen: dict[str, tuple[ProbeSink | None, int]] = {}
         self._arrived = 0
         self._all_in = asyncio.Event()
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         self._arrived += 1
-        if self._arrived == len(PANELIST_IDS):
+        if self._arrived % len(PANELIST_IDS) == 0:
             self._all_in.set()
         # Returns only once all three tasks are running: proof they are concurrent.
         await asyncio.wait_for(self._all_in.wait(), timeout=10)
-        self.seen[panelist.id] = (current_sink(), threading.get_ident())
-        probes = await super().probe(panelist, question, transcript, round)
-        sink = current_sink()
-        if sink is not None:
-            sink(panelist.id, probes.value[0].text)
-        return probes
+        result = await super().probe(panelist, question, transcript, round)
+        send = probe_text_writer(panelist.id)
+        assert send is not None  # inside a graph run there is always a writer
+        send("a draft ")
+        send(None)
+        send(result.value[0].text)
+        return result
 
 
-async def test_the_sink_reaches_all_three_parallel_probe_tasks(
+async def test_probe_text_of_all_three_parallel_tasks_reaches_the_caller(
     settings: Settings, panel: Panel, question: Question
 ) -> None:
-    brain = SinkSpyBrain()
+    brain = EchoBrain()
     svc = PanelService(settings, brain, retriever=FakeIndex(), panel=panel)
     got: list[tuple[str, str | None]] = []
 
@@ -56,47 +58,32 @@ async def test_the_sink_reaches_all_three_parallel_probe_tasks(
         got.append((pid, delta))
 
     view = await svc.start(question, OPENING, max_rounds=2, thread_id="p1", on_probe_token=sink)
-    assert current_sink() is None  # set only for the run
-    assert set(brain.seen) == set(PANELIST_IDS)
-    assert all(s is sink for s, _ in brain.seen.values())
-    assert sorted(pid for pid, _ in got) == sorted(PANELIST_IDS)
+    assert sorted({pid for pid, _ in got}) == sorted(PANELIST_IDS)
+    for pid in PANELIST_IDS:
+        assert [d for p, d in got if p == pid][:2] == ["a draft ", None]
+    first = {p.panelist: p.text for p in view.pending_probes}
+    assert all(got.count((pid, first[pid])) == 1 for pid in first)
 
-    brain.seen.clear()
-    brain._arrived = 0
-    brain._all_in = asyncio.Event()
+    got.clear()
     await svc.reply(view.thread_id, "We audit a 10% sample each week.")
-    assert set(brain.seen) == set(PANELIST_IDS) and all(
-        s is None for s, _ in brain.seen.values()
-    )  # no sink passed to this call: none seen
+    assert got == []  # no listener passed to this call: nothing delivered
 
 
-class EchoBrain(FakeBrain):
-    """FakeBrain that sends each panelist's id to the sink it sees, after yielding once."""
-
-    async def probe(
-        self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
-        await asyncio.sleep(0)
-        sink = current_sink()
-        assert sink is not None
-        sink(panelist.id, "x")
-        return await super().probe(panelist, question, transcript, round)
-
-
-async def test_two_sessions_at_once_never_share_a_sink(
+async def test_two_sessions_at_once_never_share_probe_text(
     settings: Settings, panel: Panel, question: Question
 ) -> None:
     logs: dict[str, list[str]] = {"a": [], "b": []}
 
     async def session(name: str) -> None:
         svc = PanelService(settings, EchoBrain(), retriever=FakeIndex(), panel=panel)
+
         def sink(pid: str, delta: str | None) -> None:
             logs[name].append(pid)
 
         await svc.start(question, OPENING, thread_id=f"{name}1", on_probe_token=sink)
 
     await asyncio.gather(session("a"), session("b"))
-    assert sorted(logs["a"]) == sorted(logs["b"]) == sorted(PANELIST_IDS)
+    assert sorted(logs["a"]) == sorted(logs["b"]) == sorted(PANELIST_IDS * 3)
 
 
 async def test_claude_round_streams_each_asked_probe_without_extra_calls(
@@ -124,11 +111,12 @@ async def test_claude_round_streams_each_asked_probe_without_extra_calls(
     assert {pid: t.text for pid, t in asked.items()} == shown
 
 
-def test_streaming_probes_to_restores_the_previous_sink() -> None:
-    def outer(pid: str, delta: str | None) -> None: ...
+def test_outside_a_graph_run_there_is_no_writer() -> None:
+    assert probe_text_writer("interviewer") is None
 
-    with streaming_probes_to(outer):
-        with streaming_probes_to(None):
-            assert current_sink() is None
-        assert current_sink() is outer
-    assert current_sink() is None
+
+def test_only_well_formed_probe_text_events_are_read() -> None:
+    assert read_probe_text(probe_text_event("lead_engineer", "How")) == ("lead_engineer", "How")
+    assert read_probe_text(probe_text_event("lead_engineer", None)) == ("lead_engineer", None)
+    odd: list[Any] = ["text", {"other": 1}, {"probe_text": {"panelist": 3, "delta": "x"}}]
+    assert [read_probe_text(c) for c in odd] == [None, None, None]

@@ -7,7 +7,7 @@ from typing import Any
 
 from agents.brains.base import Brain, StepResult
 from agents.debrief import Debrief, PanelVote
-from agents.probe_stream import current_sink
+from agents.probe_stream import probe_text_writer
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question
@@ -17,7 +17,7 @@ DISCARDED_DRAFT = "a first draft the brain takes back "
 
 
 class StreamingOfflineBrain:
-    """Judges like the offline brain; streams each panelist's first probe to the active sink.
+    """Judges like the offline brain; streams each panelist's first probe on the custom stream.
 
     Each stream starts with a draft that is then discarded (a reset), as a repaired reply
     would be, so the page must end on the probe's own text.
@@ -40,16 +40,16 @@ class StreamingOfflineBrain:
         # Only the first probe: then the panel asks what each panelist streamed.
         result = await self._inner.probe(panelist, question, transcript, round)
         probes = result.value[:1]
-        sink = current_sink()
-        if sink is not None and probes:
+        send = probe_text_writer(panelist.id)
+        if send is not None and probes:
             for word in DISCARDED_DRAFT.split():
                 await asyncio.sleep(0)
-                sink(panelist.id, word + " ")
-            sink(panelist.id, None)
+                send(word + " ")
+            send(None)
             words = probes[0].text.split(" ")
             for i, word in enumerate(words):
                 await asyncio.sleep(0)
-                sink(panelist.id, word if i == len(words) - 1 else word + " ")
+                send(word if i == len(words) - 1 else word + " ")
         return StepResult(probes, result.calls, result.fallbacks)
 
     async def vote(

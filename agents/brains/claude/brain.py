@@ -30,7 +30,7 @@ from agents.brains.claude.schemas import MAX_PROBES, DebriefDraft, ProbeSetDraft
 from agents.brains.claude.streaming import ProbeTextRelay
 from agents.brains.errors import BrainUnavailable
 from agents.debrief import CallUsage, Debrief, PanelVote
-from agents.probe_stream import current_sink
+from agents.probe_stream import probe_text_writer
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question, Rubric, Snippet
@@ -174,8 +174,8 @@ class ClaudeBrain:
             output=ProbeSetDraft,
             check=lambda draft: checker.probes(draft, panelist),
         )
-        sink = current_sink()
-        relay = ProbeTextRelay(sink, panelist.id) if sink is not None else None
+        send = probe_text_writer(panelist.id)
+        relay = ProbeTextRelay(send) if send is not None else None
         try:
             draft = await self._ask(call, calls, relay=relay)
             result = StepResult(draft.to_probes(panelist), calls)

@@ -7,12 +7,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from anthropic import AsyncAnthropic
+from langgraph.func import entrypoint
 
-from agents.brains.base import StepResult
+from agents.brains.base import Brain, StepResult
 from agents.brains.claude import ClaudeBrain
 from agents.brains.claude.client import ClaudeClient
 from agents.brains.claude.config import ClaudeConfig, load_config
 from agents.debrief import CallUsage, Citation, Debrief, PanelVote, Reason, StageScore
+from agents.probe_stream import read_probe_text
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_rubric, load_snippets
@@ -165,3 +167,44 @@ def opening(text: str = WEAK_ANSWER) -> list[Turn]:
     """A transcript of just the opening answer."""
     return [Turn(id="t1", speaker="candidate", text=text)]
 
+
+
+class SinkLog:
+    """Records probe-text events; `text(pid)` is what a listener shows after the last reset."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str | None]] = []
+
+    def __call__(self, panelist_id: str, delta: str | None) -> None:
+        self.events.append((panelist_id, delta))
+
+    def text(self, panelist_id: str) -> str:
+        """The panelist's text as a listener shows it: the deltas after its last reset."""
+        shown = ""
+        for pid, delta in self.events:
+            if pid == panelist_id:
+                shown = "" if delta is None else shown + delta
+        return shown
+
+    def resets(self, panelist_id: str) -> int:
+        """How often the panelist's streamed text was discarded."""
+        return sum(1 for pid, d in self.events if pid == panelist_id and d is None)
+
+
+async def probe_in_a_run(
+    brain: Brain, panelist: Panelist, question: Question, transcript: list[Turn], round: int
+) -> tuple[StepResult[list[Probe]], SinkLog]:
+    """`brain.probe` run as a graph node runs it, with the probe text of LangGraph's custom
+    stream collected."""
+    log = SinkLog()
+    done: list[StepResult[list[Probe]]] = []
+
+    @entrypoint()
+    async def run(_: str) -> None:
+        done.append(await brain.probe(panelist, question, transcript, round))
+
+    async for chunk in run.astream("go", stream_mode="custom"):
+        event = read_probe_text(chunk)
+        if event is not None:
+            log(*event)
+    return done[0], log

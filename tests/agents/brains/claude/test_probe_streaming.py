@@ -1,4 +1,4 @@
-"""The structured probe call, streamed: its first probe's words reach the sink as they arrive."""
+"""The structured probe call, streamed: its first probe's words reach LangGraph's custom stream."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from agents.brains.claude.json_field_stream import JsonFieldStream, TrimmedText
-from agents.probe_stream import streaming_probes_to
 from knowledge.loader import load_rubric
 from knowledge.models import Panel, Question
-from tests.agents.brains.claude.helpers import StubOffline, make_brain, opening
+from tests.agents.brains.claude.helpers import StubOffline, make_brain, opening, probe_in_a_run
 from tests.fake_anthropic import (
     FakeAnthropic,
     FakeAnthropicServer,
@@ -22,26 +21,6 @@ from tests.fake_anthropic import (
 )
 
 FIRST = ("probes", 0, "text")
-
-
-class SinkLog:
-    """Records sink events; `text(pid)` is what a listener shows after the last reset."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, str | None]] = []
-
-    def __call__(self, panelist_id: str, delta: str | None) -> None:
-        self.events.append((panelist_id, delta))
-
-    def text(self, panelist_id: str) -> str:
-        shown = ""
-        for pid, delta in self.events:
-            if pid == panelist_id:
-                shown = "" if delta is None else shown + delta
-        return shown
-
-    def resets(self, panelist_id: str) -> int:
-        return sum(1 for pid, d in self.events if pid == panelist_id and d is None)
 
 
 def fed(scanner: JsonFieldStream, text: str, step: int = 1) -> str:
@@ -95,10 +74,7 @@ async def test_streamed_words_are_the_structured_probe_over_sse(
 ) -> None:
     lead = panel.get("lead_engineer")
     sdk = server.client()
-    log = SinkLog()
-    streaming_brain = make_brain(sdk)
-    with streaming_probes_to(log):
-        result = await streaming_brain.probe(lead, question, opening(), 1)
+    result, log = await probe_in_a_run(make_brain(sdk), lead, question, opening(), 1)
     streamed = result.value
     plain = (await make_brain(sdk).probe(lead, question, opening(), 1)).value
 
@@ -117,11 +93,14 @@ async def test_streamed_words_are_the_structured_probe_over_sse(
 
 async def test_usage_of_the_stream_matches_the_plain_call(panel: Panel, question: Question) -> None:
     counts = []
-    for sink in (None, SinkLog()):
+    for streamed in (False, True):
         fake = FakeAnthropic(responder=PanelResponder(load_rubric()))
         brain = make_brain(mock_client(fake))
-        with streaming_probes_to(sink):
-            result = await brain.probe(panel.get("interviewer"), question, opening(), 1)
+        interviewer = panel.get("interviewer")
+        if streamed:
+            result, _ = await probe_in_a_run(brain, interviewer, question, opening(), 1)
+        else:
+            result = await brain.probe(interviewer, question, opening(), 1)
         (call,) = result.calls
         counts.append((call.input_tokens, call.output_tokens, call.cache_creation_input_tokens,
                        call.cache_read_input_tokens, call.cost_usd))
@@ -143,10 +122,9 @@ async def test_a_repair_resets_the_stream_and_ends_on_the_asked_text(
     )
     fake = FakeAnthropic()
     fake.enqueue(reply_json(probe_set("A draft with an invented gap?", gap="no-such-gap")), good)
-    log = SinkLog()
     brain = make_brain(mock_client(fake))
-    with streaming_probes_to(log):
-        probes = (await brain.probe(interviewer, question, opening(), 1)).value
+    result, log = await probe_in_a_run(brain, interviewer, question, opening(), 1)
+    probes = result.value
     assert [pid for pid, d in log.events if d is None] == ["interviewer"]
     reset_at = log.events.index(("interviewer", None))
     before_reset = "".join(d for _, d in log.events[:reset_at] if d)
@@ -162,10 +140,9 @@ async def test_a_fallback_after_streaming_resets_to_the_offline_question(
     fake = FakeAnthropic()
     bad = reply_json(probe_set("Streamed but ungrounded?", gap="no-such-gap"))
     fake.enqueue(bad, bad)
-    log = SinkLog()
     brain = make_brain(mock_client(fake), fallback=StubOffline())
-    with streaming_probes_to(log):
-        probes = (await brain.probe(panel.get("hiring_manager"), question, opening(), 1)).value
+    result, log = await probe_in_a_run(brain, panel.get("hiring_manager"), question, opening(), 1)
+    probes = result.value
     assert probes[0].text.startswith("[offline]")
     assert log.resets("hiring_manager") == 1
     assert log.text("hiring_manager") == probes[0].text
@@ -176,9 +153,8 @@ async def test_claude_unavailable_sends_the_offline_question_once(
 ) -> None:
     fake = FakeAnthropic()
     fake.enqueue(reply_error(529), reply_error(529), reply_error(529))
-    log = SinkLog()
     brain = make_brain(mock_client(fake), fallback=StubOffline())
-    with streaming_probes_to(log):
-        probes = (await brain.probe(panel.get("interviewer"), question, opening(), 1)).value
+    result, log = await probe_in_a_run(brain, panel.get("interviewer"), question, opening(), 1)
+    probes = result.value
     assert log.events == [("interviewer", probes[0].text)]
     assert len(fake.message_requests()) == 3
