@@ -22,6 +22,7 @@ ANSWER = "We define a resolved ticket and keep a gold set of 500 tickets for eve
 # Address space for the child: enough for the CLI, far too little for a whole-input read.
 MEMORY_CAP = 512 * 1024 * 1024
 ISSUE_STDIN_BYTES = 300 * 1024 * 1024
+NO_SESSION_ID = "--resume needs a session id (it is printed when an interview starts)"
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, list[str]]:
@@ -116,14 +117,27 @@ def test_stream_read_is_bounded() -> None:
 # --- encodings -----------------------------------------------------------------------------
 
 
-def test_invalid_utf8_opening_on_interview_stdin(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, indexed_home: Path
+@pytest.mark.parametrize(
+    ("argv", "stdin", "error"),
+    [
+        (["--question-id", QUESTION], b"caf\xe9 and a gold set\n.\n",
+         "your answer on stdin is not UTF-8 text (invalid byte at offset 3)"),
+        (["--resume", ""], b"", NO_SESSION_ID),
+        (["--resume", "   "], b"", NO_SESSION_ID),
+    ],
+)
+def test_interview_bad_input_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    indexed_home: Path,
+    argv: list[str],
+    stdin: bytes,
+    error: str,
 ) -> None:
-    stdin_bytes(monkeypatch, b"caf\xe9 and a gold set\n.\n")
-    code, out, err = run_cli(capsys, "interview", "--question-id", QUESTION, "--json")
+    stdin_bytes(monkeypatch, stdin)
+    code, out, err = run_cli(capsys, "interview", *argv, "--json")
     assert (code, out) == (2, "")
-    assert err == ["mockpanel: error: your answer on stdin is not UTF-8 text "
-                   "(invalid byte at offset 3)"]
+    assert err == [f"mockpanel: error: {error}"]
 
 
 def test_invalid_utf8_reply_ends_the_command_and_keeps_the_session(
@@ -219,14 +233,6 @@ def test_free_text_question_is_stored_without_escapes() -> None:
 
 
 # --- sessions --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value", ["", "   "])
-def test_empty_resume_is_refused(capsys: pytest.CaptureFixture[str], value: str) -> None:
-    code, out, err = run_cli(capsys, "interview", "--resume", value)
-    assert (code, out) == (2, "")
-    assert err == ["mockpanel: error: --resume needs a session id "
-                   "(it is printed when an interview starts)"]
 
 
 def test_session_id_is_printed_before_the_first_step(
