@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from agents.errors import MockpanelError
@@ -18,6 +17,7 @@ from evals.models import (
     Split,
     word_count,
 )
+from knowledge.yaml_file import read_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
 SPLIT_PREFIXES: dict[str, Split] = {"dev_": "dev", "test_": "test"}
@@ -48,18 +48,7 @@ def _field(loc: tuple[int | str, ...]) -> str:
 
 
 def _read_yaml(path: Path) -> dict[str, object]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise EvalCaseError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise EvalCaseError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise EvalCaseError(f"{path}: malformed YAML{line}") from exc
+    data = read_yaml(path, EvalCaseError)
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise EvalCaseError(f"{path}: expected a mapping with a 'cases' list at the top level")
     return data

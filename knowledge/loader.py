@@ -6,19 +6,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from agents.errors import MockpanelError
 from knowledge.models import Panel, QuestionBank, Rubric, SnippetCorpus
+from knowledge.yaml_file import read_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 
 M = TypeVar("M", bound=BaseModel)
-
-# The C loader is ~10x faster when libyaml is present; both are safe loaders.
-_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 class KnowledgeFileError(MockpanelError):
     """A knowledge data file is missing, unreadable, not YAML, or fails validation."""
@@ -47,20 +43,7 @@ def _describe(data: object, loc: tuple[int | str, ...]) -> str:
 
 def load_model(path: Path, model: type[M]) -> M:
     """Read a YAML file and validate it as `model`, raising KnowledgeFileError on any problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise KnowledgeFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise KnowledgeFileError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    try:
-        data = yaml.load(text, Loader=_YamlLoader)
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        raise KnowledgeFileError(f"{path}: malformed YAML{line}") from exc
+    data = read_yaml(path, KnowledgeFileError)
     if not isinstance(data, dict):
         raise KnowledgeFileError(f"{path}: expected a mapping at the top level")
     try:

@@ -48,18 +48,12 @@ class Script:
 
 def load_script(path: Path) -> Script:
     """Read and check a script file; MockpanelError with one line on any problem."""
-    import yaml
 
-    from agents.answer_input import AnswerError, clean_answer, read_answer_file
+    from agents.answer_input import MAX_BYTES, AnswerError, clean_answer
     from knowledge.models import STAGE_IDS
+    from knowledge.yaml_file import read_yaml
 
-    text = read_answer_file(path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise MockpanelError(f"script {path}: malformed YAML{where}") from None
+    data = read_yaml(path, MockpanelError, name=f"script {path}", max_bytes=MAX_BYTES)
 
     def reply(value: object, where: str) -> str:
         if not isinstance(value, str):

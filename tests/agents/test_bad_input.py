@@ -98,6 +98,13 @@ def test_300_mb_on_stdin_is_one_line_not_memory_error(tmp_path: Path) -> None:
     assert written < ISSUE_STDIN_BYTES  # it did not wait for the whole 300 MB
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_dev_zero_as_script_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "interview", "--script", "/dev/zero", "--json")
+    assert (code, out) == (2, "")
+    assert err == [f"mockpanel: error: script /dev/zero: larger than {MAX_BYTES:,} bytes"]
+
+
 def test_a_reply_without_end_is_cut_at_the_limit() -> None:
     from rich.console import Console
 
