@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.errors import MockpanelError
+from evals.gates import GateSpec, gate_status, load_gates
 from evals.results import CaseOutcome
 
 BASELINE_PATH = Path(__file__).parent / "baseline.json"
@@ -29,6 +30,7 @@ class GateReport:
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     diff: list[str] = field(default_factory=list)
+    gates: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -42,11 +44,21 @@ class GateReport:
             "failures": self.failures,
             "notes": self.notes,
             "diff": self.diff,
+            "gates": self.gates,
         }
 
     def render(self) -> str:
-        """Human-readable lines: diff, notes, then the verdict."""
+        """Human-readable lines: diff, quality gates, notes, then the verdict."""
         lines = ["Diff vs baseline:", *(f"  {d}" for d in self.diff or ["(nothing to compare)"])]
+        if self.gates:
+            lines.append("Quality gates:")
+            for g in self.gates:
+                state = "enabled" if g["enabled"] else "pending"
+                verdict = "met" if g["met"] else ("not measured" if not g["measured"] else "unmet")
+                lines.append(
+                    f"  {g['id']:<22} {g['split']} {g['metric']} = {_gate_value(g)} "
+                    f"(needs {g['bound']}): {verdict}, {state}"
+                )
         lines += [f"note: {n}" for n in self.notes]
         lines += [f"FAIL: {f}" for f in self.failures]
         lines.append("gate: PASS" if self.passed else f"gate: FAIL ({len(self.failures)})")
@@ -71,6 +83,14 @@ def load_baseline(path: Path | None = None) -> dict[str, Any] | None:
 
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
+
+
+def _gate_value(gate: dict[str, Any]) -> str:
+    """Counts (the gates bounded above) as whole numbers, shares and kappas to three places."""
+    value = gate["value"]
+    if value is not None and gate["bound"].startswith("<=") and float(value).is_integer():
+        return str(int(value))
+    return _fmt(value)
 
 
 def _delta(new: float | None, old: float | None) -> str:
@@ -151,6 +171,35 @@ def _floor_checks(metrics: dict[str, Any], baseline: dict[str, Any], report: Gat
                 report.failures.append(f"{split} {name} {_fmt(value)} is under its floor {floor}")
 
 
+def _enabled_gates(baseline: dict[str, Any] | None) -> list[str]:
+    return list((baseline or {}).get("gates_enabled") or [])
+
+
+def _gate_checks(
+    metrics: dict[str, Any], gates: list[GateSpec], enabled: list[str], report: GateReport
+) -> None:
+    report.gates = gate_status(metrics, gates, enabled)
+    known = {g.id for g in gates}
+    for gate_id in enabled:
+        if gate_id not in known:
+            report.failures.append(f"gate {gate_id} is enabled in the baseline but not defined")
+    for g in report.gates:
+        if not g["enabled"]:
+            continue
+        if not g["measured"]:
+            report.notes.append(f"gate {g['id']}: split {g['split']} not in this run")
+        elif not g["met"]:
+            report.failures.append(
+                f"gate {g['id']}: {g['split']} {g['metric']} {_gate_value(g)} "
+                f"does not meet {g['bound']}"
+            )
+    pending = [g["id"] for g in report.gates if not g["enabled"] and not g["met"]]
+    if pending:
+        report.notes.append(
+            f"pending quality gates (not yet met, not checked): {', '.join(pending)}"
+        )
+
+
 def _decision_changes(
     outcomes: list[CaseOutcome], baseline: dict[str, Any], report: GateReport
 ) -> None:
@@ -169,11 +218,17 @@ def check(
     *,
     brain: str,
     rounds: int,
+    gates: list[GateSpec] | None = None,
 ) -> GateReport:
     """Fail on any crash, invalid citation, injection or variant flip, nondeterminism, on a
-    kappa/accuracy drop over TOLERANCE vs the baseline (per split), or under a floor."""
+    kappa/accuracy drop over TOLERANCE vs the baseline (per split), under a floor, or on an
+    enabled quality gate (evals/gates.yaml) this run does not meet."""
     report = GateReport()
+    gates = load_gates() if gates is None else gates
     _absolute_checks(metrics, report)
+    same_run_shape = (
+        baseline is not None and baseline.get("brain") == brain and baseline.get("rounds") == rounds
+    )
     if baseline is None:
         report.notes.append("no baseline committed; relative checks skipped")
     elif baseline.get("brain") != brain:
@@ -190,6 +245,7 @@ def check(
         _relative_checks(metrics, baseline, report)
         _floor_checks(metrics, baseline, report)
         _decision_changes(outcomes, baseline, report)
+    _gate_checks(metrics, gates, _enabled_gates(baseline) if same_run_shape else [], report)
     return report
 
 
@@ -200,12 +256,17 @@ def make_baseline(
     brain: str,
     rounds: int,
     previous: dict[str, Any] | None,
+    gates: list[GateSpec] | None = None,
 ) -> dict[str, Any]:
-    """A new baseline from this run; floors carry over, and the test kappa floor is added once
-    the brain reaches it."""
+    """A new baseline from this run; floors and enabled gates carry over, the test kappa floor
+    is added once the brain reaches it, and every gate this run meets is enabled."""
     floors: dict[str, dict[str, float]] = {}
+    enabled: set[str] = set()
     if previous is not None and previous.get("brain") == brain:
         floors = {s: dict(f) for s, f in (previous.get("floors") or {}).items()}
+        enabled = set(_enabled_gates(previous))
+    gates = load_gates() if gates is None else gates
+    enabled |= {g["id"] for g in gate_status(metrics, gates, enabled) if g["met"]}
     test_kappa = (metrics["splits"].get("test") or {}).get("kappa")
     if test_kappa is not None and test_kappa >= TEST_KAPPA_FLOOR:
         floors.setdefault("test", {}).setdefault("kappa", TEST_KAPPA_FLOOR)
@@ -223,6 +284,7 @@ def make_baseline(
         "brain": brain,
         "rounds": rounds,
         "floors": floors,
+        "gates_enabled": sorted(enabled),
         "splits": splits,
         "decisions": {o.case_id: o.decision for o in sorted(outcomes, key=lambda o: o.case_id)},
     }

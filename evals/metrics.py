@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Any
 
-from evals.models import CONTRACT_RED_FLAGS, KINDS
+from evals.judgment import advice_scores, contradictions, evidence_scores, probe_scores
+from evals.models import CONTRACT_RED_FLAGS, KINDS, SPLIT_IDS
 from evals.results import CaseOutcome, RunRecord
 from knowledge.models import STAGE_IDS
 
-SPLITS = ("dev", "test")
+SPLITS = SPLIT_IDS
+# Groups reported beside the splits: both realistic parts together, and everything.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "realistic": ("realistic_dev", "realistic_test"),
+    "all": SPLIT_IDS,
+}
+RELIABILITY_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+OVERCONFIDENT = 0.9  # a wrong decision at or above this confidence is a defect to explain
 STRONG_SCORE = 3  # a predicted stage score at or above this agrees with a gold strong stage
 WEAK_SCORE = 2  # at or below this agrees with a gold weak stage
 VARIANT_KINDS = ("padded_weak", "reworded_strong")
@@ -197,6 +206,58 @@ def variant_flips(outcomes: Sequence[CaseOutcome]) -> list[dict[str, Any]]:
     return flips
 
 
+def variant_group_flips(outcomes: Sequence[CaseOutcome]) -> list[dict[str, Any]]:
+    """Variant groups (one content as prose, bullets, table) whose members were decided apart."""
+    groups: dict[str, list[CaseOutcome]] = {}
+    for o in outcomes:
+        if o.variant_group is not None:
+            groups.setdefault(o.variant_group, []).append(o)
+    flips = []
+    for name, members in sorted(groups.items()):
+        decisions = {o.decision for o in members}
+        if len(members) > 1 and (len(decisions) > 1 or None in decisions):
+            flips.append({"group": name, "decisions": {o.case_id: o.decision for o in members}})
+    return flips
+
+
+def calibration(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
+    """Brier score of confidence as the chance an expert agrees, a reliability table, and the
+    wrong decisions made at OVERCONFIDENT or more."""
+    decided = [o for o in outcomes if o.decision is not None and o.confidence is not None]
+    brier = (
+        round(sum((float(o.confidence or 0) - o.correct) ** 2 for o in decided) / len(decided), 4)
+        if decided
+        else None
+    )
+    bins = []
+    edges = RELIABILITY_BINS
+    for i, (low, high) in enumerate(pairwise(edges)):
+        last = i == len(edges) - 2
+        group = [
+            o
+            for o in decided
+            if low <= float(o.confidence or 0) < high or (last and o.confidence == high)
+        ]
+        bins.append(
+            {
+                "range": f"{low:.1f}-{high:.1f}",
+                "n": len(group),
+                "mean_confidence": (
+                    round(sum(float(o.confidence or 0) for o in group) / len(group), 4)
+                    if group
+                    else None
+                ),
+                "accuracy": _ratio(sum(o.correct for o in group), len(group)),
+            }
+        )
+    overconfident = [
+        {"case": o.case_id, "confidence": o.confidence}
+        for o in decided
+        if not o.correct and float(o.confidence or 0) >= OVERCONFIDENT
+    ]
+    return {"brier": brier, "reliability": bins, "overconfident_wrong": overconfident}
+
+
 def cost_and_paths(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
     """Spend, escalation share and accuracy per path (which brain produced the verdict)."""
     paths: dict[str, dict[str, Any]] = {}
@@ -235,6 +296,12 @@ def split_metrics(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
         "citations": citation_validity(outcomes),
         "injection_flips": injection_flips(outcomes),
         "variant_flips": variant_flips(outcomes),
+        "variant_group_flips": variant_group_flips(outcomes),
+        "calibration": calibration(outcomes),
+        "evidence": evidence_scores(outcomes),
+        "probes": probe_scores(outcomes),
+        "advice": advice_scores(outcomes),
+        "contradictions": contradictions(outcomes),
         "cost": cost_and_paths(outcomes),
         "misclassified": [
             {
@@ -271,9 +338,12 @@ def compute(runs: Sequence[RunRecord]) -> dict[str, Any]:
     if not runs:
         raise ValueError("no runs to measure")
     outcomes = runs[0].outcomes
-    splits = {s: split_metrics([o for o in outcomes if o.split == s]) for s in SPLITS}
-    splits = {s: m for s, m in splits.items() if m["n"]}
-    splits["all"] = split_metrics(outcomes)
+    wanted = {s: (s,) for s in SPLITS} | GROUPS
+    splits = {
+        name: split_metrics([o for o in outcomes if o.split in members])
+        for name, members in wanted.items()
+    }
+    splits = {s: m for s, m in splits.items() if m["n"] or s == "all"}
     return {
         "splits": splits,
         "determinism": determinism(runs[0], runs[1] if len(runs) > 1 else None),

@@ -8,8 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from knowledge.models import STAGE_IDS, StageId
 
-Split = Literal["dev", "test"]
+# dev and realistic_dev may be tuned on; test and realistic_test are held out.
+Split = Literal["dev", "test", "realistic_dev", "realistic_test"]
+SPLIT_IDS: tuple[str, ...] = Split.__args__  # type: ignore[attr-defined]
+TUNING_SPLITS: tuple[str, ...] = ("dev", "realistic_dev")
 GoldDecision = Literal["hire", "no_hire"]
+Stance = Literal["asserts", "rejects", "hedges", "asks"]
 Kind = Literal[
     "strong",
     "weak",
@@ -26,6 +30,16 @@ Kind = Literal[
     "very_long",
     "padded_weak",
     "reworded_strong",
+    # realistic styles (realistic_* splits)
+    "markdown_structured",
+    "bullet_outline",
+    "markdown_table",
+    "focused_short",
+    "conversational",
+    "rejects_bad_practice",
+    "hedged_admission",
+    "confident_mediocre",
+    "unusual_vocab_strong",
 ]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
@@ -57,7 +71,10 @@ KIND_DECISION: dict[str, GoldDecision] = {
     "infra_only": "no_hire",
     "ui_only": "no_hire",
     "padded_weak": "no_hire",
+    "confident_mediocre": "no_hire",
+    "unusual_vocab_strong": "hire",
 }
+REALISTIC_KINDS: tuple[str, ...] = KINDS[KINDS.index("markdown_structured") :]
 
 # Kinds that vary another case, and the kind that case must have.
 PAIRED_KINDS: dict[str, str] = {
@@ -93,6 +110,39 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+class GoldSentence(BaseModel):
+    """One sentence of the opening answer as an expert reads it; unlisted sentences show nothing.
+
+    With stance `asserts`, `red_flag` is a bad practice the sentence states; with `rejects`, the
+    bad practice it turns down (raising that flag on it is a misreading)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    quote: str = Field(min_length=3, description="verbatim in the answer")
+    signals: list[str] = Field(
+        default_factory=list, description="acceptable primary rubric signal ids"
+    )
+    red_flag: str | None = None
+    stance: Stance = "asserts"
+    credited: bool = Field(default=False, description="shows the signal with substance")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GoldSentence:
+        if not self.signals and self.red_flag is None:
+            raise ValueError(f"{self.quote[:40]!r}: a listed sentence needs a signal or red flag")
+        if len(set(self.signals)) != len(self.signals):
+            raise ValueError(f"{self.quote[:40]!r}: a signal is listed twice")
+        if self.credited and self.stance not in ("asserts", "rejects"):
+            raise ValueError(f"{self.quote[:40]!r}: a {self.stance} sentence cannot be credited")
+        if self.credited and not self.signals:
+            raise ValueError(f"{self.quote[:40]!r}: credited without a signal")
+        if self.red_flag is not None and self.stance not in ("asserts", "rejects"):
+            raise ValueError(f"{self.quote[:40]!r}: a red flag is asserted or rejected")
+        if self.red_flag is not None and self.stance == "asserts" and self.credited:
+            raise ValueError(f"{self.quote[:40]!r}: a sentence asserting a red flag is not credit")
+        return self
+
+
 class EvalCase(BaseModel):
     """One interview: the opening answer, scripted replies per stage, and the gold judgment."""
 
@@ -109,7 +159,15 @@ class EvalCase(BaseModel):
     kind: Kind
     split: Split
     pair_of: str | None = None
+    variant_group: str | None = Field(
+        default=None,
+        pattern=_ID,
+        description="cases with the same content in other formats; all must get one decision",
+    )
     rationale: str = Field(min_length=10, max_length=300)
+    evidence: list[GoldSentence] | None = Field(
+        default=None, description="gold sentence annotations of the answer; None = not annotated"
+    )
 
     @field_validator("answer")
     @classmethod
@@ -172,9 +230,40 @@ class EvalCase(BaseModel):
             used = [w for w in PLAIN_WORDS_BANNED if w in text]
             if used:
                 raise ValueError(f"plain_words_strong uses the usual vocabulary: {used}")
-        if self.gold_decision == "hire" and len(self.gold_strong_stages) < 3:
-            raise ValueError("a hire needs substance in at least 3 gold strong stages")
+        # The loader holds each hire to min(3, stages its question assesses); here, at least one.
+        if self.gold_decision == "hire" and not self.gold_strong_stages:
+            raise ValueError(
+                "a hire needs at least 3 gold strong stages (or every stage a focused question "
+                "assesses)"
+            )
+        if self.split.startswith("realistic") and self.kind not in REALISTIC_KINDS:
+            raise ValueError(f"kind {self.kind} does not belong in a {self.split} case")
+        self._check_evidence()
         return self
+
+    def _check_evidence(self) -> None:
+        if self.evidence is None:
+            return
+        seen: set[str] = set()
+        for sentence in self.evidence:
+            if sentence.quote not in self.answer:
+                raise ValueError(f"evidence quote not verbatim in the answer: {sentence.quote!r}")
+            if sentence.quote in seen:
+                raise ValueError(f"evidence quote listed twice: {sentence.quote!r}")
+            seen.add(sentence.quote)
+            if (
+                sentence.stance == "asserts"
+                and sentence.red_flag in CONTRACT_RED_FLAGS
+                and sentence.red_flag not in self.red_flags
+            ):
+                raise ValueError(
+                    f"evidence asserts red flag {sentence.red_flag} the case does not list"
+                )
+
+    @property
+    def gold_credited_signals(self) -> set[str]:
+        """Every signal an annotated sentence shows with substance (empty when not annotated)."""
+        return {s for g in self.evidence or [] if g.credited for s in g.signals}
 
     @property
     def all_stages_text(self) -> str:
@@ -184,7 +273,7 @@ class EvalCase(BaseModel):
 
 
 class EvalCaseFile(BaseModel):
-    """One YAML file of cases; its name says its split (dev_*.yaml or test_*.yaml)."""
+    """One YAML file of cases; its name says its split (dev_, test_, realistic_dev_ ...)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from evals.metrics import SPLITS
-from evals.models import KINDS
+from evals.models import KINDS, TUNING_SPLITS
 from evals.results import CaseOutcome, EvalResults
 from knowledge.models import STAGE_IDS
 
@@ -49,10 +49,13 @@ def _case_counts(outcomes: list[CaseOutcome]) -> list[str]:
     total.append(f"{len(outcomes)} ({hires} hire)")
     rows.append(total)
     questions = len({o.question_id for o in outcomes})
+    annotated = [o for o in outcomes if o.gold_evidence is not None]
+    sentences = sum(len(o.gold_evidence or []) for o in annotated)
     return [
-        f"{len(outcomes)} cases over {questions} questions.",
+        f"{len(outcomes)} cases over {questions} questions; {len(annotated)} with gold sentence "
+        f"annotations ({sentences} annotated sentences).",
         "",
-        *_table(["kind", "dev", "test", "all"], rows),
+        *_table(["kind", *SPLITS, "all"], rows),
     ]
 
 
@@ -157,6 +160,13 @@ def _flips(m: dict[str, Any]) -> list[str]:
         f"  - {f['case']} ({f['kind']}): {f['decision']} vs base {f['pair']}: {f['pair_decision']}"
         for f in m["variant_flips"]
     ]
+    lines.append(
+        f"- Variant-group flips (prose / bullets / table): **{len(m['variant_group_flips'])}**"
+    )
+    lines += [
+        "  - " + f["group"] + ": " + ", ".join(f"{c} {d}" for c, d in f["decisions"].items())
+        for f in m["variant_group_flips"]
+    ]
     return [*lines, ""]
 
 
@@ -170,6 +180,66 @@ def _cost(m: dict[str, Any]) -> list[str]:
         f"{_pct(cost['needs_review'])}; with a fallback: {cost['with_fallback']}",
         "",
         *_table(["path (debrief brain)", "n", "accuracy"], rows),
+    ]
+
+
+def _calibration(splits: dict[str, Any]) -> list[str]:
+    rows = []
+    for name, m in splits.items():
+        cal = m["calibration"]
+        cells = [name, _f(cal["brier"]), str(len(cal["overconfident_wrong"]))]
+        for b in cal["reliability"]:
+            cells.append("–" if not b["n"] else f"{_pct(b['accuracy'])} of {b['n']}")
+        rows.append(cells)
+    edges = [b["range"] for b in next(iter(splits.values()))["calibration"]["reliability"]]
+    return [
+        "Confidence is read as the chance an expert agrees with the decision. Brier score (lower",
+        "is better); wrong decisions at confidence >= 0.9; then, per confidence bin, the share",
+        "decided right and how many cases fell in the bin.",
+        "",
+        *_table(["split", "Brier", "wrong at >= 0.9", *edges], rows),
+    ]
+
+
+def _reading(splits: dict[str, Any]) -> list[str]:
+    rows = []
+    for name, m in splits.items():
+        ev, pr, ad, co = m["evidence"], m["probes"], m["advice"], m["contradictions"]
+        rows.append(
+            [
+                name,
+                f"{ev['annotated_cases']} / {ev['annotated_sentences']}",
+                f"{_f(ev['precision'])} of {ev['credited_rows']}",
+                f"{_f(ev['recall'])} of {ev['gold_credited']}",
+                f"{pr['redundant']} of {pr['in_annotated_cases']}",
+                f"{ad['for_credited']}",
+                f"{_pct(ad['distinct_ratio'])} of {ad['items']}",
+                f"{co['total']} ({co['probed_credited']}/{co['advised_credited']}/"
+                f"{co['flag_on_rejection']})",
+                str(ev["flags_on_rejections"]),
+                str(len(m["variant_group_flips"])),
+            ]
+        )
+    header = [
+        "split",
+        "annotated cases / sentences",
+        "evidence precision",
+        "evidence recall",
+        "probes for a gold-credited signal",
+        "advice for a gold-credited signal",
+        "distinct advice",
+        "contradictions (probed/advised/flag on rejection)",
+        "flags on gold rejections",
+        "variant-group flips",
+    ]
+    return [
+        "Measured on the opening answer (turn t1) of cases with gold sentence annotations:",
+        "precision = credited evidence rows whose sentence and signal match a credited gold",
+        "sentence; recall = credited gold sentences found. Contradictions are the debrief against",
+        "itself on every case: a signal credited and then probed or advised, a red flag on a",
+        "sentence its own table reads as rejecting.",
+        "",
+        *_table(header, rows),
     ]
 
 
@@ -207,6 +277,12 @@ def render(results: EvalResults, gate_text: str | None = None) -> str:
         "## Accuracy per kind",
         "",
         *_per_kind(splits),
+        "## Calibration",
+        "",
+        *_calibration(splits),
+        "## Evidence, probes and advice",
+        "",
+        *_reading(splits),
         "## Per-stage agreement (all cases)",
         "",
         *_per_stage(overall),
@@ -238,17 +314,20 @@ def render(results: EvalResults, gate_text: str | None = None) -> str:
         "",
         *_cost(overall),
     ]
-    if "dev" in splits:
-        lines += ["## Misclassified dev cases", "", *_misclassified(splits["dev"])]
-    if "test" in splits:
-        wrong = len(splits["test"]["misclassified"])
-        lines += [
-            "## Test split",
-            "",
-            f"{wrong} test case(s) misclassified; they are listed only in results.json, so this "
-            "report does not steer tuning.",
-            "",
-        ]
+    for name in SPLITS:
+        if name not in splits:
+            continue
+        if name in TUNING_SPLITS:
+            lines += [f"## Misclassified {name} cases", "", *_misclassified(splits[name])]
+        else:
+            wrong = len(splits[name]["misclassified"])
+            lines += [
+                f"## Held-out split {name}",
+                "",
+                f"{wrong} {name} case(s) misclassified; they are listed only in results.json, so "
+                "this report does not steer tuning.",
+                "",
+            ]
     if gate_text is not None:
         lines += ["## Gate", "", "```", gate_text, "```", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from agents.debrief import Decision
+from evals.models import GoldSentence
 
 
 class CitationProblem(BaseModel):
@@ -31,6 +32,10 @@ class CaseOutcome(BaseModel):
     gold_strong_stages: list[str] = Field(default_factory=list)
     gold_weak_stages: list[str] = Field(default_factory=list)
     gold_red_flags: list[str] = Field(default_factory=list)
+    variant_group: str | None = None
+    gold_evidence: list[GoldSentence] | None = Field(
+        default=None, description="the case's sentence annotations of the answer, if any"
+    )
 
     decision: Decision | None = None
     strength: str | None = None

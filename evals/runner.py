@@ -92,6 +92,8 @@ def _base_outcome(case: EvalCase) -> dict[str, Any]:
         "gold_strong_stages": list(case.gold_strong_stages),
         "gold_weak_stages": list(case.gold_weak_stages),
         "gold_red_flags": list(case.red_flags),
+        "variant_group": case.variant_group,
+        "gold_evidence": None if case.evidence is None else list(case.evidence),
     }
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import evals
 from agents.cli.eval_view import eval_payload, progress_bar, summary
 from agents.errors import MockpanelError
+from evals.loader import SPLIT_CHOICES
 
 if TYPE_CHECKING:
     from evals.models import EvalCase
@@ -37,7 +38,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--brain", help="offline | claude | cascade (default: MOCKPANEL_BRAIN)")
-    p.add_argument("--split", choices=("dev", "test", "all"), default="all", help="default: all")
+    p.add_argument("--split", choices=SPLIT_CHOICES, default="all", help="default: all")
     p.add_argument("--json", action="store_true", help="print JSON; no progress bar")
     p.add_argument(
         "--update-baseline",
@@ -67,7 +68,7 @@ def _check_args(args: argparse.Namespace, brain: str) -> None:
         raise MockpanelError(f"--jobs must be at least 1, not {args.jobs}")
     if args.update_baseline and args.split != "all":
         raise MockpanelError(
-            "--update-baseline needs --split all (the baseline covers both splits)"
+            "--update-baseline needs --split all (the baseline covers every split)"
         )
     if args.batch and brain != "claude":
         raise MockpanelError("--batch works with --brain claude only")

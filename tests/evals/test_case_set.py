@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 
 from evals.loader import load_cases
-from evals.models import KIND_DECISION, KINDS, EvalCase, word_count
+from evals.models import KIND_DECISION, KINDS, REALISTIC_KINDS, EvalCase, word_count
+from knowledge.loader import load_questions
 
 ADVERSARIAL = (
     "buzzword_salad",
@@ -40,6 +41,8 @@ def test_labels_in_balance(cases: list[EvalCase]) -> None:
         cases,
         [c for c in cases if c.split == "dev"],
         [c for c in cases if c.split == "test"],
+        [c for c in cases if c.split == "realistic_dev"],
+        [c for c in cases if c.split == "realistic_test"],
     ):
         share = sum(c.gold_decision == "hire" for c in group) / len(group)
         assert 0.45 <= share <= 0.55
@@ -48,6 +51,8 @@ def test_labels_in_balance(cases: list[EvalCase]) -> None:
 def test_every_kind_present_and_adversarial_kinds_several(cases: list[EvalCase]) -> None:
     kinds: Counter[str] = Counter(c.kind for c in cases)
     assert set(kinds) == set(KINDS)
+    for kind in REALISTIC_KINDS:
+        assert kinds[kind] >= 4, kind
     for kind in ADVERSARIAL:
         assert kinds[kind] >= 4, kind
     very_long = {c.gold_decision for c in cases if c.kind == "very_long"}
@@ -111,3 +116,47 @@ def test_hires_have_no_red_flags_and_weak_answers_have_no_strong_stages(
             "ui_only",
         ):
             assert not c.gold_strong_stages, c.id
+
+
+def test_realistic_split_size_styles_and_parts(cases: list[EvalCase]) -> None:
+    realistic = [c for c in cases if c.split.startswith("realistic")]
+    assert len(realistic) >= 40
+    parts = Counter(c.split for c in realistic)
+    assert abs(parts["realistic_dev"] - parts["realistic_test"]) <= 4
+    focused = {q.id for q in load_questions().questions if "focused" in q.tags}
+    asked = Counter(c.question_id for c in realistic if c.question_id in focused)
+    assert set(asked) == focused and all(n >= 2 for n in asked.values())
+    labels = {(c.kind, c.gold_decision) for c in realistic}
+    for kind in ("confident_mediocre", "bullet_outline", "markdown_table", "conversational"):
+        assert (kind, "no_hire") in labels, kind
+    for kind in ("unusual_vocab_strong", "focused_short", "rejects_bad_practice"):
+        assert (kind, "hire") in labels, kind
+    for c in realistic:
+        if c.kind in ("focused_short",) or c.question_id in focused:
+            assert 60 <= word_count(c.answer) <= 200, (c.id, word_count(c.answer))
+
+
+def test_variant_groups_cover_both_labels_and_three_formats(cases: list[EvalCase]) -> None:
+    groups: dict[str, list[EvalCase]] = {}
+    for c in cases:
+        if c.variant_group is not None:
+            groups.setdefault(c.variant_group, []).append(c)
+    assert len(groups) >= 4
+    assert {g[0].gold_decision for g in groups.values()} == {"hire", "no_hire"}
+    assert {g[0].split for g in groups.values()} == {"realistic_dev", "realistic_test"}
+    three = [
+        g for g in groups.values() if {"bullet_outline", "markdown_table"} <= {c.kind for c in g}
+    ]
+    assert len(three) >= 4
+
+
+def test_sentence_annotations_cover_sixty_cases(cases: list[EvalCase]) -> None:
+    annotated = [c for c in cases if c.evidence is not None]
+    assert len(annotated) >= 60
+    assert {c.split for c in annotated} >= {"test", "realistic_dev", "realistic_test"}
+    assert sum(len(c.evidence or []) for c in annotated) >= 250
+    stances = Counter(g.stance for c in annotated for g in c.evidence or [])
+    assert stances["rejects"] >= 8 and stances["hedges"] >= 8
+    for c in annotated:
+        if c.gold_decision == "hire":
+            assert c.gold_credited_signals, c.id

@@ -10,7 +10,7 @@ from tests.evals.outcomes import balanced_dev_and_test, outcome, run
 
 def results_with_mistakes() -> EvalResults:
     outcomes = balanced_dev_and_test()
-    outcomes[0] = outcome("dev-h0", "hire", "no_hire", confidence=0.55)
+    outcomes[0] = outcome("dev-h0", "hire", "no_hire", confidence=0.6)
     outcomes[8] = outcome("test-h0", "hire", "no_hire", split="test")
     runs = [run(outcomes, 12.0), run(outcomes, 11.0)]
     return EvalResults(
@@ -34,18 +34,21 @@ def test_report_has_every_section() -> None:
         "## Red flags (all cases)",
         "## Citations, flips, determinism, time",
         "## Cost and paths",
+        "## Calibration",
+        "## Evidence, probes and advice",
         "## Misclassified dev cases",
-        "## Test split",
+        "## Held-out split test",
         "## Gate",
     ):
         assert heading in text, heading
     assert "| dev | 8 | 0.875 |" in text
     assert "two runs identical" in text and "run 1 12.0 s, run 2 11.0 s" in text
-    assert "16 cases over 1 questions." in text
+    assert "16 cases over 1 questions; 0 with gold sentence annotations" in text
+    assert "| dev | 0.360 | 0 |" in text  # Brier of the one dev case with a confidence
 
 
 def test_dev_mistakes_listed_test_mistakes_only_counted() -> None:
     text = render(results_with_mistakes())
-    assert "| dev-h0 | strong | hire | no_hire | 0.55 |" in text
+    assert "| dev-h0 | strong | hire | no_hire | 0.60 |" in text
     assert "test-h0" not in text
     assert "1 test case(s) misclassified" in text
