@@ -10,11 +10,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from agents.errors import MockpanelError
+
 GATES_PATH = Path(__file__).parent / "gates.yaml"
 _EPS = 1e-9
 
 
-class GateConfigError(ValueError):
+class GateConfigError(MockpanelError):
     """The gate file is missing, unreadable or malformed."""
 
 

@@ -216,7 +216,13 @@ def variant_group_flips(outcomes: Sequence[CaseOutcome]) -> list[dict[str, Any]]
     for name, members in sorted(groups.items()):
         decisions = {o.decision for o in members}
         if len(members) > 1 and (len(decisions) > 1 or None in decisions):
-            flips.append({"group": name, "decisions": {o.case_id: o.decision for o in members}})
+            flips.append(
+                {
+                    "group": name,
+                    "split": members[0].split,
+                    "decisions": {o.case_id: o.decision for o in members},
+                }
+            )
     return flips
 
 

@@ -163,9 +163,11 @@ def _flips(m: dict[str, Any]) -> list[str]:
     lines.append(
         f"- Variant-group flips (prose / bullets / table): **{len(m['variant_group_flips'])}**"
     )
+    # Held-out groups are only counted, so the committed report does not steer tuning.
     lines += [
         "  - " + f["group"] + ": " + ", ".join(f"{c} {d}" for c, d in f["decisions"].items())
         for f in m["variant_group_flips"]
+        if f["split"] in TUNING_SPLITS
     ]
     return [*lines, ""]
 

@@ -140,6 +140,7 @@ def _run(
 def run_eval(args: argparse.Namespace) -> int:
     """Run, measure, report, gate; exit 1 when the gate fails."""
     from evals import gate as gating
+    from evals.gates import load_gates
     from evals.loader import load_cases
     from evals.metrics import compute
     from evals.report import render
@@ -152,6 +153,7 @@ def run_eval(args: argparse.Namespace) -> int:
     jobs = args.jobs or (4 if brain == "offline" else 8)
     cases = load_cases(split=args.split)
     baseline = gating.load_baseline()
+    gates = load_gates()  # a bad gate file fails here, before the run
     out = _out_dir(args, settings, brain)
 
     def say(line: str) -> None:
@@ -165,7 +167,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
     metrics = compute(runs)
     outcomes = runs[0].outcomes
-    report = gating.check(metrics, outcomes, baseline, brain=brain, rounds=args.rounds)
+    report = gating.check(metrics, outcomes, baseline, brain=brain, rounds=args.rounds, gates=gates)
     results = EvalResults(
         brain=brain,
         split=args.split,
@@ -182,10 +184,12 @@ def run_eval(args: argparse.Namespace) -> int:
 
     if args.update_baseline:
         new = gating.make_baseline(
-            metrics, outcomes, brain=brain, rounds=args.rounds, previous=baseline
+            metrics, outcomes, brain=brain, rounds=args.rounds, previous=baseline, gates=gates
         )
         gating.BASELINE_PATH.write_text(json.dumps(new, indent=1) + "\n", encoding="utf-8")
-        committed = gating.check(metrics, outcomes, new, brain=brain, rounds=args.rounds)
+        committed = gating.check(
+            metrics, outcomes, new, brain=brain, rounds=args.rounds, gates=gates
+        )
         REPORT_PATH.write_text(render(results, committed.render()), encoding="utf-8")
         say(f"baseline and report rewritten: {gating.BASELINE_PATH}, {REPORT_PATH}")
 

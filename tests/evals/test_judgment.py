@@ -185,7 +185,9 @@ def test_variant_group_flips() -> None:
         outcome("r", "no_hire", "no_hire", variant_group="g2"),
     ]
     flips = variant_group_flips(outcomes)
-    assert flips == [{"group": "g1", "decisions": {"p": "hire", "b": "no_hire", "t": "hire"}}]
+    assert flips == [
+        {"group": "g1", "split": "dev", "decisions": {"p": "hire", "b": "no_hire", "t": "hire"}}
+    ]
 
 
 def test_realistic_parts_are_reported_apart_and_together() -> None:
