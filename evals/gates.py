@@ -7,10 +7,10 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from agents.errors import MockpanelError
+from knowledge.yaml_file import read_yaml
 
 GATES_PATH = Path(__file__).parent / "gates.yaml"
 _EPS = 1e-9
@@ -79,10 +79,7 @@ class GateFile(BaseModel):
 def load_gates(path: Path | None = None) -> list[GateSpec]:
     """The gates in `path` (default evals/gates.yaml), validated."""
     path = GATES_PATH if path is None else path
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise GateConfigError(f"{path}: not a readable YAML gate file ({exc})") from exc
+    data = read_yaml(path, GateConfigError)
     try:
         return list(GateFile.model_validate(data).gates)
     except ValidationError as exc:
