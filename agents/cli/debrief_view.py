@@ -6,6 +6,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from agents.cli.terminal import display, plain
 from agents.errors import MockpanelError
 
 if TYPE_CHECKING:
@@ -49,9 +50,7 @@ def console(*, stderr: bool) -> Console:
 
 def show_question(console: Console, question: Question) -> None:
     from rich.panel import Panel as Box
-    from rich.text import Text
-
-    console.print(Box(Text(question.prompt), title=Text(question.title, style="bold")))
+    console.print(Box(plain(question.prompt), title=plain(question.title, style="bold")))
 
 
 def _speaker(panel: Panel, speaker: str) -> str:
@@ -64,15 +63,13 @@ def _speaker(panel: Panel, speaker: str) -> str:
 def show_turns(console: Console, panel: Panel, transcript: list[Turn], shown: int) -> int:
     """Print the turns not shown yet; returns how many are shown now."""
     from rich.panel import Panel as Box
-    from rich.text import Text
-
     for turn in transcript[shown:]:
-        body = Text(turn.text)
+        body = plain(turn.text)
         if turn.gap:
             notes = f"  (notes: {', '.join(turn.snippet_ids)})" if turn.snippet_ids else ""
-            body.append(f"\nprobing {turn.gap} · {turn.stage}{notes}", style="dim")
+            body.append(display(f"\nprobing {turn.gap} · {turn.stage}{notes}"), style="dim")
         style = "green" if turn.speaker == "candidate" else "cyan"
-        title = Text(f"{turn.id} · {_speaker(panel, turn.speaker)}", style=f"bold {style}")
+        title = plain(f"{turn.id} · {_speaker(panel, turn.speaker)}", style=f"bold {style}")
         console.print(Box(body, title=title, title_align="left", border_style=style))
     return len(transcript)
 
@@ -90,12 +87,12 @@ def render_debrief(console: Console, debrief: Debrief, panel: Panel | None) -> N
     """A readable terminal rendering of the debrief (candidate text is never markup)."""
     from rich.panel import Panel as Box
     from rich.table import Table
-    from rich.text import Text
-
     verdict = "HIRE" if debrief.decision == "hire" else "NO HIRE"
     colour = "green" if debrief.decision == "hire" else "red"
-    head = Text(f"{verdict} ({debrief.strength})", style=f"bold {colour}")
-    head.append(f"   confidence {debrief.confidence:.2f}   brain {debrief.brain}", style="default")
+    head = plain(f"{verdict} ({debrief.strength})", style=f"bold {colour}")
+    head.append(
+        display(f"   confidence {debrief.confidence:.2f}   brain {debrief.brain}"), style="default"
+    )
     if debrief.needs_review:
         head.append("   needs coach review", style="yellow")
     console.print(Box(head, title="Debrief", title_align="left", border_style=colour))
@@ -105,38 +102,38 @@ def render_debrief(console: Console, debrief: Debrief, panel: Panel | None) -> N
     scores.add_column("score", justify="center")
     scores.add_column("summary")
     for stage, score in debrief.stage_scores.items():
-        scores.add_row(Text(stage), Text("●" * score.score + "○" * (4 - score.score)),
-                       Text(score.summary))
+        scores.add_row(plain(stage), plain("●" * score.score + "○" * (4 - score.score)),
+                       plain(score.summary))
     console.print(scores)
 
     if debrief.red_flags:
-        console.print(Text("Red flags", style="bold red"))
+        console.print(plain("Red flags", style="bold red"))
         for flag in debrief.red_flags:
-            line = Text(f"  ⚑ {flag.name} ({flag.stage}) ")
-            line.append("; ".join(_citation_text(c) for c in flag.citations), style="dim")
+            line = plain(f"  ⚑ {flag.name} ({flag.stage}) ")
+            line.append(display("; ".join(_citation_text(c) for c in flag.citations)), style="dim")
             console.print(line)
 
-    console.print(Text("Reasons", style="bold"))
+    console.print(plain("Reasons", style="bold"))
     for reason in debrief.reasons:
         mark = "+" if reason.kind == "strength" else "-"
-        console.print(Text(f"  {mark} {reason.claim}"))
+        console.print(plain(f"  {mark} {reason.claim}"))
         for c in reason.citations:
-            console.print(Text(f"      {_citation_text(c)}", style="dim"))
+            console.print(plain(f"      {_citation_text(c)}", style="dim"))
 
     if debrief.votes:
-        console.print(Text("Panel votes", style="bold"))
+        console.print(plain("Panel votes", style="bold"))
         for vote in debrief.votes:
             who = _speaker(panel, vote.panelist) if panel is not None else vote.panelist
-            line = Text(f"  {who}: ")
+            line = plain(f"  {who}: ")
             line.append(vote.decision.replace("_", " "),
                         style="green" if vote.decision == "hire" else "red")
-            line.append(f" ({vote.confidence:.2f}) {vote.rationale}")
+            line.append(display(f" ({vote.confidence:.2f}) {vote.rationale}"))
             console.print(line)
 
     if debrief.advice:
-        console.print(Text("What to do better", style="bold"))
+        console.print(plain("What to do better", style="bold"))
         for tip in debrief.advice:
-            console.print(Text(f"  • {tip.text}"))
+            console.print(plain(f"  • {tip.text}"))
 
     footer = [f"{debrief.dropped_citations} unverifiable citation(s) removed"]
     footer += [f"fallback: {f}" for f in debrief.fallbacks]
@@ -145,4 +142,4 @@ def render_debrief(console: Console, debrief: Debrief, panel: Panel | None) -> N
         footer.append(
             f"tokens in/out {usage.input_tokens}/{usage.output_tokens}, ${usage.cost_usd:.4f}"
         )
-    console.print(Text(" · ".join(footer), style="dim"))
+    console.print(plain(" · ".join(footer), style="dim"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from agents.cli.terminal import display, plain
+
 if TYPE_CHECKING:
     from knowledge.models import Snippet
 
@@ -32,13 +34,14 @@ def print_hits(query: str, hits: list[tuple[Snippet, float]], *, as_json: bool) 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} snippets for {query!r}", show_lines=True, expand=True)
+    title = plain(f"{len(rows)} snippets for {query!r}")
+    table = Table(title=title, show_lines=True, expand=True)
     table.add_column("score", no_wrap=True, width=6)
     table.add_column("snippet", no_wrap=True, width=22)
     table.add_column("text", overflow="fold", ratio=1)
     for row in rows:
         about = f"{row['id']}\n{row['panelist']}\n{row['stage']}\n{row['polarity']}"
-        table.add_row(f"{row['score']:.3f}", about, row["text"])
+        table.add_row(f"{row['score']:.3f}", plain(about), plain(row["text"]))
     Console().print(table)
 
 
@@ -51,5 +54,5 @@ def print_snippet(snippet: Snippet, *, as_json: bool) -> None:
         return
     tags = ", ".join(snippet.question_tags) or "-"
     where = f"{snippet.panelist} · {snippet.stage} · {snippet.polarity}"
-    print(f"{snippet.id}  [{where}]  tags: {tags}")
-    print(snippet.text)
+    print(display(f"{snippet.id}  [{where}]  tags: {tags}"))
+    print(display(snippet.text))

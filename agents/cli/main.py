@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from agents.cli import evaluate, ingest, panel, ui_app
+from agents.cli.terminal import one_line
 from agents.errors import MockpanelError
 
 # Each group exposes `register(subparsers)`; a sub-command sets `func(args) -> int`.
@@ -35,19 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _refuse_undecodable(parser, args)
         code = int(args.func(args) or 0)
     except MockpanelError as exc:  # every expected failure: one line, exit 2
-        print(f"mockpanel: error: {printable(str(exc))}", file=sys.stderr)
+        print(f"mockpanel: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("mockpanel: interrupted", file=sys.stderr)
         return 130
     return code
-
-
-def printable(text: str) -> str:
-    """The text with control characters shown as escapes: it can echo what the user typed."""
-    return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
 
 
 def _refuse_undecodable(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -266,3 +266,36 @@ def test_session_id_is_printed_before_the_first_step(
         f"mockpanel interview --resume {started[0]}",
         "mockpanel: error: the panel crashed in its first step",
     ]
+
+
+def test_model_output_cannot_command_the_terminal() -> None:
+    """Probe, reason and vote text come from a brain (an API for Claude): shown, never obeyed."""
+    from rich.console import Console
+
+    from agents.cli.debrief_view import render_debrief, show_turns
+    from agents.debrief import Debrief, PanelVote, Reason, StageScore
+    from agents.transcript import Turn
+    from knowledge.loader import load_panel
+    from knowledge.models import STAGE_IDS
+
+    hostile = "\x1b[2J\x1b]0;owned\x07Clear\x1b[8m hidden\x07 [bold]markup[/bold]"
+    debrief = Debrief(
+        decision="hire", strength="lean", confidence=0.5,
+        stage_scores={s: StageScore(stage=s, score=2, summary=hostile) for s in STAGE_IDS},
+        reasons=[Reason(claim=hostile)],
+        votes=[PanelVote(panelist="interviewer", decision="hire", confidence=0.5,
+                         rationale=hostile)],
+        advice=[hostile],
+        brain="claude",
+    )
+    probe = Turn(id="t2", speaker="interviewer", text=hostile, round=1, stage="objective",
+                 gap="gold-set")
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=200)
+    show_turns(console, load_panel(), [probe], 0)
+    render_debrief(console, debrief, load_panel())
+    shown = buffer.getvalue()
+    for command in ("\x1b[2J", "\x1b]0;", "\x1b[8m", "\x07"):
+        assert command not in shown
+    assert "Clear hidden\\x07 [bold]markup[/bold]" in re.sub(r"\x1b\[[0-9;]*m", "", shown)
+
