@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from agents.brains.base import Brain
 from agents.citations import SnippetIndex
@@ -73,26 +75,78 @@ class PanelContext:
     responder: Responder | None = None
     """Batch mode: a simulated candidate answers instead of `interrupt()`."""
 
-    def resolved_brain(self) -> Brain:
-        """The brain, created from settings on first use when none was injected."""
-        if self.brain is None:
-            from agents.brains.factory import make_brain
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-            self.brain = make_brain(self.settings.brain, self.settings)
-        return self.brain
+    @property
+    def resolved(self) -> bool:
+        """Whether brain, index and panel are all at hand (no loading left to do)."""
+        return None not in (self.brain, self.retriever, self.panel)
+
+    def resolve(self) -> PanelContext:
+        """Fill in each part that was not injected with the process's shared one for these
+        settings (see `shared_context`). Blocking the first time: call it off the event loop."""
+        with self._lock:
+            if self.brain is None:
+                self.brain = _shared_part("brain", self.settings)
+            if self.retriever is None:
+                self.retriever = _shared_part("retriever", self.settings)
+            if self.panel is None:
+                self.panel = _shared_part("panel", self.settings)
+        return self
+
+    def resolved_brain(self) -> Brain:
+        """The brain (resolving first when it was not injected)."""
+        if self.brain is None:
+            self.resolve()
+        return cast(Brain, self.brain)
 
     def resolved_retriever(self) -> SnippetIndex:
-        """The snippet index, opened from settings on first use when none was injected."""
+        """The snippet index (resolving first when it was not injected)."""
         if self.retriever is None:
-            from knowledge.retrieval import Retriever
-
-            self.retriever = Retriever.from_settings(self.settings)
-        return self.retriever
+            self.resolve()
+        return cast(SnippetIndex, self.retriever)
 
     def resolved_panel(self) -> Panel:
-        """The panel, loaded from the knowledge data on first use when none was injected."""
+        """The panel (resolving first when it was not injected)."""
         if self.panel is None:
-            from knowledge.loader import load_panel
+            self.resolve()
+        return cast(Panel, self.panel)
 
-            self.panel = load_panel()
-        return self.panel
+
+def _build(part: str, settings: Settings) -> Any:
+    if part == "brain":
+        from agents.brains.factory import make_brain
+
+        brain = make_brain(settings.brain, settings)
+        prepare = getattr(brain, "prepare", None)
+        if callable(prepare):  # the offline brain: load the model, embed exemplars, open the index
+            prepare()
+        return brain
+    if part == "retriever":
+        from knowledge.retrieval import Retriever
+
+        return Retriever.from_settings(settings)
+    from knowledge.loader import load_panel
+
+    return load_panel()
+
+
+_shared: dict[tuple[str, Settings], Any] = {}
+_shared_lock = threading.RLock()
+
+
+def _shared_part(part: str, settings: Settings) -> Any:
+    """The process's brain, retriever or panel for these settings, built once. Brains keep no
+    per-session state, so every run may share one."""
+    key = (part, settings)
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = _build(part, settings)
+        return _shared[key]
+
+
+def shared_context(settings: Settings | None = None) -> PanelContext:
+    """A context of the process's shared brain, index and panel for these settings, built and
+    prepared once: what a run that injects nothing uses (LangGraph's server builds a bare
+    context per run). Blocking the first time: call it at start-up or in a worker thread."""
+    return PanelContext(settings=settings or Settings()).resolve()

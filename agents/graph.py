@@ -3,6 +3,7 @@ vote ×3 (parallel) → debrief."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from datetime import UTC, datetime
 from functools import cache
@@ -15,24 +16,22 @@ from langgraph.types import Checkpointer, Send, interrupt
 from agents.answer_input import clean_answer
 from agents.brains.base import settle_debrief
 from agents.citations import validate_debrief
-from agents.context import PanelContext
+from agents.context import PanelContext, shared_context
 from agents.state import PanelState, Probe, ProbeTask, RoundProbes, VoteTask
 from agents.transcript import Turn, next_turn_id
 from knowledge.models import PANELIST_IDS, Question
 
 Update = dict[str, Any]
 
-_default_context: PanelContext | None = None
-
-
-def _context(runtime: Runtime[PanelContext]) -> PanelContext:
-    """The run's context, or one built from settings (LangGraph Studio passes none)."""
-    global _default_context
-    if runtime.context is not None:
-        return runtime.context
-    if _default_context is None:
-        _default_context = PanelContext()
-    return _default_context
+async def _context(runtime: Runtime[PanelContext]) -> PanelContext:
+    """The run's context with brain, index and panel at hand. Loading them is blocking work, so
+    it happens in a worker thread, once per process (see `shared_context`)."""
+    ctx = runtime.context
+    if ctx is None:
+        return await asyncio.to_thread(shared_context)
+    if not ctx.resolved:
+        await asyncio.to_thread(ctx.resolve)
+    return ctx
 
 
 def _panel_rank(panelist: str) -> int:
@@ -44,7 +43,7 @@ def _panel_rank(panelist: str) -> int:
 
 async def open_round(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
     """Record the opening answer once, then start the next round or close probing."""
-    ctx = _context(runtime)
+    ctx = await _context(runtime)
     update: Update = {}
     if not isinstance(state.question, Question):  # JSON input, e.g. from LangGraph Studio
         update["question"] = Question.model_validate(state.question)
@@ -63,7 +62,7 @@ async def open_round(state: PanelState, runtime: Runtime[PanelContext]) -> Updat
 
 async def probe(state: ProbeTask, runtime: Runtime[PanelContext]) -> Update:
     """One panelist proposes probes for this round (runs in parallel with the others)."""
-    ctx = _context(runtime)
+    ctx = await _context(runtime)
     panelist = ctx.resolved_panel().get(state.panelist)
     brain = ctx.resolved_brain()
     result = await brain.probe(panelist, state.question, state.transcript, state.round)
@@ -80,7 +79,7 @@ async def probe(state: ProbeTask, runtime: Runtime[PanelContext]) -> Update:
 
 async def select(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
     """Dedupe by gap (also against gaps already asked), order by severity, keep the best K."""
-    ctx = _context(runtime)
+    ctx = await _context(runtime)
     asked = {t.gap for t in state.transcript if t.gap is not None}
     best: dict[str, Probe] = {}
     for batch in sorted(state.proposals, key=lambda b: _panel_rank(b.panelist)):
@@ -115,7 +114,7 @@ async def ask(state: PanelState) -> Update:
 
 async def listen(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
     """Wait for the candidate's reply: `interrupt()`, or the simulated candidate in batch mode."""
-    ctx = _context(runtime)
+    ctx = await _context(runtime)
     if ctx.responder is not None:
         reply = ctx.responder(list(state.pending))
         text = await reply if inspect.isawaitable(reply) else reply
@@ -144,7 +143,7 @@ async def deliberate(state: PanelState) -> Update:
 
 async def vote(state: VoteTask, runtime: Runtime[PanelContext]) -> Update:
     """One panelist's vote (runs in parallel with the others)."""
-    ctx = _context(runtime)
+    ctx = await _context(runtime)
     panelist = ctx.resolved_panel().get(state.panelist)
     result = await ctx.resolved_brain().vote(panelist, state.question, state.transcript)
     ballot = result.value
@@ -156,7 +155,7 @@ async def vote(state: VoteTask, runtime: Runtime[PanelContext]) -> Update:
 async def debrief(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
     """The brain writes the debrief, which totals the session's calls and fallbacks; every
     citation is then checked before it is kept."""
-    ctx = _context(runtime)
+    ctx = await _context(runtime)
     votes = sorted(state.votes, key=lambda v: _panel_rank(v.panelist))
     result = await ctx.resolved_brain().debrief(state.question, state.transcript, votes)
     draft = settle_debrief(result, state.calls, state.fallbacks)

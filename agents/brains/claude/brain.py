@@ -160,6 +160,7 @@ class ClaudeBrain:
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
     ) -> StepResult[list[Probe]]:
         """Up to three probes from this panelist, best first."""
+        await self._load_snippets(question, panelist.id)
         calls: list[CallUsage] = []
         checker = self._checker(transcript)
         call = StructuredCall(
@@ -190,6 +191,7 @@ class ClaudeBrain:
         self, panelist: Panelist, question: Question, transcript: list[Turn]
     ) -> StepResult[PanelVote]:
         """This panelist's vote, with cited evidence."""
+        await self._load_snippets(question, panelist.id)
         calls: list[CallUsage] = []
         checker = self._checker(transcript)
         call = StructuredCall(
@@ -267,6 +269,11 @@ class ClaudeBrain:
 
     def _checker(self, transcript: list[Turn]) -> OutputChecker:
         return OutputChecker(self._rubric, transcript, self._retriever)
+
+    async def _load_snippets(self, question: Question, panelist_id: str | None) -> None:
+        """Retrieve a step's notes in a worker thread (embedding and the index block)."""
+        if (question.id, panelist_id or "*") not in self._snippet_cache:
+            await asyncio.to_thread(self._snippets, question, panelist_id)
 
     def _snippets(self, question: Question, panelist_id: str | None) -> list[Snippet]:
         """Notes for a (question, panelist): fixed per interview, so their block stays cached."""
@@ -373,6 +380,7 @@ class ClaudeBrain:
         *,
         first: Reply | None = None,
     ) -> StepResult[Debrief]:
+        await self._load_snippets(question, None)
         calls: list[CallUsage] = []
         call = self.debrief_call(question, transcript, votes)
         try:
