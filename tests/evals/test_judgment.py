@@ -199,3 +199,33 @@ def test_realistic_parts_are_reported_apart_and_together() -> None:
     splits = compute([run(outcomes)])["splits"]
     assert list(splits) == ["dev", "realistic_dev", "realistic_test", "realistic", "all"]
     assert splits["realistic"]["n"] == 2 and splits["realistic"]["accuracy"] == 0.5
+
+
+def test_an_oracle_reading_of_the_committed_annotations_meets_every_evidence_gate() -> None:
+    """Rows copied from the gold sentences score precision and recall 1; one extra wrongly
+    credited row per case brings precision under the gate: it can pass and it can fail."""
+    from evals.loader import load_cases
+
+    perfect, flawed = [], []
+    for case in load_cases():
+        if case.evidence is None:
+            continue
+        rows = [
+            row(g.quote.strip("*- "), g.signals[0], stance=g.stance)
+            for g in case.evidence
+            if g.credited
+        ]
+        extra = row(case.answer.split("\n")[0][:80], "volume_and_capacity")
+        perfect.append(answered(case.id, case.answer, rows, gold=list(case.evidence)))
+        flawed.append(answered(case.id, case.answer, [*rows, extra], gold=list(case.evidence)))
+    ev = evidence_scores(perfect)
+    assert ev["annotated_cases"] >= 60
+    assert (ev["precision"], ev["recall"]) == (1.0, 1.0)
+    assert evidence_scores(flawed)["precision"] < 0.9
+
+
+def answered(case_id: str, answer: str, rows: list[dict[str, Any]], **fields: Any) -> Any:
+    """An outcome whose opening answer is `answer`."""
+    o = debriefed(case_id, rows, **fields)
+    o.debrief["transcript"][0]["text"] = answer
+    return o

@@ -52,3 +52,26 @@ def test_dev_mistakes_listed_test_mistakes_only_counted() -> None:
     assert "| dev-h0 | strong | hire | no_hire | 0.60 |" in text
     assert "test-h0" not in text
     assert "1 test case(s) misclassified" in text
+
+
+def test_held_out_variant_groups_are_only_counted() -> None:
+    outcomes = [
+        outcome("rd-a", "hire", "hire", split="realistic_dev", variant_group="dev-group"),
+        outcome("rd-b", "hire", "no_hire", split="realistic_dev", variant_group="dev-group"),
+        outcome("rt-a", "hire", "hire", split="realistic_test", variant_group="test-group"),
+        outcome("rt-b", "hire", "no_hire", split="realistic_test", variant_group="test-group"),
+    ]
+    runs = [run(outcomes)]
+    results = EvalResults(
+        brain="offline",
+        split="all",
+        rounds=2,
+        jobs=4,
+        created_at="today",
+        runs=runs,
+        metrics=compute(runs),
+    )
+    text = render(results)
+    assert "Variant-group flips (prose / bullets / table): **2**" in text
+    assert "dev-group: rd-a hire, rd-b no_hire" in text
+    assert "test-group" not in text and "rt-b" not in text
