@@ -11,6 +11,7 @@ from typing import Any, cast
 from agents.brains.base import Brain
 from agents.citations import SnippetIndex
 from agents.errors import ConfigError
+from agents.rounds import default_rounds
 from agents.state import Probe
 from knowledge.models import Panel
 from knowledge.settings import Settings
@@ -31,11 +32,6 @@ def _env_number(name: str, default: float, *, minimum: float, integer: bool) -> 
     if value < minimum:
         raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
-
-
-def default_max_rounds() -> int:
-    """Follow-up rounds when nobody says (MOCKPANEL_MAX_ROUNDS, default 2)."""
-    return int(_env_number("MOCKPANEL_MAX_ROUNDS", 2, minimum=0, integer=True))
 
 
 def _default_probes_per_round() -> int:
@@ -62,7 +58,7 @@ class PanelContext:
     panel: Panel | None = None
     """The three panelists; None = load knowledge/data/panelists.yaml."""
 
-    max_rounds: int = field(default_factory=default_max_rounds)
+    max_rounds: int = field(default_factory=default_rounds)
     """Follow-up rounds when the session does not say (MOCKPANEL_MAX_ROUNDS, default 2)."""
 
     probes_per_round: int = field(default_factory=_default_probes_per_round)

@@ -17,6 +17,7 @@ from agents.answer_input import clean_answer
 from agents.brains.base import settle_debrief
 from agents.citations import validate_debrief
 from agents.context import PanelContext, shared_context
+from agents.rounds import check_rounds
 from agents.state import PanelState, Probe, ProbeTask, RoundProbes, VoteTask
 from agents.transcript import Turn, next_turn_id
 from knowledge.models import PANELIST_IDS, Question
@@ -50,7 +51,10 @@ async def open_round(state: PanelState, runtime: Runtime[PanelContext]) -> Updat
     if not state.transcript:
         update["transcript"] = [Turn(id="t1", speaker="candidate", text=state.answer, round=0)]
         update["created_at"] = state.created_at or datetime.now(UTC)
-    max_rounds = state.max_rounds if state.max_rounds is not None else ctx.max_rounds
+    if state.max_rounds is None:
+        max_rounds = ctx.max_rounds
+    else:  # the input may come from an API client (LangGraph's server, Studio)
+        max_rounds = check_rounds(state.max_rounds, "max_rounds")
     update["max_rounds"] = max_rounds
     if state.finished or state.round >= max_rounds:
         update["phase"] = "deliberating"

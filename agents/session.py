@@ -15,6 +15,7 @@ from agents.brains.base import Brain
 from agents.debrief import Debrief
 from agents.errors import MockpanelError
 from agents.probe_stream import ProbeSink, read_probe_text
+from agents.rounds import check_rounds, default_rounds
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panel, Question
@@ -107,7 +108,7 @@ class PanelService:
         question: Question,
         answer: str,
         *,
-        max_rounds: int = 2,
+        max_rounds: int | None = None,
         thread_id: str | None = None,
         on_probe_token: ProbeSink | None = None,
     ) -> SessionView:
@@ -141,7 +142,7 @@ class PanelService:
         answer: str,
         responder: Callable[[list[Probe]], str | Awaitable[str]],
         *,
-        max_rounds: int = 2,
+        max_rounds: int | None = None,
     ) -> SessionView:
         """Batch mode: a simulated candidate answers every round; returns the finished session."""
         return await self._start(question, answer, max_rounds, None, responder=responder)
@@ -188,13 +189,14 @@ class PanelService:
         self,
         question: Question,
         answer: str,
-        max_rounds: int,
+        max_rounds: int | None,
         thread_id: str | None,
         responder: Any,
         on_probe_token: ProbeSink | None = None,
     ) -> SessionView:
-        if max_rounds < 0:
-            raise SessionError(f"max_rounds must be 0 or more, not {max_rounds}")
+        if max_rounds is None:
+            max_rounds = default_rounds()
+        check_rounds(max_rounds, "max_rounds", SessionError)
         opening = clean_answer(answer)
         thread_id = thread_id or uuid.uuid4().hex
         ctx = self._context(self.brain_name, responder)

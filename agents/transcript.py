@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.models import StageId
+from knowledge.models import PanelistId, StageId
 
-Speaker = Literal["candidate", "interviewer", "hiring_manager", "lead_engineer"]
+Speaker = Literal["candidate"] | PanelistId
 
 
 class Turn(BaseModel):

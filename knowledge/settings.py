@@ -34,6 +34,11 @@ class Settings:
     brain: str = field(default_factory=lambda: _env("MOCKPANEL_BRAIN") or "offline")
     """Default brain: offline, claude or cascade (MOCKPANEL_BRAIN)."""
 
+    anthropic_api_key: str | None = field(
+        default_factory=lambda: _env("ANTHROPIC_API_KEY"), repr=False
+    )
+    """Key for the claude brain and cascade escalation (ANTHROPIC_API_KEY); never printed."""
+
     @property
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma index."""

@@ -1,4 +1,4 @@
-"""Candidate page: pick or write a question, answer, get probed for 0–3 rounds, read the debrief.
+"""Candidate page: pick or write a question, answer, get probed for 0–5 rounds, read the debrief.
 
 The session's thread id lives in the URL (`?thread=…`), so a reload resumes the interview where
 it was; the page never lists or opens any other session.
@@ -12,6 +12,7 @@ import re
 import streamlit as st
 
 from agents.answer_input import AnswerError, clean_answer
+from agents.rounds import ROUNDS_LIMIT, default_rounds
 from knowledge.loader import load_questions
 from knowledge.models import STAGE_IDS, Question
 from ui.components.debrief_card import all_citations, cited_quotes, render_debrief
@@ -24,8 +25,6 @@ from ui.services import Services, get_services, run
 
 THREAD_PARAM = "thread"
 _THREAD_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-MAX_ROUNDS = 3
-DEFAULT_ROUNDS = 2
 CUSTOM_TITLE_MAX = 80
 
 
@@ -96,8 +95,8 @@ def _choose_question() -> tuple[Question | None, int]:
     rounds = st.slider(
         "Follow-up rounds",
         min_value=0,
-        max_value=MAX_ROUNDS,
-        value=DEFAULT_ROUNDS,
+        max_value=ROUNDS_LIMIT,
+        value=default_rounds(),
         key="rounds",
         help="How many rounds of follow-up questions the panel asks before it decides.",
     )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import evals
 from agents.cli.eval_view import eval_payload, progress_bar, summary
 from agents.errors import MockpanelError
+from agents.rounds import DEFAULT_ROUNDS, check_rounds, default_rounds
 from evals.loader import SPLIT_CHOICES
 
 if TYPE_CHECKING:
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from evals.results import RunRecord
     from knowledge.settings import Settings
 
-DEFAULT_ROUNDS = 2
-MAX_ROUNDS = 5
 REPORT_PATH = Path(evals.__file__).parent / "report.md"
 """The committed report, rewritten with the baseline."""
 
@@ -46,7 +45,9 @@ def register(subparsers: Any) -> None:
         help="rewrite evals/baseline.json and evals/report.md from this run (needs --split all)",
     )
     p.add_argument(
-        "--rounds", type=int, default=DEFAULT_ROUNDS, help=f"follow-up rounds ({DEFAULT_ROUNDS})"
+        "--rounds",
+        type=int,
+        help=f"follow-up rounds (default {DEFAULT_ROUNDS}, or MOCKPANEL_MAX_ROUNDS)",
     )
     p.add_argument("--jobs", type=int, help="cases run concurrently (default 4; 8 for paid brains)")
     p.add_argument(
@@ -62,8 +63,9 @@ def _check_args(args: argparse.Namespace, brain: str) -> None:
 
     if brain not in brain_names():
         raise MockpanelError(f"unknown brain {brain!r}; expected one of {', '.join(brain_names())}")
-    if not 0 <= args.rounds <= MAX_ROUNDS:
-        raise MockpanelError(f"--rounds must be between 0 and {MAX_ROUNDS}, not {args.rounds}")
+    args.rounds = check_rounds(
+        default_rounds() if args.rounds is None else args.rounds, "--rounds"
+    )
     if args.jobs is not None and args.jobs < 1:
         raise MockpanelError(f"--jobs must be at least 1, not {args.jobs}")
     if args.update_baseline and args.split != "all":

@@ -97,7 +97,7 @@ def run_debrief(args: argparse.Namespace) -> int:
 def run_interview(args: argparse.Namespace) -> int:
     """The roleplay: opening answer, probing rounds, debrief (or carry on with --resume)."""
     from agents.answer_input import read_answer_file
-    from agents.context import default_max_rounds
+    from agents.rounds import default_rounds
     from knowledge.loader import load_panel
 
     settings = _settings()
@@ -110,7 +110,7 @@ def run_interview(args: argparse.Namespace) -> int:
     question = None if args.resume is not None else resolve_question(
         args.question, args.question_id, required=False
     )
-    rounds = parse_rounds(args.rounds) if args.rounds is not None else default_max_rounds()
+    rounds = parse_rounds(args.rounds) if args.rounds is not None else default_rounds()
     script = load_script(Path(args.script)) if args.script else None
     opening: str | None = None
     panel = load_panel()

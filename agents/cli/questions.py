@@ -7,12 +7,12 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from agents.errors import MockpanelError
+from agents.rounds import check_rounds
 
 if TYPE_CHECKING:
     from knowledge.models import Question
 
 CUSTOM_QUESTION_ID = "custom"
-MAX_ROUNDS_ALLOWED = 5
 SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
@@ -63,9 +63,7 @@ def parse_rounds(raw: str) -> int:
         rounds = int(raw)
     except ValueError:
         raise MockpanelError(f"--rounds must be a whole number, not {raw!r}") from None
-    if not 0 <= rounds <= MAX_ROUNDS_ALLOWED:
-        raise MockpanelError(f"--rounds must be between 0 and {MAX_ROUNDS_ALLOWED}, not {rounds}")
-    return rounds
+    return check_rounds(rounds, "--rounds")
 
 
 

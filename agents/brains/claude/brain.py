@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -123,10 +122,9 @@ class ClaudeBrain:
             except ClaudeConfigError as exc:
                 raise BrainUnavailable(f"claude config: {exc}") from exc
         if client is None:
-            key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
-            if not key:
+            if not settings.anthropic_api_key:
                 raise BrainUnavailable(NO_KEY)
-            client = AsyncAnthropic(api_key=key)
+            client = AsyncAnthropic(api_key=settings.anthropic_api_key)
         if retriever is None:
             from knowledge.retrieval import Retriever
 

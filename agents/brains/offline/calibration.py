@@ -8,11 +8,10 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from knowledge.loader import load_model
-from knowledge.models import STAGE_IDS, StageId, StrictModel, check_patterns
+from knowledge.models import PANELIST_IDS, STAGE_IDS, StageId, StrictModel, check_patterns
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.yaml")
 GAP_KINDS = ("missing_signal", "thin_signal", "red_flag")
-PANELISTS = ("interviewer", "hiring_manager", "lead_engineer")
 
 
 class Limits(StrictModel):
@@ -202,7 +201,7 @@ class Probes(StrictModel):
 
     @model_validator(mode="after")
     def _complete(self) -> Probes:
-        for panelist in PANELISTS:
+        for panelist in PANELIST_IDS:
             kinds = self.templates.get(panelist)
             if kinds is None:
                 raise ValueError(f"probe templates missing for panelist {panelist!r}")
