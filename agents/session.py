@@ -199,7 +199,8 @@ class PanelService:
         check_rounds(max_rounds, "max_rounds", SessionError)
         opening = clean_answer(answer)
         thread_id = thread_id or uuid.uuid4().hex
-        ctx = self._context(self.brain_name, responder)
+        # Creating the brain or opening the index blocks: off the event loop (once per service).
+        ctx = await asyncio.to_thread(self._context, self.brain_name, responder)
         async with self._graph() as graph:
             if await self._snapshot_view(graph, thread_id) is not None:
                 raise SessionError(f"session {thread_id} already exists")
@@ -226,7 +227,7 @@ class PanelService:
             view = await self._snapshot_view(graph, thread_id)
             if view is None:
                 raise SessionError(f"no session with id {thread_id}")
-            ctx = self._context(view.brain or self.brain_name)
+            ctx = await asyncio.to_thread(self._context, view.brain or self.brain_name)
             snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
             if snapshot.next and not snapshot.interrupts:
                 # A run that stopped between steps (a crash) after its last input was recorded:
