@@ -25,12 +25,19 @@ demo: ingest
 	$(BIN)/mockpanel debrief --question-id support-bot-deflection --answer-file examples/strong_answer.txt
 	$(BIN)/mockpanel debrief --question-id support-bot-deflection --answer-file examples/weak_answer.txt
 
-# Debian's chromium drives the browser tests; install it when missing and we may.
-browser:
+AXE := tests/ui/axe/node_modules/axe-core/axe.min.js
+
+# Debian's chromium drives the browser tests; install it when missing and we may. axe-core
+# (npm, pinned in tests/ui/axe/package-lock.json) is injected by them for accessibility checks.
+browser: $(AXE)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: run 'sudo apt-get install chromium' for the browser tests" >&2; fi; }
+
+$(AXE): tests/ui/axe/package-lock.json
+	cd tests/ui/axe && npm ci --no-audit --no-fund --silent
+	touch $(AXE)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -101,3 +101,18 @@ def agreement_report(sessions: Iterable[ReviewedSession], stages: Sequence[str])
                 pairs.append((judge_stage_verdict(score), "weak"))
         by_stage[stage] = agreement(pairs, STAGE_VERDICTS)
     return AgreementReport(decisions=decisions, by_stage=by_stage)
+
+
+SMALL_SAMPLE = 20
+"""Below this many reviewed sessions, agreement and kappa come with a small-sample caveat."""
+
+
+def wilson_interval(agreed: int, count: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of an agreement rate (None with no items)."""
+    if count <= 0:
+        return None
+    p = agreed / count
+    denominator = 1 + z * z / count
+    centre = (p + z * z / (2 * count)) / denominator
+    half = z * ((p * (1 - p) / count + z * z / (4 * count * count)) ** 0.5) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -14,8 +14,16 @@ from agents.session import SessionView
 from agents.store import SessionRecord
 from knowledge.loader import load_questions
 from knowledge.models import StageId
-from ui.agreement import Agreement, ReviewedSession, agreement_report, judge_stage_verdict
+from ui.agreement import (
+    SMALL_SAMPLE,
+    Agreement,
+    ReviewedSession,
+    agreement_report,
+    judge_stage_verdict,
+    wilson_interval,
+)
 from ui.coach_auth import (
+    LIMITER,
     PASSCODE_ENV,
     configured_passcode,
     passcode_matches,
@@ -26,16 +34,25 @@ from ui.coach_marks import CoachMarks
 from ui.components.debrief_card import all_citations, cited_quotes, render_debrief
 from ui.components.downloads import render_downloads
 from ui.components.errors import one_line, user_facing_errors
-from ui.components.labels import decision_label, red_flag_name, stage_name, stage_order
+from ui.components.labels import (
+    decision_label,
+    red_flag_name,
+    stage_name,
+    stage_order,
+    stage_short_name,
+)
 from ui.components.safe_text import code_inline, escape_inline, escape_markdown
+from ui.components.style import apply_style
 from ui.components.transcript import render_transcript
 from ui.gold_set import (
     GOLD_RED_FLAGS,
     case_from_session,
+    case_id,
     gold_dir,
     kinds_for,
     write_gold_case,
 )
+from ui.identity import remember_coach_name, restore_coach_name
 from ui.services import Services, get_services, run
 
 _TOKEN_KEY = "coach_token"
@@ -67,10 +84,17 @@ def coach_gate() -> bool:
             "Open the coach page", type="primary", key="coach_login_submit"
         )
     if submitted:
+        wait = LIMITER.wait_seconds()
+        if wait > 0:
+            st.error(
+                f"Too many wrong passcodes: try again in {wait:.0f} s.", icon=":material/timer:"
+            )
+            return False
         if passcode_matches(given or "", expected):
             st.session_state[_TOKEN_KEY] = unlock_token(expected)
             st.session_state.pop("coach_passcode", None)
             st.rerun()
+        LIMITER.failed()
         st.error("Wrong passcode.", icon=":material/block:")
     return False
 
@@ -119,20 +143,50 @@ def _records_table(records: list[SessionRecord]) -> None:
     )
 
 
+_OPEN = "coach_open"
+_FLASH = "coach_flash"
+_KEPT = "coach_kept"
+# Widget state Streamlit would drop while its view is hidden: the review drafts, the gold-set
+# choices and the coach's name are kept here and restored when the view comes back.
+KEPT_PREFIXES = ("rv_", "gold_kind_", "gold_split_", "coach_name")
+
+
+def _open_session(key: str) -> None:
+    st.session_state[_OPEN] = st.session_state.get(key)
+
+
 def _pick(records: list[SessionRecord], key: str) -> str | None:
-    if not records:
-        return None
+    """A picker over the records; the open session stays open across views and after a save."""
     ids = [r.thread_id for r in records]
     by_id = {r.thread_id: r for r in records}
-    chosen = st.selectbox(
-        "Open a session",
-        ids,
-        index=None,
-        format_func=lambda t: _record_label(by_id[t]),
-        key=key,
-        placeholder="Choose a session to review",
-    )
-    return str(chosen) if chosen else None
+    opened = st.session_state.get(_OPEN)
+    if records:
+        st.selectbox(
+            "Open a session",
+            ids,
+            index=ids.index(opened) if opened in ids else None,
+            format_func=lambda t: _record_label(by_id[t]),
+            key=key,
+            placeholder="Choose a session to review",
+            on_change=_open_session,
+            args=(key,),
+        )
+    return str(opened) if opened else None
+
+
+def keep_drafts() -> None:
+    """Copy the kept widgets' values aside (called at the end of every run)."""
+    kept = st.session_state.setdefault(_KEPT, {})
+    for key, value in st.session_state.items():
+        if isinstance(key, str) and key.startswith(KEPT_PREFIXES) and "_save_" not in key:
+            kept[key] = value
+
+
+def restore_drafts() -> None:
+    """Put back the kept values of widgets that a view switch removed (start of every run)."""
+    for key, value in st.session_state.get(_KEPT, {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
 
 
 def _date_bounds(value: Any) -> tuple[datetime | None, datetime | None]:
@@ -194,7 +248,8 @@ def render_queue(services: Services) -> str | None:
     queue = services.store.review_queue()
     if not queue:
         st.success("Nothing to review: every finished session has a coach's decision.")
-        return None
+        opened = st.session_state.get(_OPEN)
+        return str(opened) if opened else None
     st.caption(f"{len(queue)} finished session(s) without a review, least confident first.")
     _records_table(queue)
     return _pick(queue, "pick_queue")
@@ -213,47 +268,51 @@ def _judge_stage_sets(view: SessionView) -> tuple[list[StageId], list[StageId]]:
     return strong, weak
 
 
+def _init(key: str, value: object) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
 def render_review_form(services: Services, view: SessionView) -> None:
-    """Override (or confirm) the decision with a note and per-stage verdicts."""
+    """Override (or confirm) the decision with a note and per-stage verdicts. A stage picked as
+    strong is not offered as weak (and the other way round), so the two cannot overlap."""
     if view.debrief is None:
         return
     thread_id = view.thread_id
     marks = services.marks.latest(thread_id)
     judge_strong, judge_weak = _judge_stage_sets(view)
     judge_flags = [f.id for f in view.debrief.red_flags if f.id in GOLD_RED_FLAGS]
-    default_decision: str = view.debrief.decision
     reviews = services.store.reviews(thread_id)
-    if reviews:
-        default_decision = reviews[-1].decision
-    with st.form(f"review_{thread_id}"):
+    keys = {name: f"rv_{name}_{thread_id}" for name in ("decision", "strong", "weak", "flags",
+                                                          "note")}
+    _init(keys["decision"], reviews[-1].decision if reviews else view.debrief.decision)
+    _init(keys["strong"], list(marks.strong_stages) if marks else judge_strong)
+    _init(keys["weak"], list(marks.weak_stages) if marks else judge_weak)
+    _init(keys["flags"], list(marks.red_flags) if marks else judge_flags)
+    _init("coach_name", "")
+    with st.container(border=True):
         st.markdown("#### Your decision")
-        decision = st.radio(
-            "Decision", ["hire", "no_hire"], horizontal=True,
-            index=0 if default_decision == "hire" else 1,
-            format_func=decision_label, key=f"rv_decision_{thread_id}",
-        )
+        decision = st.radio("Decision", ["hire", "no_hire"], horizontal=True,
+                            format_func=decision_label, key=keys["decision"])
+        st.caption("A stage is strong or weak, not both: pick it in one list to free it in "
+                   "the other.")
         c1, c2 = st.columns(2)
+        everything = stage_order()
         strong = c1.multiselect(
-            "Strong stages", stage_order(), format_func=stage_name,
-            default=list(marks.strong_stages) if marks else judge_strong,
-            key=f"rv_strong_{thread_id}",
+            "Strong stages", [s for s in everything if s not in st.session_state[keys["weak"]]],
+            format_func=stage_short_name, key=keys["strong"],
         )
         weak = c2.multiselect(
-            "Weak stages", stage_order(), format_func=stage_name,
-            default=list(marks.weak_stages) if marks else judge_weak,
-            key=f"rv_weak_{thread_id}",
+            "Weak stages", [s for s in everything if s not in strong],
+            format_func=stage_short_name, key=keys["weak"],
         )
-        flags = st.multiselect(
-            "Red flags really present", list(GOLD_RED_FLAGS), format_func=red_flag_name,
-            default=list(marks.red_flags) if marks else judge_flags,
-            key=f"rv_flags_{thread_id}",
-        )
-        note = st.text_area(
-            "Note (why)", key=f"rv_note_{thread_id}",
-            placeholder="What the panel got right or wrong, in a sentence or two.",
-        )
-        coach = st.text_input("Your name", value="coach", key=f"rv_coach_{thread_id}")
-        saved = st.form_submit_button("Save review", type="primary", key=f"rv_save_{thread_id}")
+        flags = st.multiselect("Red flags really present", list(GOLD_RED_FLAGS),
+                               format_func=red_flag_name, key=keys["flags"])
+        note = st.text_area("Note (why)", key=keys["note"],
+                            placeholder="What the panel got right or wrong, in a sentence or two.")
+        coach = st.text_input("Your name", key="coach_name", placeholder="coach",
+                              help="Remembered for your next reviews in this browser.")
+        saved = st.button("Save review", type="primary", key=f"rv_save_{thread_id}")
     if not saved:
         return
     with user_facing_errors():
@@ -263,11 +322,17 @@ def render_review_form(services: Services, view: SessionView) -> None:
             thread_id=thread_id, review_id=0, strong_stages=strong, weak_stages=weak,
             red_flags=flags,
         )
-        review = services.store.add_review(
-            thread_id, str(decision), note.strip(), coach=(coach or "coach").strip() or "coach"
-        )
+        name = " ".join((coach or "").split()) or "coach"
+        review = services.store.add_review(thread_id, str(decision), note.strip(), coach=name)
         services.marks.save(marks_in.model_copy(update={"review_id": review.id}))
-        st.toast(f"Review saved: {decision_label(review.decision)}", icon=":material/check:")
+        remember_coach_name(name)
+        st.session_state.pop(keys["note"], None)
+        st.session_state.get(_KEPT, {}).pop(keys["note"], None)
+        st.session_state[_FLASH] = (
+            f"Review saved: {decision_label(review.decision)} "
+            f"(the panel said {decision_label(review.original_decision)}). "
+            "The candidate sees it on their page and in their downloads."
+        )
         st.rerun()
 
 
@@ -304,16 +369,26 @@ def render_gold_form(services: Services, view: SessionView) -> None:
     )
     split = c2.selectbox("Split", ["dev", "test"], key=f"gold_split_{thread_id}")
     target = gold_dir(services.settings)
-    if st.button("Add to gold set", icon=":material/add_task:", key=f"gold_add_{thread_id}"):
+    existing = sorted(target.glob(f"*_{case_id(view)}.yaml")) if target.is_dir() else []
+    if existing:
+        split_now = existing[0].name.split("_", 1)[0]
+        st.success(
+            f"In the gold set as {code_inline(case_id(view))} ({split_now} split). Adding it "
+            "again replaces it with the latest review.",
+            icon=":material/task_alt:",
+        )
+    label = "Update in gold set" if existing else "Add to gold set"
+    if st.button(label, icon=":material/add_task:", key=f"gold_add_{thread_id}"):
         with user_facing_errors():
             case = case_from_session(
                 view, review, marks, kind=str(kind), split=str(split),
                 bank_question_ids=[q.id for q in load_questions().questions],
             )
             path = write_gold_case(case, target)
-            st.success(
-                f"Added as eval case {code_inline(case.id)} in {code_inline(str(path), 300)}."
+            st.session_state[_FLASH] = (
+                f"Added as eval case {case.id} in {path}."
             )
+            st.rerun()
     st.caption(f"Gold cases are written to {code_inline(str(target), 300)} (MOCKPANEL_GOLD_DIR).")
 
 
@@ -343,9 +418,17 @@ def render_session(services: Services, thread_id: str) -> None:
         else:
             render_debrief(view.debrief, view.transcript, services.snippet,
                            services.retriever_error)
-    render_downloads(view, services.snippet)
+    reviews = services.store.reviews(thread_id)
+    latest = reviews[-1] if reviews else None
+    ownership = services.owners.get(thread_id)
+    render_downloads(view, services.snippet, latest,
+                     services.marks.for_review(latest.id) if latest else None,
+                     ownership.clock_minutes if ownership else None)
     if view.debrief is None:
         return
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.success(escape_inline(flash), icon=":material/check_circle:")
     st.markdown("#### Reviews")
     render_review_history(services, thread_id)
     render_review_form(services, view)
@@ -406,6 +489,19 @@ def render_agreement(services: Services) -> None:
     if decisions.count == 0:
         st.caption("No reviewed sessions yet: save a review to start measuring agreement.")
         return
+    interval = wilson_interval(decisions.agreed, decisions.count)
+    if interval is not None:
+        low, high = interval
+        text = (f"n = {decisions.count}. Agreement {decisions.accuracy:.0%}, 95% interval "
+                f"{low:.0%}–{high:.0%}.")
+        if decisions.count < SMALL_SAMPLE:
+            st.warning(
+                f"{text} With fewer than {SMALL_SAMPLE} reviewed sessions these figures move a "
+                "lot with each review: read them as a first indication, not a measurement.",
+                icon=":material/info:",
+            )
+        else:
+            st.caption(text)
     if decisions.kappa is None:
         st.caption("Kappa is undefined while the panel and the coach each use a single label.")
     st.dataframe(_confusion_table(decisions, {"hire": "hire", "no_hire": "no hire"}))
@@ -431,8 +527,11 @@ def render_agreement(services: Services) -> None:
 
 def render() -> None:
     """The coach page."""
+    apply_style()
     if not coach_gate():
         return
+    restore_drafts()
+    restore_coach_name()
     try:
         services = get_services()
     except Exception as exc:  # a misconfigured data dir or database: say it in one line
@@ -450,8 +549,9 @@ def render() -> None:
         chosen = render_filtered_list(services)
     else:
         render_agreement(services)
-    if chosen:
+    if chosen and view != "Agreement":
         render_session(services, chosen)
+    keep_drafts()
 
 
 if __name__ == "__main__":

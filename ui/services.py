@@ -9,7 +9,9 @@ the script waits for the result.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -17,12 +19,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from knowledge.settings import Settings
 from ui.coach_marks import CoachMarksStore
+from ui.ownership import OwnerStore
 
 if TYPE_CHECKING:
     from agents.session import PanelService
     from agents.store import SessionStore
     from knowledge.models import Snippet
     from knowledge.retrieval import Retriever
+    from ui.progress_brain import ProgressBrain
+    from ui.steps import StepRegistry
+
+log = logging.getLogger("mockpanel.ui")
 
 T = TypeVar("T")
 
@@ -81,12 +88,19 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 @dataclass
 class Services:
-    """The panel, its session store, the coach's marks and (lazily) the snippet retriever."""
+    """The panel, its session store, the coach's marks, session owners, the steps in flight and
+    (lazily) the snippet retriever."""
 
     settings: Settings
     panel: PanelService
     store: SessionStore
     marks: CoachMarksStore
+    owners: OwnerStore
+    steps: StepRegistry
+    brain: ProgressBrain
+    warm_seconds: float | None = None
+    """How long the start-up warm-up took (None until it finished)."""
+    warmed: threading.Event = field(default_factory=threading.Event, repr=False)
     _retriever: Retriever | None = field(default=None, repr=False)
     _retriever_error: str | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -108,6 +122,18 @@ class Services:
         """Why the retriever could not be opened, if it could not."""
         return self._retriever_error
 
+    def warm_up(self) -> None:
+        """Load the model and the exemplar embeddings now, so that the first answer waits no
+        longer than the rest (a failure is left for the first step to report)."""
+        began = time.monotonic()
+        try:
+            self.brain.warm()
+        except Exception as exc:  # the step that needs it says why, in one line
+            log.warning("warm-up incomplete: %s", exc)
+        self.warm_seconds = time.monotonic() - began
+        self.warmed.set()
+        log.info("mockpanel UI warm in %.1f s", self.warm_seconds)
+
     def snippet(self, snippet_id: str) -> Snippet | None:
         """The debrief snippet with this id, or None when unknown or the index is unavailable."""
         retriever = self.retriever()
@@ -124,15 +150,40 @@ def get_services(settings: Settings | None = None) -> Services:
     with _services_lock:
         found = _services.get(settings)
         if found is None:
-            from agents.session import PanelService
-
-            # The brain is built on first use, so a missing API key surfaces as a step's error.
-            panel = PanelService(settings, brain_name=settings.brain)
-            found = Services(
-                settings=settings,
-                panel=panel,
-                store=panel.store,
-                marks=CoachMarksStore.from_settings(settings),
-            )
+            found = _build_services(settings)
             _services[settings] = found
+            # Start-up, not first answer: the model loads while the page is read.
+            threading.Thread(target=found.warm_up, name="mockpanel-warm-up", daemon=True).start()
         return found
+
+
+def _build_services(settings: Settings) -> Services:
+    from agents.brains.factory import make_brain
+    from agents.session import PanelService
+    from knowledge.retrieval import Retriever
+    from ui.progress_brain import ProgressBrain
+    from ui.steps import StepRegistry
+
+    # One index client for the whole process, opened here (not in two threads at once).
+    retriever: Retriever | None = None
+    error: str | None = None
+    try:
+        retriever = Retriever.from_settings(settings)
+    except Exception as exc:  # the card and the first step say why, in one line
+        error = str(exc).splitlines()[0] if str(exc) else repr(exc)
+    offline = retriever is not None and settings.brain == "offline"
+    extra: dict[str, Any] = {"retriever": retriever} if offline else {}
+    # The brain is built on first use, so a missing API key surfaces as a step's error.
+    brain = ProgressBrain(settings.brain, lambda: make_brain(settings.brain, settings, **extra))
+    panel = PanelService(settings, brain=brain, brain_name=settings.brain, retriever=retriever)
+    return Services(
+        settings=settings,
+        panel=panel,
+        store=panel.store,
+        marks=CoachMarksStore.from_settings(settings),
+        owners=OwnerStore.from_settings(settings),
+        steps=StepRegistry(),
+        brain=brain,
+        _retriever=retriever,
+        _retriever_error=error,
+    )

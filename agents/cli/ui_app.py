@@ -74,8 +74,11 @@ def streamlit_env() -> dict[str, str]:
 
 def run_ui(args: argparse.Namespace) -> int:
     """Replace this process with `streamlit run ui/app.py`."""
+    from ui.coach_auth import check_passcode_strength, configured_passcode
+
     if not APP.is_file():
         raise MockpanelError(f"the app is missing: {APP}")
+    check_passcode_strength(configured_passcode())  # too short: refuse to start, in one line
     command = streamlit_command(args.port, args.host)
     print(f"mockpanel: starting the app at http://{args.host}:{args.port}", file=sys.stderr)
     try:

@@ -59,3 +59,11 @@ def ui_home(
     template = embeddings.get_embedder(Settings(home=indexed_template))
     monkeypatch.setitem(embeddings._shared, Settings().model_dir, template)
     return home
+
+
+@pytest.fixture(autouse=True)
+def fresh_passcode_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no failed passcode attempts on record."""
+    from ui import coach_auth
+
+    monkeypatch.setattr(coach_auth, "LIMITER", coach_auth.FailureLimiter())

@@ -15,6 +15,7 @@ from knowledge.loader import load_panel, load_questions
 from knowledge.models import Question
 from tests.ui.conftest import APP
 from ui.agreement import DECISIONS, agreement
+from ui.components.labels import speaker
 from ui.services import get_services, run
 
 pytestmark = pytest.mark.usefixtures("ui_home")
@@ -26,7 +27,7 @@ WEAK = (REPO / "examples" / "weak_answer.txt").read_text(encoding="utf-8")
 HOSTILE = (
     "We would sample 5% of labels for audit. <script>alert(1)</script> "
     "<img src=x onerror=alert(2)> [click](http://evil) ![x](http://evil/x.png) "
-    "www.evil.example :red[boom] $x^2$ <http://evil/auto>"
+    "www.evil.example :red[boom] $x^2$ <http://evil/auto> mail eve@evil.example now"
 )
 HOSTILE_PIECES = (
     "<script>alert(1)</script>",
@@ -37,6 +38,7 @@ HOSTILE_PIECES = (
 _MD = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _UNSAFE_TOKENS = {"link_open", "image", "html_inline", "html_block"}
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CODE_SPAN = re.compile(r"(?<!\\)`+ ?([^`]+?) ?`+")
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -71,8 +73,10 @@ def texts_rendered_as_markdown(at: AppTest) -> list[tuple[str, bool]]:
 
 
 def unescape(markdown: str) -> str:
-    """The text a reader sees for escaped Markdown (backslash escapes and hard breaks undone)."""
-    return _ESCAPE.sub(r"\1", markdown.replace("  \n", "\n")).replace("\u00a0", " ")
+    """The text a reader sees for escaped Markdown (backslash escapes, hard breaks and code-span
+    fences undone)."""
+    text = _ESCAPE.sub(r"\1", _CODE_SPAN.sub(r"\1", markdown).replace("  \n", "\n"))
+    return text.replace("\u00a0", " ")
 
 
 def assert_inert(at: AppTest) -> None:
@@ -84,7 +88,9 @@ def assert_inert(at: AppTest) -> None:
         for token in tokens:
             types |= {c.type for c in token.children or []}
         assert not types & _UNSAFE_TOKENS, body
-        assert not re.search(r"(?i)(?<!\\)\b(https?:|www\.)", body.replace("\\.", "")), body
+        # GFM links bare URLs and e-mail addresses in any text; inside code spans nothing is.
+        prose = _CODE_SPAN.sub("", body).replace("\\", "")
+        assert not re.search(r"(?i)\b(https?:|www\.)|\w@\w", prose), body
 
 
 def unlock_coach(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> AppTest:
@@ -107,10 +113,12 @@ def open_in_queue(at: AppTest, thread_id: str) -> AppTest:
 def save_review(at: AppTest, thread_id: str, decision: str, note: str,
                 strong: list[str] | None = None, weak: list[str] | None = None) -> AppTest:
     at.radio(key=f"rv_decision_{thread_id}").set_value(decision)
-    if strong is not None:
-        at.multiselect(key=f"rv_strong_{thread_id}").set_value(strong)
-    if weak is not None:
-        at.multiselect(key=f"rv_weak_{thread_id}").set_value(weak)
+    if strong is not None or weak is not None:
+        # As in the browser: a stage is freed from one list before it is offered in the other.
+        at.multiselect(key=f"rv_strong_{thread_id}").set_value([]).run()
+        at.multiselect(key=f"rv_weak_{thread_id}").set_value([]).run()
+        at.multiselect(key=f"rv_strong_{thread_id}").set_value(strong or []).run()
+        at.multiselect(key=f"rv_weak_{thread_id}").set_value(weak or []).run()
     at.text_area(key=f"rv_note_{thread_id}").set_value(note)
     at.button(key=f"rv_save_{thread_id}").click().run()
     assert not at.exception
@@ -130,7 +138,8 @@ def test_full_offline_interview_to_debrief() -> None:
     assert not at.exception and not at.error
 
     thread_id = at.query_params["thread"]
-    panel = {p.name: p.avatar for p in load_panel().panelists}
+    panel = {p.name: speaker(p.id).avatar for p in load_panel().panelists}
+    assert all(a.startswith(":material/") for a in panel.values()), "icons need no emoji font"
     speakers = [(m.name, m.avatar) for m in at.chat_message]
     assert speakers[0][0] == "user"
     asked = [(name, avatar) for name, avatar in speakers[1:]]
@@ -141,7 +150,11 @@ def test_full_offline_interview_to_debrief() -> None:
     assert not at.exception and not at.error
     assert [s.value for s in at.subheader] == ["Debrief"]
     labels = {m.label for m in at.metric}
-    assert {"Decision", "Confidence", "Red flags", "Brain"} <= labels
+    assert {"Decision", "Confidence", "Red flags"} <= labels
+    # Developer details stay behind the toggle on the candidate's page.
+    assert "Brain" not in labels and not any("Usage" in e.label for e in at.expander)
+    at.toggle(key="debrief_details").set_value(True).run()
+    assert any("Usage" in e.label for e in at.expander)
     assert at.get("vega_lite_chart"), "the stage-score chart is missing"
     assert {b.proto.label for b in at.get("download_button")} == {
         "Download Markdown", "Download JSON"
@@ -163,6 +176,7 @@ def test_reload_resumes_mid_interview() -> None:
 
     reloaded = new_app()
     reloaded.query_params["thread"] = thread_id
+    reloaded.query_params["me"] = at.session_state["candidate_key"]  # as the cookie would
     reloaded.run()
     assert not reloaded.exception
     assert [m.name for m in reloaded.chat_message] == before
@@ -207,6 +221,8 @@ def test_own_question_and_rejected_input() -> None:
 def test_hostile_candidate_text_is_rendered_inert(monkeypatch: pytest.MonkeyPatch) -> None:
     at = new_app().run()
     at.chat_input(key="answer_input").set_value(HOSTILE).run()
+    assert "Your answer is" in at.warning[0].value  # a short answer: the nudge, text kept
+    at.button(key="nudge_send").click().run()
     at.chat_input(key="reply").set_value(HOSTILE).run()
     at.button(key="finish").click().run()
     assert not at.exception
@@ -361,5 +377,8 @@ def test_unavailable_brain_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) ->
     at.chat_input(key="answer_input").set_value(WEAK).run()
     assert not at.exception
     assert len(at.error) == 1 and "ANTHROPIC_API_KEY is not set" in unescape(at.error[0].value)
-    assert "\n" not in at.error[0].value and "thread" not in at.query_params
+    assert "\n" not in at.error[0].value
     assert at.status[0].label == "Something went wrong"
+    # Nothing typed is lost: the answer is there to copy, and can be tried again.
+    assert any(WEAK.strip() in c.value for c in at.code)
+    assert at.button(key="retry_start") is not None

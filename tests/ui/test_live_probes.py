@@ -1,4 +1,5 @@
-"""Live probes on the candidate page: the streamed words are the probe the panel asks."""
+"""Live progress on the candidate page: each panelist's state, and the streamed words are the
+probe the panel asks."""
 
 from __future__ import annotations
 
@@ -12,27 +13,30 @@ from ui.components import live_panel
 from ui.components.safe_text import escape_markdown
 
 STREAMING = ("tests.ui.streaming_brain", "StreamingOfflineBrain")
-ANSWER = "Coders label 500 charts twice; we audit a 5% sample and route hard charts to a person."
+ANSWER = (
+    "Coders label 500 charts twice so we know what a correct code is; we audit a 5% sample of "
+    "the model's suggestions each week to estimate the error of the rest, route hard charts to "
+    "a person, and compare every new model against the gold set before it ships to billing."
+)
 
 
 def _live_panel_script() -> None:
     import streamlit as st
 
-    from agents.probe_stream import ProbeSink
-    from ui.components.live_panel import run_panel_step
+    from ui.components.live_panel import watch_step
+    from ui.steps import PanelStep, StepEvent
 
-    async def step(sink: ProbeSink) -> str:
-        sink("interviewer", "A draft ")
-        sink("interviewer", None)
-        sink("lead_engineer", "What does one ")
-        sink("interviewer", "Who audits *the* ")
-        sink("lead_engineer", "label cost?")
-        sink("interviewer", "labellers?")
-        return "step done"
-
-    with st.status("The panel is reading your answer…", expanded=True):
-        result = run_panel_step(step)
-    st.text(result)
+    step = PanelStep(thread_id="t" * 32, kind="start", text="answer")
+    step.add(StepEvent("interviewer", phase="reading"))
+    step.probe_sink("interviewer", "A draft ")
+    step.probe_sink("interviewer", None)
+    step.probe_sink("lead_engineer", "What does one ")
+    step.probe_sink("interviewer", "Who audits *the* ")
+    step.probe_sink("lead_engineer", "label cost?")
+    step.probe_sink("interviewer", "labellers?")
+    step.add(StepEvent("interviewer", phase="asked"))
+    step.future.set_result("step done")  # type: ignore[arg-type]
+    st.text(str(watch_step(step)))
 
 
 def test_each_panelist_gets_one_placeholder_that_ends_on_the_final_text() -> None:
@@ -45,25 +49,33 @@ def test_each_panelist_gets_one_placeholder_that_ends_on_the_final_text() -> Non
     assert shown[names["lead_engineer"]] == escape_markdown("What does one label cost?")
     assert shown[names["interviewer"]] == escape_markdown("Who audits *the* labellers?")
     assert "\\*the\\*" in shown[names["interviewer"]]  # the candidate-facing text stays text
+    rows = at.status[0].markdown[0].value
+    assert f"**{names['interviewer']}** · has a question ready" in rows.replace("\\", "")
+    assert f"**{names['hiring_manager']}** · waiting" in rows.replace("\\", "")
     assert at.text[-1].value == "step done"
+
+
+def _record(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, str], dict[str, object]]]:
+    shown: list[tuple[dict[str, str], dict[str, object]]] = []
+    close = live_panel.StepView.close
+
+    def record(self: live_panel.StepView) -> None:
+        shown.append((dict(self.drafts), dict(self.phases)))
+        close(self)
+
+    monkeypatch.setattr(live_panel.StepView, "close", record)
+    return shown
 
 
 @pytest.mark.usefixtures("ui_home")
 def test_candidate_page_streams_the_probes_it_asks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(factory.BRAINS, "streaming-test", STREAMING)
     monkeypatch.setenv("MOCKPANEL_BRAIN", "streaming-test")
-    shown: list[dict[str, str]] = []
-    close = live_panel.LiveDrafts.close
-
-    def record(self: live_panel.LiveDrafts) -> None:
-        shown.append(dict(self.drafts))
-        close(self)
-
-    monkeypatch.setattr(live_panel.LiveDrafts, "close", record)
+    shown = _record(monkeypatch)
     at = AppTest.from_file(str(APP), default_timeout=180).run()
     at.chat_input(key="answer_input").set_value(ANSWER).run()
     assert not at.exception and not at.error
-    (drafts,) = shown
+    ((drafts, _),) = shown
     panel = {p.name: p.id for p in load_panel().panelists}
     asked = [m for m in at.chat_message if m.name in panel]
     assert asked
@@ -74,17 +86,14 @@ def test_candidate_page_streams_the_probes_it_asks(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.usefixtures("ui_home")
-def test_offline_brain_shows_no_live_drafts(monkeypatch: pytest.MonkeyPatch) -> None:
-    shown: list[dict[str, str]] = []
-    close = live_panel.LiveDrafts.close
-
-    def record(self: live_panel.LiveDrafts) -> None:
-        shown.append(dict(self.drafts))
-        close(self)
-
-    monkeypatch.setattr(live_panel.LiveDrafts, "close", record)
+def test_offline_brain_reports_each_panelist_without_drafts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown = _record(monkeypatch)
     at = AppTest.from_file(str(APP), default_timeout=180).run()
     at.chat_input(key="answer_input").set_value(ANSWER).run()
     assert not at.exception and not at.error
-    assert shown == [{}]
+    ((drafts, phases),) = shown
+    assert drafts == {}
+    assert phases == {p.id: "asked" for p in load_panel().panelists}
     assert any(m.name in {p.name for p in load_panel().panelists} for m in at.chat_message)

@@ -48,9 +48,10 @@ def token_types(markdown: str) -> set[str]:
 def test_hostile_text_renders_as_its_own_characters(text: str) -> None:
     out = escape_markdown(text)
     assert token_types(out) <= {
-        "paragraph_open", "paragraph_close", "inline", "text", "hardbreak", "softbreak"
+        "paragraph_open", "paragraph_close", "inline", "text", "hardbreak", "softbreak",
+        "code_inline",  # URLs: GitHub-flavoured Markdown would link them anywhere else
     }
-    html = rendered(out)
+    html = rendered(out).replace("<code>", "").replace("</code>", "")
     for line in text.splitlines():
         if line.strip():
             visible = line.strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -91,8 +92,25 @@ def test_highlight_wraps_only_escaped_quoted_text() -> None:
     text = "We sample 5% [link](http://evil) weekly.\nThen retrain."
     out = highlight_markdown(text, ["5% [link](http://evil)", "retrain"])
     assert out.count(HIGHLIGHT_OPEN) == 2
-    assert f"{HIGHLIGHT_OPEN}5\\% \\[link\\]\\(http\\:\\/\\/evil\\)]" in out
-    assert token_types(out) <= {"paragraph_open", "paragraph_close", "inline", "text", "hardbreak"}
+    assert f"{HIGHLIGHT_OPEN}5\\% \\[link\\]\\(`http://evil`\\)]" in out
+    assert token_types(out) <= {
+        "paragraph_open", "paragraph_close", "inline", "text", "hardbreak", "code_inline"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("see http://evil.example/a?b=1 now", "`http://evil.example/a?b=1`"),
+        ("or www.evil.example.", "`www.evil.example.`"),
+        ("mail eve@evil.example", "`eve@evil.example`"),
+        ("odd http://x`y`z", "`http://x`"),
+    ],
+)
+def test_bare_urls_and_emails_become_code_spans(text: str, code: str) -> None:
+    out = escape_markdown(text)
+    assert code in out
+    assert "link_open" not in token_types(out)
 
 
 def test_highlight_across_lines_marks_each_line() -> None:

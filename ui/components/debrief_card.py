@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
@@ -19,9 +20,14 @@ from ui.components.labels import (
     speaker,
     stage_name,
     stage_order,
+    stage_short_name,
 )
 from ui.components.safe_text import code_inline, escape_inline, escape_markdown
 from ui.components.transcript import render_turn
+
+if TYPE_CHECKING:
+    from knowledge.models import StageId
+    from ui.timing import TimeUsed
 
 SnippetLookup = Callable[[str], Snippet | None]
 VERDICT_COLOURS = {"strong": "#2f9e44", "weak": "#e8590c"}
@@ -54,25 +60,47 @@ def cited_quotes(citations: Iterable[Citation]) -> dict[str, list[str]]:
     return quotes
 
 
+def assessed_stages(debrief: Debrief) -> list[StageId]:
+    """The stages the debrief scores, in rubric order: its scope (empty: every stage scored)."""
+    scope = set(debrief.scope)
+    return [
+        s for s in stage_order() if s in debrief.stage_scores and (not scope or s in scope)
+    ]
+
+
+def not_assessed_stages(debrief: Debrief) -> list[StageId]:
+    """Stages outside the question's scope: shown as "not assessed", never as a low score."""
+    assessed = set(assessed_stages(debrief))
+    return [s for s in stage_order() if s not in assessed]
+
+
+def chart_description(debrief: Debrief) -> str:
+    """The chart as one sentence, for screen readers and as its caption."""
+    scores = debrief.stage_scores
+    parts = [f"{stage_name(s)} {scores[s].score} of 4" for s in assessed_stages(debrief)]
+    parts += [f"{stage_name(s)} not assessed" for s in not_assessed_stages(debrief)]
+    return "Stage scores: " + "; ".join(parts) + "."
+
+
 def stage_chart(debrief: Debrief) -> alt.Chart:
-    """Horizontal bars of the five stage scores on a fixed 0–4 axis, coloured strong / weak."""
-    order = [stage_name(s) for s in stage_order()]
+    """Horizontal bars of the assessed stage scores on a fixed 0–4 axis, coloured strong / weak."""
+    stages = assessed_stages(debrief)
+    order = [stage_short_name(s) for s in stages]
     rows = [
         {
-            "stage": stage_name(stage_id),
+            "stage": stage_short_name(stage_id),
             "score": debrief.stage_scores[stage_id].score,
             "verdict": judge_stage_verdict(debrief.stage_scores[stage_id].score),
         }
-        for stage_id in stage_order()
-        if stage_id in debrief.stage_scores
+        for stage_id in stages
     ]
     data = pd.DataFrame(rows)
-    base = alt.Chart(data).encode(
-        y=alt.Y("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+    base = alt.Chart(data, description=chart_description(debrief)).encode(
+        y=alt.Y("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=140)),
         x=alt.X(
             "score:Q",
             scale=alt.Scale(domain=[0, 4]),
-            axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", title="score (1 absent … 4 strong)"),
+            axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d", title="score (1 absent, 4 strong)"),
         ),
     )
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
@@ -134,16 +162,22 @@ def _signals(signal_ids: Sequence[str]) -> str:
     return ", ".join(escape_inline(signal_name(s)) for s in signal_ids)
 
 
-def render_verdict(debrief: Debrief) -> None:
-    """Decision, strength, confidence, red-flag count and brain, with the visible notes."""
+def render_verdict(
+    debrief: Debrief, *, details: bool = True, time_used: TimeUsed | None = None
+) -> None:
+    """Decision, strength, confidence, red-flag count (and the brain with `details`), the time
+    used when known, and the visible notes."""
     colour = "green" if debrief.decision == "hire" else "red"
-    cols = st.columns(4)
+    cols = st.columns(4 if details or time_used else 3)
     cols[0].metric("Decision", decision_label(debrief.decision))
     verdict = f"{debrief.strength} {decision_label(debrief.decision).lower()}"
     cols[0].markdown(f":{colour}-badge[{verdict}]")
     cols[1].metric("Confidence", f"{debrief.confidence:.0%}")
     cols[2].metric("Red flags", len(debrief.red_flags))
-    cols[3].metric("Brain", debrief.brain)
+    if time_used is not None:
+        cols[3].metric("Time used", time_used.text())
+    elif details:
+        cols[3].metric("Brain", debrief.brain)
     if debrief.needs_review:
         st.warning(
             "The panel was not confident enough on its own: this session is queued for a "
@@ -165,10 +199,18 @@ def render_stages(
 ) -> None:
     """The stage chart, then a tab per stage: summary, signals shown and missing, evidence."""
     st.markdown("#### Stage scores")
-    st.altair_chart(stage_chart(debrief), width="stretch", height=CHART_HEIGHT)
     scores = debrief.stage_scores
-    stage_ids = [s for s in stage_order() if s in scores]
-    tabs = st.tabs([f"{stage_name(s)} · {scores[s].score}/4" for s in stage_ids])
+    stage_ids = assessed_stages(debrief)
+    if stage_ids:
+        st.altair_chart(stage_chart(debrief), width="stretch", height=CHART_HEIGHT)
+    st.caption(escape_inline(chart_description(debrief)))
+    missing = not_assessed_stages(debrief)
+    if missing:
+        names = ", ".join(escape_inline(stage_name(s)) for s in missing)
+        st.markdown(f":material/remove_circle_outline: **Not assessed** by this question: {names}")
+    if not stage_ids:
+        return
+    tabs = st.tabs([f"{stage_short_name(s)} · {scores[s].score}/4" for s in stage_ids])
     for tab, stage_id in zip(tabs, stage_ids, strict=True):
         score = scores[stage_id]
         with tab:
@@ -234,12 +276,16 @@ def render_debrief(
     transcript: Sequence[Turn],
     snippet: SnippetLookup,
     snippet_error: str | None = None,
+    *,
+    details: bool = True,
+    time_used: TimeUsed | None = None,
 ) -> None:
-    """The whole debrief card."""
+    """The whole debrief card; without `details` (the candidate's page) the brain and usage sit
+    behind a "Details" toggle."""
     turns = {t.id: t for t in transcript}
     with st.container(border=True):
         st.subheader("Debrief")
-        render_verdict(debrief)
+        render_verdict(debrief, details=details, time_used=time_used)
         render_stages(debrief, turns, snippet, snippet_error)
         render_red_flags(debrief, turns, snippet, snippet_error)
         render_reasons(debrief, turns, snippet, snippet_error)
@@ -247,7 +293,12 @@ def render_debrief(
             st.markdown("#### What to do better")
             st.markdown("\n".join(f"- {escape_inline(a.text)}" for a in debrief.advice))
         render_votes(debrief)
-        render_usage(debrief)
+        if details:
+            render_usage(debrief)
+        elif st.toggle("Details", key="debrief_details",
+                       help="How the panel ran: the brain, model calls, cost and time."):
+            st.caption(f"Brain: {code_inline(debrief.brain)}")
+            render_usage(debrief)
 
 
 def render_usage(debrief: Debrief) -> None:

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from knowledge.loader import load_panel, load_rubric
 from knowledge.models import StageId
 
-CANDIDATE_AVATAR = "🧑‍💻"
+# Material icons, not emoji: they render from Streamlit's own font, with no emoji font installed.
+CANDIDATE_AVATAR = ":material/person:"
+PANELIST_AVATARS = {
+    "interviewer": ":material/record_voice_over:",
+    "hiring_manager": ":material/work:",
+    "lead_engineer": ":material/engineering:",
+}
+OTHER_AVATAR = ":material/chat:"
 DECISION_LABELS = {"hire": "Hire", "no_hire": "No hire"}
 STRENGTH_LABELS = {"strong": "strong", "lean": "lean"}
 
@@ -29,6 +36,11 @@ def stage_name(stage_id: str) -> str:
     return stage_id
 
 
+def stage_short_name(stage_id: str) -> str:
+    """A stage's name up to its first " and " ("Data strategy"), for charts and tabs."""
+    return stage_name(stage_id).split(" and ")[0]
+
+
 def stage_order() -> list[StageId]:
     """Stage ids in the rubric's order."""
     return [s.id for s in sorted(load_rubric().stages, key=lambda s: s.order)]
@@ -48,8 +60,9 @@ def speaker(speaker_id: str) -> Speaker:
         return Speaker(name="You", title="candidate", avatar=CANDIDATE_AVATAR)
     for panelist in load_panel().panelists:
         if panelist.id == speaker_id:
-            return Speaker(name=panelist.name, title=panelist.title, avatar=panelist.avatar)
-    return Speaker(name=speaker_id, title="", avatar="💬")
+            avatar = PANELIST_AVATARS.get(panelist.id, OTHER_AVATAR)
+            return Speaker(name=panelist.name, title=panelist.title, avatar=avatar)
+    return Speaker(name=speaker_id, title="", avatar=OTHER_AVATAR)
 
 
 def decision_label(decision: str | None) -> str:

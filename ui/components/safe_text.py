@@ -10,6 +10,7 @@ around already-escaped segments.
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from collections.abc import Iterable
@@ -21,10 +22,79 @@ _NBSP = "\u00a0"
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 HIGHLIGHT_OPEN = ":orange-background["
 HIGHLIGHT_CLOSE = "]"
+# What GitHub-flavoured Markdown turns into a link by itself even when every character is
+# escaped (its autolinker runs on the parsed text): URLs, www. names and e-mail addresses.
+# They are shown as inline code instead, which nothing links.
+# A URL stops at brackets, so a code span never swallows a highlight's closing bracket.
+URL_LIKE = re.compile(
+    r"(?i)(?:\b(?:https?|ftp)://|\bwww\.|\b(?:mailto|xmpp):)[^\s\[\]()<>`]+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+# The characters that make Markdown in an export (GitHub, editors): escaped wherever they
+# appear; everything else (. , ' " ( ) - / ! : …) stays as typed, so the file reads as text.
+_EXPORT_SPECIAL = frozenset("\\`*_[]<>|~$")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d{1,9}[.)])")
+_ENTITY = re.compile(r"&(#?\w+;)")
+
+
+def _code_span(text: str) -> str:
+    """Text as an inline code span whose fence is longer than any backtick run inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _escape_chars(text: str) -> str:
+    out: list[str] = []
+    cursor = 0
+    for match in URL_LIKE.finditer(text):
+        out.append(_escape_all(text[cursor : match.start()]))
+        out.append(_code_span(match.group(0)))
+        cursor = match.end()
+    out.append(_escape_all(text[cursor:]))
+    return "".join(out)
+
+
+def _escape_all(text: str) -> str:
     return "".join(f"\\{ch}" if ch in _PUNCTUATION else ch for ch in text)
+
+
+def _escape_export_chars(text: str) -> str:
+    return _ENTITY.sub(r"\\&\1", "".join(f"\\{ch}" if ch in _EXPORT_SPECIAL else ch for ch in text))
+
+
+def export_inline(text: str) -> str:
+    """One line of untrusted text for a Markdown file: readable, escaped only where needed."""
+    flat = " ".join(_clean(text).split())
+    return _export_line(flat)
+
+
+def _export_line(line: str) -> str:
+    out: list[str] = []
+    cursor = 0
+    for match in URL_LIKE.finditer(line):
+        out.append(_escape_export_chars(line[cursor : match.start()]))
+        out.append(_code_span(match.group(0)))
+        cursor = match.end()
+    out.append(_escape_export_chars(line[cursor:]))
+    escaped = "".join(out)
+    start = _LINE_START.match(escaped)
+    if start:
+        indent, marker = start.groups()
+        at = len(indent) + len(marker) - 1
+        escaped = escaped[:at] + "\\" + escaped[at:]
+    return escaped
+
+
+def export_markdown(text: str) -> str:
+    """Untrusted text as a Markdown block for a file: line breaks kept, no markup, readable."""
+    lines = []
+    for line in _clean(text).split("\n"):
+        body = line.lstrip(" \t")
+        indent = line[: len(line) - len(body)].replace("\t", _NBSP * 4).replace(" ", _NBSP)
+        lines.append(indent + _export_line(body))
+    return "  \n".join(lines)
 
 
 def _visible(ch: str) -> bool:

@@ -40,3 +40,11 @@ def render_transcript(
     marks = highlights or {}
     for turn in turns:
         render_turn(turn, marks.get(turn.id, ()))
+
+
+def render_sent(text: str, where: str) -> None:
+    """What the candidate just sent, before the panel has recorded it as a turn."""
+    who = speaker("candidate")
+    with st.chat_message("user", avatar=who.avatar):
+        st.caption(f"**{escape_inline(who.name)}** · {escape_inline(where)} · sent")
+        st.markdown(highlight_markdown(text, ()))

@@ -1,0 +1,51 @@
+"""The coach's review beside the panel's verdict, on the candidate's page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from ui.components.labels import decision_label, red_flag_name, stage_name
+from ui.components.safe_text import escape_inline, escape_markdown
+
+if TYPE_CHECKING:
+    from agents.debrief import Debrief
+    from agents.store import Review
+    from ui.coach_marks import CoachMarks
+
+
+def coach_summary(debrief: Debrief, review: Review) -> str:
+    """"Your coach: No hire (the panel said Hire)" / "Your coach agrees: Hire"."""
+    coach = decision_label(review.decision)
+    if review.decision == debrief.decision:
+        return f"Your coach agrees with the panel: {coach}"
+    return f"Your coach's decision: {coach} (the panel said {decision_label(debrief.decision)})"
+
+
+def render_coach_verdict(
+    debrief: Debrief, review: Review | None, marks: CoachMarks | None
+) -> None:
+    """The latest coach review (decision, note, stage marks), or nothing when none yet."""
+    if review is None:
+        return
+    with st.container(border=True):
+        st.markdown(f"#### :material/rate_review: {escape_inline(coach_summary(debrief, review))}")
+        st.caption(
+            f"Reviewed by {escape_inline(review.coach)} on {review.created_at:%Y-%m-%d %H:%M} UTC. "
+            "The coach's decision stands over the panel's."
+        )
+        st.markdown(escape_markdown(review.note))
+        if marks is not None:
+            lines = []
+            if marks.strong_stages:
+                names = ", ".join(escape_inline(stage_name(s)) for s in marks.strong_stages)
+                lines.append(f":material/thumb_up: **Strong:** {names}")
+            if marks.weak_stages:
+                names = ", ".join(escape_inline(stage_name(s)) for s in marks.weak_stages)
+                lines.append(f":material/thumb_down: **Weak:** {names}")
+            if marks.red_flags:
+                names = ", ".join(escape_inline(red_flag_name(f)) for f in marks.red_flags)
+                lines.append(f":material/flag: **Red flags the coach confirmed:** {names}")
+            if lines:
+                st.markdown("  \n".join(lines))
