@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from ui.steps import Phase, StepEvent, current_step
 
 if TYPE_CHECKING:
-    from agents.brains.base import Brain, Probe
+    from agents.brains.base import Brain, StepResult
     from agents.debrief import Debrief, PanelVote
+    from agents.state import Probe
     from agents.transcript import Turn
     from knowledge.models import Panelist, Question
 
@@ -63,7 +64,7 @@ class ProgressBrain:
 
     async def probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> list[Probe]:
+    ) -> StepResult[list[Probe]]:
         """The real brain's probes, with "reading" before and "asked" after."""
         _mark(panelist.id, "reading")
         probes = await self.inner.probe(panelist, question, transcript, round)
@@ -72,7 +73,7 @@ class ProgressBrain:
 
     async def vote(
         self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> PanelVote:
+    ) -> StepResult[PanelVote]:
         """The real brain's vote, with "voting" before and "voted" after."""
         _mark(panelist.id, "voting")
         vote = await self.inner.vote(panelist, question, transcript)
@@ -81,7 +82,7 @@ class ProgressBrain:
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> Debrief:
+    ) -> StepResult[Debrief]:
         """The real brain's debrief, with "writing" before and "written" after."""
         _mark(DEBRIEF_WRITER, "writing")
         debrief = await self.inner.debrief(question, transcript, votes)
