@@ -16,7 +16,11 @@ from agents.cli.replies import END_OF_REPLY, FINISH_COMMAND, load_script, read_r
 from agents.errors import MockpanelError
 
 if TYPE_CHECKING:
-    from agents.session import PanelService
+    from rich.console import Console
+
+    from agents.cli.replies import Script
+    from agents.session import PanelService, SessionView
+    from knowledge.models import Panel
     from knowledge.settings import Settings
 
 T = TypeVar("T")
@@ -134,15 +138,29 @@ def run_interview(args: argparse.Namespace) -> int:
             opening = read_reply(out, sys.stdin.buffer, "Your answer")
             if opening is None:
                 raise MockpanelError("no answer given on stdin")
-        # The id goes out before the first step runs, so that a crash in it can be resumed.
-        thread_id = uuid.uuid4().hex
-        print(
-            f"mockpanel: session {thread_id} · if interrupted, continue with: "
-            f"mockpanel interview --resume {thread_id}",
-            file=sys.stderr,
-            flush=True,
-        )
+        thread_id = _announce_session()
         view = _run(service.start(question, opening, max_rounds=rounds, thread_id=thread_id))
+    view = _converse(service, view, script, out, panel)
+    print_result(view, as_json=args.json, panel=panel)
+    return 0
+
+
+def _announce_session() -> str:
+    """A new session id, on stderr before the first step runs so that a crash can be resumed."""
+    thread_id = uuid.uuid4().hex
+    print(
+        f"mockpanel: session {thread_id} · if interrupted, continue with: "
+        f"mockpanel interview --resume {thread_id}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return thread_id
+
+
+def _converse(
+    service: PanelService, view: SessionView, script: Script | None, out: Console, panel: Panel
+) -> SessionView:
+    """Show the turns, take replies (script or stdin) until the panel has its debrief."""
     shown = show_turns(out, panel, view.transcript, 0)
     while view.status == "awaiting_reply":
         reply = (
@@ -155,8 +173,7 @@ def run_interview(args: argparse.Namespace) -> int:
         else:
             view = _run(service.reply(view.thread_id, reply))
         shown = show_turns(out, panel, view.transcript, shown)
-    print_result(view, as_json=args.json, panel=panel)
-    return 0
+    return view
 
 
 def _settings() -> Settings:
