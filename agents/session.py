@@ -8,66 +8,31 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
-
 from agents.answer_input import clean_answer
 from agents.brains.base import Brain
-from agents.debrief import Debrief
-from agents.errors import MockpanelError
+from agents.state import Probe
 from agents.probe_stream import ProbeSink, read_probe_text
 from agents.rounds import check_rounds, default_rounds
-from agents.state import Probe
-from agents.transcript import Turn
+from agents.session_view import (
+    ReplyConflictError,
+    SessionError,
+    SessionView,
+    Status,
+    view_from_state,
+)
+from agents.storage.errors import storage_errors
+from agents.storage.session_lock import session_write_lock
+from agents.store import SessionStore
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
 
 if TYPE_CHECKING:
     from agents.citations import SnippetIndex
     from agents.context import PanelContext
-    from agents.store import SessionStore
 
-Status = Literal["awaiting_reply", "done"]
+__all__ = ["PanelService", "ReplyConflictError", "SessionError", "SessionView", "Status"]
+
 Durability = Literal["sync", "async", "exit"]
-
-
-class SessionError(MockpanelError):
-    """A request that does not fit the session (unknown thread, not awaiting a reply, …)."""
-
-
-class SessionView(BaseModel):
-    """What a client sees of one interview: transcript, pending probes, debrief."""
-
-    thread_id: str
-    question: Question
-    transcript: list[Turn]
-    round: int
-    max_rounds: int
-    pending_probes: list[Probe]
-    status: Status
-    debrief: Debrief | None
-    brain: str
-    created_at: datetime
-    updated_at: datetime
-
-
-def view_from_state(
-    thread_id: str, values: dict[str, Any], *, status: Status, updated_at: datetime
-) -> SessionView:
-    """A SessionView from the graph's state values."""
-    created = values.get("created_at") or updated_at
-    return SessionView(
-        thread_id=thread_id,
-        question=values["question"],
-        transcript=list(values.get("transcript") or []),
-        round=values.get("round", 0),
-        max_rounds=values.get("max_rounds") or 0,
-        pending_probes=list(values.get("pending") or []) if status == "awaiting_reply" else [],
-        status=status,
-        debrief=values.get("debrief"),
-        brain=values.get("brain") or "",
-        created_at=created,
-        updated_at=updated_at,
-    )
 
 
 def _parse_ts(value: str | None) -> datetime:
@@ -78,7 +43,10 @@ def _parse_ts(value: str | None) -> datetime:
 
 
 class PanelService:
-    """Runs interview threads on the checkpointed graph and records each in the SessionStore."""
+    """Runs interview threads on the checkpointed graph and records each in the SessionStore.
+
+    Every write to a session (start, reply, finish, recovering a crashed step) holds that
+    session's write lock; a reply is applied only against the turn the candidate saw."""
 
     def __init__(
         self,
@@ -91,17 +59,21 @@ class PanelService:
         probes_per_round: int | None = None,
         store: SessionStore | None = None,
     ) -> None:
-        from agents.store import SessionStore
-
         self.settings = settings
         self.brain_name = brain_name or (brain.name if brain is not None else settings.brain)
         self._brains: dict[str, Brain] = {self.brain_name: brain} if brain is not None else {}
         self._retriever = retriever
         self._panel = panel
         self._probes_per_round = probes_per_round
+        self._contexts: dict[str, PanelContext] = {}
         self.store = store or SessionStore.from_settings(settings)
 
     # --- public API ----------------------------------------------------------------------
+
+    @staticmethod
+    def new_thread_id() -> str:
+        """A fresh session id; pass it to `start` to show it before the first step runs."""
+        return uuid.uuid4().hex
 
     async def start(
         self,
@@ -121,20 +93,43 @@ class PanelService:
         )
 
     async def reply(
-        self, thread_id: str, text: str, *, on_probe_token: ProbeSink | None = None
+        self,
+        thread_id: str,
+        text: str,
+        *,
+        expected_turn: str | None = None,
+        on_probe_token: ProbeSink | None = None,
     ) -> SessionView:
-        """The candidate's reply to the pending probes; runs until the next probes or done."""
-        cleaned = clean_answer(text)
-        return await self._resume(thread_id, {"reply": cleaned}, on_probe_token=on_probe_token)
+        """The candidate's reply to the pending probes; runs until the next probes or done.
 
-    async def finish(self, thread_id: str) -> SessionView:
+        `expected_turn` is the id of the last turn the candidate saw (`view.last_turn_id`):
+        when the session has moved past it, or another reply is being applied right now, the
+        reply is refused with ReplyConflictError instead of being applied to other questions."""
+        cleaned = clean_answer(text)
+        return await self._resume(thread_id, {"reply": cleaned}, expected_turn, on_probe_token)
+
+    async def finish(self, thread_id: str, *, expected_turn: str | None = None) -> SessionView:
         """Skip the remaining rounds and go to the debrief."""
-        return await self._resume(thread_id, {"finish": True})
+        return await self._resume(thread_id, {"finish": True}, expected_turn)
 
     async def get(self, thread_id: str) -> SessionView | None:
-        """The session as checkpointed (works from any process); None if unknown."""
-        async with self._graph() as graph:
-            return await self._snapshot_view(graph, thread_id)
+        """The session as checkpointed (works from any process and machine); None if unknown.
+
+        A session whose process died mid-step is first carried on to its next questions (or
+        its debrief), so the candidate sees the probes that were pending."""
+        with storage_errors(self.store.db.where):
+            async with self._graph() as graph:
+                view = await self._snapshot_view(graph, thread_id)
+                if view is None or not await self._stranded(graph, thread_id):
+                    return view
+            try:
+                async with self._locked(thread_id), self._graph() as graph:
+                    if not await self._stranded(graph, thread_id):
+                        return await self._snapshot_view(graph, thread_id)
+                    ctx = await asyncio.to_thread(self._context, view.brain or self.brain_name)
+                    return await self._drive(graph, None, thread_id, ctx)
+            except ReplyConflictError:
+                return view  # another process is running this session's step right now
 
     async def run_scripted(
         self,
@@ -146,6 +141,12 @@ class PanelService:
     ) -> SessionView:
         """Batch mode: a simulated candidate answers every round; returns the finished session."""
         return await self._start(question, answer, max_rounds, None, responder=responder)
+
+    async def aclose(self) -> None:
+        """Close the PostgreSQL checkpoint pool this event loop opened (a no-op for SQLite)."""
+        from agents.checkpointer import close_checkpoint_pools
+
+        await close_checkpoint_pools()
 
     # --- internals -----------------------------------------------------------------------
 
@@ -167,23 +168,31 @@ class PanelService:
         return self._retriever
 
     def _context(self, brain_name: str, responder: Any = None) -> PanelContext:
+        """The run context for a brain, built once; batch runs get a copy with the responder."""
+        import dataclasses
+
         from agents.context import PanelContext
 
-        ctx = PanelContext(
-            brain=self.brain(brain_name),
-            retriever=self.retriever(),
-            settings=self.settings,
-            panel=self._panel,
-            responder=responder,
-        )
-        if self._probes_per_round is not None:
-            ctx.probes_per_round = self._probes_per_round
-        return ctx
+        ctx = self._contexts.get(brain_name)
+        if ctx is None:
+            ctx = PanelContext(
+                brain=self.brain(brain_name),
+                retriever=self.retriever(),
+                settings=self.settings,
+                panel=self._panel,
+            )
+            if self._probes_per_round is not None:
+                ctx.probes_per_round = self._probes_per_round
+            self._contexts[brain_name] = ctx
+        return ctx if responder is None else dataclasses.replace(ctx, responder=responder)
 
     def _graph(self) -> Any:
-        from agents.store import open_graph
+        from agents.checkpointer import open_graph
 
-        return open_graph(self.settings)
+        return open_graph(self.store.db)
+
+    def _locked(self, thread_id: str) -> Any:
+        return session_write_lock(self.store.db, thread_id)
 
     async def _start(
         self,
@@ -198,51 +207,74 @@ class PanelService:
             max_rounds = default_rounds()
         check_rounds(max_rounds, "max_rounds", SessionError)
         opening = clean_answer(answer)
-        thread_id = thread_id or uuid.uuid4().hex
+        thread_id = thread_id or self.new_thread_id()
         # Creating the brain or opening the index blocks: off the event loop (once per service).
         ctx = await asyncio.to_thread(self._context, self.brain_name, responder)
-        async with self._graph() as graph:
-            if await self._snapshot_view(graph, thread_id) is not None:
-                raise SessionError(f"session {thread_id} already exists")
-            inputs = {
-                "question": question,
-                "answer": opening,
-                "brain": self.brain_name,
-                "max_rounds": max_rounds,
-                "created_at": datetime.now(UTC),
-            }
-            # A batch run can simply be run again, so it checkpoints once at the end; a live
-            # interview checkpoints every step before the next one starts.
-            durability: Durability = "exit" if responder is not None else "sync"
-            return await self._drive(
-                graph, inputs, thread_id, ctx, durability=durability, on_probe_token=on_probe_token
-            )
+        inputs = {
+            "question": question,
+            "answer": opening,
+            "brain": self.brain_name,
+            "max_rounds": max_rounds,
+            "created_at": datetime.now(UTC),
+        }
+        with storage_errors(self.store.db.where):
+            if responder is not None:
+                # A batch run (fresh id, simulated candidate) can simply be run again, so it
+                # takes no lock and checkpoints once at the end.
+                async with self._graph() as graph:
+                    return await self._drive(graph, inputs, thread_id, ctx, durability="exit")
+            # A live interview checkpoints every step before the next one starts.
+            async with self._locked(thread_id), self._graph() as graph:
+                if await self._snapshot_view(graph, thread_id) is not None:
+                    raise SessionError(f"session {thread_id} already exists")
+                return await self._drive(
+                    graph, inputs, thread_id, ctx, on_probe_token=on_probe_token
+                )
 
     async def _resume(
-        self, thread_id: str, payload: dict[str, Any], on_probe_token: ProbeSink | None = None
+        self,
+        thread_id: str,
+        payload: dict[str, Any],
+        expected_turn: str | None,
+        on_probe_token: ProbeSink | None = None,
     ) -> SessionView:
         from langgraph.types import Command
 
-        async with self._graph() as graph:
-            view = await self._snapshot_view(graph, thread_id)
-            if view is None:
-                raise SessionError(f"no session with id {thread_id}")
-            ctx = await asyncio.to_thread(self._context, view.brain or self.brain_name)
-            snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-            if snapshot.next and not snapshot.interrupts:
-                # A run that stopped between steps (a crash) after its last input was recorded:
-                # carry it on. A reply sent again is already in the transcript, so it is not
-                # applied twice; the caller gets the questions it never saw.
-                view = await self._drive(graph, None, thread_id, ctx, on_probe_token=on_probe_token)
-                if "reply" in payload:
-                    return view
-            if view.status == "done":
-                if payload.get("finish"):
-                    return view
-                raise SessionError(f"session {thread_id} is finished; it takes no more replies")
-            return await self._drive(
-                graph, Command(resume=payload), thread_id, ctx, on_probe_token=on_probe_token
-            )
+        with storage_errors(self.store.db.where):
+            async with self._locked(thread_id), self._graph() as graph:
+                view = await self._snapshot_view(graph, thread_id)
+                if view is None:
+                    raise SessionError(f"no session with id {thread_id}")
+                ctx = await asyncio.to_thread(self._context, view.brain or self.brain_name)
+                stranded = await self._stranded(graph, thread_id)
+                if stranded:
+                    # The process running this session died between steps: carry it on first,
+                    # so the reply meets the questions the panel had pending.
+                    view = await self._drive(
+                        graph, None, thread_id, ctx, on_probe_token=on_probe_token
+                    )
+                if expected_turn is not None and view.last_turn_id != expected_turn:
+                    raise ReplyConflictError(
+                        f"session {thread_id} has moved on since turn {expected_turn} (it is at "
+                        f"{view.last_turn_id}); this reply was not applied — reload the session "
+                        "and answer the questions it shows"
+                    )
+                if stranded and payload.get("reply") == _last_reply(view):
+                    return view  # the reply recorded before the crash, sent again
+                if view.status == "done":
+                    if payload.get("finish"):
+                        return view
+                    raise SessionError(
+                        f"session {thread_id} is finished; it takes no more replies"
+                    )
+                return await self._drive(
+                    graph, Command(resume=payload), thread_id, ctx, on_probe_token=on_probe_token
+                )
+
+    async def _stranded(self, graph: Any, thread_id: str) -> bool:
+        """True when a step was left unfinished (its process died) rather than interrupted."""
+        snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+        return bool(snapshot.next) and not snapshot.interrupts
 
     async def _drive(
         self,
@@ -270,7 +302,7 @@ class PanelService:
             if "question" not in values:
                 continue
             turns = len(values.get("transcript") or [])
-            if turns != saved_turns and turns:
+            if turns != saved_turns:  # the first save names the session before any step runs
                 saved_turns = turns
                 status: Status = "done" if values.get("debrief") is not None else "awaiting_reply"
                 await self._save(
@@ -295,3 +327,9 @@ class PanelService:
         return view_from_state(
             thread_id, snapshot.values, status=status, updated_at=_parse_ts(snapshot.created_at)
         )
+
+
+def _last_reply(view: SessionView) -> str | None:
+    """The candidate's newest follow-up reply, if any."""
+    replies = [t.text for t in view.transcript if t.speaker == "candidate" and t.round > 0]
+    return replies[-1] if replies else None

@@ -1,124 +1,21 @@
-"""Persistence: graph checkpoints (SQLite or PostgreSQL) and the session / review tables."""
+"""The shared store: sessions, coach reviews, coach marks and gold-set entries, on one database
+(SQLite in the data dir, or PostgreSQL by URL; see agents.storage)."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, closing, contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from agents.errors import MockpanelError
-from agents.session import SessionError, SessionView
+from agents.session_view import SessionError, SessionView
+from agents.storage.coach_marks import CoachMarksStore
+from agents.storage.database import Database, open_database
+from agents.storage.errors import StorageError
+from agents.storage.gold_entries import GoldEntries
 from knowledge.settings import Settings
 
-BUSY_TIMEOUT_S = 30.0
-POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
-
-
-class StorageError(MockpanelError):
-    """The database cannot be used as configured; the message is one line."""
-
-
-# --- checkpoints -------------------------------------------------------------------------
-
-
-def checkpoint_serializer() -> Any:
-    """The checkpoint serializer, restricted to the types this graph stores."""
-    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-
-    from agents.state import checkpoint_types
-
-    return JsonPlusSerializer(allowed_msgpack_modules=checkpoint_types())
-
-
-def is_postgres_url(url: str | None) -> bool:
-    """True for a PostgreSQL connection URL."""
-    return bool(url) and str(url).startswith(POSTGRES_SCHEMES)
-
-
-@asynccontextmanager
-async def open_checkpointer(settings: Settings) -> AsyncIterator[Any]:
-    """An async checkpointer: PostgreSQL when database_url says so, else WAL SQLite."""
-    url = settings.database_url
-    if url and not is_postgres_url(url):
-        raise StorageError(f"unsupported database URL {url.split(':', 1)[0]}://…; use postgresql://")
-    if url:
-        try:
-            from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-        except ImportError as exc:
-            raise StorageError(
-                "PostgreSQL needs the postgres extra: pip install 'mockpanel[postgres]'"
-            ) from exc
-        async with AsyncPostgresSaver.from_conn_string(
-            url.replace("postgresql+psycopg://", "postgresql://"), serde=checkpoint_serializer()
-        ) as saver:
-            await saver.setup()
-            yield saver
-        return
-
-    import aiosqlite
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-    path = _sqlite_file(settings)
-    async with aiosqlite.connect(str(path), timeout=BUSY_TIMEOUT_S) as conn:
-        await conn.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL still survives a crashed process; it only skips an fsync per commit.
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        saver = AsyncSqliteSaver(conn, serde=checkpoint_serializer())
-        await saver.setup()
-        yield saver
-
-
-@asynccontextmanager
-async def open_graph(settings: Settings) -> AsyncIterator[Any]:
-    """The interview graph compiled with the configured checkpointer."""
-    from agents.graph import build_graph
-
-    async with open_checkpointer(settings) as saver:
-        yield build_graph(saver)
-
-
-def _sqlite_file(settings: Settings) -> Path:
-    path = settings.sqlite_path
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"cannot create data dir {path.parent}: {exc.strerror}") from exc
-    return path
-
-
-# --- sessions and reviews ----------------------------------------------------------------
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS mp_sessions (
-    thread_id      TEXT PRIMARY KEY,
-    question_id    TEXT NOT NULL,
-    question_title TEXT NOT NULL,
-    brain          TEXT NOT NULL,
-    created_at     TEXT NOT NULL,
-    updated_at     TEXT NOT NULL,
-    status         TEXT NOT NULL,
-    decision       TEXT,
-    confidence     REAL,
-    needs_review   INTEGER NOT NULL DEFAULT 0,
-    view_json      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mp_sessions_created ON mp_sessions (created_at);
-CREATE TABLE IF NOT EXISTS mp_reviews (
-    id                INTEGER PRIMARY KEY AUTOINCREMENT,
-    thread_id         TEXT NOT NULL REFERENCES mp_sessions (thread_id),
-    coach             TEXT NOT NULL,
-    decision          TEXT NOT NULL,
-    note              TEXT NOT NULL,
-    created_at        TEXT NOT NULL,
-    original_decision TEXT
-);
-CREATE INDEX IF NOT EXISTS mp_reviews_thread ON mp_reviews (thread_id);
-"""
+__all__ = ["Review", "SessionRecord", "SessionStore", "StorageError"]
 
 _RECORD_COLUMNS = """
     s.thread_id, s.question_id, s.question_title, s.brain, s.created_at, s.updated_at,
@@ -168,52 +65,32 @@ Reviews = list[Review]
 
 
 class SessionStore:
-    """Sessions, debriefs and coach reviews in the SQLite file that also holds the checkpoints."""
+    """Sessions and coach reviews; `marks` and `gold` are the coach marks and gold-set entries."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.marks = CoachMarksStore(db)
+        self.gold = GoldEntries(db)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SessionStore:
-        """The store at settings.sqlite_path."""
-        return cls(_sqlite_file(settings))
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open session database {self.path}: {exc}") from exc
-        with closing(conn):
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            with conn:
-                yield conn
+        """The store on the settings' database (migrated once per process)."""
+        return cls(open_database(settings))
 
     def save(self, view: SessionView) -> None:
         """Insert or update the session (called after every turn)."""
         d = view.debrief
-        row = {
-            "thread_id": view.thread_id,
-            "question_id": view.question.id,
-            "question_title": view.question.title,
-            "brain": view.brain,
-            "created_at": _ts(view.created_at),
-            "updated_at": _ts(view.updated_at),
-            "status": view.status,
-            "decision": d.decision if d else None,
-            "confidence": d.confidence if d else None,
-            "needs_review": int(bool(d and d.needs_review)),
-            "view_json": view.model_dump_json(),
-        }
-        with self._connect() as conn:
-            conn.execute(
-                """INSERT INTO mp_sessions VALUES (:thread_id, :question_id, :question_title,
-                       :brain, :created_at, :updated_at, :status, :decision, :confidence,
-                       :needs_review, :view_json)
+        row = (
+            view.thread_id, view.question.id, view.question.title, view.brain,
+            _ts(view.created_at), _ts(view.updated_at), view.status,
+            d.decision if d else None, d.confidence if d else None,
+            int(bool(d and d.needs_review)), view.model_dump_json(),
+        )
+        with self.db.transaction() as tx:
+            tx.execute(
+                """INSERT INTO mp_sessions (thread_id, question_id, question_title, brain,
+                       created_at, updated_at, status, decision, confidence, needs_review,
+                       view_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (thread_id) DO UPDATE SET
                        question_id = excluded.question_id,
                        question_title = excluded.question_title, brain = excluded.brain,
@@ -222,6 +99,24 @@ class SessionStore:
                        needs_review = excluded.needs_review, view_json = excluded.view_json""",
                 row,
             )
+
+    def set_owner(self, thread_id: str, owner_token_hash: str | None) -> None:
+        """Record the hash of the token that owns a session (never the token itself)."""
+        with self.db.transaction() as tx:
+            changed = tx.execute(
+                "UPDATE mp_sessions SET owner_token_hash = ? WHERE thread_id = ?",
+                (owner_token_hash, thread_id),
+            )
+        if not changed:
+            raise SessionError(f"no session with id {thread_id}")
+
+    def owner(self, thread_id: str) -> str | None:
+        """The owner token hash of a session, if it has one."""
+        with self.db.transaction(write=False) as tx:
+            row = tx.one(
+                "SELECT owner_token_hash FROM mp_sessions WHERE thread_id = ?", (thread_id,)
+            )
+        return None if row is None else row["owner_token_hash"]
 
     def list(
         self,
@@ -233,6 +128,7 @@ class SessionStore:
         until: datetime | None = None,
         min_confidence: float | None = None,
         max_confidence: float | None = None,
+        owner_token_hash: str | None = None,
     ) -> Records:
         """Sessions matching every given filter, newest first (since/until bound created_at)."""
         where: list[str] = []
@@ -245,6 +141,7 @@ class SessionStore:
             ("s.created_at <= ?", None if until is None else _ts(until)),
             ("s.confidence >= ?", min_confidence),
             ("s.confidence <= ?", max_confidence),
+            ("s.owner_token_hash = ?", owner_token_hash),
         ):
             if value is not None:
                 where.append(clause)
@@ -266,10 +163,8 @@ class SessionStore:
 
     def load(self, thread_id: str) -> SessionView | None:
         """The last saved view of a session, or None."""
-        with self._connect() as conn:
-            row = conn.execute(
-                "SELECT view_json FROM mp_sessions WHERE thread_id = ?", (thread_id,)
-            ).fetchone()
+        with self.db.transaction(write=False) as tx:
+            row = tx.one("SELECT view_json FROM mp_sessions WHERE thread_id = ?", (thread_id,))
         return None if row is None else SessionView.model_validate_json(row["view_json"])
 
     def add_review(
@@ -279,20 +174,19 @@ class SessionStore:
         if decision not in ("hire", "no_hire"):
             raise ValueError(f"decision must be hire or no_hire, not {decision!r}")
         created = _ts(datetime.now(UTC))
-        with self._connect() as conn:
-            row = conn.execute(
-                "SELECT decision FROM mp_sessions WHERE thread_id = ?", (thread_id,)
-            ).fetchone()
+        with self.db.transaction() as tx:
+            row = tx.one("SELECT decision FROM mp_sessions WHERE thread_id = ?", (thread_id,))
             if row is None:
                 raise SessionError(f"no session with id {thread_id}")
-            cursor = conn.execute(
+            added = tx.one(
                 """INSERT INTO mp_reviews (thread_id, coach, decision, note, created_at,
-                                           original_decision) VALUES (?, ?, ?, ?, ?, ?)""",
+                                           original_decision) VALUES (?, ?, ?, ?, ?, ?)
+                   RETURNING id""",
                 (thread_id, coach, decision, note, created, row["decision"]),
             )
-            review_id = cursor.lastrowid
+        assert added is not None
         return Review(
-            id=int(review_id or 0),
+            id=int(added["id"]),
             thread_id=thread_id,
             coach=coach,
             decision=decision,
@@ -308,12 +202,11 @@ class SessionStore:
         if thread_id is not None:
             sql += " WHERE thread_id = ?"
             params.append(thread_id)
-        with self._connect() as conn:
-            rows = conn.execute(sql + " ORDER BY id", params).fetchall()
-        return [Review.model_validate(dict(r)) for r in rows]
+        with self.db.transaction(write=False) as tx:
+            rows = tx.query(sql + " ORDER BY id", params)
+        return [Review.model_validate(r) for r in rows]
 
     def _records(self, sql: str, params: Params) -> Records:
-        with self._connect() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        return [SessionRecord.model_validate(dict(r)) for r in rows]
-
+        with self.db.transaction(write=False) as tx:
+            rows = tx.query(sql, params)
+        return [SessionRecord.model_validate(r) for r in rows]

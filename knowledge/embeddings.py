@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Sequence
 from functools import cached_property
@@ -96,9 +98,16 @@ def prepare_model_dir(model_dir: Path) -> Path:
             raise EmbeddingModelError(
                 f"{source} does not match its pinned sha256 {sha[:12]}…; {INSTALL_HINT}"
             )
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        shutil.copyfile(source, tmp)
-        tmp.replace(target)
+        # A unique temporary name per writer, then an atomic rename: processes preparing the
+        # same folder at once never see (or remove) each other's half-written files.
+        fd, tmp_name = tempfile.mkstemp(dir=onnx_dir, prefix=f".{name}.", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            shutil.copyfile(source, tmp)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
     return onnx_dir
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,6 +47,18 @@ class IndexStaleError(IndexMissingError):
     def __init__(self, location: str, reason: str) -> None:
         MockpanelError.__init__(
             self, f"knowledge index at {location} is out of date ({reason}); run `mockpanel ingest`"
+        )
+        self.location = location
+
+
+class IndexUnreadableError(IndexMissingError):
+    """The index folder exists but Chroma cannot open it (corrupt or from another version)."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        RuntimeError.__init__(
+            self,
+            f"knowledge index at {location} cannot be opened ({reason}); move the folder away "
+            "and run `mockpanel ingest` to rebuild it",
         )
         self.location = location
 
@@ -131,7 +144,29 @@ def _parse_server_url(url: str) -> tuple[str, int, bool]:
     return parts.hostname, port or (443 if ssl else 8000), ssl
 
 
+_clients: dict[str, ClientAPI] = {}
+_clients_lock = threading.Lock()
+
+
 def open_client(settings: Settings) -> ClientAPI:
+    """The process's Chroma client for these settings, opened once under a lock (chromadb's
+    client set-up is not thread-safe); a failure is raised, never remembered."""
+    key = settings.chroma_url or str(settings.chroma_dir.resolve())
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = _new_client(settings)
+            _clients[key] = client
+        return client
+
+
+def forget_clients() -> None:
+    """Drop the cached clients (after an index folder was deleted or replaced)."""
+    with _clients_lock:
+        _clients.clear()
+
+
+def _new_client(settings: Settings) -> ClientAPI:
     """A Chroma client: HttpClient when a server URL is configured, else the embedded store."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -146,7 +181,11 @@ def open_client(settings: Settings) -> ClientAPI:
                 f"Chroma server at {settings.chroma_url} is unreachable: {exc}"
             ) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises InternalError and friends for a damaged folder
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise IndexUnreadableError(str(settings.chroma_dir), reason) from exc
 
 
 def content_hash(snippet: Snippet) -> str:

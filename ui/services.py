@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from knowledge.settings import Settings
-from ui.coach_marks import CoachMarksStore
 from ui.ownership import OwnerStore
 
 if TYPE_CHECKING:
     from agents.session import PanelService
+    from agents.storage.coach_marks import CoachMarksStore
     from agents.store import SessionStore
     from knowledge.models import Snippet
     from knowledge.retrieval import Retriever
@@ -180,7 +180,7 @@ def _build_services(settings: Settings) -> Services:
         settings=settings,
         panel=panel,
         store=panel.store,
-        marks=CoachMarksStore.from_settings(settings),
+        marks=panel.store.marks,
         owners=OwnerStore.from_settings(settings),
         steps=StepRegistry(),
         brain=brain,

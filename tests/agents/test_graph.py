@@ -11,7 +11,7 @@ from langgraph.types import Command
 from agents.brains.base import StepResult
 from agents.graph import build_graph
 from agents.state import Probe
-from agents.store import checkpoint_serializer
+from agents.checkpointer import checkpoint_serializer
 from knowledge.models import Question
 from tests.agents.conftest import ContextFactory
 from tests.agents.fakes import FakeBrain, overlapping

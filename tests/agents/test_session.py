@@ -119,17 +119,36 @@ async def test_resume_in_new_processes(
 async def test_crash_mid_run_loses_nothing(
     settings: Settings, panel: Panel, home: Path
 ) -> None:
-    assert worker(home, "start", "x2") is not None
-    # The process dies while the panel votes (after the reply was checkpointed).
+    started = worker(home, "start", "x2")
+    assert started is not None
+    # The process dies while the panel votes (after the finish was checkpointed).
     assert worker(home, "finish", "x2", "--crash-on", "vote") is None
 
+    # Opening the session again carries the unfinished step on to the debrief.
     svc = service(settings, panel)
-    stranded = await svc.get("x2")
-    assert stranded is not None and stranded.status == "awaiting_reply"
-    assert stranded.debrief is None
-    done = await svc.finish("x2")
-    assert done.status == "done" and done.debrief is not None
-    assert done.transcript == stranded.transcript
+    recovered = await svc.get("x2")
+    assert recovered is not None and recovered.status == "done"
+    assert recovered.debrief is not None
+    assert recovered.transcript == started.transcript
+    assert await svc.finish("x2") == recovered
+    assert svc.store.load("x2") == recovered
+
+
+async def test_crash_while_probing_re_presents_the_probes(
+    settings: Settings, panel: Panel, home: Path
+) -> None:
+    assert worker(home, "start", "x4") is not None
+    # The reply is recorded, then the process dies while the panel prepares round 2.
+    assert worker(home, "reply", "x4", "We audit a 10% sample.", "--crash-on", "probe") is None
+
+    svc = service(settings, panel)
+    view = await svc.get("x4")
+    assert view is not None and view.status == "awaiting_reply" and view.round == 2
+    assert view.pending_probes
+    assert view.transcript[-1].speaker != "candidate"  # the new questions are shown
+    after = await svc.reply("x4", "Drift alerts retrain weekly.", expected_turn=view.last_turn_id)
+    replies = [t.text for t in after.transcript if t.speaker == "candidate"][1:]
+    assert replies == ["We audit a 10% sample.", "Drift alerts retrain weekly."]
 
 
 async def test_reply_sent_again_after_a_crash_is_not_applied_twice(

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from agents.checkpointer import open_checkpointer
 from agents.debrief import Citation, Debrief, Reason, StageScore
 from agents.session import SessionError, SessionView
-from agents.store import SessionStore, StorageError, open_checkpointer
+from agents.store import SessionStore, StorageError
 from agents.transcript import Turn
 from knowledge.models import STAGE_IDS, Question
 from knowledge.settings import Settings
@@ -115,16 +116,24 @@ def test_two_stores_share_one_file(settings: Settings, question: Question) -> No
     assert SessionStore.from_settings(settings).load("x") is not None
 
 
-async def test_postgres_without_the_extra_is_a_clear_error(settings: Settings) -> None:
-    pg = Settings(home=settings.home, database_url="postgresql://u:p@localhost/mockpanel")
-    try:
-        import langgraph.checkpoint.postgres  # noqa: F401
-    except ImportError:
-        with pytest.raises(StorageError, match=r"mockpanel\[postgres\]"):
-            async with open_checkpointer(pg):
-                pass
-    else:  # pragma: no cover - only where the extra is installed
-        pytest.skip("langgraph-checkpoint-postgres is installed here")
+def test_owner_token_hash(store: SessionStore, question: Question) -> None:
+    store.save(view("mine", question, decision=None))
+    store.save(view("theirs", question, decision=None, day=1))
+    store.set_owner("mine", "hash-of-token")
+    assert store.owner("mine") == "hash-of-token" and store.owner("theirs") is None
+    store.save(view("mine", question, decision="hire"))  # later saves keep the owner
+    assert [r.thread_id for r in store.list(owner_token_hash="hash-of-token")] == ["mine"]
+    with pytest.raises(SessionError, match="no session"):
+        store.set_owner("ghost", "x")
+
+
+def test_gold_entries(store: SessionStore, question: Question) -> None:
+    store.save(view("g", question, decision="hire"))
+    case = {"id": "gold-q-g", "split": "test", "kind": "strong", "answer": "text"}
+    first = store.gold.save(case, thread_id="g", review_id=1)
+    again = store.gold.save({**case, "kind": "weak"}, thread_id="g", review_id=2)
+    assert (again.created_at, again.review_id, again.case["kind"]) == (first.created_at, 2, "weak")
+    assert [e.case_id for e in store.gold.list()] == ["gold-q-g"]
 
 
 async def test_unknown_database_scheme(settings: Settings) -> None:
@@ -132,43 +141,3 @@ async def test_unknown_database_scheme(settings: Settings) -> None:
     with pytest.raises(StorageError, match="unsupported database URL mysql"):
         async with open_checkpointer(odd):
             pass
-
-
-async def test_postgres_url_opens_the_postgres_saver(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The wiring, against a stand-in module (no PostgreSQL server in the test environment)."""
-    import sys
-    import types
-    from contextlib import asynccontextmanager
-    from typing import Any
-
-    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-
-    events: list[Any] = []
-
-    class StandInSaver:
-        def __init__(self, serde: Any) -> None:
-            self.serde = serde
-
-        async def setup(self) -> None:
-            events.append("setup")
-
-    @asynccontextmanager
-    async def from_conn_string(conn_string: str, *, serde: Any = None) -> Any:
-        events.append(("open", conn_string))
-        yield StandInSaver(serde)
-        events.append("close")
-
-    module = types.ModuleType("langgraph.checkpoint.postgres.aio")
-    module.AsyncPostgresSaver = types.SimpleNamespace(  # type: ignore[attr-defined]
-        from_conn_string=from_conn_string
-    )
-    monkeypatch.setitem(sys.modules, "langgraph.checkpoint.postgres", types.ModuleType("pg"))
-    monkeypatch.setitem(sys.modules, "langgraph.checkpoint.postgres.aio", module)
-
-    url = "postgresql://coach:secret@db.internal:5432/mockpanel"
-    async with open_checkpointer(Settings(home=settings.home, database_url=url)) as saver:
-        assert isinstance(saver.serde, JsonPlusSerializer)
-        events.append("used")
-    assert events == [("open", url), "setup", "used", "close"]

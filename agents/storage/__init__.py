@@ -1,0 +1,1 @@
+"""One storage layer, two backends: SQLite in the data dir, or PostgreSQL by URL."""
