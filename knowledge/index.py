@@ -55,7 +55,7 @@ class IndexUnreadableError(IndexMissingError):
     """The index folder exists but Chroma cannot open it (corrupt or from another version)."""
 
     def __init__(self, location: str, reason: str) -> None:
-        RuntimeError.__init__(
+        MockpanelError.__init__(
             self,
             f"knowledge index at {location} cannot be opened ({reason}); move the folder away "
             "and run `mockpanel ingest` to rebuild it",

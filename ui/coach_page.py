@@ -46,11 +46,11 @@ from ui.components.style import apply_style
 from ui.components.transcript import render_transcript
 from ui.gold_set import (
     GOLD_RED_FLAGS,
+    add_to_gold_set,
     case_from_session,
     case_id,
     gold_dir,
     kinds_for,
-    write_gold_case,
 )
 from ui.identity import remember_coach_name, restore_coach_name
 from ui.services import Services, get_services, run
@@ -384,7 +384,7 @@ def render_gold_form(services: Services, view: SessionView) -> None:
                 view, review, marks, kind=str(kind), split=str(split),
                 bank_question_ids=[q.id for q in load_questions().questions],
             )
-            path = write_gold_case(case, target)
+            path = add_to_gold_set(services.store, case, review, target)
             st.session_state[_FLASH] = (
                 f"Added as eval case {case.id} in {path}."
             )

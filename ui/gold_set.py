@@ -22,7 +22,7 @@ from knowledge.settings import Settings
 
 if TYPE_CHECKING:
     from agents.session import SessionView
-    from agents.store import Review
+    from agents.store import Review, SessionStore
     from ui.coach_marks import CoachMarks
 
 GOLD_DIR_ENV = "MOCKPANEL_GOLD_DIR"
@@ -160,3 +160,24 @@ def write_gold_case(case: EvalCase, directory: Path) -> Path:
         path.unlink(missing_ok=True)
         raise GoldSetError(f"{path}: the case did not read back as written")
     return path
+
+
+def add_to_gold_set(store: SessionStore, case: EvalCase, review: Review, directory: Path) -> Path:
+    """Keep the case in the shared store (every app server sees it), then write its file here."""
+    store.gold.save(case.model_dump(mode="json"), thread_id=review.thread_id, review_id=review.id)
+    return write_gold_case(case, directory)
+
+
+def export_gold_set(store: SessionStore, directory: Path) -> list[Path]:
+    """Write every gold-set entry in the store as an eval-case file in `directory`."""
+    written: list[Path] = []
+    for entry in store.gold.list():
+        try:
+            case = EvalCase.model_validate(entry.case)
+        except ValidationError as exc:
+            raise GoldSetError(
+                f"gold entry {entry.case_id} is not a valid eval case any more: "
+                f"{exc.errors()[0]['msg']}"
+            ) from exc
+        written.append(write_gold_case(case, directory))
+    return written

@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from agents.cli import evaluate, ingest, panel, ui_app
+from agents.cli import evaluate, ingest, panel, storage, ui_app
 from agents.cli.terminal import one_line
 from agents.errors import MockpanelError
 
 # Each group exposes `register(subparsers)`; a sub-command sets `func(args) -> int`.
-COMMAND_GROUPS = (ingest, panel, evaluate, ui_app)
+COMMAND_GROUPS = (ingest, panel, evaluate, storage, ui_app)
 # Arguments naming files: any bytes the file system allows; every other text must be UTF-8.
 PATH_ARGUMENTS = frozenset({"answer_file", "script"})
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -17,12 +19,16 @@ from urllib.parse import urlsplit, urlunsplit
 from agents.storage.errors import StorageError, storage_errors
 from knowledge.settings import Settings
 
+# psycopg_pool logs every failed reconnect; the caller already gets one StorageError line.
+logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
+
 BUSY_TIMEOUT_S = 30.0
 CONNECT_TIMEOUT_S = float(os.environ.get("MOCKPANEL_DB_CONNECT_TIMEOUT", "10") or 10)
 POOL_MAX = int(os.environ.get("MOCKPANEL_DB_POOL_MAX", "10") or 10)
 POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATION_LOCK_KEY = 0x6D6F636B70616E  # "mockpan": the pg_advisory_lock key of migrations
+MIGRATION_WAIT_S = 120.0
 
 Row = dict[str, Any]
 Backend = Literal["sqlite", "postgres"]
@@ -209,6 +215,11 @@ class _PostgresTransaction(Transaction):
         return int(self.conn.execute(sql.replace("?", "%s"), tuple(params)).rowcount)
 
 
+def _first_value(cursor: Any) -> Any:
+    row = cursor.fetchone()
+    return None if row is None else next(iter(dict(row).values()))
+
+
 class PostgresDatabase(Database):
     """PostgreSQL by URL, through one psycopg_pool connection pool per process."""
 
@@ -240,9 +251,21 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def migration_lock(self) -> Iterator[None]:
+        # Polled with pg_try_advisory_lock rather than waited for with pg_advisory_lock: a
+        # process blocked inside a statement holds a snapshot, which the CREATE INDEX
+        # CONCURRENTLY in LangGraph's own migrations waits for, and the two would deadlock.
+        deadline = time.monotonic() + MIGRATION_WAIT_S
         with storage_errors(self.where), self.pool.connection() as conn:
             conn.autocommit = True
-            conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+            while not _first_value(
+                conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (MIGRATION_LOCK_KEY,))
+            ):
+                if time.monotonic() > deadline:
+                    raise StorageError(
+                        f"waited {MIGRATION_WAIT_S:.0f} s for another process to finish "
+                        f"migrating {self.where}; check for a stuck `mockpanel db migrate`"
+                    )
+                time.sleep(0.05)
             try:
                 yield
             finally:

@@ -25,6 +25,15 @@ def _postgres_errors() -> tuple[type[BaseException], ...]:
     return (psycopg.Error, psycopg_pool.PoolTimeout, psycopg_pool.TooManyRequests)
 
 
+def _is_unreachable(exc: BaseException) -> bool:
+    try:
+        import psycopg
+        import psycopg_pool
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, psycopg.OperationalError | psycopg_pool.PoolTimeout)
+
+
 def describe(exc: BaseException, where: str) -> str:
     """One line for a driver error raised while using the database at `where`."""
     text = " ".join(str(exc).split()) or type(exc).__name__
@@ -45,7 +54,7 @@ def describe(exc: BaseException, where: str) -> str:
         )
     if "unable to open" in low:
         return f"cannot open {where} ({text}); check that the data dir exists and is writable"
-    if "couldn't get a connection" in low or "connection" in low or "server" in low:
+    if _is_unreachable(exc) or "connection" in low or "server" in low:
         return (
             f"PostgreSQL at {where} is unreachable ({text}); start the server or fix "
             "MOCKPANEL_DATABASE_URL"
