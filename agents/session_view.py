@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from agents.state import Probe
 from agents.debrief import Debrief
 from agents.errors import MockpanelError
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Question
 

@@ -9,9 +9,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from agents.brains.base import StepResult
+from agents.checkpointer import checkpoint_serializer
 from agents.graph import build_graph
 from agents.state import Probe
-from agents.checkpointer import checkpoint_serializer
 from knowledge.models import Question
 from tests.agents.conftest import ContextFactory
 from tests.agents.fakes import FakeBrain, overlapping
