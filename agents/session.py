@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from agents.answer_input import clean_answer
 from agents.brains.base import Brain
-from agents.state import Probe
 from agents.probe_stream import ProbeSink, read_probe_text
 from agents.rounds import check_rounds, default_rounds
 from agents.session_view import (
@@ -20,6 +19,7 @@ from agents.session_view import (
     Status,
     view_from_state,
 )
+from agents.state import Probe
 from agents.storage.errors import storage_errors
 from agents.storage.session_lock import session_write_lock
 from agents.store import SessionStore
