@@ -13,9 +13,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from agents import context as context_module
+from agents.checkpointer import checkpoint_serializer
 from agents.context import PanelContext
 from agents.graph import build_graph
-from agents.store import checkpoint_serializer
 from knowledge.loader import load_questions, load_rubric
 from knowledge.models import Question
 from knowledge.retrieval import Retriever

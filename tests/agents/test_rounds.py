@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
+from agents.checkpointer import checkpoint_serializer
 from agents.context import PanelContext
 from agents.errors import MockpanelError
 from agents.graph import build_graph
 from agents.rounds import DEFAULT_ROUNDS, ROUNDS_LIMIT, check_rounds, default_rounds
-from agents.store import checkpoint_serializer
 from knowledge.models import Question
 from tests.agents.conftest import ContextFactory
 from tests.agents.fakes import FakeBrain
