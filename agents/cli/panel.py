@@ -168,10 +168,12 @@ def _converse(
             if script is not None
             else read_reply(out, sys.stdin.buffer, "Your reply")
         )
+        # Against the turn shown: a reply racing another client's is refused, not misapplied.
+        seen = view.last_turn_id
         if reply is None:
-            view = _run(service.finish(view.thread_id))
+            view = _run(service.finish(view.thread_id, expected_turn=seen))
         else:
-            view = _run(service.reply(view.thread_id, reply))
+            view = _run(service.reply(view.thread_id, reply, expected_turn=seen))
         shown = show_turns(out, panel, view.transcript, shown)
     return view
 

@@ -84,8 +84,17 @@ async def _postgres_lock(db: PostgresDatabase, thread_id: str) -> AsyncIterator[
             row = await cur.fetchone()
         if not row or not row[0]:
             raise ReplyConflictError(busy_message(thread_id))
-        yield
+        try:
+            yield
+        finally:
+            # Unlocked explicitly: the server ends a closed connection's backend (and frees its
+            # locks) only a moment later, and the same client's next step may be quicker.
+            with contextlib.suppress(Exception):
+                await conn.execute(
+                    "SELECT pg_advisory_unlock(%s, hashtext(%s))", (SESSION_LOCK_CLASS, thread_id)
+                )
     finally:
-        # Closing the connection releases the lock; a dead server has released it already.
+        # A dead server has released the lock already; a crashed process's lock goes with its
+        # connection.
         with contextlib.suppress(Exception):
             await conn.close()

@@ -168,3 +168,38 @@ def _cli(machine: Machine, *args: str) -> object:
         [str(Path(sys.executable).parent / "mockpanel"), *args], env=machine.env(),
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+
+
+async def test_back_to_back_steps_of_one_client_are_never_refused(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Each step's session lock is free again the moment the step returns (not when the server
+    gets round to ending the lock's connection)."""
+    import asyncio
+
+    from agents.session import PanelService
+    from benchmarks.storage_load import interview
+    from knowledge.loader import load_panel
+    from tests.agents.fakes import FakeBrain, FakeIndex
+
+    service = PanelService(Settings(home=tmp_path, database_url=database_url), FakeBrain(),
+                           retriever=FakeIndex(), panel=load_panel())
+    steps: dict[str, list[float]] = {"start": [], "reply": [], "finish": []}
+    try:
+        await asyncio.gather(*(interview(service, f"b2b-{i}", steps) for i in range(12)))
+    finally:
+        await service.aclose()
+    assert [len(v) for v in steps.values()] == [12, 24, 12]
+
+    import psycopg
+
+    from agents.storage.session_lock import session_write_lock
+
+    with psycopg.connect(database_url, autocommit=True) as watcher:
+        for _ in range(20):
+            async with session_write_lock(service.store.db, "b2b-0"):
+                pass
+            held = watcher.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            ).fetchone()
+            assert held == (0,)
