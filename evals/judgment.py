@@ -91,9 +91,11 @@ def _answer_text(o: CaseOutcome) -> str:
 def evidence_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
     """Precision: credited answer rows whose sentence and signal match a credited gold sentence.
     Recall: credited gold sentences some credited row matches. Red flags raised on sentences the
-    gold reads as rejecting that practice are counted apart."""
+    gold reads as rejecting that practice are counted apart; stance agreement is over rows that
+    match a gold sentence (and over those whose gold stance rejects, hedges or asks)."""
     cases = sentences = credited_rows = correct_rows = gold_credited = found = 0
     flag_rows = flag_rows_right = flags_on_rejections = 0
+    stance_rows = stance_same = marked_rows = marked_same = 0
     wrong: list[dict[str, Any]] = []
     for o in outcomes:
         if o.gold_evidence is None or o.decision is None:
@@ -105,6 +107,11 @@ def evidence_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
         hits: set[int] = set()
         for row in rows:
             gold = reading.match(str(row.get("quote") or ""))
+            if gold is not None:
+                same = row.get("stance", "asserts") == gold.stance
+                stance_rows, stance_same = stance_rows + 1, stance_same + same
+                if gold.stance != "asserts":
+                    marked_rows, marked_same = marked_rows + 1, marked_same + same
             if row.get("red_flag"):
                 flag_rows += 1
                 if gold is not None and gold.red_flag == row["red_flag"]:
@@ -136,6 +143,8 @@ def evidence_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
         "flag_rows": flag_rows,
         "flag_precision": _ratio(flag_rows_right, flag_rows),
         "flags_on_rejections": flags_on_rejections,
+        "stance_agreement": _ratio(stance_same, stance_rows),
+        "stance_agreement_not_asserting": _ratio(marked_same, marked_rows),
         "wrong_rows": wrong,
     }
 

@@ -219,6 +219,7 @@ def _reading(splits: dict[str, Any]) -> list[str]:
                 f"{co['total']} ({co['probed_credited']}/{co['advised_credited']}/"
                 f"{co['flag_on_rejection']})",
                 str(ev["flags_on_rejections"]),
+                f"{_f(ev['stance_agreement'])} / {_f(ev['stance_agreement_not_asserting'])}",
                 str(len(m["variant_group_flips"])),
             ]
         )
@@ -232,6 +233,7 @@ def _reading(splits: dict[str, Any]) -> list[str]:
         "distinct advice",
         "contradictions (probed/advised/flag on rejection)",
         "flags on gold rejections",
+        "stance agreement (all / not asserting)",
         "variant-group flips",
     ]
     return [

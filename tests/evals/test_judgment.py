@@ -99,6 +99,8 @@ def test_evidence_precision_and_recall() -> None:
     assert (ev["credited_rows"], ev["precision"]) == (4, 0.25)
     assert (ev["gold_credited"], ev["recall"]) == (3, pytest.approx(0.3333))
     assert ev["wrong_rows"][0]["quote"] == "A new prompt must win on 90% of them."
+    # every matched row reads as asserting; two of the four matched gold sentences do not
+    assert (ev["stance_agreement"], ev["stance_agreement_not_asserting"]) == (0.5, 0.0)
 
 
 def test_unannotated_cases_and_empty_tables_count_as_nothing_found() -> None:
