@@ -13,6 +13,7 @@ from agents.storage.coach_marks import CoachMarksStore
 from agents.storage.database import Database, open_database
 from agents.storage.errors import StorageError
 from agents.storage.gold_entries import GoldEntries
+from agents.storage.session_owners import SessionOwners
 from knowledge.settings import Settings
 
 __all__ = ["Review", "SessionRecord", "SessionStore", "StorageError"]
@@ -65,12 +66,14 @@ Reviews = list[Review]
 
 
 class SessionStore:
-    """Sessions and coach reviews; `marks` and `gold` are the coach marks and gold-set entries."""
+    """Sessions and coach reviews; `marks`, `gold` and `owners` are the coach marks, the
+    gold-set entries and the session owners."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.marks = CoachMarksStore(db)
         self.gold = GoldEntries(db)
+        self.owners = SessionOwners(db)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SessionStore:
@@ -100,24 +103,6 @@ class SessionStore:
                 row,
             )
 
-    def set_owner(self, thread_id: str, owner_token_hash: str | None) -> None:
-        """Record the hash of the token that owns a session (never the token itself)."""
-        with self.db.transaction() as tx:
-            changed = tx.execute(
-                "UPDATE mp_sessions SET owner_token_hash = ? WHERE thread_id = ?",
-                (owner_token_hash, thread_id),
-            )
-        if not changed:
-            raise SessionError(f"no session with id {thread_id}")
-
-    def owner(self, thread_id: str) -> str | None:
-        """The owner token hash of a session, if it has one."""
-        with self.db.transaction(write=False) as tx:
-            row = tx.one(
-                "SELECT owner_token_hash FROM mp_sessions WHERE thread_id = ?", (thread_id,)
-            )
-        return None if row is None else row["owner_token_hash"]
-
     def list(
         self,
         *,
@@ -128,7 +113,6 @@ class SessionStore:
         until: datetime | None = None,
         min_confidence: float | None = None,
         max_confidence: float | None = None,
-        owner_token_hash: str | None = None,
     ) -> Records:
         """Sessions matching every given filter, newest first (since/until bound created_at)."""
         where: list[str] = []
@@ -141,7 +125,6 @@ class SessionStore:
             ("s.created_at <= ?", None if until is None else _ts(until)),
             ("s.confidence >= ?", min_confidence),
             ("s.confidence <= ?", max_confidence),
-            ("s.owner_token_hash = ?", owner_token_hash),
         ):
             if value is not None:
                 where.append(clause)

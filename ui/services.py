@@ -181,7 +181,7 @@ def _build_services(settings: Settings) -> Services:
         panel=panel,
         store=panel.store,
         marks=panel.store.marks,
-        owners=OwnerStore.from_settings(settings),
+        owners=OwnerStore(panel.store.owners),
         steps=StepRegistry(),
         brain=brain,
         _retriever=retriever,

@@ -33,6 +33,22 @@ def _copy_old_coach_marks(tx: Transaction, db: Database) -> None:
         tx.execute("DROP TABLE ui_coach_marks")
 
 
+def _copy_old_owners(tx: Transaction, db: Database) -> None:
+    """The UI kept session owners in its own table, ui_session_owners, before the store did."""
+    if db.backend != "sqlite":
+        return
+    old = tx.one(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'ui_session_owners'"
+    )
+    if old is not None:
+        tx.execute(
+            "INSERT OR IGNORE INTO mp_session_owners "
+            "(thread_id, owner_hash, clock_minutes, created_at) "
+            "SELECT thread_id, owner_hash, clock_minutes, created_at FROM ui_session_owners"
+        )
+        tx.execute("DROP TABLE ui_session_owners")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -106,6 +122,27 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX mp_sessions_owner ON mp_sessions (owner_token_hash);",
         postgres="ALTER TABLE mp_sessions ADD COLUMN owner_token_hash TEXT;"
         "CREATE INDEX mp_sessions_owner ON mp_sessions (owner_token_hash);",
+    ),
+    Migration(
+        5,
+        "session owners in their own table (claimed before the first step; interview clock)",
+        sqlite="""
+        CREATE TABLE mp_session_owners (
+            thread_id TEXT PRIMARY KEY, owner_hash TEXT NOT NULL, clock_minutes INTEGER,
+            created_at TEXT NOT NULL);
+        CREATE INDEX mp_session_owners_owner ON mp_session_owners (owner_hash);
+        DROP INDEX mp_sessions_owner;
+        ALTER TABLE mp_sessions DROP COLUMN owner_token_hash;
+        """,
+        postgres="""
+        CREATE TABLE mp_session_owners (
+            thread_id TEXT PRIMARY KEY, owner_hash TEXT NOT NULL, clock_minutes INTEGER,
+            created_at TEXT NOT NULL);
+        CREATE INDEX mp_session_owners_owner ON mp_session_owners (owner_hash);
+        DROP INDEX mp_sessions_owner;
+        ALTER TABLE mp_sessions DROP COLUMN owner_token_hash;
+        """,
+        run=_copy_old_owners,
     ),
 )
 

@@ -116,15 +116,16 @@ def test_two_stores_share_one_file(settings: Settings, question: Question) -> No
     assert SessionStore.from_settings(settings).load("x") is not None
 
 
-def test_owner_token_hash(store: SessionStore, question: Question) -> None:
-    store.save(view("mine", question, decision=None))
-    store.save(view("theirs", question, decision=None, day=1))
-    store.set_owner("mine", "hash-of-token")
-    assert store.owner("mine") == "hash-of-token" and store.owner("theirs") is None
-    store.save(view("mine", question, decision="hire"))  # later saves keep the owner
-    assert [r.thread_id for r in store.list(owner_token_hash="hash-of-token")] == ["mine"]
-    with pytest.raises(SessionError, match="no session"):
-        store.set_owner("ghost", "x")
+def test_session_owners(store: SessionStore) -> None:
+    store.owners.claim("mine", "hash-of-key", 30)  # before the session's first step is saved
+    store.owners.claim("other", "hash-of-key")
+    store.owners.claim("theirs", "another-hash")
+    found = store.owners.get("mine")
+    assert found is not None and (found.owner_hash, found.clock_minutes) == ("hash-of-key", 30)
+    assert store.owners.threads_of("hash-of-key") == ["mine", "other"]
+    assert store.owners.get("nobody") is None
+    with pytest.raises(SessionError, match="already has an owner"):
+        store.owners.claim("mine", "thief")
 
 
 def test_gold_entries(store: SessionStore, question: Question) -> None:

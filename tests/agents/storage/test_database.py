@@ -41,11 +41,17 @@ def test_a_database_from_before_migrations_is_upgraded(settings: Settings) -> No
                  created_at TEXT NOT NULL, payload TEXT NOT NULL);
                INSERT INTO ui_coach_marks VALUES (7, 'old', '2026-01-01T00:00:00+00:00',
                  '{"thread_id": "old", "review_id": 7, "red_flags": ["no_gold_set"],
-                   "created_at": "2026-01-01T00:00:00Z"}');"""
+                   "created_at": "2026-01-01T00:00:00Z"}');
+               CREATE TABLE ui_session_owners (thread_id TEXT PRIMARY KEY,
+                 owner_hash TEXT NOT NULL, clock_minutes INTEGER, created_at TEXT NOT NULL);
+               INSERT INTO ui_session_owners VALUES ('old', 'h', 45,
+                 '2026-01-01T00:00:00+00:00');"""
         )
     store = SessionStore.from_settings(settings)
     marks = store.marks.latest("old")
     assert marks is not None and marks.red_flags == ["no_gold_set"]
+    owner = store.owners.get("old")
+    assert owner is not None and (owner.owner_hash, owner.clock_minutes) == ("h", 45)
 
 
 def test_concurrent_processes_on_a_fresh_home_all_succeed(home: Path) -> None:
