@@ -10,6 +10,8 @@ from tests.fake_anthropic.core import Scripted, reply_json, reply_text
 
 _TURN = re.compile(r'<turn id="(t\d+)" speaker="candidate" round="\d+">\n(.*?)\n</turn>', re.DOTALL)
 _OWNED = re.compile(r"Stages you own: ([a-z_, ]+)\.")
+_MAY_PROBE = re.compile(r"Stages you may probe: [^\n]*?\(`([a-z_]+)`\)")
+_SCOPE = re.compile(r'<question_scope assesses="([a-z_, ]+)">')
 _SNIPPET = re.compile(r"\[snippet ([a-z0-9][a-z0-9_\-]*)\]")
 
 
@@ -53,22 +55,29 @@ class PanelResponder:
         title = schema_title(body)
         if title is None:
             return reply_text("What would a correct output look like, and who decides it?")
+        scoped = _SCOPE.search(user)
+        scope = scoped.group(1).split(", ") if scoped else list(STAGE_IDS)
         if title == "ProbeSetDraft":
+            may = _MAY_PROBE.search(user)
             owned = _OWNED.search(system)
-            stage = owned.group(1).split(", ")[0] if owned else "objective"
+            stage = may.group(1) if may else owned.group(1).split(", ")[0] if owned else scope[0]
             signal = self.rubric.signals_for(stage)[0]
+            words = quote.split(" ")[:3]
             return reply_json(
                 {
+                    "shown_signals": [],
                     "probes": [
                         {
                             "stage": stage,
                             "gap": signal.id,
-                            "gap_kind": "missing_signal",
+                            "gap_kind": "thin_signal" if citation else "missing_signal",
                             "severity": 2.0,
-                            "text": f"How would you handle {signal.name.lower()}?",
+                            "anchor": citation,
+                            "text": f"You said {' '.join(words)!r}: how would you handle "
+                            f"{signal.name.lower()} there?",
                             "snippet_ids": snippets[:1],
                         }
-                    ]
+                    ],
                 }
             )
         if title == "VoteDraft":
@@ -81,12 +90,28 @@ class PanelResponder:
                 }
             )
         if title == "DebriefDraft":
-            return reply_json(self.debrief(cites))
+            return reply_json(self.debrief(cites, scope))
         raise AssertionError(f"unexpected schema {title}")
 
-    def debrief(self, cites: list[dict[str, str]]) -> dict[str, Any]:
-        """A valid debrief citing `cites`."""
+    def debrief(
+        self, cites: list[dict[str, str]], scope: list[str] | None = None
+    ) -> dict[str, Any]:
+        """A valid debrief citing `cites`, scoring only the stages in `scope` (default: all)."""
+        stages = [s for s in STAGE_IDS if scope is None or s in scope]
+        turn_cites = [c for c in cites if "turn" in c]
         return {
+            "evidence": [
+                {
+                    **turn_cites[0],
+                    "signal": self.rubric.signals_for(stages[0])[0].id,
+                    "red_flag": None,
+                    "stance": "asserts",
+                    "substance": ["what"],
+                    "credited": False,
+                }
+            ]
+            if turn_cites
+            else [],
             "decision": self.decision,
             "strength": "lean",
             "confidence": 0.72,
@@ -99,16 +124,23 @@ class PanelResponder:
                     "signals_missing": [self.rubric.signals_for(s)[0].id],
                     "evidence": cites[:1],
                 }
-                for s in STAGE_IDS
+                for s in stages
             ],
             "red_flags": [],
             "reasons": [
                 {
                     "claim": "The answer names components without mechanisms.",
-                    "stage": "objective",
+                    "stage": stages[0],
                     "kind": "concern",
                     "citations": cites,
                 }
             ],
-            "advice": ["Define what a correct output is before the architecture."],
+            "advice": [
+                {
+                    "text": "Say what a correct output is for this product before the design.",
+                    "stage": stages[0],
+                    "target": self.rubric.signals_for(stages[0])[0].id,
+                    "citation": turn_cites[0] if turn_cites else None,
+                }
+            ],
         }

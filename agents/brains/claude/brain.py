@@ -19,6 +19,7 @@ from agents.brains.claude.render import (
     render_panelist,
     render_question,
     render_rubric,
+    render_scope,
     render_snippets,
     render_transcript,
     render_votes,
@@ -26,6 +27,7 @@ from agents.brains.claude.render import (
     user_message,
 )
 from agents.brains.claude.schemas import MAX_PROBES, DebriefDraft, ProbeSetDraft, VoteDraft
+from agents.brains.claude.scope import assessed
 from agents.brains.claude.streaming import ProbeTextRelay
 from agents.brains.errors import BrainUnavailable
 from agents.debrief import CallUsage, Debrief, PanelVote
@@ -160,13 +162,14 @@ class ClaudeBrain:
         """Up to three probes from this panelist, best first."""
         await self._load_snippets(question, panelist.id)
         calls: list[CallUsage] = []
-        checker = self._checker(transcript)
+        checker = self._checker(transcript, question)
         call = StructuredCall(
             step="probe",
             label=f"probe:{panelist.id}:r{round}",
             system=self._panelist_system(panelist, question),
             messages=user_message(
                 render_question(question),
+                render_scope(question, self._rubric, panelist),
                 render_transcript(transcript),
                 prompts.PROBE_TASK.format(round=round, max_probes=MAX_PROBES),
             ),
@@ -191,13 +194,16 @@ class ClaudeBrain:
         """This panelist's vote, with cited evidence."""
         await self._load_snippets(question, panelist.id)
         calls: list[CallUsage] = []
-        checker = self._checker(transcript)
+        checker = self._checker(transcript, question)
         call = StructuredCall(
             step="vote",
             label=f"vote:{panelist.id}",
             system=self._panelist_system(panelist, question),
             messages=user_message(
-                render_question(question), render_transcript(transcript), prompts.VOTE_TASK
+                render_question(question),
+                render_scope(question, self._rubric),
+                render_transcript(transcript),
+                prompts.VOTE_TASK,
             ),
             output=VoteDraft,
             check=checker.vote,
@@ -221,13 +227,14 @@ class ClaudeBrain:
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
     ) -> StructuredCall[DebriefDraft]:
         """The debrief request and its checks."""
-        checker = self._checker(transcript)
+        checker = self._checker(transcript, question)
         return StructuredCall(
             step="debrief",
             label="debrief",
             system=self._debrief_system(question),
             messages=user_message(
                 render_question(question),
+                render_scope(question, self._rubric),
                 render_transcript(transcript),
                 render_votes(votes),
                 prompts.DEBRIEF_TASK,
@@ -265,8 +272,8 @@ class ClaudeBrain:
             self._offline_brain = fb if isinstance(fb, Brain) else fb()
         return self._offline_brain
 
-    def _checker(self, transcript: list[Turn]) -> OutputChecker:
-        return OutputChecker(self._rubric, transcript, self._retriever)
+    def _checker(self, transcript: list[Turn], question: Question) -> OutputChecker:
+        return OutputChecker(self._rubric, transcript, self._retriever, question)
 
     async def _load_snippets(self, question: Question, panelist_id: str | None) -> None:
         """Retrieve a step's notes in a worker thread (embedding and the index block)."""
@@ -387,7 +394,11 @@ class ClaudeBrain:
             offline = await self._offline().debrief(question, transcript, votes)
             return self._offline_debrief(exc, calls, offline)
         debrief = draft.to_debrief(
-            self._rubric, transcript=transcript, votes=votes, brain=BRAIN_NAME
+            self._rubric,
+            scope=assessed(question),
+            transcript=transcript,
+            votes=votes,
+            brain=BRAIN_NAME,
         )
         return StepResult(debrief, calls)
 

@@ -64,33 +64,69 @@ notes above. Cite only what exists.
 
 PROBE_TASK = """\
 Task: it is round {round} of follow-up questions. As this panelist, write between 1 and \
-{max_probes} probes for the candidate, best first. Each probe targets one gap in a stage you \
-own: a rubric signal that is missing (gap_kind "missing_signal"), present without substance \
-("thin_signal"), or a red flag the candidate showed ("red_flag"); `gap` is that signal or \
-red-flag id and `stage` the stage it belongs to. Do not probe what the candidate already \
-answered with substance. `severity` runs from 0 (nice to know) to 3 (decides the verdict). \
-`text` is the question as you would say it, in your voice, at most two sentences. \
-`snippet_ids` lists the notes that ground the probe (may be empty). Reply with JSON only.
+{max_probes} probes for the candidate, best first, on the stages you may probe (see the scope \
+above). First list in `shown_signals` every signal id the candidate has already shown with \
+substance: never probe those. Each probe targets one gap: a rubric signal that is missing \
+(gap_kind "missing_signal"), present without substance ("thin_signal"), or a red flag the \
+candidate showed ("red_flag"); `gap` is that signal or red-flag id and `stage` the stage it \
+belongs to. A probe listens: it quotes or names something the candidate said (a number, a \
+component, a claim) and pushes one level deeper (the trade-off, the failure mode, the \
+threshold, the cost); `anchor` cites those words ({{"turn": "<id>", "quote": "<verbatim>"}}) \
+and the probe's text must name them. Only a missing signal that nothing said touches may have \
+a null anchor, and then the text names the gap for this product. In later rounds follow up on \
+the candidate's latest reply. `severity` runs from 0 (nice to know) to 3 (decides the \
+verdict). `text` is the question as you would say it, in your voice, at most two sentences, \
+with no ids or placeholders. `snippet_ids` lists the notes that ground the probe (may be \
+empty). Reply with JSON only.
 """
 
 VOTE_TASK = """\
 Task: the interview is over. As this panelist, vote hire or no_hire on the whole transcript, \
-judged on the stages you own and the red flags you saw. Give your confidence (0 to 1), a \
+judged on the stages you own that the question assesses and the red flags you saw in them \
+(stages not assessed count neither for nor against). Give your confidence (0 to 1), a \
 rationale of two or three sentences in your voice, and at least one citation. Reply with JSON only.
 """
 
 DEBRIEF_TASK = """\
 Task: write the debrief as JSON. Rules:
-- stage_scores: exactly one entry for each of the five stages; score 1 (absent), 2 (named \
-without substance), 3 (sound, with some substance), 4 (strong: mechanism, numbers and trade-offs); \
-signals_found and signals_missing use signal ids of that stage; evidence cites the candidate.
-- red_flags: rubric red-flag ids the transcript shows, each with citations when the flag is \
-something said (a flag for something absent, such as no reference set, may have none).
+- evidence: the evidence table, read first and the source of everything else. One row per \
+candidate sentence that bears on the rubric (headings, filler and pleasantries get no row): \
+`turn` and `quote` (the sentence copied verbatim, markdown markers left out), the one primary \
+`signal` it shows and/or the `red_flag` whose practice it asserts (ids of assessed stages \
+only), its `stance` (asserts; rejects, for a bad practice the candidate turns down: credit, \
+never a flag; hedges, for an admitted gap or unpriced guess: never credit; asks, for a \
+question back), its `substance` parts (who, what, quantity for a real figure, threshold, \
+causal for a stated mechanism), and `credited` when it is evidence for its signal. A red flag \
+needs the practice asserted, never a single trigger word.
+- stage_scores: exactly one entry for each assessed stage and none for a stage not assessed; \
+score 1 (absent), 2 (named without substance), 3 (sound, with some substance), 4 (strong: \
+mechanism, numbers and trade-offs), read off the evidence rows; signals_found and \
+signals_missing use signal ids of that stage; evidence cites the candidate.
+- red_flags: rubric red-flag ids of assessed stages the transcript shows, each with citations \
+when the flag is something said (a flag for something absent may have none).
 - reasons: the claims behind the decision (strengths and concerns), each with at least one citation.
-- decision: hire only if the answer would pass a real panel; strength "strong" when the case \
-is clear, "lean" when it is close; confidence from 0 to 1.
-- advice: two to five concrete things the candidate should do better next time.
+- decision: hire only if the answer would pass a real panel on what this question assesses; \
+strength "strong" when the case is clear, "lean" when it is close; confidence from 0 to 1.
+- advice: two to five items, each about this answer: `text` refers to the candidate's own \
+sentence or figure (then `citation` quotes it) or names a concrete gap for this product; \
+`stage` an assessed stage, `target` the signal or red-flag id it is about. Never advise on a \
+signal the evidence table credits.
 """
+
+SCOPE_TEMPLATE = """\
+<question_scope assesses="{assessed}">
+This question assesses: {assessed_names}.
+{not_assessed_line}{focus_line}{probe_line}</question_scope>
+"""
+
+NOT_ASSESSED_LINE = (
+    "Not assessed: {names}. For these stages give no score, no penalty, no red flag, no probe "
+    "and no advice; an answer that skips them loses nothing.\n"
+)
+
+FOCUS_LINE = "The question asks directly about: {signals}.\n"
+
+PROBE_STAGES_LINE = "Stages you may probe: {stages}.\n"
 
 REPAIR_TEMPLATE = """\
 Your previous reply was rejected by the panel's checker:

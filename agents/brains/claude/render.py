@@ -7,12 +7,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from agents.brains.claude import prompts
+from agents.brains.claude.scope import assessed, not_assessed, probe_stages
 from agents.debrief import PanelVote
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question, Rubric, Snippet
 
 # Tag names of the data fences; a candidate who types one of them cannot close a fence early.
-FENCE_TAGS = ("candidate_transcript", "turn", "panel_votes", "design_question")
+FENCE_TAGS = (
+    "candidate_transcript",
+    "turn",
+    "panel_votes",
+    "design_question",
+    "question_scope",
+)
 _FENCE_TAG = re.compile(r"<(?=\s*/?\s*(?:" + "|".join(FENCE_TAGS) + r")\b)", re.IGNORECASE)
 ESCAPED_LT = "&lt;"
 
@@ -92,6 +99,32 @@ def render_question(question: Question) -> str:
         id=_attr(question.id),
         title=fence_escape(question.title.strip()),
         prompt=fence_escape(question.prompt.strip()),
+    )
+
+
+def render_scope(question: Question, rubric: Rubric, panelist: Panelist | None = None) -> str:
+    """The question's scope: assessed and not-assessed stages, focus signals, probe stages.
+
+    It goes in the per-request user turn, not the cached system blocks (it varies per question).
+    """
+    names: dict[str, str] = {s.id: s.name for s in rubric.stages}
+
+    def named(stages: Iterable[str]) -> str:
+        return ", ".join(f"{names[s]} (`{s}`)" for s in stages)
+
+    absent = not_assessed(question)
+    known = {s.id for s in rubric.signals}
+    focus = [s for s in question.focus_signals if s in known]
+    return prompts.SCOPE_TEMPLATE.format(
+        assessed=", ".join(assessed(question)),
+        assessed_names=named(assessed(question)),
+        not_assessed_line=prompts.NOT_ASSESSED_LINE.format(names=named(absent)) if absent else "",
+        focus_line=prompts.FOCUS_LINE.format(signals=", ".join(f"`{s}`" for s in focus))
+        if focus
+        else "",
+        probe_line=prompts.PROBE_STAGES_LINE.format(stages=named(probe_stages(panelist, question)))
+        if panelist is not None
+        else "",
     )
 
 

@@ -10,16 +10,20 @@ from agents.debrief import (
     Advice,
     Citation,
     Debrief,
+    EvidenceRow,
     PanelVote,
     Reason,
     RedFlagFinding,
     StageScore,
+    Stance,
+    SubstancePart,
 )
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Panelist, Rubric, StageId
 
 MAX_PROBES = 3
+MAX_EVIDENCE_ROWS = 80
 GapKind = Literal["missing_signal", "thin_signal", "red_flag"]
 
 
@@ -46,13 +50,19 @@ class ProbeDraft(_Draft):
     gap: str = Field(description="rubric signal id or red-flag id")
     gap_kind: GapKind
     severity: float = Field(ge=0, le=3)
+    anchor: CitationDraft | None = Field(
+        default=None, description="the candidate's words the probe follows up, quoted verbatim"
+    )
     text: str = Field(min_length=1, max_length=500)
     snippet_ids: list[str] = Field(default_factory=list)
 
 
 class ProbeSetDraft(_Draft):
-    """A panelist's probes for one round, best first."""
+    """A panelist's probes for one round, best first, after the signals already shown."""
 
+    shown_signals: list[str] = Field(
+        default_factory=list, description="signal ids the candidate already showed with substance"
+    )
     probes: list[ProbeDraft] = Field(min_length=1, max_length=MAX_PROBES)
 
     def to_probes(self, panelist: Panelist) -> list[Probe]:
@@ -117,21 +127,71 @@ class ReasonDraft(_Draft):
     citations: list[CitationDraft] = Field(min_length=1)
 
 
-class DebriefDraft(_Draft):
-    """The verdict as Claude writes it; votes, transcript, brain and usage are added by code."""
+class EvidenceRowDraft(_Draft):
+    """One row of the evidence table: a candidate sentence and what it shows."""
 
+    turn: str = Field(description="candidate turn id, e.g. t1")
+    quote: str = Field(description="the sentence, copied verbatim from that turn")
+    signal: str | None = Field(default=None, description="primary rubric signal id it shows")
+    red_flag: str | None = Field(default=None, description="red-flag id whose practice it asserts")
+    stance: Stance
+    substance: list[SubstancePart] = Field(default_factory=list)
+    credited: bool
+
+    def to_row(self, rubric: Rubric) -> EvidenceRow:
+        """The shared EvidenceRow; its stage is the signal's (else the flag's) in the rubric."""
+        stages = {s.id: s.stage for s in rubric.signals} | {f.id: f.stage for f in rubric.red_flags}
+        stage = stages.get(self.signal or "") or stages.get(self.red_flag or "")
+        return EvidenceRow(
+            turn=self.turn,
+            quote=self.quote,
+            signal=self.signal,
+            red_flag=self.red_flag,
+            stage=stage,
+            stance=self.stance,
+            substance=list(dict.fromkeys(self.substance)),
+            credited=self.credited,
+        )
+
+
+class AdviceDraft(_Draft):
+    """One thing to do better, about this answer."""
+
+    text: str = Field(min_length=1, max_length=600)
+    stage: StageId
+    target: str = Field(description="signal or red-flag id the advice is about")
+    citation: CitationDraft | None = Field(
+        default=None, description="the candidate's sentence the advice refers to"
+    )
+
+    def to_advice(self) -> Advice:
+        """The shared Advice."""
+        return Advice(
+            text=self.text.strip(),
+            stage=self.stage,
+            target=self.target,
+            citation=self.citation.to_citation() if self.citation else None,
+        )
+
+
+class DebriefDraft(_Draft):
+    """The verdict as Claude writes it; votes, transcript, scope, brain and usage are added by
+    code."""
+
+    evidence: list[EvidenceRowDraft] = Field(default_factory=list, max_length=MAX_EVIDENCE_ROWS)
     decision: Literal["hire", "no_hire"]
     strength: Literal["strong", "lean"]
     confidence: float = Field(ge=0, le=1)
-    stage_scores: list[StageScoreDraft] = Field(min_length=5, max_length=5)
+    stage_scores: list[StageScoreDraft] = Field(min_length=1, max_length=5)
     red_flags: list[RedFlagDraft] = Field(default_factory=list)
     reasons: list[ReasonDraft] = Field(min_length=1, max_length=12)
-    advice: list[str] = Field(default_factory=list, max_length=8)
+    advice: list[AdviceDraft] = Field(default_factory=list, max_length=8)
 
     def to_debrief(
         self,
         rubric: Rubric,
         *,
+        scope: list[StageId],
         transcript: list[Turn],
         votes: list[PanelVote],
         brain: str,
@@ -174,7 +234,9 @@ class DebriefDraft(_Draft):
                 for r in self.reasons
             ],
             votes=votes,
-            advice=[Advice(text=a.strip()) for a in self.advice if a.strip()],
+            advice=[a.to_advice() for a in self.advice if a.text.strip()],
+            scope=list(scope),
+            evidence=[row.to_row(rubric) for row in self.evidence],
             transcript=transcript,
             brain=brain,
         )

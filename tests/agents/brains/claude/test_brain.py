@@ -55,7 +55,9 @@ async def test_probe_returns_structured_probes(panel: Panel, question: Question)
                         "gap": "magic_box",
                         "gap_kind": "red_flag",
                         "severity": 3,
-                        "text": "What happens when the model is wrong or slow?",
+                        "anchor": {"turn": "t1", "quote": QUOTE},
+                        "text": "You'd call GPT-4 for every ticket: what happens when it is "
+                        "wrong or slow?",
                         "snippet_ids": [],
                     }
                 ]
@@ -218,7 +220,7 @@ async def test_unknown_ids_and_wrong_stage_are_rejected(panel: Panel, question: 
     probes = await brain.probe(panel.get("lead_engineer"), question, opening(), 2)
     assert probes[0].text.startswith("[offline]")
     repair_text = fake.message_requests()[1].body["messages"][2]["content"][0]["text"]
-    assert "stage 'objective' is not one this panelist owns" in repair_text
+    assert "stage 'objective' is not one this panelist may probe" in repair_text
     assert "'not_a_signal' is not a rubric signal or red-flag id" in repair_text
     assert "snippet 'ghost' does not exist" in repair_text
 
