@@ -38,7 +38,7 @@ def count_tokens(text: str) -> int:
 class Scripted:
     """One scripted answer: a message (text), an API error, or a hang the client times out on."""
 
-    kind: Literal["message", "error", "hang"]
+    kind: Literal["message", "error", "hang", "broken"]
     text: str = ""
     stop_reason: str = "end_turn"
     status: int = 200
@@ -70,10 +70,17 @@ ERROR_TYPES = {
 
 
 def reply_error(
-    status: int, *, retry_after: float | None = None, message: str = "fake error"
+    status: int,
+    *,
+    retry_after: float | None = None,
+    retry_after_ms: float | None = 1,
+    message: str = "fake error",
 ) -> Scripted:
-    """An API error response, with a retry-after header when given."""
-    headers = {} if retry_after is None else {"retry-after": f"{retry_after:g}"}
+    """An API error response; it asks for a 1 ms wait (retry-after-ms) unless told otherwise,
+    so the SDK's retry loop, which sleeps for real, retries at once in tests."""
+    headers = {} if retry_after_ms is None else {"retry-after-ms": f"{retry_after_ms:g}"}
+    if retry_after is not None:
+        headers = {"retry-after": f"{retry_after:g}"}
     return Scripted(
         "error",
         status=status,
@@ -81,6 +88,12 @@ def reply_error(
         message=message,
         headers=headers,
     )
+
+
+def reply_broken_stream(text: str, error_type: str = "overloaded_error") -> Scripted:
+    """A stream that sends `text` and then an SSE error event (an error status when not
+    streamed)."""
+    return Scripted("broken", text=text, status=529, error_type=error_type, message="broke")
 
 
 def reply_hang(seconds: float = 30.0) -> Scripted:
@@ -232,7 +245,7 @@ class FakeAnthropic:
             return FakeResponse(hang_s=scripted.delay_s)
         if delay:
             await asyncio.sleep(delay)
-        if scripted.kind == "error":
+        if scripted.kind == "error" or (scripted.kind == "broken" and not body.get("stream")):
             return _error(scripted.status, scripted.error_type, scripted.message, scripted.headers)
         self._cache_store(keys)
         usage = {
@@ -243,9 +256,14 @@ class FakeAnthropic:
         }
         message = self._message(body.get("model", "?"), scripted, usage)
         if body.get("stream"):
-            return FakeResponse(
-                headers={"content-type": "text/event-stream"}, events=self._sse(message)
-            )
+            events = self._sse(message)
+            if scripted.kind == "broken":
+                error = {
+                    "type": "error",
+                    "error": {"type": scripted.error_type, "message": "broke"},
+                }
+                events = [*events[:-3], f"event: error\ndata: {json.dumps(error)}\n\n".encode()]
+            return FakeResponse(headers={"content-type": "text/event-stream"}, events=events)
         return _json(200, message)
 
     def _message(self, model: str, scripted: Scripted, usage: dict[str, Any]) -> dict[str, Any]:

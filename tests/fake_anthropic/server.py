@@ -42,7 +42,7 @@ class FakeAnthropicServer:
             self._thread.join(10)
 
     def client(self, **kwargs: Any) -> AsyncAnthropic:
-        """An AsyncAnthropic pointed at this server (SDK retries off: the brain retries)."""
+        """An AsyncAnthropic pointed at this server (retries off; ClaudeClient sets its own)."""
         return AsyncAnthropic(api_key="test", base_url=self.base_url, max_retries=0, **kwargs)
 
     # ---- server thread ----------------------------------------------------------------

@@ -1,15 +1,14 @@
-"""The one place that calls the Anthropic API: retries with backoff, timeouts, usage and cost."""
+"""The one place that calls the Anthropic API: the SDK's retries and timeouts, usage and cost."""
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import httpx2
 from anthropic import (
@@ -24,12 +23,12 @@ from anthropic.types import Message
 from anthropic.types.messages import MessageBatch, MessageBatchIndividualResponse
 from pydantic import BaseModel
 
-from agents.brains.claude.config import ClaudeConfig, Step
+from agents.brains.claude.config import STEPS, ClaudeConfig, Step
 from agents.brains.claude.cost import call_cost
+from agents.brains.claude.retry_after import RetryAfterCap
 from agents.debrief import CallUsage
 from agents.errors import MockpanelError
 
-T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})
@@ -89,28 +88,6 @@ def is_retryable(exc: BaseException) -> bool:
     return False
 
 
-def retry_after_s(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait (retry-after-ms, retry-after seconds or HTTP date)."""
-    if not isinstance(exc, APIStatusError):
-        return None
-    headers = exc.response.headers
-    if (ms := headers.get("retry-after-ms")) is not None:
-        try:
-            return max(0.0, float(ms) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_tz(value)
-        if parsed is None:
-            return None
-        return max(0.0, float(email.utils.mktime_tz(parsed) - time.time()))
-
-
 def _counts(usage: Any) -> dict[str, int]:
     """The token counts an SSE usage object carries (fields it leaves out stay unreported)."""
     names = (
@@ -139,9 +116,23 @@ class ClaudeClient:
         clock: Callable[[], float] = time.perf_counter,
         rng: random.Random | None = None,
     ) -> None:
-        # The SDK's own retry loop is switched off so that the policy, the waits and the
-        # usage of every attempt are ours (and a test can inject the sleep).
-        self._sdk = sdk.with_options(max_retries=0)
+        # Plain and batch calls use the SDK's retry loop (408/409/429/5xx, timeouts, lost
+        # connections; exponential backoff with jitter, or the server's retry-after, which
+        # RetryAfterCap keeps under max_retry_after_s) and its per-request timeouts.
+        policy = config.retries
+        retrying = sdk.with_options(
+            max_retries=policy.max_retries,
+            middleware=[*sdk.middleware, RetryAfterCap(policy.max_retry_after_s)],
+        )
+        self._by_step = {
+            step: retrying.with_options(
+                timeout=self._timeout(config, config.timeouts.for_step(step))
+            )
+            for step in STEPS
+        }
+        self._batches = retrying.with_options(
+            timeout=self._timeout(config, config.timeouts.batch_s)
+        )
         self.config = config
         self._sleep = sleep
         self._clock = clock
@@ -175,37 +166,26 @@ class ClaudeClient:
             }
         return body
 
-    def _timeout(self, seconds: float) -> httpx2.Timeout:
-        return httpx2.Timeout(seconds, connect=self.config.timeouts.connect_s)
+    @staticmethod
+    def _timeout(config: ClaudeConfig, seconds: float) -> httpx2.Timeout:
+        return httpx2.Timeout(seconds, connect=config.timeouts.connect_s)
 
-    # ---- retries --------------------------------------------------------------------
+    # ---- failures -------------------------------------------------------------------
 
-    def backoff_s(self, attempt: int, exc: BaseException) -> float:
-        """Wait before retry number `attempt` (0-based): the server's retry-after, else backoff."""
+    def failed(self, label: str, exc: AnthropicError) -> ClaudeCallFailed:
+        """The failure of a call the SDK gave up on (after all its retries when retryable)."""
+        if not is_retryable(exc):
+            return ClaudeCallFailed(label, describe(exc), 1)
+        attempts = self.config.retries.max_retries + 1
+        return ClaudeCallFailed(
+            label, f"gave up after {attempts} attempts ({describe(exc)})", attempts
+        )
+
+    def restart_wait_s(self, restart: int) -> float:
+        """Wait before restarting a stream that failed midway (0-based): backoff with jitter."""
         policy = self.config.retries
-        asked = retry_after_s(exc)
-        if asked is not None:
-            return min(asked, policy.max_retry_after_s)
-        wait = min(policy.backoff_initial_s * 2**attempt, policy.backoff_max_s)
+        wait = min(policy.backoff_initial_s * 2**restart, policy.backoff_max_s)
         return wait * (1 - policy.jitter * self._rng.random())
-
-    async def with_retries(self, label: str, call: Callable[[], Awaitable[T]]) -> T:
-        """Run `call`, retrying retryable failures; ClaudeCallFailed when it cannot succeed."""
-        max_retries = self.config.retries.max_retries
-        for attempt in range(max_retries + 1):
-            try:
-                return await call()
-            except AnthropicError as exc:
-                if not is_retryable(exc):
-                    raise ClaudeCallFailed(label, describe(exc), attempt + 1) from exc
-                if attempt == max_retries:
-                    raise ClaudeCallFailed(
-                        label,
-                        f"gave up after {attempt + 1} attempts ({describe(exc)})",
-                        attempt + 1,
-                    ) from exc
-                await self._sleep(self.backoff_s(attempt, exc))
-        raise AssertionError("unreachable")  # pragma: no cover
 
     # ---- usage ----------------------------------------------------------------------
 
@@ -237,15 +217,13 @@ class ClaudeClient:
         messages: list[dict[str, Any]],
         output_model: type[BaseModel] | None = None,
     ) -> Reply:
-        """One non-streaming call (with retries); its latency includes the retry waits."""
+        """One non-streaming call (the SDK retries); its latency includes the retry waits."""
         params = self.params(step, system=system, messages=messages, output_model=output_model)
-        timeout = self._timeout(self.config.timeouts.for_step(step))
         started = self._clock()
-
-        async def attempt() -> Message:
-            return cast(Message, await self._sdk.messages.create(**params, timeout=timeout))
-
-        message = await self.with_retries(label, attempt)
+        try:
+            message = cast(Message, await self._by_step[step].messages.create(**params))
+        except AnthropicError as exc:
+            raise self.failed(label, exc) from exc
         usage = self.call_usage(label, params["model"], message.usage, self._clock() - started)
         return Reply(text=message_text(message), stop_reason=message.stop_reason, usage=usage)
 
@@ -261,37 +239,44 @@ class ClaudeClient:
         on_restart: Callable[[], None],
     ) -> Reply:
         """The same call as `create`, streamed (SSE): every text delta goes to `on_text` as it
-        arrives, and the finished Reply is returned. A retryable failure is retried even after
-        text went out; `on_restart` is told first, so the listener can discard it."""
+        arrives, and the finished Reply is returned. Opening the stream is retried by the SDK;
+        a retryable failure after text went out restarts the call here, `on_restart` told first
+        so the listener can discard what it showed."""
         params = self.params(step, system=system, messages=messages, output_model=output_model)
-        timeout = self._timeout(self.config.timeouts.for_step(step))
         started = self._clock()
         parts: list[str] = []
-
-        async def attempt() -> tuple[str, str | None, SimpleNamespace]:
+        restarts = self.config.retries.max_retries
+        for restart in range(restarts + 1):
             parts.clear()
             try:
-                return await self._consume_stream(params, timeout, parts, on_text)
-            except AnthropicError:
+                stream = await self._by_step[step].messages.create(**params, stream=True)
+            except AnthropicError as exc:
+                raise self.failed(label, exc) from exc
+            try:
+                text, stop_reason, usage = await self._consume_stream(stream, parts, on_text)
+                break
+            except AnthropicError as exc:
                 if parts:
                     on_restart()
-                raise
-
-        text, stop_reason, usage = await self.with_retries(label, attempt)
+                if not is_retryable(exc):
+                    raise ClaudeCallFailed(label, describe(exc), restart + 1) from exc
+                if restart == restarts:
+                    raise ClaudeCallFailed(
+                        label,
+                        f"stream broke {restart + 1} times ({describe(exc)})",
+                        restart + 1,
+                    ) from exc
+                await self._sleep(self.restart_wait_s(restart))
         metered = self.call_usage(label, params["model"], usage, self._clock() - started)
         return Reply(text=text, stop_reason=stop_reason, usage=metered)
 
+    @staticmethod
     async def _consume_stream(
-        self,
-        params: dict[str, Any],
-        timeout: httpx2.Timeout,
-        parts: list[str],
-        on_text: Callable[[str], None],
+        stream: Any, parts: list[str], on_text: Callable[[str], None]
     ) -> tuple[str, str | None, SimpleNamespace]:
         """Read one SSE response: (text, stop reason, usage from message_start + message_delta)."""
         usage: dict[str, int] = {}
         stop_reason: str | None = None
-        stream = await self._sdk.messages.create(**params, stream=True, timeout=timeout)
         async with stream:
             async for event in stream:
                 if event.type == "message_start":
@@ -308,30 +293,22 @@ class ClaudeClient:
 
     async def submit_batch(self, requests: list[dict[str, Any]]) -> MessageBatch:
         """Create a Message Batch of {custom_id, params} requests."""
-        timeout = self._timeout(self.config.timeouts.batch_s)
-
-        async def attempt() -> MessageBatch:
-            return await self._sdk.messages.batches.create(
-                requests=cast(Any, requests), timeout=timeout
-            )
-
-        return await self.with_retries("batch:create", attempt)
+        try:
+            return await self._batches.messages.batches.create(requests=cast(Any, requests))
+        except AnthropicError as exc:
+            raise self.failed("batch:create", exc) from exc
 
     async def batch_status(self, batch_id: str) -> MessageBatch:
         """The batch, with its processing status and request counts."""
-        timeout = self._timeout(self.config.timeouts.batch_s)
-
-        async def attempt() -> MessageBatch:
-            return await self._sdk.messages.batches.retrieve(batch_id, timeout=timeout)
-
-        return await self.with_retries(f"batch:retrieve:{batch_id}", attempt)
+        try:
+            return await self._batches.messages.batches.retrieve(batch_id)
+        except AnthropicError as exc:
+            raise self.failed(f"batch:retrieve:{batch_id}", exc) from exc
 
     async def batch_results(self, batch_id: str) -> list[MessageBatchIndividualResponse]:
         """Every result line of an ended batch."""
-        timeout = self._timeout(self.config.timeouts.batch_s)
-
-        async def attempt() -> list[MessageBatchIndividualResponse]:
-            decoder = await self._sdk.messages.batches.results(batch_id, timeout=timeout)
+        try:
+            decoder = await self._batches.messages.batches.results(batch_id)
             return [item async for item in decoder]
-
-        return await self.with_retries(f"batch:results:{batch_id}", attempt)
+        except AnthropicError as exc:
+            raise self.failed(f"batch:results:{batch_id}", exc) from exc

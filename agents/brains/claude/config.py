@@ -16,6 +16,7 @@ from knowledge.models import StrictModel
 CONFIG_PATH = Path(__file__).parent / "claude.yaml"
 
 Step = Literal["probe", "vote", "debrief"]
+STEPS: tuple[Step, ...] = ("probe", "vote", "debrief")
 
 # Env variable -> (section, key) it overrides; MOCKPANEL_CLAUDE_CONFIG replaces the whole file.
 ENV_OVERRIDES: dict[str, tuple[str, str]] = {
@@ -73,7 +74,7 @@ class Timeouts(StrictModel):
 
 
 class Retries(StrictModel):
-    """Retry policy for 408/409/429/5xx/529, timeouts and connection errors."""
+    """Retries: the SDK's count and retry-after cap; backoff for restarting a broken stream."""
 
     max_retries: int = Field(ge=0, le=10)
     backoff_initial_s: float = Field(ge=0)
