@@ -1,10 +1,11 @@
-"""Candidate waiting times in real Chromium against `streamlit run ui/app.py` (offline brain).
+"""Candidate waiting times in real Chromium against the app server (offline brain).
 
-A fresh server per run: the first interview's opening answer is sent as soon as the page has
-loaded ("cold": the model is still loading in the background warm-up), then WARM_RUNS more
-interviews on the same server. Each interview times, from the key press to the page showing it:
-the opening answer → round 1, a reply → round 2, the last reply → the debrief. Prints medians
-and writes benchmarks/results/ui.json.
+A fresh server: its first interview's opening answer is sent as soon as the page has loaded
+("cold": the model may still be loading in the start-up warm-up), then WARM_RUNS more interviews.
+A second fresh server gets its first answer READING_S after start-up, as a candidate who reads
+the question and writes an answer would ("cold_read"). Each interview times, from the key press
+to the page showing it: the opening answer → round 1, a reply → round 2, the last reply → the
+debrief. Prints medians and writes benchmarks/results/ui.json.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tests.ui.test_browser import (
 )
 
 WARM_RUNS = 3
+READING_S = 30.0
 TIMEOUT_MS = 180_000
 RESULTS = Path(__file__).parent / "results" / "ui.json"
 LAST_REPLY = (
@@ -66,6 +68,26 @@ def _interview(page: Any, url: str) -> dict[str, float]:
             "last_reply_to_debrief_s": debrief}
 
 
+def _runs(
+    browser: Any, home: Path, workdir: Path, count: int, wait_s: float
+) -> tuple[list[dict[str, float]], float]:
+    """`count` interviews on a fresh server, the first one `wait_s` after it started."""
+    workdir.mkdir(parents=True)
+    started = time.monotonic()
+    url, server = start_server(home, workdir)
+    ready = time.monotonic() - started
+    try:
+        time.sleep(max(0.0, wait_s - (time.monotonic() - started)))
+        runs = []
+        for _ in range(count):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            runs.append(_interview(context.new_page(), url))
+            context.close()
+    finally:
+        stop_server(server)
+    return runs, ready
+
+
 def main() -> None:
     """Run the cold interview and WARM_RUNS warm ones; print and save the figures."""
     from playwright.sync_api import sync_playwright
@@ -75,28 +97,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mockpanel-bench-ui-") as tmp:
         home = Path(tmp) / "home"
         ingest(Settings(home=home))
-        started = time.monotonic()
-        url, server = start_server(home, Path(tmp))
-        server_ready = time.monotonic() - started
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(
-                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-                )
-                try:
-                    runs = []
-                    for _ in range(1 + WARM_RUNS):
-                        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                        runs.append(_interview(context.new_page(), url))
-                        context.close()
-                finally:
-                    browser.close()
-        finally:
-            stop_server(server)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                runs, server_ready = _runs(browser, home, Path(tmp) / "a", 1 + WARM_RUNS, 0.0)
+                read, _ = _runs(browser, home, Path(tmp) / "b", 1, READING_S)
+            finally:
+                browser.close()
     cold, warm = runs[0], runs[1:]
-    summary = {
+    summary: dict[str, Any] = {
         "server_ready_s": round(server_ready, 2),
         "cold": {k: round(v, 2) for k, v in cold.items()},
+        f"cold_read_{READING_S:.0f}s": {k: round(v, 2) for k, v in read[0].items()},
         "warm_median": {k: round(statistics.median(r[k] for r in warm), 2) for k in cold},
         "warm_runs": len(warm),
     }

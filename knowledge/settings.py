@@ -39,6 +39,20 @@ class Settings:
     )
     """Key for the claude brain and cascade escalation (ANTHROPIC_API_KEY); never printed."""
 
+    coach_passcode: str | None = field(
+        default_factory=lambda: os.environ.get("MOCKPANEL_COACH_PASSCODE", "").strip("\r\n")
+        or None,
+        repr=False,
+    )
+    """Passcode of the coach page (MOCKPANEL_COACH_PASSCODE; unset: page off); never printed."""
+
+    gold_dir: Path | None = field(
+        default_factory=lambda: Path(value).expanduser()
+        if (value := _env("MOCKPANEL_GOLD_DIR"))
+        else None
+    )
+    """Where "Add to gold set" writes eval cases (MOCKPANEL_GOLD_DIR; default <home>/gold)."""
+
     @property
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma index."""

@@ -8,6 +8,7 @@ read-only: replying needs this browser's candidate key (ui.identity), which owns
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import uuid
@@ -38,6 +39,7 @@ THREAD_PARAM = "thread"
 _THREAD_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 CUSTOM_TITLE_MAX = 80
 CLOCK_CHOICES = (0, 30, 45, 60)
+WARM_UP_WAIT_S = 300
 # Below these word counts the candidate is asked whether they meant to send so little.
 SHORT_OPENING_WORDS = 40
 SHORT_REPLY_WORDS = 6
@@ -263,14 +265,13 @@ def _render_nudge(minimum: int) -> None:
 
 def _start(services: Services, question: Question, text: str, rounds: int, clock: int) -> None:
     """Create the session (id in the URL, owned by this browser), then run the first step."""
-    cleaned = text
     key = ensure_key()
     thread_id = uuid.uuid4().hex
     services.owners.claim(thread_id, key, clock or None)
     st.query_params.clear()
     st.query_params[THREAD_PARAM] = thread_id
 
-    _begin_first_step(services, thread_id, question, cleaned, rounds)
+    _begin_first_step(services, thread_id, question, text, rounds)
 
 
 def _begin_first_step(
@@ -294,9 +295,8 @@ def _begin_first_step(
 
 
 async def _wait_warm(services: Services) -> None:
-    import asyncio
-
-    await asyncio.to_thread(services.warmed.wait, 300)
+    """Let the start-up warm-up finish (the model loads once, not in two threads at once)."""
+    await asyncio.to_thread(services.warmed.wait, WARM_UP_WAIT_S)
 
 
 def _show_first_step(step: PanelStep) -> None:
@@ -369,15 +369,12 @@ def _reply(services: Services, view: SessionView, text: str, seen: int) -> None:
     if seen != len(view.transcript):
         show_unsent(text, "the interview moved on while you wrote this (another tab?)")
         return
-    cleaned = text
 
     async def reply_step(step: PanelStep) -> SessionView:
-        return await services.panel.reply(
-            view.thread_id, cleaned, on_probe_token=step.probe_sink
-        )
+        return await services.panel.reply(view.thread_id, text, on_probe_token=step.probe_sink)
 
     try:
-        step = services.steps.begin(view.thread_id, "reply", cleaned, reply_step)
+        step = services.steps.begin(view.thread_id, "reply", text, reply_step)
     except StepBusy as exc:
         show_unsent(text, str(exc))
         return

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 import time
 from collections import deque
 
 from agents.errors import MockpanelError
+from knowledge.settings import Settings
 
 PASSCODE_ENV = "MOCKPANEL_COACH_PASSCODE"
 MIN_PASSCODE_LENGTH = 12
@@ -28,10 +28,10 @@ class PasscodeTooShort(MockpanelError):
     """The configured coach passcode is too short to protect the coach page."""
 
 
-def configured_passcode() -> str | None:
-    """The passcode from MOCKPANEL_COACH_PASSCODE, or None when unset or blank."""
-    value = os.environ.get(PASSCODE_ENV, "")
-    return value if value.strip() else None
+def configured_passcode(settings: Settings | None = None) -> str | None:
+    """The coach passcode from the settings (MOCKPANEL_COACH_PASSCODE), None when unset or blank."""
+    value = (settings or Settings()).coach_passcode
+    return value if value and value.strip() else None
 
 
 def check_passcode_strength(passcode: str | None) -> None:

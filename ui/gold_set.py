@@ -7,7 +7,6 @@ folder as it reads `evals/cases/`. The gold dir is `MOCKPANEL_GOLD_DIR`, else `<
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,8 +35,7 @@ class GoldSetError(MockpanelError):
 
 def gold_dir(settings: Settings) -> Path:
     """Where gold cases are written: MOCKPANEL_GOLD_DIR, else <home>/gold."""
-    override = os.environ.get(GOLD_DIR_ENV, "").strip()
-    return Path(override).expanduser() if override else settings.home / "gold"
+    return settings.gold_dir or settings.home / "gold"
 
 
 def kinds_for(decision: str) -> list[str]:

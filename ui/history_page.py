@@ -22,7 +22,8 @@ from ui.history import (
 from ui.identity import current_key, private_link_query
 from ui.services import Services, get_services
 
-CHART_HEIGHT = 260
+CHART_HEIGHT = 220
+"""Height of the plot itself; the legend sits below it."""
 
 
 def load_attempts(services: Services, key: str) -> list[Attempt]:
@@ -52,6 +53,7 @@ def progress_chart(rows: list[dict[str, object]]) -> alt.Chart:
                             legend=alt.Legend(title=None, orient="bottom", columns=2)),
             tooltip=["attempt", "stage", "score"],
         )
+        .properties(height=CHART_HEIGHT)
     )
 
 
@@ -121,7 +123,7 @@ def render_progress(attempts: list[Attempt]) -> None:
         st.caption("Finish an interview to see your stage scores here.")
         return
     st.markdown("#### Stage scores over time")
-    st.altair_chart(progress_chart(rows), width="stretch", height=CHART_HEIGHT)
+    st.altair_chart(progress_chart(rows), width="stretch")
     st.caption(escape_inline(progress_description(rows)))
     flags = recurring_flags(attempts)
     st.markdown("#### Red flags that keep coming back")

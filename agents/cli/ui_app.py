@@ -41,13 +41,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def streamlit_command(port: int, host: str) -> list[str]:
-    """The `python -m streamlit run …` command line for the app."""
+    """The command line of the app: `python -m ui.serve` is `streamlit run ui/app.py` that loads
+    the model and index at start-up."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(APP),
+        "ui.serve",
         "--server.port",
         str(port),
         "--server.address",

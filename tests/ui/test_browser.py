@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import _ISOLATED_ENV as ISOLATED_ENV
-from tests.ui.conftest import APP, REPO
+from tests.ui.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -108,7 +108,7 @@ def start_server(home: Path, workdir: Path) -> tuple[str, subprocess.Popen[bytes
     )
     log = workdir / f"streamlit-{port}.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "ui.serve",  # `streamlit run ui/app.py`, warming up at start-up
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",

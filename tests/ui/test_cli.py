@@ -31,9 +31,11 @@ def test_bad_port_is_rejected(port: str, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_command_runs_the_packaged_app() -> None:
     command = cli.streamlit_command(8600, "127.0.0.1")
-    assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
-    assert Path(command[4]) == Path(ui.__file__).resolve().parent / "app.py"
-    flags = dict(zip(command[5::2], command[6::2], strict=True))
+    assert command[:3] == [sys.executable, "-m", "ui.serve"]  # streamlit run, warmed at start
+    from ui import serve
+
+    assert Path(ui.__file__).resolve().parent / "app.py" == serve.APP
+    flags = dict(zip(command[3::2], command[4::2], strict=True))
     assert flags == {
         "--server.port": "8600",
         "--server.address": "127.0.0.1",
@@ -55,4 +57,13 @@ def test_run_ui_execs_streamlit(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[str, list[str]]] = []
     monkeypatch.setattr(os, "execve", lambda path, argv, env: seen.append((path, argv)))
     assert cli.run_ui(argparse.Namespace(port=8700, host="127.0.0.1")) == 0
-    assert seen and seen[0][1][4].endswith("app.py") and "8700" in seen[0][1]
+    assert seen and seen[0][1][1:3] == ["-m", "ui.serve"] and "8700" in seen[0][1]
+
+
+def test_a_short_coach_passcode_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agents.errors import MockpanelError
+
+    monkeypatch.setenv("MOCKPANEL_COACH_PASSCODE", "hunter2")
+    args = build_parser().parse_args(["ui"])
+    with pytest.raises(MockpanelError, match="at least 12"):
+        cli.run_ui(args)

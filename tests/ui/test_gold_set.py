@@ -35,7 +35,7 @@ def test_gold_dir_env_override(settings: Settings, monkeypatch: pytest.MonkeyPat
                                tmp_path: Path) -> None:
     assert gold_dir(settings) == settings.home / "gold"
     monkeypatch.setenv("MOCKPANEL_GOLD_DIR", str(tmp_path / "g"))
-    assert gold_dir(settings) == tmp_path / "g"
+    assert gold_dir(Settings(home=settings.home)) == tmp_path / "g"  # read into the settings
 
 
 def test_kinds_fit_the_decision_and_need_no_pair() -> None:
