@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     """Start the warm-up, then hand over to `streamlit run` with these flags."""
     from streamlit.web import cli
 
-    threading.Thread(target=_warm, name="mockpanel-start-up", daemon=True).start()
+    threading.Thread(target=_warm, name="mockpanel-start-up").start()
     cli.main(args=["run", str(APP), *(sys.argv[1:] if argv is None else argv)],
              prog_name="streamlit")
 

@@ -152,8 +152,9 @@ def get_services(settings: Settings | None = None) -> Services:
         if found is None:
             found = _build_services(settings)
             _services[settings] = found
-            # Start-up, not first answer: the model loads while the page is read.
-            threading.Thread(target=found.warm_up, name="mockpanel-warm-up", daemon=True).start()
+            # Start-up, not first answer: the model loads while the page is read. Not a daemon:
+            # killed inside the ONNX runtime at interpreter exit, the process would abort.
+            threading.Thread(target=found.warm_up, name="mockpanel-warm-up").start()
         return found
 
 
