@@ -141,6 +141,8 @@ class StepRegistry:
 
 
 def _copy_outcome(source: Future[SessionView], target: Future[SessionView]) -> None:
+    if target.done():  # cancelled by its caller: nothing to report
+        return
     if source.cancelled():
         target.cancel()
         return

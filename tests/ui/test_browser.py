@@ -507,6 +507,11 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    # Elements of a run in progress are drawn faded (data-stale): check the settled page only.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=STEP_TIMEOUT_MS
+    )
+    page.wait_for_timeout(500)
     page.add_script_tag(path=str(AXE))
     found = page.evaluate(
         """async () => {
