@@ -14,7 +14,7 @@ import time
 from agents.session import PanelService
 from knowledge.loader import load_panel, load_questions
 from knowledge.settings import Settings
-from tests.agents.fakes import FakeBrain, FakeIndex
+from tests.doubles import FakeBrain, KnownSnippets
 
 OPENING = "We define a resolved ticket first, then build a gold set of 400 solved tickets."
 REPLIES = ("Experts audit a 10% sample every week.", "Drift alerts trigger retraining.")
@@ -37,7 +37,7 @@ async def interview(service: PanelService, thread: str, steps: dict[str, list[fl
 
 
 async def run(count: int, prefix: str, start_at: float) -> dict[str, object]:
-    service = PanelService(Settings(), FakeBrain(), retriever=FakeIndex(), panel=load_panel())
+    service = PanelService(Settings(), FakeBrain(), retriever=KnownSnippets(), panel=load_panel())
     steps: dict[str, list[float]] = {"start": [], "reply": [], "finish": []}
     await asyncio.sleep(max(0.0, start_at - time.time()))
     began = time.time()

@@ -13,7 +13,7 @@ from agents.context import PanelContext
 from knowledge.loader import load_panel, load_questions
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
-from tests.agents.fakes import FakeBrain, FakeIndex
+from tests.doubles import FakeBrain, KnownSnippets
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def make_context(panel: Panel, settings: Settings) -> ContextFactory:
 
     def make(brain: FakeBrain, **knobs: Any) -> PanelContext:
         return PanelContext(
-            brain=brain, retriever=FakeIndex(), settings=settings, panel=panel, **knobs
+            brain=brain, retriever=KnownSnippets(), settings=settings, panel=panel, **knobs
         )
 
     return make

@@ -13,14 +13,14 @@ import sys
 from agents.session import PanelService
 from knowledge.loader import load_panel, load_questions
 from knowledge.settings import Settings
-from tests.agents.fakes import FakeBrain, FakeIndex
+from tests.doubles import FakeBrain, KnownSnippets
 
 OPENING = "We define a resolved ticket, then build a gold set of 400 solved tickets."
 
 
 async def run(command: str, thread: str, text: str, crash_on: str | None) -> str:
     service = PanelService(
-        Settings(), FakeBrain(crash_on=crash_on), retriever=FakeIndex(), panel=load_panel()
+        Settings(), FakeBrain(crash_on=crash_on), retriever=KnownSnippets(), panel=load_panel()
     )
     if command == "start":
         question = load_questions().get("support-bot-deflection")

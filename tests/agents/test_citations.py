@@ -13,7 +13,7 @@ from agents.debrief import (
 )
 from agents.transcript import Turn
 from knowledge.models import STAGE_IDS
-from tests.agents.fakes import FakeIndex
+from tests.doubles import KnownSnippets
 
 TRANSCRIPT = [
     Turn(id="t1", speaker="candidate", text="We label 10% of tickets with senior agents."),
@@ -24,7 +24,7 @@ TRANSCRIPT = [
 
 
 def checker() -> CitationChecker:
-    return CitationChecker(TRANSCRIPT, FakeIndex(("snip-a",)))
+    return CitationChecker(TRANSCRIPT, KnownSnippets(("snip-a",)))
 
 
 def test_verbatim_quote_is_kept() -> None:
@@ -90,7 +90,7 @@ def test_reasons_without_valid_evidence_are_dropped_and_counted() -> None:
         ],
         dropped_citations=1,
     )
-    checked = validate_debrief(debrief, TRANSCRIPT, FakeIndex(("snip-a",)))
+    checked = validate_debrief(debrief, TRANSCRIPT, KnownSnippets(("snip-a",)))
     assert [r.claim for r in checked.reasons] == ["Has a gold set."]
     assert checked.reasons[0].citations == [Citation(turn="t3", quote="A gold set of 300")]
     assert checked.dropped_citations == 3  # 1 already counted by the brain + 2 here
@@ -99,7 +99,7 @@ def test_reasons_without_valid_evidence_are_dropped_and_counted() -> None:
 
 def test_all_reasons_dropped_leaves_one_honest_reason_and_flags_review() -> None:
     debrief = _debrief(reasons=[Reason(claim="Fake.", citations=[Citation(snippet="nope")])])
-    checked = validate_debrief(debrief, TRANSCRIPT, FakeIndex(("snip-a",)))
+    checked = validate_debrief(debrief, TRANSCRIPT, KnownSnippets(("snip-a",)))
     assert [r.claim for r in checked.reasons] == [UNVERIFIED_CLAIM]
     assert checked.reasons[0].citations == []
     assert checked.needs_review
@@ -121,7 +121,7 @@ def test_stage_evidence_red_flags_and_votes_are_checked_too() -> None:
         votes=[PanelVote(panelist="interviewer", decision="hire", confidence=0.6,
                          citations=[bad, good])],
     )
-    checked = validate_debrief(debrief, TRANSCRIPT, FakeIndex(("snip-a",)))
+    checked = validate_debrief(debrief, TRANSCRIPT, KnownSnippets(("snip-a",)))
     assert all(s.evidence == [good] for s in checked.stage_scores.values())
     assert [f.id for f in checked.red_flags] == ["no_gold_set", "magic_box"]
     assert checked.red_flags[1].citations == [good]
@@ -131,4 +131,4 @@ def test_stage_evidence_red_flags_and_votes_are_checked_too() -> None:
 
 def test_valid_debrief_is_unchanged() -> None:
     debrief = _debrief()
-    assert validate_debrief(debrief, TRANSCRIPT, FakeIndex(("snip-a",))) == debrief
+    assert validate_debrief(debrief, TRANSCRIPT, KnownSnippets(("snip-a",))) == debrief

@@ -7,11 +7,11 @@ import pytest
 from agents import context as context_module
 from agents.context import PanelContext
 from knowledge.settings import Settings
-from tests.agents.fakes import FakeBrain, FakeIndex
+from tests.doubles import FakeBrain, KnownSnippets
 
 
 def test_only_the_missing_part_is_loaded(settings: Settings) -> None:
-    brain, index = FakeBrain(), FakeIndex()
+    brain, index = FakeBrain(), KnownSnippets()
     ctx = PanelContext(brain=brain, retriever=index, settings=settings)  # no index on disk
     assert not ctx.resolved
     ctx.resolve()
@@ -25,7 +25,7 @@ def test_parts_are_shared_per_settings(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(context_module, "_shared", {})
-    first = PanelContext(brain=FakeBrain(), retriever=FakeIndex(), settings=settings).resolve()
-    second = PanelContext(brain=FakeBrain(), retriever=FakeIndex(), settings=settings).resolve()
+    first = PanelContext(brain=FakeBrain(), retriever=KnownSnippets(), settings=settings).resolve()
+    second = PanelContext(brain=FakeBrain(), retriever=KnownSnippets(), settings=settings).resolve()
     assert first.panel is second.panel
     assert list(context_module._shared) == [("panel", settings)]

@@ -14,7 +14,7 @@ from agents.graph import build_graph
 from agents.state import Probe
 from knowledge.models import Question
 from tests.agents.conftest import ContextFactory
-from tests.agents.fakes import FakeBrain, overlapping
+from tests.doubles import FakeBrain, overlapping
 
 OPENING = "We start by defining a correct resolution and building a gold set of 500 tickets."
 

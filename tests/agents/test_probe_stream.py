@@ -15,7 +15,7 @@ from knowledge.models import PANELIST_IDS, Panel, Panelist, Question
 from knowledge.settings import Settings
 from tests.agents.brains.claude.helpers import CorpusIndex
 from tests.agents.brains.claude.helpers import make_brain as make_claude
-from tests.agents.fakes import FakeBrain, FakeIndex
+from tests.doubles import FakeBrain, KnownSnippets
 from tests.fake_anthropic import FakeAnthropic, PanelResponder, mock_client
 
 OPENING = "We define a resolved ticket first, then a gold set of 400 solved tickets."
@@ -51,7 +51,7 @@ async def test_probe_text_of_all_three_parallel_tasks_reaches_the_caller(
     settings: Settings, panel: Panel, question: Question
 ) -> None:
     brain = EchoBrain()
-    svc = PanelService(settings, brain, retriever=FakeIndex(), panel=panel)
+    svc = PanelService(settings, brain, retriever=KnownSnippets(), panel=panel)
     got: list[tuple[str, str | None]] = []
 
     def sink(pid: str, delta: str | None) -> None:
@@ -75,7 +75,7 @@ async def test_two_sessions_at_once_never_share_probe_text(
     logs: dict[str, list[str]] = {"a": [], "b": []}
 
     async def session(name: str) -> None:
-        svc = PanelService(settings, EchoBrain(), retriever=FakeIndex(), panel=panel)
+        svc = PanelService(settings, EchoBrain(), retriever=KnownSnippets(), panel=panel)
 
         def sink(pid: str, delta: str | None) -> None:
             logs[name].append(pid)
@@ -90,7 +90,7 @@ async def test_claude_round_streams_each_asked_probe_without_extra_calls(
     settings: Settings, panel: Panel, question: Question
 ) -> None:
     fake = FakeAnthropic(responder=PanelResponder(load_rubric()), stream_chunk_chars=5)
-    index = CorpusIndex()
+    index = CorpusIndex(order="id")
     svc = PanelService(
         settings, make_claude(mock_client(fake), index=index), retriever=index, panel=panel
     )

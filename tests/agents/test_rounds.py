@@ -14,7 +14,7 @@ from agents.graph import build_graph
 from agents.rounds import DEFAULT_ROUNDS, ROUNDS_LIMIT, check_rounds, default_rounds
 from knowledge.models import Question
 from tests.agents.conftest import ContextFactory
-from tests.agents.fakes import FakeBrain
+from tests.doubles import FakeBrain
 
 
 def test_the_default_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,14 +14,14 @@ from agents.session import PanelService, SessionError, SessionView
 from agents.state import Probe
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
-from tests.agents.fakes import FakeBrain, FakeIndex
+from tests.doubles import FakeBrain, KnownSnippets
 
 ROOT = Path(__file__).resolve().parents[2]
 OPENING = "We define a resolved ticket first, then a gold set of 400 solved tickets."
 
 
 def service(settings: Settings, panel: Panel, brain: FakeBrain | None = None) -> PanelService:
-    return PanelService(settings, brain or FakeBrain(), retriever=FakeIndex(), panel=panel)
+    return PanelService(settings, brain or FakeBrain(), retriever=KnownSnippets(), panel=panel)
 
 
 async def test_start_reply_finish_and_store(

@@ -10,14 +10,14 @@ import pytest
 from agents.session import PanelService, ReplyConflictError
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
-from tests.agents.fakes import FakeBrain, FakeIndex
 from tests.agents.test_session import worker
+from tests.doubles import FakeBrain, KnownSnippets
 
 OPENING = "We define a resolved ticket first, then a gold set of 400 solved tickets."
 
 
 def service(settings: Settings, panel: Panel, delay: float = 0.0) -> PanelService:
-    return PanelService(settings, FakeBrain(delay=delay), retriever=FakeIndex(), panel=panel)
+    return PanelService(settings, FakeBrain(delay=delay), retriever=KnownSnippets(), panel=panel)
 
 
 async def test_two_simultaneous_replies_one_applied_one_refused(

@@ -11,7 +11,7 @@ import yaml
 import evals.gate
 import evals.loader
 from agents.cli import main
-from tests.evals.doubles import CountingBrain, SnippetIds
+from tests.doubles import CountingBrain, KnownSnippets
 from tests.evals.test_runner_e2e import INJECTED, STRONG, WEAK
 
 
@@ -37,7 +37,7 @@ def wired(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings) -> Path:
 
     monkeypatch.setattr(agents.brains.factory, "make_brain", lambda name, s: CountingBrain())
     monkeypatch.setattr(
-        knowledge.retrieval.Retriever, "from_settings", classmethod(lambda cls, s: SnippetIds())
+        knowledge.retrieval.Retriever, "from_settings", classmethod(lambda cls, s: KnownSnippets())
     )
     return tmp_path
 

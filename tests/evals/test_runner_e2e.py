@@ -11,8 +11,8 @@ from evals.runner import outcome_from_debrief, recheck_citations, run_pass, sess
 from evals.simulated_candidate import not_considered_line
 from knowledge.loader import load_panel, load_questions
 from knowledge.settings import Settings
+from tests.doubles import CountingBrain, KnownSnippets
 from tests.evals.conftest import case_dict
-from tests.evals.doubles import CountingBrain, SnippetIds
 
 STRONG = case_dict(
     "sb-strong-01",
@@ -47,11 +47,12 @@ def cases() -> list[EvalCase]:
 
 
 async def run_with(brain: CountingBrain, cases: list[EvalCase], settings: Settings, **kw):
-    service = PanelService(settings, brain=brain, retriever=SnippetIds(), panel=load_panel())
+    service = PanelService(settings, brain=brain, retriever=KnownSnippets(), panel=load_panel())
     bank = load_questions()
     questions = {c.question_id: bank.get(c.question_id) for c in cases}
     return await run_pass(
-        service, cases, questions, SnippetIds(), rounds=kw.get("rounds", 2), jobs=kw.get("jobs", 2)
+        service, cases, questions, KnownSnippets(),
+        rounds=kw.get("rounds", 2), jobs=kw.get("jobs", 2),
     )
 
 
@@ -133,13 +134,13 @@ async def test_recheck_finds_what_the_graph_would_have_dropped(
             ]
         }
     )
-    _total, problems = recheck_citations(forged, transcript, SnippetIds())
+    _total, problems = recheck_citations(forged, transcript, KnownSnippets())
     assert [p.problem for p in problems if p.where.startswith("reasons")] == [
         "quote is not verbatim in turn t1",
         "turn t99 is not in the transcript",
         "snippet ghost does not exist",
     ]
-    outcome = outcome_from_debrief(cases[0], forged, transcript, SnippetIds(), seconds=0.1)
+    outcome = outcome_from_debrief(cases[0], forged, transcript, KnownSnippets(), seconds=0.1)
     assert outcome.fingerprint != record.outcomes[0].fingerprint
 
 

@@ -19,7 +19,7 @@ from agents.errors import MockpanelError
 from agents.session import PanelService
 from knowledge.loader import load_panel, load_questions
 from knowledge.settings import Settings
-from tests.agents.fakes import FakeBrain, FakeIndex
+from tests.doubles import FakeBrain, KnownSnippets
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "support-bot-deflection"
@@ -31,7 +31,7 @@ def make_service(brain: str, delay: float) -> PanelService:
     settings = Settings()
     if brain == "offline":
         return PanelService(settings, brain_name="offline")
-    return PanelService(settings, FakeBrain(delay=delay), retriever=FakeIndex(),
+    return PanelService(settings, FakeBrain(delay=delay), retriever=KnownSnippets(),
                         panel=load_panel())
 
 

@@ -180,10 +180,10 @@ async def test_back_to_back_steps_of_one_client_are_never_refused(
     from agents.session import PanelService
     from benchmarks.storage_load import interview
     from knowledge.loader import load_panel
-    from tests.agents.fakes import FakeBrain, FakeIndex
+    from tests.doubles import FakeBrain, KnownSnippets
 
     service = PanelService(Settings(home=tmp_path, database_url=database_url), FakeBrain(),
-                           retriever=FakeIndex(), panel=load_panel())
+                           retriever=KnownSnippets(), panel=load_panel())
     steps: dict[str, list[float]] = {"start": [], "reply": [], "finish": []}
     try:
         await asyncio.gather(*(interview(service, f"b2b-{i}", steps) for i in range(12)))

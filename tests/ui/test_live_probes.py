@@ -12,7 +12,7 @@ from tests.ui.conftest import APP
 from ui.components import live_panel
 from ui.components.safe_text import escape_markdown
 
-STREAMING = ("tests.ui.streaming_brain", "StreamingOfflineBrain")
+STREAMING = ("tests.doubles.brains", "StreamingOfflineBrain")
 ANSWER = (
     "Coders label 500 charts twice so we know what a correct code is; we audit a 5% sample of "
     "the model's suggestions each week to estimate the error of the rest, route hard charts to "

@@ -111,7 +111,7 @@ async def test_claude_probes_when_configured_are_billed_even_without_escalation(
 
 def test_from_settings_without_key_keeps_running(settings: Settings) -> None:
     brain = CascadeBrain.from_settings(
-        settings, offline=StubOffline(), retriever=CorpusIndex(), config=claude_config()
+        settings, offline=StubOffline(), retriever=CorpusIndex(order="id"), config=claude_config()
     )
     assert brain.name == "cascade"
     assert brain.can_escalate is False

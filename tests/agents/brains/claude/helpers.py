@@ -1,4 +1,4 @@
-"""Shared doubles for the claude and cascade brain tests: a stub offline brain, a snippet index."""
+"""Helpers for the claude and cascade brain tests (their doubles live in tests.doubles)."""
 
 from __future__ import annotations
 
@@ -13,111 +13,17 @@ from agents.brains.base import Brain, StepResult
 from agents.brains.claude import ClaudeBrain
 from agents.brains.claude.client import ClaudeClient
 from agents.brains.claude.config import ClaudeConfig, load_config
-from agents.debrief import CallUsage, Citation, Debrief, PanelVote, Reason, StageScore
 from agents.probe_stream import read_probe_text
 from agents.state import Probe
 from agents.transcript import Turn
-from knowledge.loader import load_rubric, load_snippets
-from knowledge.models import STAGE_IDS, Panelist, Question, ScoredSnippet
+from knowledge.loader import load_rubric
+from knowledge.models import Panelist, Question
+from tests.doubles import CorpusIndex, StubOffline
 
 WEAK_ANSWER = (
     "We'll just call GPT-4 for every ticket and show the answer in a nice chat bubble with "
     "streaming. I would put the service on Kubernetes behind an API gateway so it scales."
 )
-
-
-class CorpusIndex:
-    """The real snippet corpus without embeddings: filtered by panelist, ordered by id."""
-
-    def __init__(self) -> None:
-        self.snippets = {s.id: s for s in load_snippets().snippets}
-        self.searches: list[tuple[str, str | None]] = []
-
-    def search(
-        self,
-        text: str,
-        k: int = 5,
-        *,
-        stage: str | None = None,
-        panelist: str | None = None,
-        polarity: str | None = None,
-        question_tag: str | None = None,
-    ) -> list[ScoredSnippet]:
-        """The first k snippets (by id) passing the filters."""
-        self.searches.append((text, panelist))
-        hits = [
-            s
-            for s in sorted(self.snippets.values(), key=lambda s: s.id)
-            if (panelist is None or s.panelist == panelist) and (stage is None or s.stage == stage)
-        ]
-        return [ScoredSnippet(snippet=s, score=1.0) for s in hits[:k]]
-
-    def has(self, snippet_id: str) -> bool:
-        """True for ids in the corpus."""
-        return snippet_id in self.snippets
-
-
-class StubOffline:
-    """Stands in for the offline brain: fixed, recognisable answers, with every call recorded."""
-
-    name = "offline"
-
-    def __init__(self, confidence: float = 0.9, decision: str = "no_hire") -> None:
-        self.confidence = confidence
-        self.decision = decision
-        self.calls: list[str] = []
-
-    async def probe(
-        self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
-    ) -> StepResult[list[Probe]]:
-        """One probe on the panelist's first stage."""
-        self.calls.append(f"probe:{panelist.id}")
-        return StepResult(
-            [
-                Probe(
-                    panelist=panelist.id,
-                    stage=panelist.stages[0],
-                    gap="offline-gap",
-                    gap_kind="missing_signal",
-                    severity=1.0,
-                    text=f"[offline] {panelist.name} asks about {panelist.stages[0]}.",
-                )
-            ],
-            [CallUsage(step=f"probe:{panelist.id}", model="offline")],
-        )
-
-    async def vote(
-        self, panelist: Panelist, question: Question, transcript: list[Turn]
-    ) -> StepResult[PanelVote]:
-        """A fixed vote."""
-        self.calls.append(f"vote:{panelist.id}")
-        return StepResult(
-            PanelVote(
-                panelist=panelist.id,
-                decision="no_hire" if self.decision == "no_hire" else "hire",
-                confidence=self.confidence,
-                rationale="offline vote",
-            ),
-            [CallUsage(step=f"vote:{panelist.id}", model="offline")],
-        )
-
-    async def debrief(
-        self, question: Question, transcript: list[Turn], votes: list[PanelVote]
-    ) -> StepResult[Debrief]:
-        """A fixed debrief quoting the opening turn."""
-        self.calls.append("debrief")
-        quote = transcript[0].text[:20]
-        debrief = Debrief(
-            decision="no_hire" if self.decision == "no_hire" else "hire",
-            strength="lean",
-            confidence=self.confidence,
-            stage_scores={s: StageScore(stage=s, score=2) for s in STAGE_IDS},
-            reasons=[Reason(claim="offline reason", citations=[Citation(turn="t1", quote=quote)])],
-            votes=votes,
-            transcript=transcript,
-            brain="offline",
-        )
-        return StepResult(debrief, [CallUsage(step="debrief", model="offline")])
 
 
 def claude_config(**changes: Any) -> ClaudeConfig:
@@ -158,7 +64,7 @@ def make_brain(
     return ClaudeBrain(
         client,
         rubric=load_rubric(),
-        retriever=index or CorpusIndex(),
+        retriever=index or CorpusIndex(order="id"),
         fallback=fallback if fallback is not None else StubOffline(),
     )
 

@@ -284,13 +284,15 @@ async def test_probe_fallback_is_reported_in_the_debrief(panel: Panel, question:
 async def test_snippets_are_retrieved_once_per_question_and_panelist(
     panel: Panel, question: Question
 ) -> None:
-    index = CorpusIndex()
+    index = CorpusIndex(order="id")
     fake = FakeAnthropic(responder=PanelResponder(load_rubric()))
     brain = Interview(make_brain(mock_client(fake), index=index))
     interviewer = panel.get("interviewer")
     await brain.probe(interviewer, question, opening(), 1)
     await brain.probe(interviewer, question, opening(), 2)
-    assert index.searches == [(f"{question.title}. {question.prompt}", "interviewer")]
+    assert [(q["text"], q["panelist"]) for q in index.queries] == [
+        (f"{question.title}. {question.prompt}", "interviewer")
+    ]
     system, _ = request_texts(fake.message_requests()[0].body)
     shown = re.findall(r"\[snippet ([a-z0-9_\-]+)\]", system)
     assert len(shown) == 6
@@ -299,7 +301,9 @@ async def test_snippets_are_retrieved_once_per_question_and_panelist(
 
 def test_no_api_key_is_one_clear_line(settings: Settings) -> None:
     with pytest.raises(BrainUnavailable) as missing:
-        ClaudeBrain.from_settings(settings, retriever=CorpusIndex(), fallback=StubOffline())
+        ClaudeBrain.from_settings(
+            settings, retriever=CorpusIndex(order="id"), fallback=StubOffline()
+        )
     message = str(missing.value)
     assert message.startswith("ANTHROPIC_API_KEY is not set")
     assert "\n" not in message
@@ -309,7 +313,7 @@ def test_from_settings_with_a_client_needs_no_key(settings: Settings) -> None:
     brain = ClaudeBrain.from_settings(
         settings,
         client=mock_client(FakeAnthropic()),
-        retriever=CorpusIndex(),
+        retriever=CorpusIndex(order="id"),
         fallback=StubOffline(),
     )
     assert brain.name == "claude"

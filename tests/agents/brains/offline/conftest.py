@@ -1,8 +1,7 @@
-"""Fixtures for the offline brain: one warmed-up brain per test session, a fake retriever."""
+"""Fixtures for the offline brain: one warmed-up brain per test session, a corpus retriever."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,55 +10,10 @@ import yaml
 
 from agents.brains.offline import OfflineBrain
 from agents.transcript import Turn
-from knowledge.loader import load_snippets
-from knowledge.models import ScoredSnippet, Snippet
 from knowledge.settings import Settings
+from tests.doubles import CorpusIndex
 
 SAMPLES = Path(__file__).with_name("samples.yaml")
-
-
-class FakeRetriever:
-    """The real snippet corpus behind the Retriever contract, ranked by word overlap."""
-
-    def __init__(self) -> None:
-        self.snippets = {s.id: s for s in load_snippets().snippets}
-        self.queries: list[dict[str, Any]] = []
-
-    @staticmethod
-    def _words(text: str) -> set[str]:
-        return set(re.findall(r"[a-z]+", text.lower()))
-
-    def search(
-        self,
-        text: str,
-        k: int = 5,
-        *,
-        stage: str | None = None,
-        panelist: str | None = None,
-        polarity: str | None = None,
-        question_tag: str | None = None,
-    ) -> list[ScoredSnippet]:
-        if not text.strip():
-            raise ValueError("query text is empty")
-        self.queries.append({"text": text, "stage": stage, "panelist": panelist})
-        query = self._words(text)
-        hits = []
-        for s in self.snippets.values():
-            if (stage and s.stage != stage) or (panelist and s.panelist != panelist):
-                continue
-            if polarity and s.polarity != polarity:
-                continue
-            words = self._words(s.text)
-            score = round(len(query & words) / max(1, len(query | words)), 6)
-            hits.append(ScoredSnippet(snippet=s, score=score))
-        hits.sort(key=lambda h: (-h.score, h.snippet.id))
-        return hits[:k]
-
-    def get(self, snippet_id: str) -> Snippet | None:
-        return self.snippets.get(snippet_id)
-
-    def has(self, snippet_id: str) -> bool:
-        return snippet_id in self.snippets
 
 
 @pytest.fixture(scope="session")
@@ -69,13 +23,13 @@ def brain_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def retriever() -> FakeRetriever:
+def retriever() -> CorpusIndex:
     """A fake retriever over the real snippet corpus."""
-    return FakeRetriever()
+    return CorpusIndex()
 
 
 @pytest.fixture(scope="session")
-def brain(brain_settings: Settings, retriever: FakeRetriever) -> OfflineBrain:
+def brain(brain_settings: Settings, retriever: CorpusIndex) -> OfflineBrain:
     """An offline brain whose exemplars are embedded once for the whole session."""
     return OfflineBrain.from_settings(brain_settings, retriever=retriever)
 

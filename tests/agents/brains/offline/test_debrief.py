@@ -12,7 +12,8 @@ from agents.transcript import Turn
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
 from tests.agents.brains.interview import Interview
-from tests.agents.brains.offline.conftest import FakeRetriever, opening, sample
+from tests.agents.brains.offline.conftest import opening, sample
+from tests.doubles import CorpusIndex
 
 
 async def full_debrief(
@@ -34,7 +35,7 @@ def all_citations(debrief: Debrief) -> list[Citation]:
 @pytest.mark.parametrize("sample_id", ["strong", "weak", "buzzword_salad", "ui_only", "gibberish"])
 async def test_every_citation_is_verbatim_or_a_real_snippet(
     brain: OfflineBrain,
-    retriever: FakeRetriever,
+    retriever: CorpusIndex,
     samples: dict[str, Any],
     panel: Panel,
     question: Question,
@@ -94,13 +95,13 @@ async def test_debrief_is_deterministic_across_brains(
 ) -> None:
     transcript = opening(sample(samples, "plain_strong")["answer"])
     first = await full_debrief(
-        OfflineBrain.from_settings(brain_settings, retriever=FakeRetriever()),
+        OfflineBrain.from_settings(brain_settings, retriever=CorpusIndex()),
         panel,
         question,
         transcript,
     )
     second = await full_debrief(
-        OfflineBrain.from_settings(brain_settings, retriever=FakeRetriever()),
+        OfflineBrain.from_settings(brain_settings, retriever=CorpusIndex()),
         panel,
         question,
         transcript,

@@ -7,12 +7,13 @@ from typing import Any
 from agents.brains.offline import OfflineBrain
 from agents.transcript import Turn
 from knowledge.models import Panel, Question
-from tests.agents.brains.offline.conftest import FakeRetriever, opening, sample
+from tests.agents.brains.offline.conftest import opening, sample
+from tests.doubles import CorpusIndex
 
 
 async def test_probes_name_owned_gaps_and_carry_real_snippets(
     brain: OfflineBrain,
-    retriever: FakeRetriever,
+    retriever: CorpusIndex,
     samples: dict[str, Any],
     panel: Panel,
     question: Question,
