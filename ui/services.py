@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from ui.steps import StepRegistry
 
 log = logging.getLogger("mockpanel.ui")
+REHEARSAL_ANSWER = (
+    "We would label a gold set of 300 cases, audit a 5% sample of the labels each week, and "
+    "route uncertain cases to a person before anything ships."
+)
 
 T = TypeVar("T")
 
@@ -128,11 +132,22 @@ class Services:
         began = time.monotonic()
         try:
             self.brain.warm()
+            if self.settings.brain == "offline":  # local and free: one probe warms every cache
+                asyncio.run(self._rehearse())
         except Exception as exc:  # the step that needs it says why, in one line
             log.warning("warm-up incomplete: %s", exc)
         self.warm_seconds = time.monotonic() - began
         self.warmed.set()
         log.info("mockpanel UI warm in %.1f s", self.warm_seconds)
+
+    async def _rehearse(self) -> None:
+        """One offline probe on a stock answer: snippet search and first-use costs paid now."""
+        from agents.transcript import Turn
+        from knowledge.loader import load_panel, load_questions
+
+        question = load_questions().questions[0]
+        answer = Turn(id="t1", speaker="candidate", round=0, text=REHEARSAL_ANSWER)
+        await self.brain.inner.probe(load_panel().panelists[0], question, [answer], 1)
 
     def snippet(self, snippet_id: str) -> Snippet | None:
         """The debrief snippet with this id, or None when unknown or the index is unavailable."""
