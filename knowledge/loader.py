@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from agents.errors import MockpanelError
-from knowledge.models import Panel, QuestionBank, Rubric, SnippetCorpus
+from knowledge.models import Panel, QuestionBank, Rubric, ScopeRules, SnippetCorpus
 from knowledge.yaml_file import read_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -91,3 +91,9 @@ def load_panel(path: Path = DATA_DIR / "panelists.yaml") -> Panel:
 def load_snippets(directory: Path = DATA_DIR / "snippets") -> SnippetCorpus:
     """The debrief-snippet corpus (one YAML file per panelist under data/snippets/)."""
     return load_snippet_dir(directory)
+
+
+@lru_cache(maxsize=4)
+def load_scope_rules(path: Path = DATA_DIR / "scope.yaml") -> ScopeRules:
+    """How a free-text question's scope is inferred."""
+    return load_model(path, ScopeRules)

@@ -119,6 +119,9 @@ class Question(StrictModel):
     title: str = Field(min_length=3)
     prompt: str = Field(min_length=20)
     use_case: str = Field(min_length=3)
+    product: str | None = Field(
+        default=None, description="what the panel calls the thing being designed, in probes"
+    )
     stresses: list[StageId] = Field(min_length=1, max_length=5)
     assesses: list[StageId] = Field(
         default_factory=lambda: list(STAGE_IDS),
@@ -159,6 +162,25 @@ class QuestionBank(StrictModel):
             if q.id == question_id:
                 return q
         raise KeyError(question_id)
+
+
+class ScopeRules(StrictModel):
+    """How a free-text question's assessed stages and product are read from its wording."""
+
+    broad_patterns: list[str] = Field(min_length=1)
+    stages: dict[StageId, list[str]]
+    product_patterns: list[str] = Field(default_factory=list)
+
+    _broad_ok = field_validator("broad_patterns", "product_patterns")(check_patterns)
+
+    @field_validator("stages")
+    @classmethod
+    def _stage_patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if sorted(value) != sorted(STAGE_IDS):
+            raise ValueError(f"stages must name exactly {list(STAGE_IDS)}")
+        for patterns in value.values():
+            check_patterns(patterns)
+        return value
 
 
 class Snippet(StrictModel):

@@ -86,6 +86,10 @@ class Analysis:
     """Per signal, the non-injected sentence closest to it (for grounding probes)."""
     vectors: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 384), np.float32))
     """Each sentence's embedding, in sentence order."""
+    features: list[SentenceFeatures] = field(default_factory=list)
+    """Each sentence's features (stance, substance parts, flag hits), in sentence order."""
+    primary: dict[int, str] = field(default_factory=dict)
+    """Per sentence, the one rubric signal it is read as showing (if any)."""
 
     def credited_signals(self, stage: str | None = None) -> list[SignalFinding]:
         """Credited findings, optionally of one stage, in rubric order."""
@@ -151,11 +155,17 @@ class Analyzer:
             max_sentence_words=cal.limits.max_sentence_words,
         )
         feats = self.extractor.features([s.text for s in sentences])
-        injection = frozenset(s.index for s in sentences if feats[s.index].injection)
-        buzz_lists = frozenset(
+        # In a paragraph that addresses the panel, the sentences that carry on the appeal go too.
+        injected_blocks = {(s.turn_id, s.block) for s in sentences if feats[s.index].injection}
+        appeal = self.extractor.injection.joins_appeal
+        injection = frozenset(
             s.index
             for s in sentences
-            if not feats[s.index].injection and feats[s.index].buzzword_list
+            if feats[s.index].injection
+            or ((s.turn_id, s.block) in injected_blocks and appeal(s.text))
+        )
+        buzz_lists = frozenset(
+            s.index for s in sentences if s.index not in injection and feats[s.index].buzzword_list
         )
         counted = [s for s in sentences if s.index not in injection]
         on_topic = frozenset(
@@ -177,6 +187,8 @@ class Analyzer:
             and s.index not in buzz_lists
             and s.index not in flagged
             and feats[s.index].words >= cal.limits.min_sentence_words
+            and feats[s.index].stance in ("asserts", "rejects")
+            and not feats[s.index].filler
             and not feats[s.index].core_topics & NO_CREDIT_TOPICS
             for s in sentences
         ]
@@ -213,6 +225,7 @@ class Analyzer:
             bool(buzz_lists) and credited == 0
         )
         vectors = np.stack([f.vector for f in feats]) if feats else np.zeros((0, 384), np.float32)
+        primary = {e.sentence: sid for sid, f in findings.items() for e in f.evidence}
         return Analysis(
             sentences=sentences,
             truncated=truncated,
@@ -228,6 +241,8 @@ class Analyzer:
             on_topic=on_topic,
             nearest=nearest,
             vectors=vectors,
+            features=feats,
+            primary=primary,
         )
 
     def _findings(

@@ -10,8 +10,9 @@ from agents.brains.base import StepResult
 from agents.brains.offline.analysis import Analysis, Analyzer
 from agents.brains.offline.calibration import Calibration, load_calibration
 from agents.brains.offline.grounding import SnippetFinder
-from agents.brains.offline.probes import ProbeWriter, asked_gaps, choose, panelist_gaps
-from agents.brains.offline.scoring import margin, stage_scores, verdict
+from agents.brains.offline.probes import ProbeWriter, choose, panelist_gaps
+from agents.brains.offline.reading import Reader
+from agents.brains.offline.relevance import QuestionMatcher
 from agents.brains.offline.votes import panelist_vote
 from agents.brains.offline.writer import DebriefWriter
 from agents.debrief import CallUsage, Debrief, PanelVote, Usage
@@ -19,7 +20,7 @@ from agents.state import Probe
 from agents.transcript import Turn
 from agents.workers import run_cpu_bound
 from knowledge.embeddings import Embedder, get_embedder
-from knowledge.loader import load_rubric
+from knowledge.loader import load_questions, load_rubric
 from knowledge.models import Panelist, Question, Rubric
 from knowledge.settings import Settings
 from knowledge.snippet_source import SnippetSource
@@ -58,6 +59,7 @@ class OfflineBrain:
         self._embedder = embedder
         self._retriever = retriever
         self._analyzer: Analyzer | None = None
+        self._reader: Reader | None = None
         self._finder: SnippetFinder | None = None
         self._lock = threading.RLock()
 
@@ -77,6 +79,16 @@ class OfflineBrain:
                 embedder = self._embedder or get_embedder(self.settings)
                 self._analyzer = Analyzer(self.rubric, self.calibration, embedder)
             return self._analyzer
+
+    @property
+    def reader(self) -> Reader:
+        """Reads a transcript for a question: the evidence table within the question's scope."""
+        with self._lock:
+            if self._reader is None:
+                analyzer = self.analyzer
+                matcher = QuestionMatcher(list(load_questions().questions), analyzer.embedder)
+                self._reader = Reader(analyzer, self.rubric, self.calibration, matcher)
+            return self._reader
 
     @property
     def finder(self) -> SnippetFinder:
@@ -109,42 +121,46 @@ class OfflineBrain:
         self, panelist: Panelist, question: Question, transcript: list[Turn]
     ) -> StepResult[PanelVote]:
         """This panelist's vote, weighted to the stages it owns."""
-        return await run_cpu_bound(self._vote, panelist, transcript)
+        return await run_cpu_bound(self._vote, panelist, question, transcript)
 
     async def debrief(
         self, question: Question, transcript: list[Turn], votes: list[PanelVote]
     ) -> StepResult[Debrief]:
         """The debrief: decision from stage scores, red flags and coverage, every claim cited."""
-        return await run_cpu_bound(self._debrief, transcript, votes)
+        return await run_cpu_bound(self._debrief, question, transcript, votes)
 
     # -- the steps, run on a worker thread -----------------------------------
     def _probe(
         self, panelist: Panelist, question: Question, transcript: list[Turn], round: int
     ) -> StepResult[list[Probe]]:
         start = time.perf_counter()
-        analysis = self.analyze(transcript)
-        scores = stage_scores(analysis, self.calibration.scoring)
-        gaps = panelist_gaps(
-            analysis, scores, panelist, self.rubric, self.calibration, asked_gaps(transcript)
-        )
-        writer = ProbeWriter(self.calibration, self.finder)
-        chosen = choose(gaps, self.calibration.probes.per_panelist)
-        probes = [writer.write(g, analysis, panelist, question, round) for g in chosen]
+        reading = self.reader.read(question, transcript)
+        gaps = panelist_gaps(reading, panelist, self.rubric, self.calibration, transcript)
+        cfg = self.calibration.probes
+        chosen = choose(gaps, cfg.per_panelist, cfg.severity.first_pick)
+        writer = ProbeWriter(self.calibration, self.finder, self.rubric)
+        probes = writer.write_all(chosen, reading, panelist, question, transcript)
         return StepResult(probes, _usage(f"probe:{panelist.id}:r{round}", start))
 
-    def _vote(self, panelist: Panelist, transcript: list[Turn]) -> StepResult[PanelVote]:
+    def _vote(
+        self, panelist: Panelist, question: Question, transcript: list[Turn]
+    ) -> StepResult[PanelVote]:
         start = time.perf_counter()
         result = panelist_vote(
-            self.analyze(transcript), panelist, self.rubric, self.calibration, self.finder
+            self.reader.read(question, transcript),
+            self.reader,
+            panelist,
+            self.rubric,
+            self.calibration,
+            self.finder,
         )
         return StepResult(result, _usage(f"vote:{panelist.id}", start))
 
-    def _debrief(self, transcript: list[Turn], votes: list[PanelVote]) -> StepResult[Debrief]:
+    def _debrief(
+        self, question: Question, transcript: list[Turn], votes: list[PanelVote]
+    ) -> StepResult[Debrief]:
         start = time.perf_counter()
-        analysis = self.analyze(transcript)
-        scoring = self.calibration.scoring
-        scores = stage_scores(analysis, scoring)
-        result = verdict(margin(analysis, scoring), scoring)
+        reading = self.reader.read(question, transcript)
         writer = DebriefWriter(self.rubric, self.calibration, self.finder)
-        draft = writer.write(analysis, scores, result, transcript, votes, Usage())
+        draft = writer.write(reading, transcript, votes, Usage())
         return StepResult(draft, _usage("debrief", start))

@@ -11,7 +11,6 @@ from knowledge.loader import load_model
 from knowledge.models import PANELIST_IDS, STAGE_IDS, StageId, StrictModel, check_patterns
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.yaml")
-GAP_KINDS = ("missing_signal", "thin_signal", "red_flag")
 
 
 class Limits(StrictModel):
@@ -41,12 +40,19 @@ class Substance(StrictModel):
     window: int = Field(ge=0, le=3)
     min_specific_words: int = Field(ge=0)
     number_words: list[str]
-    unit_patterns: list[str]
+    fraction_patterns: list[str]
+    enumeration_nouns: list[str]
+    not_quantity_patterns: list[str]
+    not_quantity_before: str
+    threshold_patterns: list[str]
     causal_patterns: list[str]
+    who_words: list[str]
     mechanism_verbs: list[str]
     stopwords: list[str]
 
-    _ok = field_validator("unit_patterns", "causal_patterns")(check_patterns)
+    _ok = field_validator(
+        "fraction_patterns", "not_quantity_patterns", "threshold_patterns", "causal_patterns"
+    )(check_patterns)
 
 
 class Buzzwords(StrictModel):
@@ -66,11 +72,12 @@ class Negation(StrictModel):
     """Cues that show a sentence rejects a red-flag idea instead of proposing it."""
 
     clause_cues: list[str]
+    after_cues: list[str] = Field(default_factory=list)
     sentence_cues: list[str]
     clause_splitter: str
     max_words_before_match: int = Field(ge=1)
 
-    _ok = field_validator("clause_cues", "sentence_cues")(check_patterns)
+    _ok = field_validator("clause_cues", "after_cues", "sentence_cues")(check_patterns)
 
     @field_validator("clause_splitter")
     @classmethod
@@ -78,13 +85,23 @@ class Negation(StrictModel):
         return check_patterns([value])[0]
 
 
+class StanceCues(StrictModel):
+    """Cues of a hedge or an admitted gap: a sentence that is never evidence."""
+
+    hedge_patterns: list[str] = Field(min_length=1)
+    filler_words: list[str] = Field(min_length=1)
+
+    _ok = field_validator("hedge_patterns")(check_patterns)
+
+
 class Injection(StrictModel):
     """Patterns and exemplars of text that addresses the panel instead of the question."""
 
     patterns: list[str] = Field(min_length=1)
+    block_cues: list[str] = Field(default_factory=list)
     exemplars: list[str] = Field(min_length=1)
 
-    _ok = field_validator("patterns")(check_patterns)
+    _ok = field_validator("patterns", "block_cues")(check_patterns)
 
 
 class AnswerChecks(StrictModel):
@@ -151,11 +168,23 @@ class DecisionWeights(StrictModel):
         return value
 
 
+class Unfamiliar(StrictModel):
+    """Answer shapes the calibration has seen little of; each pulls confidence towards 0.5."""
+
+    short_words: int = Field(ge=1)
+    short: float = Field(gt=0, le=1)
+    markdown_share: float = Field(gt=0, le=1)
+    markdown: float = Field(gt=0, le=1)
+    focused: float = Field(gt=0, le=1)
+
+
 class ConfidenceParams(StrictModel):
     """Logistic calibration of the margin."""
 
     slope: float = Field(gt=0)
     review_below: float = Field(ge=0.5, le=1)
+    strong_above: float = Field(ge=0.5, le=1)
+    unfamiliar: Unfamiliar
 
 
 class VoteParams(StrictModel):
@@ -181,20 +210,27 @@ class Scoring(StrictModel):
 
 
 class ProbeSeverity(StrictModel):
-    """Base severity of each gap kind."""
+    """Base severity of each gap kind, and the boosts that order a round."""
 
     red_flag: float = Field(ge=0)
     thin_signal: float = Field(ge=0)
     missing_signal: float = Field(ge=0)
+    hedge: float = Field(ge=0)
+    reply_anchor: float = Field(ge=0)
+    first_pick: float = Field(ge=0)
 
 
 class Probes(StrictModel):
-    """Probe counts and the text templates in each panelist's voice."""
+    """Probe counts, each panelist's openers, and the deeper question behind each gap."""
 
     per_panelist: int = Field(ge=1, le=5)
     snippets_per_probe: int = Field(ge=1, le=5)
     severity: ProbeSeverity
-    templates: dict[str, dict[str, list[str]]]
+    anchor_floor: float = Field(ge=0, lt=1)
+    lead_ins: dict[str, list[str]]
+    openers: dict[str, list[str]]
+    hedge_lead_ins: dict[str, str]
+    push: dict[str, str]
     focus: dict[str, str]
     flag_concerns: dict[str, str]
     quote_max_words: int = Field(ge=5)
@@ -202,12 +238,10 @@ class Probes(StrictModel):
     @model_validator(mode="after")
     def _complete(self) -> Probes:
         for panelist in PANELIST_IDS:
-            kinds = self.templates.get(panelist)
-            if kinds is None:
-                raise ValueError(f"probe templates missing for panelist {panelist!r}")
-            for kind in GAP_KINDS:
-                if not kinds.get(kind):
-                    raise ValueError(f"probe templates missing for {panelist!r} / {kind!r}")
+            if len(self.lead_ins.get(panelist, [])) < 2 * self.per_panelist:
+                raise ValueError(f"need {2 * self.per_panelist} lead-ins for {panelist!r}")
+            if not self.openers.get(panelist) or panelist not in self.hedge_lead_ins:
+                raise ValueError(f"openers or hedge lead-in missing for {panelist!r}")
         return self
 
 
@@ -224,8 +258,36 @@ class WriterReasons(StrictModel):
     empty: str
     gibberish: str
     off_topic: str
+    off_question: str
+    hedge: str
+    not_assessed: str
     decision_hire: str
     decision_no_hire: str
+
+
+class VoteVoice(StrictModel):
+    """How one panelist words its vote about this answer."""
+
+    hire: str
+    no_hire: str
+    strength: str
+    worry_flag: str
+    worry_thin: str
+    worry_missing: str
+    worry_hedge: str
+    nothing: str
+    outside: str
+
+
+class AdviceText(StrictModel):
+    """Advice templates: each refers to the candidate's sentence or names an in-scope gap."""
+
+    thin: str
+    flag: str
+    hedge: str
+    missing_near: str
+    missing: str
+    buzzwords: str
 
 
 class Writer(StrictModel):
@@ -233,20 +295,19 @@ class Writer(StrictModel):
 
     summary_templates: dict[str, str]
     reasons: WriterReasons
-    vote_rationale: dict[str, str]
-    advice: dict[str, str]
+    vote_voice: dict[str, VoteVoice]
+    part_names: dict[str, str]
+    advice: AdviceText
+    flag_fix: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Writer:
         for key in ("credited", "thin_only", "absent"):
             if key not in self.summary_templates:
                 raise ValueError(f"summary template {key!r} missing")
-        for key in ("hire", "no_hire"):
-            if key not in self.vote_rationale:
-                raise ValueError(f"vote rationale {key!r} missing")
-        for key in (*STAGE_IDS, "red_flag", "buzzwords"):
-            if key not in self.advice:
-                raise ValueError(f"advice template {key!r} missing")
+        for panelist in PANELIST_IDS:
+            if panelist not in self.vote_voice:
+                raise ValueError(f"vote voice missing for {panelist!r}")
         return self
 
 
@@ -265,6 +326,7 @@ class Calibration(StrictModel):
     substance: Substance
     buzzwords: Buzzwords
     negation: Negation
+    stance: StanceCues
     injection: Injection
     answer_checks: AnswerChecks
     structural_flags: dict[str, StructuralFlag]

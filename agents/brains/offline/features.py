@@ -15,7 +15,9 @@ from agents.brains.offline.evidence import ExemplarBank
 from agents.brains.offline.injection import InjectionDetector
 from agents.brains.offline.red_flags import RedFlagDetector
 from agents.brains.offline.sentences import words_of
-from agents.brains.offline.substance import SubstanceDetector, SubstanceKind
+from agents.brains.offline.stance import StanceReader
+from agents.brains.offline.substance import SubstanceDetector, SubstanceKind, kinds_of
+from agents.debrief import Stance, SubstancePart
 from knowledge.embeddings import Embedder
 
 
@@ -33,6 +35,10 @@ class SentenceFeatures:
     substance: tuple[SubstanceKind, ...]
     signal_patterns: frozenset[int]
     flag_hits: tuple[int, ...]
+    rejected_flags: tuple[int, ...]
+    stance: Stance
+    filler: bool
+    parts: tuple[SubstancePart, ...]
     topics: frozenset[str]
     core_topics: frozenset[str]
     words: int
@@ -56,6 +62,7 @@ class FeatureExtractor:
         self.substance = SubstanceDetector(calibration.substance)
         self.buzzwords = BuzzwordDetector(calibration.buzzwords, self.substance)
         self.injection = InjectionDetector(calibration.injection)
+        self.stance = StanceReader(calibration.stance)
         self._cache: OrderedDict[str, SentenceFeatures] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -92,9 +99,14 @@ class FeatureExtractor:
                 and injection_sims[i] > best[i]
             )
             terms = self.buzzwords.count(text)
-            kinds = self.substance.kinds(text)
-            if terms >= cal.buzzwords.terms_need_quantity and not self.substance.has_quantity(text):
+            parts = self.substance.parts(text)
+            kinds = kinds_of(parts)
+            if terms >= cal.buzzwords.terms_need_quantity and "quantity" not in parts:
                 kinds = ()  # naming several rubric terms earns credit only with a quantity
+            hits, rejected = self.red_flags.sentence_flags(text, flag_rows[i], best[i])
+            stance = self.stance.read(text, bool(rejected) and not hits)
+            if stance in ("asks", "hedges"):
+                hits, kinds = [], ()  # a question or an admitted gap shows nothing
             out.append(
                 SentenceFeatures(
                     vector=vectors[i],
@@ -108,7 +120,11 @@ class FeatureExtractor:
                     signal_patterns=frozenset(
                         self.bank.signal_pattern_hits(text, self.red_flags.negation)
                     ),
-                    flag_hits=tuple(self.red_flags.sentence_flags(text, flag_rows[i], best[i])),
+                    flag_hits=tuple(hits),
+                    rejected_flags=tuple(rejected),
+                    stance=stance,
+                    filler=self.stance.filler(self.substance.content_words(text)),
+                    parts=parts,
                     topics=self.red_flags.topics(text, flag_rows[i]),
                     core_topics=self.red_flags.core_topics(text, flag_rows[i]),
                     words=len(words_of(text)),

@@ -12,6 +12,11 @@ class InjectionDetector:
 
     def __init__(self, config: Injection) -> None:
         self._patterns = [re.compile(p, re.IGNORECASE) for p in config.patterns]
+        self._block_cues = [re.compile(p, re.IGNORECASE) for p in config.block_cues]
+
+    def joins_appeal(self, text: str) -> bool:
+        """Beside an injection in the same paragraph, this sentence continues the appeal."""
+        return any(p.search(text) for p in self._block_cues)
 
     def matches(self, text: str) -> bool:
         """Whether an explicit injection pattern occurs in the text."""

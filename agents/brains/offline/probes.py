@@ -1,29 +1,32 @@
-"""Probes: gaps from the panelist's weakest stages, written in its voice, grounded in snippets."""
+"""Probes that listen: each quotes the candidate's own sentence (or names an in-scope gap for this
+product) and asks one level deeper, in the panelist's voice, grounded in snippets."""
 
 from __future__ import annotations
 
-import zlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
-from agents.brains.offline.analysis import Analysis
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.grounding import SnippetFinder
+from agents.brains.offline.reading import Reading
 from agents.state import Probe
 from agents.transcript import Turn
-from knowledge.models import Panelist, Question, RedFlag, Rubric, Signal
+from knowledge.models import Panelist, Question, Rubric
+from knowledge.scope import product_of
+
+MIN_FIXED_CHARS = 6
 
 
 @dataclass(frozen=True)
 class Gap:
-    """Something a panelist wants to probe."""
+    """Something a panelist wants to probe, and the candidate sentence it hangs on."""
 
     kind: str  # missing_signal | thin_signal | red_flag
     stage: str
     id: str
     severity: float
-    signal: Signal | None
-    flag: RedFlag | None
-    sentence: int | None  # the sentence the gap is about (thin/red flag) or nearest to it
+    anchor: int | None  # the sentence the probe quotes, if any
+    hedge: bool = False  # the anchor is the candidate admitting this gap
 
 
 def asked_gaps(transcript: list[Turn]) -> set[str]:
@@ -31,74 +34,102 @@ def asked_gaps(transcript: list[Turn]) -> set[str]:
     return {t.gap for t in transcript if t.speaker != "candidate" and t.gap}
 
 
+def _latest_reply(transcript: list[Turn]) -> str | None:
+    """The id of the candidate's latest reply to a probe (not the opening answer)."""
+    replies = [t.id for t in transcript if t.speaker == "candidate" and t.round > 0]
+    return replies[-1] if replies else None
+
+
 def panelist_gaps(
-    analysis: Analysis,
-    scores: dict[str, int],
+    reading: Reading,
     panelist: Panelist,
     rubric: Rubric,
     calibration: Calibration,
-    asked: set[str],
+    transcript: list[Turn],
 ) -> list[Gap]:
-    """Every open gap this panelist owns, most severe first."""
+    """Every open, in-scope gap this panelist owns, most severe first."""
     sev = calibration.probes.severity
-    own_stages = set(panelist.stages)
+    own = [s for s in panelist.stages if s in reading.scope]
+    if not own or reading.analysis.state != "ok" or reading.off_question:
+        return []
+    asked = asked_gaps(transcript)
+    reply = _latest_reply(transcript)
     gaps: list[Gap] = []
-    for finding in analysis.flags:
+    for finding in reading.flags:
         flag = finding.flag
-        if flag.id in asked or (flag.owner != panelist.id and flag.stage not in own_stages):
+        if flag.id in asked or flag.stage not in reading.scope:
             continue
+        if flag.owner != panelist.id and flag.stage not in own:
+            continue
+        flagged = finding.sentences[0] if finding.sentences else None
         gaps.append(
             Gap(
-                # A flag raised by absence has nothing to quote: ask for what is missing.
-                "red_flag" if finding.sentences else "missing_signal",
+                "red_flag" if flagged is not None else "missing_signal",
                 flag.stage,
                 flag.id,
-                round(sev.red_flag + flag.severity / 3, 4),
-                None,
-                flag,
-                finding.sentences[0] if finding.sentences else None,
+                sev.red_flag + flag.severity / 3,
+                flagged,
             )
         )
-    for signal in rubric.signals:
-        if signal.id in asked or signal.owner != panelist.id or signal.stage not in own_stages:
+    open_signals = [
+        s
+        for s in rubric.signals
+        if s.owner == panelist.id
+        and s.stage in own
+        and s.id not in asked
+        and not reading.shown(s.id)
+        and reading.scores.get(s.stage, 1) < 4
+    ]
+    hedged_stages: set[str] = set()
+    for i in reading.hedge_rows():
+        row = reading.rows[i]
+        if row.stage not in own or row.stage in hedged_stages:
             continue
-        found = analysis.findings[signal.id]
-        weakness = (4 - scores[signal.stage]) / 3
-        if found.credited or scores[signal.stage] >= 4:
+        if reply is not None and row.turn != reply and any(r.turn == reply for r in reading.rows):
+            continue  # a later reply moved on; follow up what they said last
+        target = next((s for s in open_signals if s.stage == row.stage), None)
+        if target is None:
             continue
-        best = found.best
-        if best is not None:
-            severity = sev.thin_signal + signal.weight / 3 + weakness / 2
-            gaps.append(
-                Gap(
-                    "thin_signal",
-                    signal.stage,
-                    signal.id,
-                    round(severity, 4),
-                    signal,
-                    None,
-                    best.sentence,
-                )
-            )
+        hedged_stages.add(row.stage)
+        gaps.append(Gap("missing_signal", target.stage, target.id, sev.hedge, i, hedge=True))
+    taken = {g.id for g in gaps}
+    floor = calibration.probes.anchor_floor
+    anchor: int | None
+    for signal in open_signals:
+        if signal.id in taken:
+            continue
+        weakness = (4 - reading.scores.get(signal.stage, 1)) / 3
+        thin = [i for i in reading.thin_rows(signal.stage) if reading.rows[i].signal == signal.id]
+        if thin:
+            anchor = next((i for i in reversed(thin) if reading.rows[i].turn == reply), thin[0])
+            kind, severity = "thin_signal", sev.thin_signal + signal.weight / 3 + weakness / 2
         else:
+            anchor = _nearest(reading, signal.id, floor)
+            kind = "missing_signal"
             severity = sev.missing_signal + signal.weight / 3 + weakness
-            gaps.append(
-                Gap(
-                    "missing_signal",
-                    signal.stage,
-                    signal.id,
-                    round(severity, 4),
-                    signal,
-                    None,
-                    analysis.nearest.get(signal.id),
-                )
-            )
+        if anchor is not None and reply is not None and reading.rows[anchor].turn == reply:
+            severity += sev.reply_anchor
+        gaps.append(Gap(kind, signal.stage, signal.id, round(severity, 4), anchor))
     gaps.sort(key=lambda g: (-g.severity, g.id))
     return gaps
 
 
-def choose(gaps: list[Gap], count: int) -> list[Gap]:
-    """The most severe gaps, one per stage first, then the rest by severity."""
+def _nearest(reading: Reading, signal_id: str, floor: float) -> int | None:
+    """The candidate's asserting sentence closest to a signal, if close enough to build on."""
+    column = reading.columns[signal_id]
+    best, best_sim = None, floor
+    for i, row in enumerate(reading.rows):
+        if row.stance not in ("asserts", "rejects") or i in reading.analysis.injection:
+            continue
+        sim = reading.analysis.features[i].signal_sims[column]
+        if sim >= best_sim:
+            best, best_sim = i, sim
+    return best
+
+
+def choose(gaps: list[Gap], count: int, first_pick: float) -> list[Gap]:
+    """The most severe gaps, one per stage first; the best one gets the first-pick boost so each
+    panelist's top question outranks the others' second ones."""
     chosen: list[Gap] = []
     stages: set[str] = set()
     for gap in gaps:
@@ -108,18 +139,10 @@ def choose(gaps: list[Gap], count: int) -> list[Gap]:
     for gap in gaps:
         if len(chosen) < count and gap not in chosen:
             chosen.append(gap)
-    return sorted(chosen, key=lambda g: (-g.severity, g.id))
-
-
-def _lower_first(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text[:1].lower() + text[1:] if text else text
-
-
-def _first_sentence(text: str) -> str:
-    text = " ".join(text.split())
-    cut = text.find(". ")
-    return text if cut < 0 else text[: cut + 1]
+    chosen.sort(key=lambda g: (-g.severity, g.id))
+    if chosen:
+        chosen[0] = replace(chosen[0], severity=round(chosen[0].severity + first_pick, 4))
+    return chosen
 
 
 def short_quote(text: str, max_words: int) -> str:
@@ -133,25 +156,52 @@ def short_quote(text: str, max_words: int) -> str:
 class ProbeWriter:
     """Turns gaps into probe text in a panelist's voice and grounds them in snippets."""
 
-    def __init__(self, calibration: Calibration, finder: SnippetFinder) -> None:
+    def __init__(self, calibration: Calibration, finder: SnippetFinder, rubric: Rubric) -> None:
         self.calibration = calibration
         self.finder = finder
+        self.rubric = rubric
 
-    def write(
-        self, gap: Gap, analysis: Analysis, panelist: Panelist, question: Question, round: int
-    ) -> Probe:
-        """One probe for one gap."""
+    def write_all(
+        self,
+        gaps: list[Gap],
+        reading: Reading,
+        panelist: Panelist,
+        question: Question,
+        transcript: list[Turn],
+    ) -> list[Probe]:
+        """One probe per gap, each opening differently from every earlier probe of the panel."""
         cfg = self.calibration.probes
-        options = cfg.templates[panelist.id][gap.kind]
-        template = options[zlib.crc32(f"{gap.id}:{round}".encode()) % len(options)]
-        quote_text = analysis.sentence(gap.sentence).text if gap.sentence is not None else ""
-        fields = {
-            "use_case": question.use_case,
-            "quote": short_quote(quote_text, cfg.quote_max_words) if quote_text else gap.id,
-            "focus": cfg.focus.get(gap.id, _lower_first(self._item_name(gap))),
-            "flag_concern": cfg.flag_concerns.get(gap.id, "") if gap.flag else "",
-        }
-        text = template.format(**fields)
+        spoken = [t.text for t in transcript if t.speaker != "candidate"]
+        lead_ins = [
+            t for t in cfg.lead_ins[panelist.id] if not any(_opens(s, t) for s in spoken)
+        ] or list(cfg.lead_ins[panelist.id])
+        openers = [
+            t for t in cfg.openers[panelist.id] if not any(_opens(s, t) for s in spoken)
+        ] or list(cfg.openers[panelist.id])
+        probes = []
+        for gap in gaps:
+            if gap.hedge and gap.anchor is not None:
+                opening = cfg.hedge_lead_ins[panelist.id].format(quote=self._quote(reading, gap))
+            elif gap.anchor is not None:
+                opening = (
+                    lead_ins.pop(0).format(quote=self._quote(reading, gap)) if lead_ins else ""
+                )
+            else:
+                opening = openers.pop(0).format(product=product_of(question)) if openers else ""
+            probes.append(self._probe(gap, reading, panelist, opening))
+        return probes
+
+    def _quote(self, reading: Reading, gap: Gap) -> str:
+        assert gap.anchor is not None
+        return short_quote(reading.rows[gap.anchor].quote, self.calibration.probes.quote_max_words)
+
+    def _probe(self, gap: Gap, reading: Reading, panelist: Panelist, opening: str) -> Probe:
+        cfg = self.calibration.probes
+        parts = [opening]
+        if gap.kind == "red_flag":
+            parts.append(cfg.flag_concerns.get(gap.id, ""))
+        parts.append(cfg.push[gap.id])
+        text = " ".join(p for p in parts if p)
         return Probe(
             panelist=panelist.id,
             stage=gap.stage,
@@ -160,23 +210,27 @@ class ProbeWriter:
             severity=gap.severity,
             text=text,
             snippet_ids=self.finder.find_for_gap(
-                self._query(gap),
-                analysis.vectors[gap.sentence] if gap.sentence is not None else None,
+                self._query(gap.id),
+                reading.analysis.vectors[gap.anchor] if gap.anchor is not None else None,
                 cfg.snippets_per_probe,
                 stage=gap.stage,
                 panelist=panelist.id,
             ),
         )
 
-    @staticmethod
-    def _item_name(gap: Gap) -> str:
-        item = gap.flag if gap.flag is not None else gap.signal
-        assert item is not None
-        return item.name
-
-    @staticmethod
-    def _query(gap: Gap) -> str:
+    def _query(self, gap_id: str) -> str:
         """The gap half of the retrieval query: its name and first descriptive sentence."""
-        item = gap.flag if gap.flag is not None else gap.signal
-        assert item is not None
-        return f"{item.name}. {_first_sentence(item.description)}"
+        found = [(f.name, f.description) for f in self.rubric.red_flags if f.id == gap_id]
+        found += [(s.name, s.description) for s in self.rubric.signals if s.id == gap_id]
+        name, description = found[0]
+        text = " ".join(description.split())
+        cut = text.find(". ")
+        return f"{name}. {text if cut < 0 else text[: cut + 1]}"
+
+
+def _opens(spoken: str, template: str) -> bool:
+    """Whether an earlier probe was built on this lead-in: its longest fixed fragment (the
+    words that do not change with the quote or product) appears in the spoken text."""
+    fragments = re.split(r"\{[a-z_]+\}", template)
+    fixed = max((f.strip(" “”\"'—-:.,") for f in fragments), key=len)
+    return len(fixed) >= MIN_FIXED_CHARS and fixed in spoken

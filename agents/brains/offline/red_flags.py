@@ -27,19 +27,28 @@ class NegationChecker:
     def __init__(self, calibration: Calibration) -> None:
         config = calibration.negation
         self._clause_cues = [re.compile(p, re.IGNORECASE) for p in config.clause_cues]
+        self._after_cues = [re.compile(p, re.IGNORECASE) for p in config.after_cues]
         self._sentence_cues = [re.compile(p, re.IGNORECASE) for p in config.sentence_cues]
         self._splitter = re.compile(config.clause_splitter, re.IGNORECASE)
         self._window = config.max_words_before_match
 
-    def rejects_match(self, text: str, start: int) -> bool:
-        """A rejection cue in the same clause, shortly before the match at `start`."""
+    def rejects_match(self, text: str, start: int, end: int | None = None) -> bool:
+        """A rejection cue in the same clause, shortly before the match at `start`, or a
+        judgment right after it ("rating buttons are mostly noise")."""
         clause_start = 0
         for boundary in self._splitter.finditer(text, 0, start):
             clause_start = boundary.end()
         before = text[clause_start:start]
         recent = " ".join(words_of(before)[-self._window :])
         lead = " ".join(before.split()[-self._window :])
-        return any(c.search(recent) or c.search(lead) for c in self._clause_cues)
+        if any(c.search(recent) or c.search(lead) for c in self._clause_cues):
+            return True
+        if end is None:
+            return False
+        after = text[end:]
+        cut = self._splitter.search(after)
+        after = after[: cut.start()] if cut else after
+        return any(c.search(after) for c in self._after_cues)
 
     def rejects_sentence(self, text: str) -> bool:
         """A cue that rejects the sentence's whole idea (rather than, avoid, the mistake …)."""
@@ -71,28 +80,38 @@ class RedFlagDetector:
         """Flags raised only from the shape of the whole answer."""
         return frozenset(self._structural)
 
-    def sentence_flags(self, text: str, flag_sims: list[float], best_signal: float) -> list[int]:
-        """Indices of the (non-structural) flags this sentence shows."""
+    def sentence_flags(
+        self, text: str, flag_sims: list[float], best_signal: float
+    ) -> tuple[list[int], list[int]]:
+        """Indices of the (non-structural) flags whose practice this sentence asserts, and of
+        those whose practice it names only to reject."""
         sim = self._calibration.similarity
         hits: list[int] = []
+        rejected: list[int] = []
         for i, flag in enumerate(self._flags):
-            if flag.id in self._structural or self.excused(flag.id, text):
+            if flag.id in self._structural:
                 continue
-            matched = False
+            matched = named = False
             for pattern in self._patterns[i]:
                 for m in pattern.finditer(text):
-                    if not self.negation.rejects_match(text, m.start()):
+                    named = True
+                    if not self.negation.rejects_match(text, m.start(), m.end()):
                         matched = True
                         break
                 if matched:
                     break
             if not matched and flag_sims[i] >= sim.red_flag_threshold:
-                matched = flag_sims[i] >= best_signal + sim.red_flag_margin and not (
-                    self.negation.rejects_sentence(text)
-                )
+                if self.negation.rejects_sentence(text):
+                    named = True
+                else:
+                    matched = flag_sims[i] >= best_signal + sim.red_flag_margin
+            if matched and self.excused(flag.id, text):
+                continue
             if matched:
                 hits.append(i)
-        return hits
+            elif named:
+                rejected.append(i)
+        return hits, rejected
 
     def excused(self, flag_id: str, text: str) -> bool:
         """The sentence gives a reason that makes the flag's trade-off a sound judgment."""

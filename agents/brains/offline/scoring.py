@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agents.brains.offline.analysis import Analysis
 from agents.brains.offline.calibration import Scoring
-from knowledge.models import STAGE_IDS
+from agents.brains.offline.red_flags import FlagFinding
+from knowledge.models import STAGE_IDS, StageId
 
 
 @dataclass(frozen=True)
@@ -22,42 +24,77 @@ class Verdict:
 
 def stage_scores(analysis: Analysis, scoring: Scoring) -> dict[str, int]:
     """Score 1–4 per stage: how many cut points its credited weight reaches, plus one."""
+    return scores_from_credit(analysis.stage_credit, scoring)
+
+
+def scores_from_credit(credit: Mapping[str, float], scoring: Scoring) -> dict[str, int]:
+    """Score 1–4 per stage from the credited weight in it."""
     return {
-        stage: 1 + sum(1 for cut in scoring.stage_cuts if analysis.stage_credit[stage] >= cut)
+        stage: 1 + sum(1 for cut in scoring.stage_cuts if credit.get(stage, 0.0) >= cut)
         for stage in STAGE_IDS
     }
 
 
-def covered_stages(scores: dict[str, int], scoring: Scoring) -> int:
-    """Stages at or above the 'covered' score."""
-    return sum(1 for s in scores.values() if s >= scoring.decision.covered_score)
+def covered_stages(
+    scores: Mapping[str, int], scoring: Scoring, scope: Sequence[str] = STAGE_IDS
+) -> int:
+    """Assessed stages at or above the 'covered' score."""
+    return sum(1 for s in scope if scores.get(s, 1) >= scoring.decision.covered_score)
+
+
+def assessed_flags(analysis: Analysis, scope: Sequence[str] = STAGE_IDS) -> list[FlagFinding]:
+    """The red flags that count: every stated one, and absence flags of assessed stages only."""
+    return [f for f in analysis.flags if not f.absent or f.flag.stage in scope]
 
 
 def margin(
-    analysis: Analysis, scoring: Scoring, stage_boost: dict[str, float] | None = None
+    analysis: Analysis,
+    scoring: Scoring,
+    stage_boost: dict[str, float] | None = None,
+    scope: Sequence[str] = STAGE_IDS,
+) -> float:
+    """Signed evidence for hire (> 0) or no-hire (≤ 0) straight from an analysis."""
+    if analysis.state != "ok":
+        return scoring.decision.non_answer_margin
+    return margin_from(
+        stage_scores(analysis, scoring),
+        assessed_flags(analysis, scope),
+        analysis.buzzword_dense,
+        scoring,
+        stage_boost,
+        scope,
+    )
+
+
+def margin_from(
+    scores: Mapping[str, int],
+    flags: Sequence[FlagFinding],
+    buzzword_dense: bool,
+    scoring: Scoring,
+    stage_boost: Mapping[str, float] | None = None,
+    scope: Sequence[str] = STAGE_IDS,
 ) -> float:
     """Signed evidence for hire (> 0) or no-hire (≤ 0).
 
-    Weighted mean-normalised stage scores plus coverage, minus red-flag severity and
-    buzzword density, minus a bias. `stage_boost` re-weights stages (a panelist's own
-    stages) while keeping the total stage weight unchanged.
+    Weighted mean-normalised scores of the assessed stages plus their coverage, scaled to
+    five stages, minus red-flag severity and buzzword density, minus a bias. `stage_boost`
+    re-weights stages (a panelist's own stages) while keeping the total stage weight unchanged.
     """
     d = scoring.decision
-    if analysis.state != "ok":
-        return d.non_answer_margin
-    scores = stage_scores(analysis, scoring)
-    weights = dict(d.stage_weights)
+    assessed: list[StageId] = [s for s in STAGE_IDS if s in scope] or list(STAGE_IDS)
+    weights: dict[str, float] = {s: d.stage_weights[s] for s in assessed}
     if stage_boost:
         boosted = {s: w * stage_boost.get(s, 1.0) for s, w in weights.items()}
         scale = sum(weights.values()) / sum(boosted.values())
         weights = {s: w * scale for s, w in boosted.items()}
-    value = sum(weights[s] * (scores[s] - 1) / 3 for s in STAGE_IDS)
-    value += d.coverage_weight * covered_stages(scores, scoring)
+    value = sum(weights[s] * (scores.get(s, 1) - 1) / 3 for s in assessed)
+    value += d.coverage_weight * covered_stages(scores, scoring, assessed)
+    value *= len(STAGE_IDS) / len(assessed)
     value -= d.red_flag_weight * sum(
-        f.flag.severity * (d.absence_flag_weight if f.absent else 1.0) for f in analysis.flags
+        f.flag.severity * (d.absence_flag_weight if f.absent else 1.0) for f in flags
     )
-    value -= d.extra_flag_penalty * max(0, len(analysis.flags) - 1)
-    if analysis.buzzword_dense:
+    value -= d.extra_flag_penalty * max(0, len(flags) - 1)
+    if buzzword_dense:
         value -= d.buzzword_penalty
     return round(value - d.bias, 6)
 
@@ -67,15 +104,21 @@ def hire_probability(value: float, scoring: Scoring) -> float:
     return 1.0 / (1.0 + math.exp(-scoring.confidence.slope * value))
 
 
-def verdict(value: float, scoring: Scoring) -> Verdict:
+def verdict(value: float, scoring: Scoring, shrink: float = 1.0) -> Verdict:
     """Decision, strength and confidence from a margin.
 
     Confidence is the calibrated probability that the decision is the one a human
     panel would reach: the logistic of the margin, with its slope fitted on the dev
-    split, reported for the side chosen (so it is never below 0.5).
+    split, reported for the side chosen (so it is never below 0.5). `shrink` (≤ 1) pulls
+    it towards 0.5 for answer shapes the calibration has seen little of. "Strong" needs both
+    a wide margin and a confidence at the strong level.
     """
     p_hire = hire_probability(value, scoring)
     decision = "hire" if value > 0 else "no_hire"
     confidence = p_hire if decision == "hire" else 1.0 - p_hire
-    strength = "strong" if abs(value) >= scoring.decision.strong_margin else "lean"
-    return Verdict(decision, round(value, 4), round(confidence, 4), strength)
+    confidence = 0.5 + (confidence - 0.5) * shrink
+    strong = (
+        abs(value) >= scoring.decision.strong_margin
+        and confidence >= scoring.confidence.strong_above
+    )
+    return Verdict(decision, round(value, 4), round(confidence, 4), "strong" if strong else "lean")

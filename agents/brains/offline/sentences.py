@@ -1,17 +1,38 @@
-"""Split candidate turns into sentences that keep their exact text and turn id."""
+"""Split candidate turns into sentences that keep their exact text and turn id.
+
+Markdown is read, not quoted: headings (``#``, a bold line, a short ``Label:`` line) become the
+section of the sentences under them and are never sentences themselves; bullet and number markers
+are cut; a table's header and separator rows are skipped and each body row is one line whose
+label cell is dropped when other cells carry the content.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from agents.transcript import Turn
 
+LineKind = Literal["prose", "bullet", "table"]
+
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-/.%$]*")
-# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space, or at a line break.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\s*\n\s*")
-_BULLET = re.compile(r"^(?:[-*•·]+|\d{1,2}[.)]|[a-z][.)])\s+")
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]*_]*\s+")
+_BULLET = re.compile(
+    r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\(?[a-z][.)]|step \d+[.:)])\s+", re.I
+)
+_ATX = re.compile(r"^#{1,6}\s*(.*?)\s*#*\s*$")
+_BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_]{1,80})(?:\*\*|__)\s*:?\s*$")
+_LABEL_LINE = re.compile(r"^([A-Za-z][^.!?|]{0,50}):\s*$")
+_LEAD_LABEL = re.compile(
+    r"^(?:\*\*|__)([^*_]{1,50}?)(?::\s*)?(?:\*\*|__)\s*[:\-–—]?\s+|^([A-Z][\w/&'’ -]{0,30}):\s+"
+)
+_TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_EMPHASIS_EDGE = "*_` "
 _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=(?:and|but|so|which|then|because|while|whereas)\b)|\s[—–]\s")
+_LABEL_MAX_WORDS = 4
+_TITLE_MAX_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -22,6 +43,9 @@ class Sentence:
     turn_id: str
     position: int
     text: str
+    section: str = ""  # the heading or label it sits under, if any
+    kind: LineKind = "prose"
+    block: int = 0  # the line (paragraph, bullet or table row) of the turn it came from
 
     @property
     def words(self) -> list[str]:
@@ -34,12 +58,112 @@ def words_of(text: str) -> list[str]:
     return [w.lower().rstrip(".") for w in _WORD.findall(text)]
 
 
-def _pieces(text: str) -> list[str]:
-    out = []
-    for raw in _BOUNDARY.split(text):
-        piece = _BULLET.sub("", raw.strip()).strip()
-        if piece:
-            out.append(piece)
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    section: str
+    kind: LineKind
+    block: int = 0
+
+
+def _heading(line: str, next_line: str | None) -> str | None:
+    """The heading text if this line is a heading, else None."""
+    m = _ATX.match(line)
+    if m:
+        return m.group(1).strip("*_ ")
+    m = _BOLD_LINE.match(line) or _LABEL_LINE.match(line)
+    if m:
+        return m.group(1).strip()
+    words = line.split()
+    if (
+        next_line is not None
+        and 0 < len(words) <= _TITLE_MAX_WORDS
+        and not re.search(r"[.!?,;:|]$|\d", line)
+        and line[:1].isupper()
+    ):
+        return line.strip("*_ ")
+    return None
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [c.strip() for c in inner.split("|")]
+
+
+def _table_row(line: str) -> tuple[str, str]:
+    """A table body row as one verbatim span without its leading label cell: (label, span)."""
+    cells = [c for c in _cells(line) if c]
+    if not cells:
+        return "", ""
+    first, label = cells[0], ""
+    if len(cells) >= 2 and len(first.split()) <= 3 and not re.search(r"\d", first):
+        start = line.index(cells[1], line.index(first) + len(first))
+        label = first.strip("*_ ")
+    else:
+        start = line.index(first)
+    last = cells[-1]
+    end = line.rindex(last) + len(last)
+    return label, line[start:end].strip()
+
+
+def _lines(text: str) -> list[_Line]:
+    raw = [ln.strip() for ln in text.splitlines()]
+    out: list[_Line] = []
+    section = ""
+    for i, line in enumerate(raw):
+        if not line:
+            continue
+        nxt = next((r for r in raw[i + 1 :] if r), None)
+        if line.count("|") >= 2 or _TABLE_SEP.match(line):
+            if _TABLE_SEP.match(line):
+                continue
+            if nxt is not None and _TABLE_SEP.match(nxt):
+                continue  # a header row names columns, it says nothing
+            label, row = _table_row(line)
+            if row:
+                out.append(_Line(row, label or section, "table", i))
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            body = line[bullet.end() :].strip()
+            while (inner := _BULLET.match(body)) is not None:
+                body = body[inner.end() :].strip()
+            if body:
+                out.append(_Line(body, section, "bullet", i))
+            continue
+        title = _heading(line, nxt)
+        if title is not None:
+            section = title
+            continue
+        out.append(_Line(line, section, "prose", i))
+    return out
+
+
+def _strip_label(piece: str) -> tuple[str, str]:
+    """Cut a short leading label (``**Cost:**``, ``Latency:``) off a piece: (label, rest)."""
+    m = _LEAD_LABEL.match(piece)
+    if not m:
+        return "", piece
+    label = (m.group(1) or m.group(2) or "").strip()
+    rest = piece[m.end() :]
+    if len(label.split()) > _LABEL_MAX_WORDS or len(rest.split()) < 3:
+        return "", piece
+    return label, rest
+
+
+def _pieces(text: str) -> list[tuple[str, str, LineKind, int]]:
+    out: list[tuple[str, str, LineKind, int]] = []
+    for line in _lines(text):
+        label, body = _strip_label(line.text)
+        section = label or line.section
+        for raw in _BOUNDARY.split(body):
+            piece = raw.strip(_EMPHASIS_EDGE)
+            if piece.endswith("*") or piece.endswith("_"):
+                piece = piece.rstrip(_EMPHASIS_EDGE)
+            if piece and any(c.isalnum() for c in piece):
+                out.append((piece, section, line.kind, line.block))
     return out
 
 
@@ -83,7 +207,7 @@ def split_candidate_turns(
         if turn.speaker != "candidate":
             continue
         position = 0
-        for piece in _pieces(turn.text):
+        for piece, section, kind, block in _pieces(turn.text):
             for part in _cut_long(piece, max_sentence_words):
                 if part not in turn.text:  # word-cut pieces re-join on single spaces
                     part = _longest_verbatim_prefix(part, turn.text)
@@ -94,7 +218,9 @@ def split_candidate_turns(
                     truncated = True
                     return sentences, truncated
                 budget -= n
-                sentences.append(Sentence(len(sentences), turn.id, position, part))
+                sentences.append(
+                    Sentence(len(sentences), turn.id, position, part, section, kind, block)
+                )
                 position += 1
     return sentences, truncated
 

@@ -1,4 +1,5 @@
-"""Substance: a number or unit, a causal link, or a concrete mechanism in a sentence."""
+"""Substance: the parts of a sentence that make a claim concrete — who does it, what mechanism,
+a real quantity, a threshold, a causal link."""
 
 from __future__ import annotations
 
@@ -7,36 +8,64 @@ from typing import Literal
 
 from agents.brains.offline.calibration import Substance
 from agents.brains.offline.sentences import words_of
+from agents.debrief import SubstancePart
 
 SubstanceKind = Literal["number", "causal", "mechanism"]
 
+_DIGITS = re.compile(r"(?<![A-Za-z])(?<![A-Za-z]-)[$£€]?[0-9][0-9.,]*[A-Za-z%]*")
+_LEADING_SO = re.compile(r"^\W*(so|and|but|ok(ay)?|well|also)\b[,\s]*", re.IGNORECASE)
+
 
 class SubstanceDetector:
-    """Finds which kinds of substance a sentence carries."""
+    """Finds which substance parts a sentence carries."""
 
     def __init__(self, config: Substance) -> None:
         self._config = config
-        self._units = [re.compile(p, re.IGNORECASE) for p in config.unit_patterns]
+        self._fractions = [re.compile(p, re.IGNORECASE) for p in config.fraction_patterns]
+        self._thresholds = [re.compile(p, re.IGNORECASE) for p in config.threshold_patterns]
         self._causal = [re.compile(p, re.IGNORECASE) for p in config.causal_patterns]
+        self._not_quantity = [re.compile(p, re.IGNORECASE) for p in config.not_quantity_patterns]
+        self._not_before = re.compile(config.not_quantity_before, re.IGNORECASE)
         self._number_words = frozenset(config.number_words)
+        self._enumerations = frozenset(config.enumeration_nouns)
         self._verbs = frozenset(config.mechanism_verbs)
         self._stopwords = frozenset(config.stopwords)
-
-    def has_number(self, text: str) -> bool:
-        """A digit, a number word, a unit of cost or time, or a threshold phrase."""
-        if any(w in self._number_words for w in words_of(text)):
-            return True
-        return any(p.search(text) for p in self._units)
+        self._who = frozenset(config.who_words)
 
     def has_quantity(self, text: str) -> bool:
-        """A digit or a number word (units and thresholds alone do not count)."""
-        if any(w in self._number_words for w in words_of(text)):
+        """A real figure: digits or a number word that is not an ordinal, list count or name."""
+        for m in _DIGITS.finditer(text):
+            token = m.group(0).rstrip(".,")
+            if any(p.search(token) for p in self._not_quantity):
+                continue
+            if self._not_before.search(text[max(0, m.start() - 12) : m.start()]):
+                continue
+            if self._counts_items(text[m.end() :], token):
+                continue
             return True
-        return bool(self._units and self._units[0].search(text))
+        words = words_of(text)
+        for i, w in enumerate(words):
+            if w in self._number_words:
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                if nxt not in self._enumerations:
+                    return True
+        return any(p.search(text) for p in self._fractions)
+
+    def _counts_items(self, after: str, token: str) -> bool:
+        """'3 things', '2 steps': a list count, not a quantity (a bare small integer only)."""
+        if not token.isdigit() or int(token) > 12:
+            return False
+        nxt = words_of(after[:30])
+        return bool(nxt) and nxt[0] in self._enumerations
+
+    def has_threshold(self, text: str) -> bool:
+        """A cut-off with a figure: 'above 0.8', 'a budget of 300 ms', '90% or better'."""
+        return any(p.search(text) for p in self._thresholds)
 
     def has_causal(self, text: str) -> bool:
-        """A causal or conditional link (because, so that, if, when, otherwise …)."""
-        return any(p.search(text) for p in self._causal)
+        """A real causal or conditional link (a bare leading 'so', 'if' or 'when' is not one)."""
+        body = _LEADING_SO.sub("", text, count=1)
+        return any(p.search(body) for p in self._causal)
 
     def has_mechanism(self, text: str) -> bool:
         """A concrete action verb plus enough specific words to say what it acts on."""
@@ -46,17 +75,42 @@ class SubstanceDetector:
         specific = [w for w in words if w not in self._stopwords and w not in self._verbs]
         return len(specific) >= self._config.min_specific_words
 
+    def has_who(self, text: str) -> bool:
+        """Names who does the work (a role, a team, the users)."""
+        return any(w in self._who for w in words_of(text))
+
     def content_words(self, text: str) -> list[str]:
         """Words that are not stopwords."""
         return [w for w in words_of(text) if w not in self._stopwords]
 
-    def kinds(self, text: str) -> tuple[SubstanceKind, ...]:
-        """The kinds of substance present, in a fixed order."""
-        found: list[SubstanceKind] = []
-        if self.has_number(text):
-            found.append("number")
+    def parts(self, text: str) -> tuple[SubstancePart, ...]:
+        """The substance parts present, in a fixed order."""
+        found: list[SubstancePart] = []
+        if self.has_who(text):
+            found.append("who")
+        if self.has_mechanism(text):
+            found.append("what")
+        if self.has_quantity(text):
+            found.append("quantity")
+        if self.has_threshold(text):
+            found.append("threshold")
         if self.has_causal(text):
             found.append("causal")
-        if self.has_mechanism(text):
-            found.append("mechanism")
         return tuple(found)
+
+    def kinds(self, text: str) -> tuple[SubstanceKind, ...]:
+        """The kinds of substance that earn credit: a figure, a causal link, a mechanism."""
+        parts = self.parts(text)
+        return kinds_of(parts)
+
+
+def kinds_of(parts: tuple[SubstancePart, ...]) -> tuple[SubstanceKind, ...]:
+    """Credit-earning kinds from substance parts ('who' alone never earns credit)."""
+    found: list[SubstanceKind] = []
+    if "quantity" in parts or "threshold" in parts:
+        found.append("number")
+    if "causal" in parts:
+        found.append("causal")
+    if "what" in parts:
+        found.append("mechanism")
+    return tuple(found)

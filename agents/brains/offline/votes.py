@@ -1,59 +1,124 @@
-"""A panelist's vote: the shared evidence, weighted towards the stages it owns."""
+"""A panelist's vote: the shared evidence table, weighted to its own stages, in its own voice."""
 
 from __future__ import annotations
 
-from agents.brains.offline.analysis import Analysis
+from collections.abc import Callable, Sequence
+
 from agents.brains.offline.calibration import Calibration
-from agents.brains.offline.citations import quotes, snippets
+from agents.brains.offline.citations import snippets
 from agents.brains.offline.grounding import SnippetFinder
-from agents.brains.offline.scoring import margin, stage_scores, verdict
-from agents.debrief import PanelVote
+from agents.brains.offline.probes import short_quote
+from agents.brains.offline.reading import Reader, Reading
+from agents.debrief import Citation, PanelVote
 from knowledge.models import Panelist, Rubric
+
+VOTE_QUOTE_WORDS = 14
+
+
+def missing_part(parts: Sequence[str]) -> str:
+    """The first substance part a sentence lacks, in the order a panel asks for them."""
+    for part in ("quantity", "threshold", "causal", "who", "what"):
+        if part not in parts:
+            return part
+    return "quantity"
 
 
 def panelist_vote(
-    analysis: Analysis,
+    reading: Reading,
+    reader: Reader,
     panelist: Panelist,
     rubric: Rubric,
     calibration: Calibration,
     finder: SnippetFinder,
 ) -> PanelVote:
-    """Hire / no-hire from this panelist's point of view, with its evidence."""
+    """Hire / no-hire from this panelist's point of view, with its evidence and its worry."""
     scoring = calibration.scoring
-    own = set(panelist.stages)
+    voice = calibration.writer.vote_voice[panelist.id]
+    own = [s for s in panelist.stages if s in reading.scope]
     boost: dict[str, float] = {s: scoring.votes.own_stage_boost for s in own}
-    result = verdict(margin(analysis, scoring, boost), scoring)
-    credited = [f for f in analysis.credited_signals() if f.signal.stage in own]
-    flags = [f for f in analysis.flags if f.flag.owner == panelist.id or f.flag.stage in own]
-    stage_names = ", ".join(rubric.stage(s).name for s in panelist.stages)
-    template = calibration.writer.vote_rationale[result.decision]
-    rationale = template.format(
-        name=panelist.name, own_stages=stage_names, credited=len(credited), flags=len(flags)
-    )
-    evidence = [
-        f.best.substance_from for f in credited if f.best and f.best.substance_from is not None
-    ]
-    cited = quotes(analysis, [f.best.sentence for f in credited if f.best][:2], 2)
-    cited += quotes(analysis, [f.sentences[0] for f in flags if f.sentences], 1)
-    if not cited and evidence:
-        cited = quotes(analysis, evidence, 1)
+    result = reader.panel_verdict(reading, boost)
+    lines = [voice.hire if result.decision == "hire" else voice.no_hire]
+    cited: list[Citation] = []
+
+    def cite(i: int) -> str:
+        row = reading.rows[i]
+        cited.append(Citation(turn=row.turn, quote=row.quote))
+        return short_quote(row.quote, VOTE_QUOTE_WORDS)
+
+    if not own:
+        lines.append(voice.outside)
+    elif reading.analysis.state == "ok" and not reading.off_question:
+        strengths = [i for s in own for i in reading.credited_rows(s)]
+        if strengths:
+            best = max(strengths, key=lambda i: (len(reading.rows[i].substance), -i))
+            signal = rubric_signal_name(rubric, reading.rows[best].signal)
+            lines.append(voice.strength.format(quote=cite(best), signal=signal))
+        else:
+            lines.append(voice.nothing)
+        worry = _worry(reading, panelist, own, calibration, cite)
+        if worry:
+            lines.append(worry)
+    else:
+        lines.append(voice.nothing)
     if not cited:
-        scores = stage_scores(analysis, scoring)
-        weakest = min(panelist.stages, key=lambda s: (scores[s], rubric.stage(s).order))
-        stage = rubric.stage(weakest)
+        stage = rubric.stage(own[0] if own else panelist.stages[0])
         cited = snippets(
             finder.find(
                 f"{stage.name}. {stage.description}",
                 1,
-                stage=weakest,
+                stage=stage.id,
                 panelist=panelist.id,
-                polarity="negative",
+                polarity="negative" if result.decision == "no_hire" else "positive",
             )
         )
     return PanelVote(
         panelist=panelist.id,
         decision=result.decision,
         confidence=result.confidence,
-        rationale=rationale,
+        rationale=" ".join(lines),
         citations=cited,
     )
+
+
+def rubric_signal_name(rubric: Rubric, signal_id: str | None) -> str:
+    """A signal's name in lower case, for use inside a sentence."""
+    signal = next((s for s in rubric.signals if s.id == signal_id), None)
+    name = signal.name if signal else "evidence"
+    return name[:1].lower() + name[1:]
+
+
+def _worry(
+    reading: Reading,
+    panelist: Panelist,
+    own: Sequence[str],
+    calibration: Calibration,
+    cite: Callable[[int], str],
+) -> str:
+    """The panelist's main concern about this answer, read off the table."""
+    voice = calibration.writer.vote_voice[panelist.id]
+    cfg = calibration.probes
+    for f in reading.flags:
+        if f.sentences and (f.flag.owner == panelist.id or f.flag.stage in own):
+            return voice.worry_flag.format(
+                quote=cite(f.sentences[0]), concern=cfg.flag_concerns.get(f.flag.id, "")
+            )
+    for i in reading.hedge_rows():
+        if reading.rows[i].stage in own:
+            return voice.worry_hedge.format(quote=cite(i))
+    thin = [i for s in own for i in reading.thin_rows(s)]
+    if thin:
+        part = missing_part(reading.rows[thin[0]].substance)
+        return voice.worry_thin.format(
+            quote=cite(thin[0]), part=calibration.writer.part_names[part]
+        )
+    open_signals = sorted(
+        (
+            s
+            for s in reading.signals.values()
+            if s.stage in own and s.owner == panelist.id and not reading.shown(s.id)
+        ),
+        key=lambda s: (-s.weight, s.id),
+    )
+    if open_signals and min(reading.scores[s] for s in own if s in reading.scores) < 4:
+        return voice.worry_missing.format(focus=cfg.focus[open_signals[0].id])
+    return ""

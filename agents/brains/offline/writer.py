@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from agents.brains.offline.analysis import Analysis
+from agents.brains.offline.advice import Advisor
 from agents.brains.offline.calibration import Calibration
-from agents.brains.offline.citations import quote, quotes, snippets
+from agents.brains.offline.citations import snippets
 from agents.brains.offline.grounding import SnippetFinder
+from agents.brains.offline.reading import Reading
 from agents.brains.offline.red_flags import FlagFinding
-from agents.brains.offline.scoring import Verdict, covered_stages
+from agents.brains.offline.scoring import covered_stages
 from agents.debrief import (
-    Advice,
     Citation,
     Debrief,
     PanelVote,
@@ -21,16 +21,11 @@ from agents.debrief import (
     Usage,
 )
 from agents.transcript import Turn
-from knowledge.models import STAGE_IDS, Rubric
+from knowledge.models import Rubric, Signal, StageId
 
 EVIDENCE_PER_STAGE = 3
 NAMES_PER_CLAIM = 4
-
-
-def _names(items: list[str]) -> str:
-    shown = items[:NAMES_PER_CLAIM]
-    more = len(items) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+MISSING_PER_CLAIM = 3
 
 
 def _lower_first(text: str) -> str:
@@ -38,7 +33,8 @@ def _lower_first(text: str) -> str:
 
 
 class DebriefWriter:
-    """Assembles a Debrief from an analysis and a verdict, citing only what exists."""
+    """Assembles a Debrief from a reading: every score, flag, reason and advice item is read
+    off the same evidence table, citing only what exists."""
 
     def __init__(self, rubric: Rubric, calibration: Calibration, finder: SnippetFinder) -> None:
         self.rubric = rubric
@@ -46,71 +42,77 @@ class DebriefWriter:
         self.finder = finder
 
     def write(
-        self,
-        analysis: Analysis,
-        scores: dict[str, int],
-        result: Verdict,
-        transcript: list[Turn],
-        votes: list[PanelVote],
-        usage: Usage,
+        self, reading: Reading, transcript: list[Turn], votes: list[PanelVote], usage: Usage
     ) -> Debrief:
         """The full debrief."""
-        review = result.confidence < self.calibration.scoring.confidence.review_below or (
-            len({v.decision for v in votes}) > 1
+        result = reading.verdict
+        review = (
+            result.confidence < self.calibration.scoring.confidence.review_below
+            or len({v.decision for v in votes}) > 1
+            or reading.off_question
         )
         return Debrief(
             decision=result.decision,
             strength=result.strength,
             confidence=result.confidence,
-            stage_scores={s: self._stage_score(analysis, s, scores[s]) for s in STAGE_IDS},
+            stage_scores={s: self._stage_score(reading, s) for s in reading.scope},
             red_flags=[
                 RedFlagFinding(
                     id=f.flag.id,
                     name=f.flag.name,
                     stage=f.flag.stage,
                     severity=f.flag.severity,
-                    citations=self._flag_citations(analysis, f),
+                    citations=self._flag_citations(reading, f),
                 )
-                for f in analysis.flags
+                for f in reading.flags
             ],
-            reasons=self._reasons(analysis, scores, result),
+            reasons=self._reasons(reading),
             votes=list(votes),
-            advice=self._advice(analysis, scores),
+            advice=Advisor(self.rubric, self.calibration).advice(reading),
+            scope=list(reading.scope),
+            evidence=list(reading.rows),
             transcript=list(transcript),
             brain="offline",
             needs_review=review,
             usage=usage,
         )
 
-    def _stage_score(self, analysis: Analysis, stage: str, score: int) -> StageScore:
-        tpl = self.calibration.writer.summary_templates
-        signals = self.rubric.signals_for(stage)
-        credited = [analysis.findings[s.id] for s in signals if analysis.findings[s.id].credited]
-        thin = [analysis.findings[s.id] for s in signals if analysis.findings[s.id].thin]
-        if credited:
-            summary = tpl["credited"].format(
-                n=len(credited), names=_names([_lower_first(f.signal.name) for f in credited])
-            )
-        elif thin:
-            summary = tpl["thin_only"].format(
-                names=_names([_lower_first(f.signal.name) for f in thin])
-            )
-        else:
-            summary = tpl["absent"]
-        evidence = [f.best.sentence for f in credited if f.best is not None]
-        return StageScore(
-            stage=stage,
-            score=score,
-            summary=summary,
-            signals_found=[f.signal.id for f in credited],
-            signals_missing=[s.id for s in signals if not analysis.findings[s.id].credited],
-            evidence=quotes(analysis, evidence, EVIDENCE_PER_STAGE),
+    def _names(self, signal_ids: list[str]) -> str:
+        names = [_lower_first(self._signal(s).name) for s in signal_ids]
+        return "; ".join(names[:NAMES_PER_CLAIM]) + (
+            f" and {len(names) - NAMES_PER_CLAIM} more" if len(names) > NAMES_PER_CLAIM else ""
         )
 
-    def _flag_citations(self, analysis: Analysis, finding: FlagFinding) -> list[Citation]:
+    def _signal(self, signal_id: str) -> Signal:
+        return next(s for s in self.rubric.signals if s.id == signal_id)
+
+    def _stage_score(self, reading: Reading, stage: StageId) -> StageScore:
+        tpl = self.calibration.writer.summary_templates
+        credited_rows = reading.credited_rows(stage)
+        credited = _unique([reading.rows[i].signal for i in credited_rows])
+        thin = _unique([reading.rows[i].signal for i in reading.thin_rows(stage)])
+        if credited:
+            summary = tpl["credited"].format(n=len(credited), names=self._names(credited))
+        elif thin:
+            summary = tpl["thin_only"].format(names=self._names(thin))
+        else:
+            summary = tpl["absent"]
+        best = [reading.best_row(s) for s in credited]
+        return StageScore(
+            stage=stage,
+            score=reading.scores[stage],
+            summary=summary,
+            signals_found=credited,
+            signals_missing=[
+                s.id for s in self.rubric.signals_for(stage) if s.id not in set(credited)
+            ],
+            evidence=_row_quotes(reading, [i for i in best if i is not None], EVIDENCE_PER_STAGE),
+        )
+
+    def _flag_citations(self, reading: Reading, finding: FlagFinding) -> list[Citation]:
         """Quotes of the flagged sentences; for a flag raised by absence, a past-debrief note."""
         if finding.sentences:
-            return quotes(analysis, list(finding.sentences), 2)
+            return _row_quotes(reading, list(finding.sentences), 2)
         flag = finding.flag
         query = f"{flag.name}. {' '.join(flag.description.split())}"
         return snippets(self.finder.find(query, 1, stage=flag.stage, panelist=flag.owner))
@@ -122,10 +124,13 @@ class DebriefWriter:
         )
         return snippets(ids)
 
-    def _reasons(self, analysis: Analysis, scores: dict[str, int], result: Verdict) -> list[Reason]:
+    def _reasons(self, reading: Reading) -> list[Reason]:
         tpl = self.calibration.writer.reasons
+        analysis = reading.analysis
+        result = reading.verdict
         reasons: list[Reason] = []
-        first_sentence = [quote(analysis, 0)] if analysis.sentences else []
+        counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
+        first_sentence = _row_quotes(reading, counted[:1] or [0], 1) if reading.rows else []
 
         if analysis.state != "ok":
             claim = {
@@ -133,22 +138,29 @@ class DebriefWriter:
                 "gibberish": tpl.gibberish,
                 "off_topic": tpl.off_topic,
             }[analysis.state]
-            counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
-            cites = quotes(analysis, counted, 2) or first_sentence
+            cites = _row_quotes(reading, counted, 2) or first_sentence
             if not cites:
-                cites = self._stage_snippet("objective", "negative")
+                cites = self._stage_snippet(reading.scope[0], "negative")
             reasons.append(Reason(claim=claim, kind="concern", citations=cites))
+        elif reading.off_question:
+            claim = tpl.off_question.format(
+                other=_lower_first(reading.relevance.other_title or "another question"),
+                asked=_lower_first(reading.question.title),
+            )
+            reasons.append(
+                Reason(claim=claim, kind="concern", citations=_row_quotes(reading, counted, 2))
+            )
 
         if analysis.injection:
             reasons.append(
                 Reason(
                     claim=tpl.injection,
                     kind="concern",
-                    citations=quotes(analysis, sorted(analysis.injection), 2),
+                    citations=_row_quotes(reading, sorted(analysis.injection), 2),
                 )
             )
 
-        for f in sorted(analysis.flags, key=lambda f: (-f.flag.severity, f.flag.id)):
+        for f in sorted(reading.flags, key=lambda f: (-f.flag.severity, f.flag.id)):
             reasons.append(
                 Reason(
                     claim=tpl.red_flag.format(
@@ -156,15 +168,13 @@ class DebriefWriter:
                     ),
                     stage=f.flag.stage,
                     kind="concern",
-                    citations=self._flag_citations(analysis, f),
+                    citations=self._flag_citations(reading, f),
                 )
             )
 
         if analysis.buzzword_dense:
-            credited = len(analysis.credited_signals())
-            cites = quotes(analysis, sorted(analysis.buzzword_lists), 2)
-            if not cites:
-                cites = first_sentence
+            credited = len(reading.credited_signals())
+            cites = _row_quotes(reading, sorted(analysis.buzzword_lists), 2) or first_sentence
             if cites:
                 reasons.append(
                     Reason(
@@ -176,98 +186,115 @@ class DebriefWriter:
                     )
                 )
 
-        if analysis.state == "ok":
-            reasons.extend(self._stage_reasons(analysis, scores))
+        if analysis.state == "ok" and not reading.off_question:
+            reasons.extend(self._stage_reasons(reading))
 
-        covered = covered_stages(scores, self.calibration.scoring)
+        covered = covered_stages(reading.scores, self.calibration.scoring, reading.scope)
         overall = tpl.decision_hire if result.decision == "hire" else tpl.decision_no_hire
+        wanted = "strength" if result.decision == "hire" else "concern"
         support: list[Citation] = []
         for r in reasons:
-            wanted = "strength" if result.decision == "hire" else "concern"
             if r.kind == wanted and r.citations:
                 support.extend(r.citations[:1])
             if len(support) >= 2:
                 break
         if not support:
-            support = first_sentence or self._stage_snippet("objective", "negative")
+            support = first_sentence or self._stage_snippet(reading.scope[0], "negative")
         reasons.insert(
             0,
             Reason(
-                claim=overall.format(covered=covered),
-                kind=("strength" if result.decision == "hire" else "concern"),
+                claim=overall.format(covered=covered, assessed=len(reading.scope)),
+                kind=wanted,
                 citations=support,
             ),
         )
         return [r for r in reasons if r.citations]
 
-    def _stage_reasons(self, analysis: Analysis, scores: dict[str, int]) -> list[Reason]:
+    def _stage_reasons(self, reading: Reading) -> list[Reason]:
         tpl = self.calibration.writer.reasons
+        covered_score = self.calibration.scoring.decision.covered_score
         strengths: list[Reason] = []
         concerns: list[Reason] = []
-        for stage_id in STAGE_IDS:
+        hedges = reading.hedge_rows()
+        for stage_id in reading.scope:
             stage = self.rubric.stage(stage_id)
-            signals = self.rubric.signals_for(stage_id)
-            credited = [
-                analysis.findings[s.id] for s in signals if analysis.findings[s.id].credited
-            ]
-            thin = [analysis.findings[s.id] for s in signals if analysis.findings[s.id].thin]
-            if credited and scores[stage_id] >= self.calibration.scoring.decision.covered_score:
+            credited_rows = reading.credited_rows(stage_id)
+            credited = _unique([reading.rows[i].signal for i in credited_rows])
+            thin_rows = reading.thin_rows(stage_id)
+            thin = _unique([reading.rows[i].signal for i in thin_rows])
+            hedged = [i for i in hedges if reading.rows[i].stage == stage_id]
+            if credited and reading.scores[stage_id] >= covered_score:
+                best = [reading.best_row(s) for s in credited]
                 strengths.append(
                     Reason(
                         claim=tpl.strength.format(
-                            stage_name=stage.name,
-                            names=_names([_lower_first(f.signal.name) for f in credited]),
+                            stage_name=stage.name, names=self._names(credited)
                         ),
                         stage=stage_id,
                         kind="strength",
-                        citations=quotes(
-                            analysis, [f.best.sentence for f in credited if f.best], 2
-                        ),
+                        citations=_row_quotes(reading, [i for i in best if i is not None], 2),
+                    )
+                )
+            if hedged:
+                concerns.append(
+                    Reason(
+                        claim=tpl.hedge.format(stage_name=stage.name),
+                        stage=stage_id,
+                        kind="concern",
+                        citations=_row_quotes(reading, hedged, 2),
                     )
                 )
             if thin:
                 concerns.append(
                     Reason(
-                        claim=tpl.thin.format(
-                            stage_name=stage.name,
-                            names=_names([_lower_first(f.signal.name) for f in thin]),
-                        ),
+                        claim=tpl.thin.format(stage_name=stage.name, names=self._names(thin)),
                         stage=stage_id,
                         kind="concern",
-                        citations=quotes(analysis, [f.best.sentence for f in thin if f.best], 2),
+                        citations=_row_quotes(reading, thin_rows, 2),
                     )
                 )
-            if scores[stage_id] <= 2 and not thin:
-                missing = [s for s in signals if not analysis.findings[s.id].credited]
+            if reading.scores[stage_id] <= 2 and not thin and not hedged:
+                missing = [s for s in self.rubric.signals_for(stage_id) if not reading.shown(s.id)]
                 missing.sort(key=lambda s: (-s.weight, s.id))
-                concerns.append(
-                    Reason(
-                        claim=tpl.missing.format(
-                            stage_name=stage.name,
-                            names=_names([_lower_first(s.name) for s in missing]),
-                        ),
-                        stage=stage_id,
-                        kind="concern",
-                        citations=self._stage_snippet(stage_id, "negative"),
+                if missing:
+                    concerns.append(
+                        Reason(
+                            claim=tpl.missing.format(
+                                stage_name=stage.name,
+                                names="; ".join(
+                                    self.calibration.probes.focus[s.id]
+                                    for s in missing[:MISSING_PER_CLAIM]
+                                ),
+                            ),
+                            stage=stage_id,
+                            kind="concern",
+                            citations=self._stage_snippet(stage_id, "negative"),
+                        )
                     )
-                )
         return strengths + concerns
 
-    def _advice(self, analysis: Analysis, scores: dict[str, int]) -> list[Advice]:
-        advice_tpl = self.calibration.writer.advice
-        order = sorted(STAGE_IDS, key=lambda s: (scores[s], self.rubric.stage(s).order))
-        weak = [s for s in order if scores[s] <= 2][:3] or order[:1]
-        advice = [advice_tpl[s] for s in weak]
-        for f in sorted(analysis.flags, key=lambda f: (-f.flag.severity, f.flag.id))[:2]:
-            advice.append(
-                advice_tpl["red_flag"].format(
-                    flag_name=f.flag.name,
-                    flag_description=_lower_first(" ".join(f.flag.description.split())),
-                )
-            )
-        if analysis.buzzword_dense:
-            advice.append(advice_tpl["buzzwords"])
-        return [Advice(text=a) for a in advice]
+
+def _unique(items: list[str | None]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def _row_quotes(reading: Reading, indices: list[int], limit: int) -> list[Citation]:
+    """Citations of distinct sentences of the table, in the given order, at most `limit`."""
+    out: list[Citation] = []
+    seen: set[int] = set()
+    for i in indices:
+        if i in seen or not 0 <= i < len(reading.rows):
+            continue
+        seen.add(i)
+        row = reading.rows[i]
+        out.append(Citation(turn=row.turn, quote=row.quote))
+        if len(out) == limit:
+            break
+    return out
 
 
 def debrief_json_without_latency(debrief: Debrief) -> str:

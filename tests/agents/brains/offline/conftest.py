@@ -10,6 +10,8 @@ import yaml
 
 from agents.brains.offline import OfflineBrain
 from agents.transcript import Turn
+from knowledge.loader import load_questions
+from knowledge.models import Question
 from knowledge.settings import Settings
 from tests.doubles import CorpusIndex
 
@@ -45,6 +47,11 @@ def sample(samples: dict[str, Any], sample_id: str) -> dict[str, Any]:
     """One sample by id."""
     found: dict[str, Any] = next(s for s in samples["samples"] if s["id"] == sample_id)
     return found
+
+
+def asked(sample_data: dict[str, Any]) -> Question:
+    """The bank question a sample answers."""
+    return load_questions().get(sample_data["question_id"])
 
 
 def opening(text: str) -> list[Turn]:

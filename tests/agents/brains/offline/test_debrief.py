@@ -12,7 +12,7 @@ from agents.transcript import Turn
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
 from tests.agents.brains.interview import Interview
-from tests.agents.brains.offline.conftest import opening, sample
+from tests.agents.brains.offline.conftest import asked, opening, sample
 from tests.doubles import CorpusIndex
 
 
@@ -57,10 +57,11 @@ async def test_every_citation_is_verbatim_or_a_real_snippet(
 async def test_debrief_content_for_strong_and_weak(
     brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
 ) -> None:
+    strong_sample, weak_sample = sample(samples, "strong"), sample(samples, "weak")
     strong = await full_debrief(
-        brain, panel, question, opening(sample(samples, "strong")["answer"])
+        brain, panel, asked(strong_sample), opening(strong_sample["answer"])
     )
-    weak = await full_debrief(brain, panel, question, opening(sample(samples, "weak")["answer"]))
+    weak = await full_debrief(brain, panel, asked(weak_sample), opening(weak_sample["answer"]))
     assert strong.decision == "hire" and weak.decision == "no_hire"
     assert strong.brain == weak.brain == "offline"
     assert set(strong.stage_scores) == {

@@ -55,8 +55,9 @@ def test_red_flags_cover_the_contract_ids() -> None:
 def test_calibration_validates() -> None:
     cal = load_calibration()
     assert cal.scoring.stage_cuts == sorted(cal.scoring.stage_cuts)
-    for panelist, kinds in cal.probes.templates.items():
-        assert set(kinds) >= {"missing_signal", "thin_signal", "red_flag"}, panelist
+    for panelist in ("interviewer", "hiring_manager", "lead_engineer"):
+        assert len(cal.probes.lead_ins[panelist]) >= 2 * cal.probes.per_panelist, panelist
+        assert cal.probes.openers[panelist] and cal.probes.hedge_lead_ins[panelist], panelist
 
 
 def test_bad_calibration_fails_naming_the_field(tmp_path: Path) -> None:
@@ -73,4 +74,6 @@ def test_probe_wording_covers_every_rubric_id() -> None:
     rubric, probes = load_rubric(), load_calibration().probes
     ids = {s.id for s in rubric.signals} | {f.id for f in rubric.red_flags}
     assert ids <= set(probes.focus)
+    assert ids <= set(probes.push)
     assert {f.id for f in rubric.red_flags} <= set(probes.flag_concerns)
+    assert {f.id for f in rubric.red_flags} <= set(load_calibration().writer.flag_fix)

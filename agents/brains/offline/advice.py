@@ -1,0 +1,147 @@
+"""Advice read off the evidence table: each item quotes the candidate's own sentence or names an
+in-scope gap for this product, and none is about a signal the answer already showed."""
+
+from __future__ import annotations
+
+from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.probes import short_quote
+from agents.brains.offline.reading import Reading
+from agents.brains.offline.votes import missing_part
+from agents.debrief import Advice, Citation
+from knowledge.models import Rubric, Signal
+from knowledge.scope import product_of
+
+ADVICE_QUOTE_WORDS = 16
+MAX_ADVICE = 5
+FLAG_ITEMS = 2
+
+
+class Advisor:
+    """Writes the advice items of one debrief."""
+
+    def __init__(self, rubric: Rubric, calibration: Calibration) -> None:
+        self.rubric = rubric
+        self.calibration = calibration
+
+    def advice(self, reading: Reading) -> list[Advice]:
+        """At most MAX_ADVICE items: flagged sentences, admitted gaps, thin claims, gaps."""
+        analysis = reading.analysis
+        if analysis.state != "ok" or reading.off_question:
+            return []
+        tpl = self.calibration.writer.advice
+        fixes = self.calibration.writer.flag_fix
+        focus = self.calibration.probes.focus
+        product = product_of(reading.question)
+        items: list[Advice] = []
+        targets: set[str] = set()
+
+        def add(text: str, stage: str | None, target: str | None, row: int | None) -> None:
+            if len(items) >= MAX_ADVICE or (target is not None and target in targets):
+                return
+            citation = None
+            if row is not None:
+                r = reading.rows[row]
+                citation = Citation(turn=r.turn, quote=r.quote)
+            if target:
+                targets.add(target)
+            items.append(Advice(text=text, stage=stage, target=target, citation=citation))
+
+        def quote(row: int) -> str:
+            return short_quote(reading.rows[row].quote, ADVICE_QUOTE_WORDS)
+
+        flagged = sorted(reading.flags, key=lambda f: (-f.flag.severity, f.flag.id))
+        for f in flagged[:FLAG_ITEMS]:
+            fix = fixes.get(f.flag.id, "")
+            if f.sentences:
+                add(
+                    tpl.flag.format(quote=quote(f.sentences[0]), fix=fix),
+                    f.flag.stage,
+                    f.flag.id,
+                    f.sentences[0],
+                )
+            else:
+                add(
+                    tpl.missing.format(
+                        product=product, focus=focus[f.flag.id], substance=_upper_first(fix)
+                    ),
+                    f.flag.stage,
+                    f.flag.id,
+                    None,
+                )
+        for i in reading.hedge_rows():
+            stage = reading.rows[i].stage
+            target = self._open_signal(reading, stage)
+            if target is None:
+                continue
+            add(
+                tpl.hedge.format(quote=quote(i), focus=focus[target.id]), target.stage, target.id, i
+            )
+        for i in reading.thin_rows():
+            row = reading.rows[i]
+            assert row.signal is not None
+            signal = reading.signals[row.signal]
+            part = self.calibration.writer.part_names[missing_part(row.substance)]
+            add(
+                tpl.thin.format(quote=quote(i), part=part, substance=signal.substance),
+                signal.stage,
+                signal.id,
+                i,
+            )
+        touched = {a.stage for a in items}
+        ranked = sorted(
+            (s for s in reading.scope if s not in touched),
+            key=lambda s: (reading.scores[s], self.rubric.stage(s).order),
+        )
+        # Weak stages first; a strong answer still hears about its one thinnest stage (an open
+        # signal there, never a credited one).
+        weak = [s for s in ranked if reading.scores[s] <= 2]
+        fallback = [] if weak else [s for s in ranked if self._open_signal(reading, s)][:1]
+        for stage in weak + fallback:
+            target = self._open_signal(reading, stage)
+            if target is None:
+                continue
+            near = _nearest_row(reading, target.id)
+            if near is not None:
+                text = tpl.missing_near.format(
+                    quote=quote(near),
+                    focus=focus[target.id],
+                    product=product,
+                    substance=target.substance,
+                )
+            else:
+                text = tpl.missing.format(
+                    product=product, focus=focus[target.id], substance=target.substance
+                )
+            add(text, stage, target.id, near)
+        if analysis.buzzword_dense and analysis.buzzword_lists:
+            first = min(analysis.buzzword_lists)
+            add(tpl.buzzwords.format(quote=quote(first)), None, "buzzwords", first)
+        return items
+
+    def _open_signal(self, reading: Reading, stage: str | None) -> Signal | None:
+        """The weightiest signal of an assessed stage that the answer has not shown."""
+        if stage is None or stage not in reading.scope:
+            return None
+        open_signals = [s for s in self.rubric.signals_for(stage) if not reading.shown(s.id)]
+        open_signals.sort(key=lambda s: (-s.weight, s.id))
+        return open_signals[0] if open_signals else None
+
+
+def _nearest_row(reading: Reading, signal_id: str) -> int | None:
+    """The candidate's asserting sentence closest to a signal, if it is on the same topic."""
+    column = reading.columns[signal_id]
+    best, best_sim = None, NEAR_FLOOR
+    for i, row in enumerate(reading.rows):
+        if row.stance != "asserts" or i in reading.analysis.injection:
+            continue
+        sim = reading.analysis.features[i].signal_sims[column]
+        if sim >= best_sim:
+            best, best_sim = i, sim
+    return best
+
+
+NEAR_FLOOR = 0.4
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text

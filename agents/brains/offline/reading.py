@@ -1,0 +1,278 @@
+"""The panel's reading of one transcript for one question: the evidence table, read within the
+question's scope, and everything derived from it (scores, flags, verdict)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from agents.brains.offline.analysis import Analysis, Analyzer
+from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.red_flags import FlagFinding
+from agents.brains.offline.relevance import QuestionMatcher, Relevance
+from agents.brains.offline.scoring import (
+    Verdict,
+    assessed_flags,
+    margin_from,
+    scores_from_credit,
+    verdict,
+)
+from agents.debrief import EvidenceRow
+from agents.transcript import Turn
+from knowledge.models import STAGE_IDS, Question, Rubric, Signal, StageId
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One transcript read for one question: every judgment is derived from `rows`."""
+
+    question: Question
+    analysis: Analysis
+    scope: tuple[StageId, ...]
+    rows: tuple[EvidenceRow, ...]
+    """One row per sentence of the candidate's turns, in order (same indices as analysis)."""
+    scores: dict[str, int]
+    """Score 1–4 of each assessed stage."""
+    flags: tuple[FlagFinding, ...]
+    relevance: Relevance
+    verdict: Verdict
+    unfamiliar: tuple[str, ...]
+    """Answer shapes that pulled the confidence towards 0.5."""
+    shrink: float
+    signals: dict[str, Signal]
+    columns: dict[str, int]
+    """Each signal's column in the sentence × signal similarities."""
+    threshold: float
+    """Similarity at which a sentence counts as showing a signal."""
+
+    @property
+    def off_question(self) -> bool:
+        """The answer is about another problem than the one asked."""
+        return self.analysis.state == "ok" and self.relevance.different_question
+
+    @property
+    def not_assessed(self) -> list[StageId]:
+        """Stages outside the question's scope."""
+        return [s for s in STAGE_IDS if s not in self.scope]
+
+    def credited_rows(self, stage: str | None = None) -> list[int]:
+        """Sentences credited as evidence, optionally of one stage."""
+        return [
+            i for i, r in enumerate(self.rows) if r.credited and (stage is None or r.stage == stage)
+        ]
+
+    def credited_signals(self) -> set[str]:
+        """Signals shown with substance somewhere in the transcript."""
+        return {r.signal for r in self.rows if r.credited and r.signal}
+
+    def best_row(self, signal_id: str) -> int | None:
+        """The credited sentence for a signal with the most substance (first on ties)."""
+        found = [i for i, r in enumerate(self.rows) if r.credited and r.signal == signal_id]
+        return max(found, key=lambda i: (len(self.rows[i].substance), -i)) if found else None
+
+    def thin_rows(self, stage: str | None = None) -> list[int]:
+        """Sentences that assert an in-scope signal with no substance behind it."""
+        credited = self.credited_signals()
+        return [
+            i
+            for i, r in enumerate(self.rows)
+            if r.signal
+            and not r.credited
+            and r.signal not in credited
+            and r.stance == "asserts"
+            and r.stage in self.scope
+            and (stage is None or r.stage == stage)
+        ]
+
+    def hedge_rows(self) -> list[int]:
+        """Sentences that admit a gap in an assessed stage (or in no particular stage)."""
+        return [
+            i
+            for i, r in enumerate(self.rows)
+            if r.stance == "hedges" and (r.stage is None or r.stage in self.scope)
+        ]
+
+    def shown(self, signal_id: str) -> bool:
+        """Already shown with substance: credited, or a substantive asserting sentence that is
+        as close to this signal as a credited match would need to be (no probe, no advice)."""
+        if signal_id in self.credited_signals():
+            return True
+        analysis = self.analysis
+        column = self.columns[signal_id]
+        for i, r in enumerate(self.rows):
+            if r.stance not in ("asserts", "rejects") or r.red_flag or i in analysis.injection:
+                continue
+            if not {"quantity", "threshold", "causal"} & set(r.substance):
+                continue
+            if analysis.features[i].signal_sims[column] >= self.threshold:
+                return True
+        return False
+
+
+class Reader:
+    """Builds and memoises readings; the analysis underneath is shared across questions."""
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        rubric: Rubric,
+        calibration: Calibration,
+        matcher: QuestionMatcher,
+        memo_size: int = 64,
+    ) -> None:
+        self.analyzer = analyzer
+        self.rubric = rubric
+        self.calibration = calibration
+        self.matcher = matcher
+        self._signals = {s.id: s for s in rubric.signals}
+        self._columns = {s.id: j for j, s in enumerate(analyzer.bank.signals)}
+        self._memo: OrderedDict[tuple[object, ...], Reading] = OrderedDict()
+        self._memo_size = memo_size
+        self._lock = threading.Lock()
+
+    def read(self, question: Question, transcript: list[Turn]) -> Reading:
+        """The reading of this transcript for this question (memoised)."""
+        key = (
+            question.id,
+            question.prompt,
+            tuple(question.assesses),
+            tuple((t.id, t.text) for t in transcript if t.speaker == "candidate"),
+        )
+        with self._lock:
+            cached = self._memo.get(key)
+            if cached is not None:
+                self._memo.move_to_end(key)
+                return cached
+        reading = self._read(question, transcript)
+        with self._lock:
+            self._memo[key] = reading
+            while len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+        return reading
+
+    def _read(self, question: Question, transcript: list[Turn]) -> Reading:
+        cal = self.calibration
+        analysis = self.analyzer.analyze(transcript)
+        scope = tuple(s for s in STAGE_IDS if s in question.assesses) or STAGE_IDS
+        counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
+        relevance = (
+            self.matcher.relevance(question, analysis.vectors[counted])
+            if analysis.state == "ok" and counted
+            else Relevance(0.0, 0.0, None, None)
+        )
+        off_question = analysis.state == "ok" and relevance.different_question
+        flags = tuple(assessed_flags(analysis, scope))
+        rows = tuple(self._rows(analysis, flags, credit_allowed=not off_question))
+        credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
+        for sid in {r.signal for r in rows if r.credited and r.signal}:
+            signal = self._signals[sid]
+            credit[signal.stage] += signal.weight
+        all_scores = scores_from_credit(credit, cal.scoring)
+        scores: dict[str, int] = {s: all_scores[s] for s in scope}
+        if analysis.state != "ok" or off_question:
+            value = cal.scoring.decision.non_answer_margin
+        else:
+            value = margin_from(
+                all_scores, flags, analysis.buzzword_dense, cal.scoring, None, scope
+            )
+        unfamiliar = self._unfamiliar(analysis, scope)
+        shrink = 1.0
+        factors = cal.scoring.confidence.unfamiliar
+        for shape in unfamiliar:
+            shrink *= {"short": factors.short, "markdown": factors.markdown}.get(
+                shape, factors.focused
+            )
+        return Reading(
+            question=question,
+            analysis=analysis,
+            scope=scope,
+            rows=rows,
+            scores=scores,
+            flags=flags,
+            relevance=relevance,
+            verdict=verdict(value, cal.scoring, shrink),
+            unfamiliar=unfamiliar,
+            shrink=shrink,
+            signals=self._signals,
+            columns=self._columns,
+            threshold=cal.similarity.signal_threshold,
+        )
+
+    def panel_verdict(self, reading: Reading, boost: Mapping[str, float]) -> Verdict:
+        """The verdict with some stages weighted up (a panelist's own), from the same table."""
+        cal = self.calibration
+        analysis = reading.analysis
+        if analysis.state != "ok" or reading.off_question:
+            return reading.verdict
+        credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
+        for sid in reading.credited_signals():
+            signal = self._signals[sid]
+            credit[signal.stage] += signal.weight
+        value = margin_from(
+            scores_from_credit(credit, cal.scoring),
+            reading.flags,
+            analysis.buzzword_dense,
+            cal.scoring,
+            boost,
+            reading.scope,
+        )
+        return verdict(value, cal.scoring, reading.shrink)
+
+    def _unfamiliar(self, analysis: Analysis, scope: tuple[StageId, ...]) -> tuple[str, ...]:
+        factors = self.calibration.scoring.confidence.unfamiliar
+        shapes: list[str] = []
+        if analysis.state != "ok":
+            return ()
+        if analysis.word_count < factors.short_words:
+            shapes.append("short")
+        if analysis.sentences:
+            marked = sum(1 for s in analysis.sentences if s.kind != "prose")
+            if marked / len(analysis.sentences) >= factors.markdown_share:
+                shapes.append("markdown")
+        if len(scope) < len(STAGE_IDS):
+            shapes.append("focused")
+        return tuple(shapes)
+
+    def _rows(
+        self, analysis: Analysis, flags: tuple[FlagFinding, ...], *, credit_allowed: bool
+    ) -> list[EvidenceRow]:
+        flag_of: dict[int, str] = {}
+        for f in flags:
+            for i in f.sentences:
+                flag_of.setdefault(i, f.flag.id)
+        topic_floor = self.calibration.similarity.on_topic_threshold
+        rows: list[EvidenceRow] = []
+        for s in analysis.sentences:
+            feats = analysis.features[s.index]
+            signal_id = analysis.primary.get(s.index)
+            credited = False
+            if signal_id is not None and credit_allowed and analysis.state == "ok":
+                finding = analysis.findings[signal_id]
+                credited = any(
+                    e.sentence == s.index and e.substance_from is not None for e in finding.evidence
+                )
+            flag_id = flag_of.get(s.index)
+            stage: StageId | None = None
+            if signal_id is not None:
+                stage = self._signals[signal_id].stage
+            elif flag_id is not None:
+                stage = next(f.flag.stage for f in flags if f.flag.id == flag_id)
+            elif feats.stance == "hedges" and feats.signal_sims:
+                best = max(range(len(feats.signal_sims)), key=lambda j: feats.signal_sims[j])
+                if feats.signal_sims[best] >= topic_floor:
+                    stage = self.analyzer.bank.signals[best].stage
+            rows.append(
+                EvidenceRow(
+                    turn=s.turn_id,
+                    quote=s.text,
+                    signal=signal_id,
+                    red_flag=flag_id,
+                    stage=stage,
+                    stance=feats.stance,
+                    substance=list(feats.parts),
+                    credited=credited,
+                )
+            )
+        return rows

@@ -1,0 +1,40 @@
+"""A sentence's stance: asserts, rejects (a bad practice), hedges (admits a gap), or asks."""
+
+from __future__ import annotations
+
+import re
+
+from agents.brains.offline.calibration import StanceCues
+from agents.debrief import Stance
+
+_QUESTION_END = re.compile(r"\?[\"'”’)\]*_\s]*$")
+
+
+class StanceReader:
+    """Reads whether a sentence asks, hedges, rejects or asserts."""
+
+    def __init__(self, config: StanceCues) -> None:
+        self._hedges = [re.compile(p, re.IGNORECASE) for p in config.hedge_patterns]
+        self._filler = frozenset(config.filler_words)
+
+    def filler(self, content_words: list[str]) -> bool:
+        """Only framing words ("So I'd build two things first."): no signal can be read off it."""
+        return all(w in self._filler for w in content_words)
+
+    def asks(self, text: str) -> bool:
+        """The sentence is a question (to the panel or rhetorical): it shows nothing."""
+        return bool(_QUESTION_END.search(text))
+
+    def hedges(self, text: str) -> bool:
+        """The sentence admits a gap or hedges ('I honestly haven't priced it yet')."""
+        return any(p.search(text) for p in self._hedges)
+
+    def read(self, text: str, rejects_a_flag: bool) -> Stance:
+        """The stance, given whether the sentence names a red-flag practice only to reject it."""
+        if self.asks(text):
+            return "asks"
+        if self.hedges(text):
+            return "hedges"
+        if rejects_a_flag:
+            return "rejects"
+        return "asserts"

@@ -1,0 +1,108 @@
+"""A question's scope: the stages it assesses (inferred from a free text) and its product."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+from knowledge.loader import load_scope_rules
+from knowledge.models import STAGE_IDS, Question, ScopeRules, StageId
+
+CUSTOM_PREFIX = "custom"
+DEFAULT_PRODUCT = "this product"
+TITLE_MAX = 80
+BROAD_WHEN_NAMING = 3  # a design question that names this many stages assesses all five
+# "Design a…", "Build the…": a whole-system question, whatever else it mentions.
+_IMPERATIVE = re.compile(r"^\W*(please\s+)?(design|build|architect|create|plan)\b", re.IGNORECASE)
+
+
+class _Compiled:
+    def __init__(self, rules: ScopeRules) -> None:
+        self.broad = [re.compile(p, re.IGNORECASE) for p in rules.broad_patterns]
+        self.stages = {
+            stage: [re.compile(p, re.IGNORECASE) for p in rules.stages[stage]]
+            for stage in STAGE_IDS
+        }
+        self.product = [re.compile(p, re.IGNORECASE) for p in rules.product_patterns]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Compiled:
+    return _Compiled(load_scope_rules())
+
+
+def infer_scope(text: str) -> list[StageId]:
+    """The stages a free-text question assesses: all five for a broad design question (or one
+    whose wording names no stage), else the stages its wording asks about, in rubric order."""
+    rules = _rules()
+    text = " ".join(text.split())
+    if _IMPERATIVE.match(text):
+        return list(STAGE_IDS)
+    named = [s for s in STAGE_IDS if any(p.search(text) for p in rules.stages[s])]
+    broad = any(p.search(text) for p in rules.broad)
+    if not named or (broad and len(named) >= BROAD_WHEN_NAMING):
+        return list(STAGE_IDS)
+    return named
+
+
+def infer_product(text: str) -> str:
+    """A short name of what the question is about ('meeting-notes summariser'), for probes."""
+    for pattern in _rules().product:
+        m = pattern.search(text)
+        if m:
+            words = m.group(1).split()
+            if 1 <= len(words) <= 6:
+                return " ".join(words).lower()
+    return DEFAULT_PRODUCT
+
+
+def product_of(question: Question) -> str:
+    """What the panel calls the thing being designed ('the support assistant', 'this product')."""
+    return f"the {question.product}" if question.product else DEFAULT_PRODUCT
+
+
+def parse_stages(raw: str) -> list[StageId]:
+    """Stage ids from a comma-separated list ('evaluation,scaling'); ValueError naming a bad one."""
+    names = [n.strip().lower().replace("-", "_").replace(" ", "_") for n in raw.split(",")]
+    names = [n for n in names if n]
+    if not names:
+        raise ValueError(f"--stages needs one or more of: {', '.join(STAGE_IDS)}")
+    out: list[StageId] = []
+    for name in names:
+        match = next((s for s in STAGE_IDS if s == name), None)
+        if match is None:
+            raise ValueError(f"unknown stage {name!r}; known stages: {', '.join(STAGE_IDS)}")
+        if match not in out:
+            out.append(match)
+    return [s for s in STAGE_IDS if s in out]
+
+
+def custom_question(
+    prompt: str, stages: list[StageId] | None = None, *, title: str | None = None
+) -> Question:
+    """A Question for free text: its scope inferred (or the given stages), its product named."""
+    prompt = " ".join(prompt.split())
+    scope = stages or infer_scope(prompt)
+    digest = hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:10]
+    title = title or (
+        prompt if len(prompt) <= TITLE_MAX else prompt[: TITLE_MAX - 1].rstrip() + "…"
+    )
+    return Question(
+        id=f"{CUSTOM_PREFIX}-{digest}",
+        title=title,
+        prompt=prompt,
+        use_case=CUSTOM_PREFIX,
+        product=infer_product(prompt),
+        stresses=list(scope),
+        assesses=list(scope),
+        tags=[CUSTOM_PREFIX],
+    )
+
+
+def scope_line(question: Question) -> str:
+    """'This question assesses: evaluation, model integration' (all five: 'all five stages')."""
+    if len(question.assesses) == len(STAGE_IDS):
+        return "This question assesses: all five stages."
+    names = ", ".join(s.replace("_", " ") for s in question.assesses)
+    return f"This question assesses: {names}."
