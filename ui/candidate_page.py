@@ -21,7 +21,8 @@ from agents.answer_input import AnswerError, clean_answer
 from agents.rounds import ROUNDS_LIMIT, default_rounds
 from agents.session import SessionView
 from knowledge.loader import load_questions
-from knowledge.models import STAGE_IDS, Question
+from knowledge.models import Question
+from knowledge.scope import infer_product, infer_scope
 from ui.components.coach_verdict import render_coach_verdict
 from ui.components.debrief_card import all_citations, cited_quotes, render_debrief
 from ui.components.downloads import render_downloads
@@ -72,7 +73,9 @@ def custom_question(title: str, prompt: str) -> Question:
         title=title,
         prompt=prompt,
         use_case="custom",
-        stresses=list(STAGE_IDS),
+        product=infer_product(prompt),
+        stresses=infer_scope(prompt),
+        assesses=infer_scope(prompt),
         tags=["custom"],
     )
 

@@ -50,7 +50,11 @@ def console(*, stderr: bool) -> Console:
 
 def show_question(console: Console, question: Question) -> None:
     from rich.panel import Panel as Box
+
+    from knowledge.scope import scope_line
+
     console.print(Box(plain(question.prompt), title=plain(question.title, style="bold")))
+    console.print(plain(scope_line(question), style="dim"))
 
 
 def _speaker(panel: Panel, speaker: str) -> str:

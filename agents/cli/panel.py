@@ -14,6 +14,7 @@ from agents.cli.debrief_view import console, print_result, show_question, show_t
 from agents.cli.questions import check_session_id, parse_rounds, resolve_question
 from agents.cli.replies import END_OF_REPLY, FINISH_COMMAND, load_script, read_reply
 from agents.errors import MockpanelError
+from knowledge.scope import scope_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,6 +73,12 @@ def register(subparsers: Any) -> None:
 def _question_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--question", metavar="TEXT", help="a free-text design question")
     parser.add_argument("--question-id", metavar="ID", help="a question from the bank")
+    parser.add_argument(
+        "--stages",
+        metavar="LIST",
+        help="stages the question assesses, comma-separated (objective, data_strategy, "
+        "model_integration, evaluation, scaling); a free-text question's are inferred otherwise",
+    )
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +91,7 @@ def run_debrief(args: argparse.Namespace) -> int:
     from agents.answer_input import read_answer_file, read_answer_stream
 
     settings = _settings()
-    question = resolve_question(args.question, args.question_id, required=True)
+    question = resolve_question(args.question, args.question_id, required=True, stages=args.stages)
     if not args.answer_file:
         raise MockpanelError("--answer-file is required (a path, or - for stdin)")
     answer = (
@@ -94,6 +101,8 @@ def run_debrief(args: argparse.Namespace) -> int:
     )
     service = _service(settings, args.brain)
     view = _run(service.start(question, answer, max_rounds=0))
+    if not args.json:
+        print(scope_line(question))
     print_result(view, as_json=args.json, panel=None)
     return 0
 
@@ -107,12 +116,14 @@ def run_interview(args: argparse.Namespace) -> int:
     settings = _settings()
     if args.resume is not None:
         check_session_id(args.resume)
-        if args.question or args.question_id or args.answer_file or args.rounds:
+        if args.question or args.question_id or args.answer_file or args.rounds or args.stages:
             raise MockpanelError(
                 "--resume continues a session; it takes no question, answer or rounds"
             )
-    question = None if args.resume is not None else resolve_question(
-        args.question, args.question_id, required=False
+    question = (
+        None
+        if args.resume is not None
+        else resolve_question(args.question, args.question_id, required=False, stages=args.stages)
     )
     rounds = parse_rounds(args.rounds) if args.rounds is not None else default_rounds()
     script = load_script(Path(args.script)) if args.script else None
@@ -204,4 +215,3 @@ def _service(settings: Settings, brain: str | None) -> PanelService:
 def _run(coro: Coroutine[Any, Any, T]) -> T:
     """Run one service call to completion."""
     return asyncio.run(coro)
-

@@ -16,12 +16,29 @@ CUSTOM_QUESTION_ID = "custom"
 SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
-def resolve_question(text: str | None, question_id: str | None, *, required: bool) -> Question:
-    """The bank question by id, or an ad-hoc one from free text (exactly one of the two)."""
+def resolve_question(
+    text: str | None, question_id: str | None, *, required: bool, stages: str | None = None
+) -> Question:
+    """The bank question by id, or an ad-hoc one from free text (exactly one of the two); a free
+    text's assessed stages are inferred unless `stages` ("evaluation,scaling") sets them."""
+    question = _resolve(text, question_id, required=required)
+    if stages is None:
+        return question
+    from knowledge.scope import parse_stages
+
+    try:
+        scope = parse_stages(stages)
+    except ValueError as exc:
+        raise MockpanelError(str(exc)) from None
+    stresses = [s for s in question.stresses if s in scope] or scope
+    return question.model_copy(update={"assesses": scope, "stresses": stresses})
+
+
+def _resolve(text: str | None, question_id: str | None, *, required: bool) -> Question:
     from pydantic import ValidationError
 
     from knowledge.loader import load_questions
-    from knowledge.models import STAGE_IDS, Question
+    from knowledge.scope import custom_question
 
     if text is not None and question_id is not None:
         raise MockpanelError("give either --question or --question-id, not both")
@@ -44,13 +61,7 @@ def resolve_question(text: str | None, question_id: str | None, *, required: boo
     if any(unicodedata.category(ch) == "Cc" for ch in prompt):
         raise MockpanelError("--question contains a control character")
     try:
-        return Question(
-            id=CUSTOM_QUESTION_ID,
-            title=prompt if len(prompt) <= 80 else prompt[:79].rstrip() + "…",
-            prompt=prompt,
-            use_case="custom",
-            stresses=list(STAGE_IDS),
-        )
+        return custom_question(prompt).model_copy(update={"id": CUSTOM_QUESTION_ID})
     except ValidationError:
         raise MockpanelError(
             "--question must be a design question of at least 20 characters"
@@ -64,7 +75,6 @@ def parse_rounds(raw: str) -> int:
     except ValueError:
         raise MockpanelError(f"--rounds must be a whole number, not {raw!r}") from None
     return check_rounds(rounds, "--rounds")
-
 
 
 def check_session_id(raw: str) -> str:

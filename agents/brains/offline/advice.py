@@ -140,7 +140,7 @@ def _nearest_row(reading: Reading, signal_id: str) -> int | None:
     return best
 
 
-NEAR_FLOOR = 0.4
+NEAR_FLOOR = 0.5
 
 
 def _upper_first(text: str) -> str:

@@ -154,7 +154,7 @@ class Analyzer:
             max_words=cal.limits.max_words,
             max_sentence_words=cal.limits.max_sentence_words,
         )
-        feats = self.extractor.features([s.text for s in sentences])
+        feats = self.extractor.features([s.context for s in sentences])
         # In a paragraph that addresses the panel, the sentences that carry on the appeal go too.
         injected_blocks = {(s.turn_id, s.block) for s in sentences if feats[s.index].injection}
         appeal = self.extractor.injection.joins_appeal
@@ -174,7 +174,7 @@ class Analyzer:
             if feats[s.index].best_signal >= cal.similarity.on_topic_threshold
         )
         state, word_count = classify_answer(
-            [s.text for s in counted], [s.index in on_topic for s in counted], cal.answer_checks
+            [s.context for s in counted], [s.index in on_topic for s in counted], cal.answer_checks
         )
         flag_hits: dict[int, list[int]] = {}
         # Injected sentences count towards red flags too: they may only lower the answer.
@@ -353,7 +353,7 @@ class Analyzer:
             if config is None or word_count < config.min_words:
                 continue
             subjects = self._absence_subjects[flag.id]
-            if not any(p.search(s.text) for s in counted for p in subjects):
+            if not any(p.search(s.context) for s in counted for p in subjects):
                 continue  # an answer about something else entirely
             columns = [index[sid] for sid in config.signals if sid in index]
             patterns = self._absence_patterns[flag.id]

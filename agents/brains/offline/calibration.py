@@ -90,8 +90,9 @@ class StanceCues(StrictModel):
 
     hedge_patterns: list[str] = Field(min_length=1)
     filler_words: list[str] = Field(min_length=1)
+    dismissal_patterns: list[str] = Field(default_factory=list)
 
-    _ok = field_validator("hedge_patterns")(check_patterns)
+    _ok = field_validator("hedge_patterns", "dismissal_patterns")(check_patterns)
 
 
 class Injection(StrictModel):
@@ -333,6 +334,7 @@ class Calibration(StrictModel):
     absence_flags: dict[str, AbsenceFlag]
     flag_excuses: dict[str, list[str]]
     flag_overrides: dict[str, list[str]]
+    implies: dict[str, list[str]] = Field(default_factory=dict)
     density: EvidenceDensity
     scoring: Scoring
     probes: Probes

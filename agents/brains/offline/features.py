@@ -105,6 +105,8 @@ class FeatureExtractor:
                 kinds = ()  # naming several rubric terms earns credit only with a quantity
             hits, rejected = self.red_flags.sentence_flags(text, flag_rows[i], best[i])
             stance = self.stance.read(text, bool(rejected) and not hits)
+            if self.stance.dismisses(text):
+                kinds = ()  # waving a problem away earns nothing, whatever it resembles
             if stance in ("asks", "hedges"):
                 hits, kinds = [], ()  # a question or an admitted gap shows nothing
             out.append(

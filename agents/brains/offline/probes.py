@@ -83,11 +83,16 @@ def panelist_gaps(
     hedged_stages: set[str] = set()
     for i in reading.hedge_rows():
         row = reading.rows[i]
-        if row.stage not in own or row.stage in hedged_stages:
+        topic = reading.hedge_topics.get(i)
+        if row.stage not in own or row.stage in hedged_stages or topic is None:
             continue
+        if reading.signals[topic].owner != panelist.id:
+            continue  # the panelist who owns what was admitted follows it up
         if reply is not None and row.turn != reply and any(r.turn == reply for r in reading.rows):
             continue  # a later reply moved on; follow up what they said last
-        target = next((s for s in open_signals if s.stage == row.stage), None)
+        same_stage = [s for s in open_signals if s.stage == row.stage]
+        target = next((s for s in same_stage if s.id == topic), None)
+        target = target or next(iter(same_stage), None)
         if target is None:
             continue
         hedged_stages.add(row.stage)

@@ -24,6 +24,9 @@ from agents.transcript import Turn
 from knowledge.models import STAGE_IDS, Question, Rubric, Signal, StageId
 
 
+OFF_QUESTION_MIN_SIGNALS = 3
+
+
 @dataclass(frozen=True)
 class Reading:
     """One transcript read for one question: every judgment is derived from `rows`."""
@@ -37,6 +40,8 @@ class Reading:
     """Score 1–4 of each assessed stage."""
     flags: tuple[FlagFinding, ...]
     relevance: Relevance
+    off_question: bool
+    """The answer is about another problem than the one asked (and would earn credit there)."""
     verdict: Verdict
     unfamiliar: tuple[str, ...]
     """Answer shapes that pulled the confidence towards 0.5."""
@@ -46,11 +51,11 @@ class Reading:
     """Each signal's column in the sentence × signal similarities."""
     threshold: float
     """Similarity at which a sentence counts as showing a signal."""
+    implies: dict[str, list[str]]
+    """Signals that a credited signal shows too."""
+    hedge_topics: dict[int, str]
+    """Per hedging sentence, the signal it admits a gap in (read with the sentence before it)."""
 
-    @property
-    def off_question(self) -> bool:
-        """The answer is about another problem than the one asked."""
-        return self.analysis.state == "ok" and self.relevance.different_question
 
     @property
     def not_assessed(self) -> list[StageId]:
@@ -97,7 +102,8 @@ class Reading:
     def shown(self, signal_id: str) -> bool:
         """Already shown with substance: credited, or a substantive asserting sentence that is
         as close to this signal as a credited match would need to be (no probe, no advice)."""
-        if signal_id in self.credited_signals():
+        credited = self.credited_signals()
+        if signal_id in credited or any(signal_id in self.implies.get(c, ()) for c in credited):
             return True
         analysis = self.analysis
         column = self.columns[signal_id]
@@ -162,9 +168,17 @@ class Reader:
             if analysis.state == "ok" and counted
             else Relevance(0.0, 0.0, None, None)
         )
-        off_question = analysis.state == "ok" and relevance.different_question
         flags = tuple(assessed_flags(analysis, scope))
-        rows = tuple(self._rows(analysis, flags, credit_allowed=not off_question))
+        rows = tuple(self._rows(analysis, flags, credit_allowed=True))
+        # Only an answer with real content elsewhere is "about another problem"; a thin answer
+        # that merely shares words with another question is judged on what it says.
+        off_question = (
+            analysis.state == "ok"
+            and relevance.different_question
+            and len({r.signal for r in rows if r.credited}) >= OFF_QUESTION_MIN_SIGNALS
+        )
+        if off_question:
+            rows = tuple(self._rows(analysis, flags, credit_allowed=False))
         credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
         for sid in {r.signal for r in rows if r.credited and r.signal}:
             signal = self._signals[sid]
@@ -192,12 +206,15 @@ class Reader:
             scores=scores,
             flags=flags,
             relevance=relevance,
+            off_question=off_question,
             verdict=verdict(value, cal.scoring, shrink),
             unfamiliar=unfamiliar,
             shrink=shrink,
             signals=self._signals,
             columns=self._columns,
             threshold=cal.similarity.signal_threshold,
+            implies=cal.implies,
+            hedge_topics=self._hedge_topics(analysis),
         )
 
     def panel_verdict(self, reading: Reading, boost: Mapping[str, float]) -> Verdict:
@@ -235,6 +252,29 @@ class Reader:
             shapes.append("focused")
         return tuple(shapes)
 
+    def _hedge_topics(self, analysis: Analysis) -> dict[int, str]:
+        """What each admitted gap is about: the closest signal to the hedge, or, when the hedge
+        says little itself ("I haven't thought about the number"), to it and the sentence
+        before it in the same turn."""
+        floor = self.calibration.similarity.on_topic_threshold
+        own = self.calibration.similarity.neighbour_floor
+        signals = self.analyzer.bank.signals
+        topics: dict[int, str] = {}
+        for s in analysis.sentences:
+            feats = analysis.features[s.index]
+            if feats.stance != "hedges" or not feats.signal_sims:
+                continue
+            sims = list(feats.signal_sims)
+            before = s.index - 1
+            if max(sims) < own and before >= 0 and analysis.sentences[before].turn_id == s.turn_id:
+                prev = analysis.features[before].signal_sims
+                sims = [a + b for a, b in zip(sims, prev, strict=True)]
+                floor *= 2
+            best = max(range(len(sims)), key=lambda j: sims[j])
+            if sims[best] >= floor:
+                topics[s.index] = signals[best].id
+        return topics
+
     def _rows(
         self, analysis: Analysis, flags: tuple[FlagFinding, ...], *, credit_allowed: bool
     ) -> list[EvidenceRow]:
@@ -242,7 +282,7 @@ class Reader:
         for f in flags:
             for i in f.sentences:
                 flag_of.setdefault(i, f.flag.id)
-        topic_floor = self.calibration.similarity.on_topic_threshold
+        hedge_topics = self._hedge_topics(analysis)
         rows: list[EvidenceRow] = []
         for s in analysis.sentences:
             feats = analysis.features[s.index]
@@ -259,10 +299,8 @@ class Reader:
                 stage = self._signals[signal_id].stage
             elif flag_id is not None:
                 stage = next(f.flag.stage for f in flags if f.flag.id == flag_id)
-            elif feats.stance == "hedges" and feats.signal_sims:
-                best = max(range(len(feats.signal_sims)), key=lambda j: feats.signal_sims[j])
-                if feats.signal_sims[best] >= topic_floor:
-                    stage = self.analyzer.bank.signals[best].stage
+            elif s.index in hedge_topics:
+                stage = self._signals[hedge_topics[s.index]].stage
             rows.append(
                 EvidenceRow(
                     turn=s.turn_id,

@@ -2,8 +2,8 @@
 
 Markdown is read, not quoted: headings (``#``, a bold line, a short ``Label:`` line) become the
 section of the sentences under them and are never sentences themselves; bullet and number markers
-are cut; a table's header and separator rows are skipped and each body row is one line whose
-label cell is dropped when other cells carry the content.
+are cut; a table's header and separator rows are skipped and each body cell is read on its own
+(a short leading label cell becomes the section of the cells after it).
 """
 
 from __future__ import annotations
@@ -31,8 +31,12 @@ _LEAD_LABEL = re.compile(
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPHASIS_EDGE = "*_` "
 _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=(?:and|but|so|which|then|because|while|whereas)\b)|\s[—–]\s")
+# A colon or semicolon between two full clauses splits a sentence for reading (each part verbatim).
+_CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)\]”\"'])(?:;|:)\s+(?=\S)")
+CLAUSE_MIN_WORDS = 6
 _LABEL_MAX_WORDS = 4
 _TITLE_MAX_WORDS = 5
+CONTEXT_LABEL_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,14 @@ class Sentence:
     def words(self) -> list[str]:
         """Lower-cased word tokens."""
         return words_of(self.text)
+
+    @property
+    def context(self) -> str:
+        """The text as read: under a short heading or label, the label goes in front
+        ("Reference set: 300 contracts, …"); the quote stays `text`."""
+        if self.section and len(self.section.split()) <= CONTEXT_LABEL_WORDS:
+            return f"{self.section}: {self.text}"
+        return self.text
 
 
 def words_of(text: str) -> list[str]:
@@ -92,20 +104,15 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in inner.split("|")]
 
 
-def _table_row(line: str) -> tuple[str, str]:
-    """A table body row as one verbatim span without its leading label cell: (label, span)."""
-    cells = [c for c in _cells(line) if c]
+def _table_row(line: str) -> tuple[str, list[str]]:
+    """A table body row's cells, each verbatim, without a short leading label cell."""
+    cells = [c for c in _cells(line) if c and any(ch.isalnum() for ch in c)]
     if not cells:
-        return "", ""
-    first, label = cells[0], ""
+        return "", []
+    first = cells[0]
     if len(cells) >= 2 and len(first.split()) <= 3 and not re.search(r"\d", first):
-        start = line.index(cells[1], line.index(first) + len(first))
-        label = first.strip("*_ ")
-    else:
-        start = line.index(first)
-    last = cells[-1]
-    end = line.rindex(last) + len(last)
-    return label, line[start:end].strip()
+        return first.strip("*_ "), cells[1:]
+    return "", cells
 
 
 def _lines(text: str) -> list[_Line]:
@@ -121,9 +128,8 @@ def _lines(text: str) -> list[_Line]:
                 continue
             if nxt is not None and _TABLE_SEP.match(nxt):
                 continue  # a header row names columns, it says nothing
-            label, row = _table_row(line)
-            if row:
-                out.append(_Line(row, label or section, "table", i))
+            label, cells = _table_row(line)
+            out.extend(_Line(cell, label or section, "table", i) for cell in cells)
             continue
         bullet = _BULLET.match(line)
         if bullet:
@@ -153,12 +159,24 @@ def _strip_label(piece: str) -> tuple[str, str]:
     return label, rest
 
 
+def _split_clauses(sentences: list[str]) -> list[str]:
+    """Cut each sentence at a colon or semicolon when both sides are full clauses."""
+    out: list[str] = []
+    for sentence in sentences:
+        parts = _CLAUSE_SPLIT.split(sentence)
+        if len(parts) > 1 and all(len(words_of(p)) >= CLAUSE_MIN_WORDS for p in parts):
+            out.extend(parts)
+        else:
+            out.append(sentence)
+    return out
+
+
 def _pieces(text: str) -> list[tuple[str, str, LineKind, int]]:
     out: list[tuple[str, str, LineKind, int]] = []
     for line in _lines(text):
         label, body = _strip_label(line.text)
         section = label or line.section
-        for raw in _BOUNDARY.split(body):
+        for raw in _split_clauses(_BOUNDARY.split(body)):
             piece = raw.strip(_EMPHASIS_EDGE)
             if piece.endswith("*") or piece.endswith("_"):
                 piece = piece.rstrip(_EMPHASIS_EDGE)

@@ -16,6 +16,11 @@ class StanceReader:
     def __init__(self, config: StanceCues) -> None:
         self._hedges = [re.compile(p, re.IGNORECASE) for p in config.hedge_patterns]
         self._filler = frozenset(config.filler_words)
+        self._dismissals = [re.compile(p, re.IGNORECASE) for p in config.dismissal_patterns]
+
+    def dismisses(self, text: str) -> bool:
+        """The sentence waves a problem away ("so it's fine"): a claim with no mechanism."""
+        return any(p.search(text) for p in self._dismissals)
 
     def filler(self, content_words: list[str]) -> bool:
         """Only framing words ("So I'd build two things first."): no signal can be read off it."""

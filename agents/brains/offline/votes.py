@@ -51,8 +51,8 @@ def panelist_vote(
         strengths = [i for s in own for i in reading.credited_rows(s)]
         if strengths:
             best = max(strengths, key=lambda i: (len(reading.rows[i].substance), -i))
-            signal = rubric_signal_name(rubric, reading.rows[best].signal)
-            lines.append(voice.strength.format(quote=cite(best), signal=signal))
+            name = rubric.stage(reading.rows[best].stage or own[0]).name
+            lines.append(voice.strength.format(quote=cite(best), stage=name[:1].lower() + name[1:]))
         else:
             lines.append(voice.nothing)
         worry = _worry(reading, panelist, own, calibration, cite)
@@ -78,13 +78,6 @@ def panelist_vote(
         rationale=" ".join(lines),
         citations=cited,
     )
-
-
-def rubric_signal_name(rubric: Rubric, signal_id: str | None) -> str:
-    """A signal's name in lower case, for use inside a sentence."""
-    signal = next((s for s in rubric.signals if s.id == signal_id), None)
-    name = signal.name if signal else "evidence"
-    return name[:1].lower() + name[1:]
 
 
 def _worry(

@@ -1,0 +1,136 @@
+"""Three interviews an outside reviewer ran against the offline judge, replayed: an admitted gap is
+never evidence, a probe never asks for what was just described, a rejected practice is no flag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.brains.offline import OfflineBrain
+from agents.debrief import Debrief
+from agents.transcript import Turn
+from knowledge.loader import load_questions
+from knowledge.models import Panel
+from tests.agents.brains.interview import Interview
+from tests.agents.brains.offline.conftest import opening, sample
+
+SUPPORT_ANSWER = """\
+I'd put an LLM assistant in front of the help desk so it answers the common questions itself and
+leaves the hard ones to people.
+
+The assistant reads the ticket, finds the help-center article that matches, and writes a reply.
+If the ticket mentions a refund or a legal threat it goes straight to a human agent.
+
+We'll measure success by how happy customers are and by resolving more tickets automatically.
+Over time the assistant should get better as it sees more tickets.
+"""
+
+HEDGED_REPLY = (
+    "On cost, I honestly haven't priced it yet. I'd guess the model is cheaper than agents, "
+    "but I haven't done the maths."
+)
+
+GATED_ANSWER = """\
+The assistant drafts replies to customer tickets, and agents approve or edit each draft.
+
+Before any new version ships it has to answer a fixed set of 500 past tickets that senior agents
+already graded, and it only goes out if at least 90% of its answers match the graded ones.
+
+Agents' edits are logged, and tickets where the assistant was least confident go to a weekly
+labeling queue.
+"""
+
+RATING_ANSWER = """\
+This is a homework helper for high-school students.
+
+Teenagers mostly ignore rating buttons, so I wouldn't rely on thumbs up or down at all. Instead we
+watch what they do: whether they ask the same question again within ten minutes, copy the
+explanation, or abandon the session, because those behaviours tell us the answer didn't help.
+"""
+
+
+async def _debrief(
+    brain: OfflineBrain, panel: Panel, question_id: str, turns: list[Turn]
+) -> Debrief:
+    interview = Interview(brain)
+    question = load_questions().get(question_id)
+    votes = [await interview.vote(p, question, turns) for p in panel.panelists]
+    return await interview.debrief(question, turns, votes)
+
+
+async def test_an_admitted_gap_is_not_hired_confidently_nor_cited_as_pricing(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = load_questions().get("support-bot-deflection")
+    turns = opening(SUPPORT_ANSWER)
+    interview = Interview(brain)
+    probes = [
+        p
+        for panelist in panel.panelists
+        for p in await interview.probe(panelist, question, turns, 1)
+    ]
+    assert probes
+    turns = [
+        *turns,
+        Turn(
+            id="t2",
+            speaker=probes[0].panelist,
+            text=probes[0].text,
+            round=1,
+            stage=probes[0].stage,
+            gap=probes[0].gap,
+        ),
+        Turn(id="t3", speaker="candidate", text=HEDGED_REPLY, round=1),
+    ]
+    debrief = await _debrief(brain, panel, "support-bot-deflection", turns)
+    assert debrief.decision == "no_hire" or debrief.confidence < 0.7
+    hedge = [row for row in debrief.evidence if row.turn == "t3" and "priced" in row.quote]
+    assert hedge and all(row.stance == "hedges" and not row.credited for row in hedge)
+    scaling = debrief.stage_scores["scaling"]
+    assert scaling.score == 1
+    cited = [c.quote for r in debrief.reasons if r.kind == "strength" for c in r.citations]
+    cited += [c.quote for s in debrief.stage_scores.values() for c in s.evidence]
+    assert not any(q and "priced" in q for q in cited)
+    # The admitted gap is named as one, and the advice follows it up rather than praising it.
+    assert any(
+        r.kind == "concern" and any(c.quote and "priced" in c.quote for c in r.citations)
+        for r in debrief.reasons
+    )
+
+
+async def test_no_probe_asks_for_the_held_out_test_just_described(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = load_questions().get("support-bot-deflection")
+    turns = opening(GATED_ANSWER)
+    interview = Interview(brain)
+    reading = brain.reader.read(question, turns)
+    gate = [r for r in reading.rows if "500 past tickets" in r.quote]
+    assert gate and gate[0].credited
+    for panelist in panel.panelists:
+        for probe in await interview.probe(panelist, question, turns, 1):
+            assert probe.gap not in {"heldout_gold_gate", "gold_reference_set", "no_gold_set"}
+            assert "held-out" not in probe.text.lower()
+
+
+async def test_rejecting_rating_buttons_raises_no_flag_and_earns_credit(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    debrief = await _debrief(brain, panel, "support-bot-deflection", opening(RATING_ANSWER))
+    assert "thumbs_only_feedback" not in {f.id for f in debrief.red_flags}
+    rows = [r for r in debrief.evidence if "ignore rating buttons" in r.quote]
+    assert rows and rows[0].stance == "rejects" and rows[0].red_flag is None
+    assert any(r.credited and r.signal == "implicit_behavioral_feedback" for r in debrief.evidence)
+
+
+async def test_an_answer_to_another_question_is_not_hired(
+    brain: OfflineBrain, panel: Panel, samples: dict[str, Any]
+) -> None:
+    strong = sample(samples, "strong")  # a billing-code answer
+    turns = opening(strong["answer"])
+    own = await _debrief(brain, panel, strong["question_id"], turns)
+    swapped = await _debrief(brain, panel, "content-moderation", turns)
+    assert own.decision == "hire"
+    assert swapped.decision == "no_hire"
+    assert any("different problem" in r.claim for r in swapped.reasons)
+    assert not any(row.credited for row in swapped.evidence)
+    assert not swapped.advice
