@@ -59,6 +59,10 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "errors_shown_to_user": r"\berror page\b|\breturn a 500\b|\bno fallback\b",
     "no_gold_set": r"\bgold (set|audio|judgements|reference|answers|examples)\b|"
     r"\bheld-out gold\b",
+    "ungated_auto_deploy": r"\b(automatically|deploys itself|auto-promotion|"
+    r"continuous deployment)\b",
+    "humans_removed": r"\b(out of the loop|fully automated|no people|let the \w+ team go)\b",
+    "guessing_metric": r"\b(pays the model to guess|rewards it over abstaining|guessing would)\b",
 }
 
 

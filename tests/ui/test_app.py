@@ -131,7 +131,7 @@ def save_review(at: AppTest, thread_id: str, decision: str, note: str,
 def test_full_offline_interview_to_debrief() -> None:
     at = new_app().run()
     assert not at.exception
-    question = bank_question("medical-coding-assistant")
+    question = bank_question("support-bot-deflection")
     at.selectbox(key="bank_question").set_value(question).run()
     at.slider(key="rounds").set_value(1).run()
     at.chat_input(key="answer_input").set_value(STRONG).run()

@@ -13,6 +13,8 @@ from knowledge.scope import product_of
 
 ADVICE_QUOTE_WORDS = 16
 MAX_ADVICE = 5
+THIN_MAX_WORDS = 14  # a longer sentence says something specific even when no figure shows
+ABSENT_FLOOR = 0.35  # advice names a missing idea only when no sentence comes this close to it
 FLAG_ITEMS = 2
 
 
@@ -79,6 +81,8 @@ class Advisor:
         for i in reading.thin_rows():
             row = reading.rows[i]
             assert row.signal is not None
+            if set(row.substance) - {"who"} or len(row.quote.split()) >= THIN_MAX_WORDS:
+                continue  # it says something concrete already; the table just could not credit it
             signal = reading.signals[row.signal]
             part = self.calibration.writer.part_names[missing_part(row.substance)]
             add(
@@ -92,11 +96,12 @@ class Advisor:
             (s for s in reading.scope if s not in touched),
             key=lambda s: (reading.scores[s], self.rubric.stage(s).order),
         )
-        # Weak stages first; a strong answer still hears about its one thinnest stage (an open
-        # signal there, never a credited one).
-        weak = [s for s in ranked if reading.scores[s] <= 2]
-        fallback = [] if weak else [s for s in ranked if self._open_signal(reading, s)][:1]
-        for stage in weak + fallback:
+        # An answer the panel hires hears only about its own sentences: what it left out may be
+        # in words the table could not read, and advice must never ask for what was shown.
+        weak = [s for s in ranked if reading.scores[s] == 1 and _silent_on(reading, s)]
+        if reading.verdict.decision == "hire":
+            weak = []
+        for stage in weak:
             target = self._open_signal(reading, stage)
             if target is None:
                 continue
@@ -122,9 +127,29 @@ class Advisor:
         """The weightiest signal of an assessed stage that the answer has not shown."""
         if stage is None or stage not in reading.scope:
             return None
-        open_signals = [s for s in self.rubric.signals_for(stage) if not reading.shown(s.id)]
+        open_signals = [
+            s
+            for s in self.rubric.signals_for(stage)
+            if not reading.touched(s.id) and reading.absent(s.id, ABSENT_FLOOR)
+        ]
         open_signals.sort(key=lambda s: (-s.weight, s.id))
         return open_signals[0] if open_signals else None
+
+
+def _silent_on(reading: Reading, stage: str) -> bool:
+    """No sentence of the answer is about this stage (none lands closest to one of its signals)."""
+    signals = reading.signals
+    by_column = {j: sid for sid, j in reading.columns.items()}
+    for i, row in enumerate(reading.rows):
+        if i in reading.analysis.injection or row.stage == stage:
+            if row.stage == stage:
+                return False
+            continue
+        sims = reading.analysis.features[i].signal_sims
+        best = max(range(len(sims)), key=lambda j: sims[j])
+        if sims[best] >= reading.touch_floor and signals[by_column[best]].stage == stage:
+            return False
+    return True
 
 
 def _nearest_row(reading: Reading, signal_id: str) -> int | None:

@@ -306,7 +306,11 @@ class Analyzer:
                     continue
                 if sentences[k].turn_id != s.turn_id or not usable[k] or not feats[k].substance:
                     continue
-                if feats[k].signal_sims[j] >= floor:
+                # The other half of the same sentence (cut at a colon) lends its substance freely.
+                same_sentence = (k == s.index + 1 and sentences[k].joined) or (
+                    k == s.index - 1 and s.joined
+                )
+                if same_sentence or feats[k].signal_sims[j] >= floor:
                     return k
         return None
 

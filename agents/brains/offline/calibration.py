@@ -32,6 +32,7 @@ class Similarity(StrictModel):
     red_flag_margin: float = Field(ge=0, lt=1)
     injection_threshold: float = Field(gt=0, lt=1)
     on_topic_threshold: float = Field(gt=0, lt=1)
+    touch_floor: float = Field(gt=0, lt=1)
 
 
 class Substance(StrictModel):

@@ -77,8 +77,7 @@ def panelist_gaps(
         if s.owner == panelist.id
         and s.stage in own
         and s.id not in asked
-        and not reading.shown(s.id)
-        and reading.scores.get(s.stage, 1) < 4
+        and not reading.touched(s.id)
     ]
     hedged_stages: set[str] = set()
     for i in reading.hedge_rows():
@@ -115,6 +114,17 @@ def panelist_gaps(
         if anchor is not None and reply is not None and reading.rows[anchor].turn == reply:
             severity += sev.reply_anchor
         gaps.append(Gap(kind, signal.stage, signal.id, round(severity, 4), anchor))
+    if not gaps:
+        # A strong answer still gets pushed: on something it touched but did not nail down,
+        # quoting the sentence closest to it.
+        for signal in rubric.signals:
+            if signal.owner != panelist.id or signal.stage not in own or signal.id in asked:
+                continue
+            if reading.shown(signal.id):
+                continue
+            anchor = _nearest(reading, signal.id, calibration.probes.anchor_floor)
+            if anchor is not None:
+                gaps.append(Gap("thin_signal", signal.stage, signal.id, sev.missing_signal, anchor))
     gaps.sort(key=lambda g: (-g.severity, g.id))
     return gaps
 

@@ -23,7 +23,6 @@ from agents.debrief import EvidenceRow
 from agents.transcript import Turn
 from knowledge.models import STAGE_IDS, Question, Rubric, Signal, StageId
 
-
 OFF_QUESTION_MIN_SIGNALS = 3
 
 
@@ -53,9 +52,10 @@ class Reading:
     """Similarity at which a sentence counts as showing a signal."""
     implies: dict[str, list[str]]
     """Signals that a credited signal shows too."""
+    touch_floor: float
+    """Similarity at which a substantive sentence counts as touching a signal."""
     hedge_topics: dict[int, str]
     """Per hedging sentence, the signal it admits a gap in (read with the sentence before it)."""
-
 
     @property
     def not_assessed(self) -> list[StageId]:
@@ -98,6 +98,33 @@ class Reading:
             for i, r in enumerate(self.rows)
             if r.stance == "hedges" and (r.stage is None or r.stage in self.scope)
         ]
+
+    def absent(self, signal_id: str, floor: float) -> bool:
+        """No asserting sentence comes within `floor` similarity of the signal: clearly missing."""
+        column = self.columns[signal_id]
+        return all(
+            self.analysis.features[i].signal_sims[column] < floor
+            for i, r in enumerate(self.rows)
+            if r.stance in ("asserts", "rejects") and i not in self.analysis.injection
+        )
+
+    def touched(self, signal_id: str) -> bool:
+        """Shown, or said with some substance by a sentence close to it: the panel may push on it
+        with a quote, but does not ask for it (or advise it) as if it were missing."""
+        if self.shown(signal_id):
+            return True
+        column = self.columns[signal_id]
+        for i, r in enumerate(self.rows):
+            if r.stance not in ("asserts", "rejects") or i in self.analysis.injection:
+                continue
+            feats = self.analysis.features[i]
+            if column in feats.signal_patterns:
+                return True  # named outright, even if the sentence was read for another signal
+            if not set(r.substance) - {"who"}:
+                continue
+            if feats.signal_sims[column] >= self.touch_floor:
+                return True
+        return False
 
     def shown(self, signal_id: str) -> bool:
         """Already shown with substance: credited, or a substantive asserting sentence that is
@@ -214,6 +241,7 @@ class Reader:
             columns=self._columns,
             threshold=cal.similarity.signal_threshold,
             implies=cal.implies,
+            touch_floor=cal.similarity.touch_floor,
             hedge_topics=self._hedge_topics(analysis),
         )
 

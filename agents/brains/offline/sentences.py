@@ -50,6 +50,7 @@ class Sentence:
     section: str = ""  # the heading or label it sits under, if any
     kind: LineKind = "prose"
     block: int = 0  # the line (paragraph, bullet or table row) of the turn it came from
+    joined: bool = False  # continues the sentence before it (cut at a colon, semicolon or length)
 
     @property
     def words(self) -> list[str]:
@@ -159,29 +160,30 @@ def _strip_label(piece: str) -> tuple[str, str]:
     return label, rest
 
 
-def _split_clauses(sentences: list[str]) -> list[str]:
-    """Cut each sentence at a colon or semicolon when both sides are full clauses."""
-    out: list[str] = []
+def _split_clauses(sentences: list[str]) -> list[tuple[str, bool]]:
+    """Cut each sentence at a colon or semicolon when both sides are full clauses; each piece
+    with whether it continues the one before."""
+    out: list[tuple[str, bool]] = []
     for sentence in sentences:
         parts = _CLAUSE_SPLIT.split(sentence)
         if len(parts) > 1 and all(len(words_of(p)) >= CLAUSE_MIN_WORDS for p in parts):
-            out.extend(parts)
+            out.extend((p, i > 0) for i, p in enumerate(parts))
         else:
-            out.append(sentence)
+            out.append((sentence, False))
     return out
 
 
-def _pieces(text: str) -> list[tuple[str, str, LineKind, int]]:
-    out: list[tuple[str, str, LineKind, int]] = []
+def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool]]:
+    out: list[tuple[str, str, LineKind, int, bool]] = []
     for line in _lines(text):
         label, body = _strip_label(line.text)
         section = label or line.section
-        for raw in _split_clauses(_BOUNDARY.split(body)):
+        for raw, joined in _split_clauses(_BOUNDARY.split(body)):
             piece = raw.strip(_EMPHASIS_EDGE)
             if piece.endswith("*") or piece.endswith("_"):
                 piece = piece.rstrip(_EMPHASIS_EDGE)
             if piece and any(c.isalnum() for c in piece):
-                out.append((piece, section, line.kind, line.block))
+                out.append((piece, section, line.kind, line.block, joined))
     return out
 
 
@@ -225,8 +227,8 @@ def split_candidate_turns(
         if turn.speaker != "candidate":
             continue
         position = 0
-        for piece, section, kind, block in _pieces(turn.text):
-            for part in _cut_long(piece, max_sentence_words):
+        for piece, section, kind, block, joined in _pieces(turn.text):
+            for k, part in enumerate(_cut_long(piece, max_sentence_words)):
                 if part not in turn.text:  # word-cut pieces re-join on single spaces
                     part = _longest_verbatim_prefix(part, turn.text)
                     if not part:
@@ -237,7 +239,16 @@ def split_candidate_turns(
                     return sentences, truncated
                 budget -= n
                 sentences.append(
-                    Sentence(len(sentences), turn.id, position, part, section, kind, block)
+                    Sentence(
+                        len(sentences),
+                        turn.id,
+                        position,
+                        part,
+                        section,
+                        kind,
+                        block,
+                        joined or k > 0,
+                    )
                 )
                 position += 1
     return sentences, truncated

@@ -31,7 +31,7 @@ class StanceReader:
         return bool(_QUESTION_END.search(text))
 
     def hedges(self, text: str) -> bool:
-        """The sentence admits a gap or hedges ('I honestly haven't priced it yet')."""
+        """The sentence admits a gap or hedges ('we have not costed that part')."""
         return any(p.search(text) for p in self._hedges)
 
     def read(self, text: str, rejects_a_flag: bool) -> Stance:

@@ -108,7 +108,7 @@ def _worry(
         (
             s
             for s in reading.signals.values()
-            if s.stage in own and s.owner == panelist.id and not reading.shown(s.id)
+            if s.stage in own and s.owner == panelist.id and not reading.touched(s.id)
         ),
         key=lambda s: (-s.weight, s.id),
     )

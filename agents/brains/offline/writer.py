@@ -254,7 +254,9 @@ class DebriefWriter:
                     )
                 )
             if reading.scores[stage_id] <= 2 and not thin and not hedged:
-                missing = [s for s in self.rubric.signals_for(stage_id) if not reading.shown(s.id)]
+                missing = [
+                    s for s in self.rubric.signals_for(stage_id) if not reading.touched(s.id)
+                ]
                 missing.sort(key=lambda s: (-s.weight, s.id))
                 if missing:
                     concerns.append(

@@ -73,7 +73,10 @@ async def test_debrief_content_for_strong_and_weak(
     }
     assert any(s.evidence for s in strong.stage_scores.values())
     assert {f.id for f in weak.red_flags} >= {"magic_box", "thumbs_only_feedback"}
-    assert weak.advice and strong.advice
+    assert weak.advice
+    for debrief in (strong, weak):
+        credited = {r.signal for r in debrief.evidence if r.credited}
+        assert not {a.target for a in debrief.advice} & credited
     assert 0.5 <= weak.confidence <= 1 and 0.5 <= strong.confidence <= 1
     assert [v.panelist for v in weak.votes] == [p.id for p in panel.panelists]
 

@@ -25,8 +25,8 @@ Over time the assistant should get better as it sees more tickets.
 """
 
 HEDGED_REPLY = (
-    "On cost, I honestly haven't priced it yet. I'd guess the model is cheaper than agents, "
-    "but I haven't done the maths."
+    "Cost-wise, I honestly have not priced any of this yet. My guess is the model beats agents "
+    "on price, but I haven't done the maths."
 )
 
 GATED_ANSWER = """\
@@ -83,7 +83,7 @@ async def test_an_admitted_gap_is_not_hired_confidently_nor_cited_as_pricing(
     ]
     debrief = await _debrief(brain, panel, "support-bot-deflection", turns)
     assert debrief.decision == "no_hire" or debrief.confidence < 0.7
-    hedge = [row for row in debrief.evidence if row.turn == "t3" and "priced" in row.quote]
+    hedge = [row for row in debrief.evidence if row.turn == "t3" and "not priced" in row.quote]
     assert hedge and all(row.stance == "hedges" and not row.credited for row in hedge)
     scaling = debrief.stage_scores["scaling"]
     assert scaling.score == 1
