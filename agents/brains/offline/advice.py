@@ -13,6 +13,7 @@ from knowledge.scope import product_of
 
 ADVICE_QUOTE_WORDS = 16
 MAX_ADVICE = 5
+SILENT_MAX = 12  # only a short answer is trusted to be silent on a whole stage
 THIN_MAX_WORDS = 14  # a longer sentence says something specific even when no figure shows
 ABSENT_FLOOR = 0.35  # advice names a missing idea only when no sentence comes this close to it
 FLAG_ITEMS = 2
@@ -99,8 +100,8 @@ class Advisor:
         # An answer the panel hires hears only about its own sentences: what it left out may be
         # in words the table could not read, and advice must never ask for what was shown.
         weak = [s for s in ranked if reading.scores[s] == 1 and _silent_on(reading, s)]
-        if reading.verdict.decision == "hire":
-            weak = []
+        if reading.verdict.decision == "hire" or len(reading.analysis.sentences) > SILENT_MAX:
+            weak = []  # a long answer may say it in words the table cannot read
         for stage in weak:
             target = self._open_signal(reading, stage)
             if target is None:
