@@ -374,7 +374,9 @@ def _reply(services: Services, view: SessionView, text: str, seen: int) -> None:
         return
 
     async def reply_step(step: PanelStep) -> SessionView:
-        return await services.panel.reply(view.thread_id, text, on_probe_token=step.probe_sink)
+        return await services.panel.reply(
+            view.thread_id, text, expected_turn=view.last_turn_id, on_probe_token=step.probe_sink
+        )
 
     try:
         step = services.steps.begin(view.thread_id, "reply", text, reply_step)
@@ -384,12 +386,12 @@ def _reply(services: Services, view: SessionView, text: str, seen: int) -> None:
     _watch_and_rerun(step)
 
 
-def _finish(services: Services, thread_id: str) -> None:
+def _finish(services: Services, view: SessionView) -> None:
     async def finish_step(step: PanelStep) -> SessionView:
-        return await services.panel.finish(thread_id)
+        return await services.panel.finish(view.thread_id, expected_turn=view.last_turn_id)
 
     try:
-        step = services.steps.begin(thread_id, "finish", "", finish_step)
+        step = services.steps.begin(view.thread_id, "finish", "", finish_step)
     except StepBusy as exc:
         st.error(escape_inline(str(exc)), icon=":material/block:")
         return
@@ -488,7 +490,7 @@ def render_interview(services: Services, thread_id: str) -> None:
     _render_nudge(SHORT_REPLY_WORDS)
     pending = _take_pending()
     if finish:
-        _finish(services, thread_id)
+        _finish(services, view)
     elif pending is not None:
         text = _nudge_or_send(pending[0], SHORT_REPLY_WORDS, pending[1])
         if text is not None:

@@ -17,7 +17,7 @@ from tests.ui.conftest import APP
 from tests.ui.test_app import STRONG, WEAK, bank_question, start_session
 from ui.coach_marks import CoachMarks
 from ui.ownership import new_candidate_key
-from ui.services import get_services
+from ui.services import get_services, run
 from ui.steps import StepBusy, StepRegistry
 
 pytestmark = pytest.mark.usefixtures("ui_home")
@@ -250,3 +250,20 @@ def test_the_clock_is_shown_and_the_debrief_reports_time_used() -> None:
     used = next(m.value for m in at.metric if m.label == "Time used")
     assert used.endswith("min of 45")
 
+
+
+def test_a_reply_to_questions_another_server_already_answered_is_refused_and_kept() -> None:
+    key = new_candidate_key()
+    view = owned_session(key, WEAK, max_rounds=2)
+    at = new_app(key, thread=view.thread_id).run()
+    services = get_services()
+    # Another app server applies a reply to the same questions after this page rendered them.
+    run(services.panel.reply(view.thread_id, LONG_REPLY, expected_turn=view.last_turn_id))
+    late = "My answer to the questions this page showed me, sent after the other one."
+    at.chat_input(key="reply").set_value(late).run()
+    assert not at.exception
+    assert any(late in c.value for c in at.code)  # the text is there to copy
+    saved = services.store.load(view.thread_id)
+    assert saved is not None
+    replies = [t.text for t in saved.transcript if t.speaker == "candidate" and t.round > 0]
+    assert replies == [LONG_REPLY]
