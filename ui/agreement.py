@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from evals.metrics import cohen_kappa
+
 DECISIONS = ("hire", "no_hire")
 STAGE_VERDICTS = ("strong", "weak")
 STRONG_SCORE = 3
@@ -29,21 +31,6 @@ class Agreement:
         return self.agreed / self.count if self.count else None
 
 
-def cohen_kappa(pairs: Sequence[tuple[str, str]], labels: Sequence[str]) -> float | None:
-    """Cohen's kappa of (rater A, rater B) label pairs; None when chance agreement is total."""
-    n = len(pairs)
-    if n == 0:
-        return None
-    observed = sum(1 for a, b in pairs if a == b) / n
-    expected = sum(
-        (sum(1 for a, _ in pairs if a == label) / n) * (sum(1 for _, b in pairs if b == label) / n)
-        for label in labels
-    )
-    if expected >= 1.0:
-        return None
-    return (observed - expected) / (1.0 - expected)
-
-
 def agreement(pairs: Iterable[tuple[str, str]], labels: Sequence[str]) -> Agreement:
     """Count, agreements, kappa and confusion matrix of (judge, coach) label pairs."""
     kept = [(a, b) for a, b in pairs if a in labels and b in labels]
@@ -54,7 +41,7 @@ def agreement(pairs: Iterable[tuple[str, str]], labels: Sequence[str]) -> Agreem
         labels=tuple(labels),
         count=len(kept),
         agreed=sum(1 for a, b in kept if a == b),
-        kappa=cohen_kappa(kept, labels),
+        kappa=cohen_kappa([a for a, _ in kept], [b for _, b in kept]),
         confusion=confusion,
     )
 

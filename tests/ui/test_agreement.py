@@ -9,7 +9,6 @@ from ui.agreement import (
     ReviewedSession,
     agreement,
     agreement_report,
-    cohen_kappa,
     judge_stage_verdict,
 )
 
@@ -17,14 +16,14 @@ from ui.agreement import (
 def test_kappa_textbook_example() -> None:
     # 50 items: both yes 20, A yes/B no 5, A no/B yes 10, both no 15 → po 0.7, pe 0.5, κ 0.4.
     pairs = [("y", "y")] * 20 + [("y", "n")] * 5 + [("n", "y")] * 10 + [("n", "n")] * 15
-    assert cohen_kappa(pairs, ["y", "n"]) == pytest.approx(0.4)
+    assert agreement(pairs, ["y", "n"]).kappa == pytest.approx(0.4)
 
 
 def test_kappa_perfect_chance_and_undefined() -> None:
-    assert cohen_kappa([("a", "a"), ("b", "b")], ["a", "b"]) == pytest.approx(1.0)
-    assert cohen_kappa([("a", "b"), ("b", "a")], ["a", "b"]) == pytest.approx(-1.0)
-    assert cohen_kappa([("a", "a"), ("a", "a")], ["a", "b"]) is None
-    assert cohen_kappa([], ["a", "b"]) is None
+    assert agreement([("a", "a"), ("b", "b")], ["a", "b"]).kappa == pytest.approx(1.0)
+    assert agreement([("a", "b"), ("b", "a")], ["a", "b"]).kappa == pytest.approx(-1.0)
+    assert agreement([("a", "a"), ("a", "a")], ["a", "b"]).kappa is None
+    assert agreement([], ["a", "b"]).kappa is None
 
 
 def test_agreement_counts_and_confusion() -> None:
