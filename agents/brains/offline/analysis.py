@@ -212,7 +212,9 @@ class Analyzer:
         if state == "ok":
             raised = {f.flag.id for f in flags}
             flags += [
-                f for f in self._absent(counted, feats, word_count) if f.flag.id not in raised
+                f
+                for f in self._absent(counted, feats, word_count, findings)
+                if f.flag.id not in raised
             ]
         term_count = sum(feats[s.index].term_count for s in counted)
         credited = sum(1 for f in findings.values() if f.credited)
@@ -345,7 +347,11 @@ class Analyzer:
         return out
 
     def _absent(
-        self, counted: list[Sentence], feats: list[SentenceFeatures], word_count: int
+        self,
+        counted: list[Sentence],
+        feats: list[SentenceFeatures],
+        word_count: int,
+        findings: dict[str, SignalFinding],
     ) -> list[FlagFinding]:
         """Flags for ideas a substantive answer never touches, in any wording."""
         threshold = self.calibration.similarity.signal_threshold
@@ -356,6 +362,8 @@ class Analyzer:
             config = self.calibration.absence_flags.get(flag.id)
             if config is None or word_count < config.min_words:
                 continue
+            if any(sid in findings and findings[sid].evidence for sid in config.signals):
+                continue  # the evidence table read the idea somewhere: it is not absent
             subjects = self._absence_subjects[flag.id]
             if not any(p.search(s.context) for s in counted for p in subjects):
                 continue  # an answer about something else entirely

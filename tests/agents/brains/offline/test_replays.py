@@ -134,3 +134,24 @@ async def test_an_answer_to_another_question_is_not_hired(
     assert any("different problem" in r.claim for r in swapped.reasons)
     assert not any(row.credited for row in swapped.evidence)
     assert not swapped.advice
+
+
+PAIRWISE_GATE_ANSWER = """\
+For the new prompt, I'd keep 250 past tickets that our leads summarised by hand and score both
+prompts on them, each summary checked for the customer's ask and the promised next step. The new
+prompt needs to win at least 60% of blind pairwise comparisons before shipping. After that, 10% of
+agents get it, and we track how much they edit the summary before sending; if edits drop for two
+weeks, it rolls out to everyone.
+"""
+
+
+async def test_an_absence_flag_never_contradicts_evidence_the_table_read(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    debrief = await _debrief(
+        brain, panel, "prompt-change-evaluation", opening(PAIRWISE_GATE_ANSWER)
+    )
+    gate = {"heldout_gold_gate", "gold_reference_set"}
+    assert any(r.signal in gate for r in debrief.evidence)
+    assert "no_gold_set" not in {f.id for f in debrief.red_flags}
+    assert not any(a.target == "no_gold_set" for a in debrief.advice)
