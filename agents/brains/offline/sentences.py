@@ -36,6 +36,8 @@ _CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)\]”\"'])(?:;|:)\s+(?=\S)")
 CLAUSE_MIN_WORDS = 6
 _LABEL_MAX_WORDS = 4
 _TITLE_MAX_WORDS = 5
+_WRAP_MIN_WORDS = 6
+"""A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
 CONTEXT_LABEL_WORDS = 4
 
 
@@ -116,8 +118,46 @@ def _table_row(line: str) -> tuple[str, list[str]]:
     return "", cells
 
 
+def _starts_block(line: str) -> bool:
+    """A line that opens its own markdown block (bullet, table row, heading), never a wrap."""
+    return bool(
+        _BULLET.match(line)
+        or line.count("|") >= 2
+        or _TABLE_SEP.match(line)
+        or _ATX.match(line)
+        or _BOLD_LINE.match(line)
+        or _LABEL_LINE.match(line)
+    )
+
+
+def _unwrap(text: str) -> list[str]:
+    """Logical lines: a hard-wrapped line (long, cut mid-sentence) and the line after it are one
+    line, joined by the exact whitespace between them so every sentence stays verbatim."""
+    raw = text.splitlines()
+    out: list[str] = []
+    glue_ok = False
+    for line in raw:
+        stripped = line.strip()
+        if not stripped:
+            out.append("")
+            glue_ok = False
+            continue
+        if glue_ok and out and not _starts_block(stripped):
+            previous_raw = out.pop()
+            out.append(previous_raw + "\n" + line)
+        else:
+            out.append(line)
+        last = out[-1].strip()
+        glue_ok = (
+            last.count("|") < 2
+            and len(stripped.split()) >= _WRAP_MIN_WORDS
+            and not re.search(r"[.!?:;]['\"”’)*_]*$", stripped)
+        )
+    return out
+
+
 def _lines(text: str) -> list[_Line]:
-    raw = [ln.strip() for ln in text.splitlines()]
+    raw = [ln.strip() for ln in _unwrap(text)]
     out: list[_Line] = []
     section = ""
     for i, line in enumerate(raw):

@@ -1,0 +1,42 @@
+"""Sentence reading: hard-wrapped text reads as the same sentences as unwrapped text, verbatim."""
+
+from __future__ import annotations
+
+from agents.brains.offline.sentences import split_candidate_turns
+from agents.transcript import Turn
+
+WRAPPED = """\
+For the new prompt, I'd keep 250 past tickets that our leads summarised by hand and score both
+prompts on them. The new prompt needs to win at least 60% of blind pairwise comparisons before
+shipping.
+
+Data strategy
+- Agents review a random 5% of bot-closed tickets every week and
+  estimate the error rate of the rest.
+- Disagreements go to the support lead.
+"""
+
+
+def _sentences(text: str) -> list[str]:
+    turns = [Turn(id="t1", speaker="candidate", text=text)]
+    found, _ = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)
+    return [s.text for s in found]
+
+
+def test_hard_wrapped_lines_read_as_whole_sentences_quoted_verbatim() -> None:
+    wrapped = _sentences(WRAPPED)
+    assert all(s in WRAPPED for s in wrapped)
+    unwrapped = [" ".join(s.split()) for s in wrapped]
+    assert unwrapped == [
+        "For the new prompt, I'd keep 250 past tickets that our leads summarised by hand and "
+        "score both prompts on them.",
+        "The new prompt needs to win at least 60% of blind pairwise comparisons before shipping.",
+        "Agents review a random 5% of bot-closed tickets every week and estimate the error rate "
+        "of the rest.",
+        "Disagreements go to the support lead.",
+    ]
+
+
+def test_a_short_title_line_is_not_glued_to_the_paragraph_below() -> None:
+    sentences = _sentences("Ground truth\nWe keep 300 graded tickets as the reference set.\n")
+    assert sentences == ["We keep 300 graded tickets as the reference set."]
