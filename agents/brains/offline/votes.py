@@ -15,6 +15,10 @@ from knowledge.models import Panelist, Rubric
 VOTE_QUOTE_WORDS = 14
 
 
+STRENGTH_SCORE = 3
+"""A stage scored at least this (of 4) is one a panelist may praise in its vote."""
+
+
 def missing_part(parts: Sequence[str]) -> str:
     """The first substance part a sentence lacks, in the order a panel asks for them."""
     for part in ("quantity", "threshold", "causal", "who", "what"):
@@ -48,7 +52,14 @@ def panelist_vote(
     if not own:
         lines.append(voice.outside)
     elif reading.analysis.state == "ok" and not reading.off_question:
-        strengths = [i for s in own for i in reading.credited_rows(s)]
+        # Praise only a stage the table scores as a strength; a lone credited line in a weak
+        # stage is not something this panelist "could build".
+        strengths = [
+            i
+            for s in own
+            if reading.scores.get(s, 0) >= STRENGTH_SCORE
+            for i in reading.credited_rows(s)
+        ]
         if strengths:
             best = max(strengths, key=lambda i: (len(reading.rows[i].substance), -i))
             name = rubric.stage(reading.rows[best].stage or own[0]).name

@@ -155,3 +155,34 @@ async def test_an_absence_flag_never_contradicts_evidence_the_table_read(
     assert any(r.signal in gate for r in debrief.evidence)
     assert "no_gold_set" not in {f.id for f in debrief.red_flags}
     assert not any(a.target == "no_gold_set" for a in debrief.advice)
+
+
+OUT_OF_THE_BOX_ANSWER = """\
+I'd put a chatbot on a strong hosted model in front of the help desk and let it answer tickets.
+
+We'd ground it in the help-centre articles, and success is happier customers and fewer tickets.
+"""
+
+OUT_OF_THE_BOX_REPLY = (
+    "Honestly the model would be pretty good out of the box, and we can tune the prompt if "
+    "customers complain."
+)
+
+
+async def test_a_vote_praises_only_a_stage_the_table_scores_as_a_strength(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    turns = [
+        *opening(OUT_OF_THE_BOX_ANSWER),
+        Turn(id="t2", speaker="lead_engineer", text="How would you route requests?", round=1),
+        Turn(id="t3", speaker="candidate", text=OUT_OF_THE_BOX_REPLY, round=1),
+    ]
+    debrief = await _debrief(brain, panel, "support-bot-deflection", turns)
+    assert debrief.decision == "no_hire"
+    weak = {s for s, score in debrief.stage_scores.items() if score.score < 3}
+    voices = brain.calibration.writer.vote_voice
+    for vote in debrief.votes:
+        praise = voices[vote.panelist].strength.split("{stage}")[-1].strip()
+        for stage in weak:
+            name = brain.rubric.stage(stage).name
+            assert f"{name[:1].lower()}{name[1:]} {praise}" not in vote.rationale, vote.rationale
