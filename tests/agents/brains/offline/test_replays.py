@@ -186,3 +186,20 @@ async def test_a_vote_praises_only_a_stage_the_table_scores_as_a_strength(
         for stage in weak:
             name = brain.rubric.stage(stage).name
             assert f"{name[:1].lower()}{name[1:]} {praise}" not in vote.rationale, vote.rationale
+
+
+FROZEN_SET_ANSWER = """\
+Two senior lawyers annotate 400 past contracts against our risk checklist and the general counsel
+settles their disagreements. That set is frozen and every model or prompt change must beat the
+current one on it.
+"""
+
+
+async def test_a_prompt_change_gated_on_a_frozen_set_is_a_release_gate_not_a_prompt_strategy(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("legal-contract-summaries")
+    reading = brain.reader.read(question, opening(FROZEN_SET_ANSWER))
+    gate = [r for r in reading.rows if "must beat" in r.quote]
+    assert gate and gate[0].signal == "heldout_gold_gate" and gate[0].credited
+    assert "threshold" in gate[0].substance
