@@ -102,6 +102,9 @@ def coach_gate() -> bool:
 # --- session lists ------------------------------------------------------------------------
 
 
+SHORT_ID_CHARS = 8
+
+
 def _record_label(record: SessionRecord) -> str:
     parts = [f"{record.created_at:%Y-%m-%d %H:%M}", record.question_title[:60]]
     if record.decision is None:
@@ -113,6 +116,7 @@ def _record_label(record: SessionRecord) -> str:
         parts.append(f"coach: {decision_label(record.coach_decision)}")
     if record.needs_review:
         parts.append("needs review")
+    parts.append(f"#{record.thread_id[:SHORT_ID_CHARS]}")  # tells apart same-minute sessions
     return " · ".join(parts)
 
 

@@ -369,7 +369,7 @@ def test_coach_review_reaches_the_candidate(app_url: str, browser: Any) -> None:
         expect(coach.get_by_text("least confident first")).to_be_visible()
         _wait_idle(coach)
         coach.get_by_label("Open a session").click()
-        coach.get_by_role("option").filter(has_text="Medical coding").first.click()
+        coach.get_by_role("option").filter(has_text=f"#{thread_id[:8]}").click()
         expect(coach.get_by_text("Passages the debrief cites are highlighted.")).to_be_visible()
         _wait_idle(coach)
         assert thread_id in coach.content() and "mockpanel_key" not in coach.content()
