@@ -166,7 +166,9 @@ def render() -> None:
             "This private link lets another browser see these interviews and reply to them. "
             "Keep it to yourself: anyone with it can."
         )
-        st.code(f"{_base_url()}/interview?{private_link_query(key)}", language=None)
+        st.code(
+            f"{_base_url()}/interview?{private_link_query(key)}", language=None, wrap_lines=True
+        )
 
 
 def _base_url() -> str:

@@ -466,6 +466,8 @@ def test_390_px_layout_and_axe_core_on_both_pages(app_url: str, browser: Any) ->
         page.goto(f"{app_url}/history")
         expect(page.get_by_text("Stage scores over time")).to_be_visible()
         _wait_idle(page)
+        page.get_by_text("Open these interviews in another browser").click()
+        expect(page.get_by_text("/interview?me=")).to_be_visible()
         _no_sideways_scroll(page)
         results["my interviews"] = axe_violations(page)
         _shot(page, "m3-history-390")
