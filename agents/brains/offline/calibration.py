@@ -33,6 +33,8 @@ class Similarity(StrictModel):
     injection_threshold: float = Field(gt=0, lt=1)
     on_topic_threshold: float = Field(gt=0, lt=1)
     touch_floor: float = Field(gt=0, lt=1)
+    touch_rank: int = Field(ge=0)
+    touch_rank_floor: float = Field(gt=0, lt=1)
 
 
 class Substance(StrictModel):

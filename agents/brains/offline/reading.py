@@ -54,6 +54,10 @@ class Reading:
     """Signals that a credited signal shows too."""
     touch_floor: float
     """Similarity at which a substantive sentence counts as touching a signal."""
+    touch_rank: int
+    """A substantive sentence touches the signals among its this-many closest ones..."""
+    touch_rank_floor: float
+    """... that it is at least this close to."""
     hedge_topics: dict[int, str]
     """Per hedging sentence, the signal it admits a gap in (read with the sentence before it)."""
 
@@ -124,6 +128,10 @@ class Reading:
                 continue
             if feats.signal_sims[column] >= self.touch_floor:
                 return True
+            if self.touch_rank and feats.signal_sims[column] >= self.touch_rank_floor:
+                closer = sum(sim > feats.signal_sims[column] for sim in feats.signal_sims)
+                if closer < self.touch_rank:
+                    return True  # among the few signals this sentence is closest to
         return False
 
     def shown(self, signal_id: str) -> bool:
@@ -242,6 +250,8 @@ class Reader:
             threshold=cal.similarity.signal_threshold,
             implies=cal.implies,
             touch_floor=cal.similarity.touch_floor,
+            touch_rank=cal.similarity.touch_rank,
+            touch_rank_floor=cal.similarity.touch_rank_floor,
             hedge_topics=self._hedge_topics(analysis),
         )
 
