@@ -63,14 +63,20 @@ class Advisor:
                     f.sentences[0],
                 )
             else:
-                add(
-                    tpl.missing.format(
+                # Raised by silence: build on what the answer did say in that stage, if anything.
+                near = self._nearest_for_flag(reading, f.flag.stage)
+                if near is not None:
+                    text = tpl.missing_near.format(
+                        quote=quote(near),
+                        focus=focus[f.flag.id],
+                        product=product,
+                        substance=_upper_first(fix),
+                    )
+                else:
+                    text = tpl.missing.format(
                         product=product, focus=focus[f.flag.id], substance=_upper_first(fix)
-                    ),
-                    f.flag.stage,
-                    f.flag.id,
-                    None,
-                )
+                    )
+                add(text, f.flag.stage, f.flag.id, near)
         for i in reading.hedge_rows():
             stage = reading.rows[i].stage
             target = self._open_signal(reading, stage)
@@ -124,6 +130,20 @@ class Advisor:
             add(tpl.buzzwords.format(quote=quote(first)), None, "buzzwords", first)
         return items
 
+    def _nearest_for_flag(self, reading: Reading, stage: str) -> int | None:
+        """The answer's sentence closest to the stage whose silence raised a flag: what the
+        candidate offered there instead."""
+        best: tuple[float, int] | None = None
+        for signal in self.rubric.signals_for(stage):
+            signal_id = signal.id
+            row = _nearest_row(reading, signal_id, ABSENT_FLOOR)
+            if row is None:
+                continue
+            sim = reading.analysis.features[row].signal_sims[reading.columns[signal_id]]
+            if best is None or sim > best[0]:
+                best = (sim, row)
+        return best[1] if best else None
+
     def _open_signal(self, reading: Reading, stage: str | None) -> Signal | None:
         """The weightiest signal of an assessed stage that the answer has not shown."""
         if stage is None or stage not in reading.scope:
@@ -153,10 +173,10 @@ def _silent_on(reading: Reading, stage: str) -> bool:
     return True
 
 
-def _nearest_row(reading: Reading, signal_id: str) -> int | None:
-    """The candidate's asserting sentence closest to a signal, if it is on the same topic."""
+def _nearest_row(reading: Reading, signal_id: str, floor: float = 0.5) -> int | None:
+    """The candidate's asserting sentence closest to a signal, if at least `floor` close."""
     column = reading.columns[signal_id]
-    best, best_sim = None, NEAR_FLOOR
+    best, best_sim = None, floor
     for i, row in enumerate(reading.rows):
         if row.stance != "asserts" or i in reading.analysis.injection:
             continue
@@ -164,9 +184,6 @@ def _nearest_row(reading: Reading, signal_id: str) -> int | None:
         if sim >= best_sim:
             best, best_sim = i, sim
     return best
-
-
-NEAR_FLOOR = 0.5
 
 
 def _upper_first(text: str) -> str:

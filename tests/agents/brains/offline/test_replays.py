@@ -203,3 +203,43 @@ async def test_a_prompt_change_gated_on_a_frozen_set_is_a_release_gate_not_a_pro
     gate = [r for r in reading.rows if "must beat" in r.quote]
     assert gate and gate[0].signal == "heldout_gold_gate" and gate[0].credited
     assert "threshold" in gate[0].substance
+
+
+BLIND_GATE_NOTES = """\
+Prompt change for the ticket summaries:
+- Frozen set: 300 past tickets the support leads already summarised
+- Bar: the new prompt wins or ties against the current one on 90% of blind pairs
+- Then 10% of agents for two weeks, watching how much they edit before sending
+"""
+
+DEMO_ONLY_ANSWER = """\
+The assistant drafts a reply for each new ticket from the help-centre articles, and agents send it
+as is or edit it first. Refunds and legal threats always go to a person. We'd judge it by how the
+demo looks to the support leads and by the satisfaction score customers leave after each ticket,
+and we'd keep improving the prompt as complaints come in over the first months.
+"""
+
+
+async def test_a_gate_in_note_form_raises_no_absence_flag_and_is_not_asked_for(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = load_questions().get("prompt-change-evaluation")
+    turns = opening(BLIND_GATE_NOTES)
+    debrief = await _debrief(brain, panel, "prompt-change-evaluation", turns)
+    assert "no_gold_set" not in {f.id for f in debrief.red_flags}
+    interview = Interview(brain)
+    for panelist in panel.panelists:
+        for probe in await interview.probe(panelist, question, turns, 1):
+            assert probe.gap not in {"heldout_gold_gate", "gold_reference_set", "no_gold_set"}
+
+
+async def test_advice_for_a_flag_raised_by_silence_builds_on_the_candidates_own_words(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    debrief = await _debrief(brain, panel, "support-bot-deflection", opening(DEMO_ONLY_ANSWER))
+    assert "no_gold_set" in {f.id for f in debrief.red_flags}
+    advice = [a for a in debrief.advice if a.target == "no_gold_set"]
+    assert advice and advice[0].citation is not None
+    assert "judge it by how the" in advice[0].citation.quote  # what it offered instead
+    assert advice[0].citation.quote in DEMO_ONLY_ANSWER
+    assert "“We'd judge it by" in advice[0].text
