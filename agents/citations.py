@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from agents.debrief import Citation, Debrief, Reason
@@ -60,41 +60,50 @@ class CitationChecker:
         return kept
 
 
+def citing_parts(debrief: Debrief) -> Iterator[tuple[str, list[Citation]]]:
+    """Each list of citations in a debrief with where it stands ("reasons[0]",
+    "stage_scores.evaluation", "red_flags[1]", "votes[2]"); the lists themselves, not copies."""
+    for i, reason in enumerate(debrief.reasons):
+        yield f"reasons[{i}]", reason.citations
+    for stage, score in debrief.stage_scores.items():
+        yield f"stage_scores.{stage}", score.evidence
+    for i, flag in enumerate(debrief.red_flags):
+        yield f"red_flags[{i}]", flag.citations
+    for i, vote in enumerate(debrief.votes):
+        yield f"votes[{i}]", vote.citations
+
+
+def all_citations(debrief: Debrief) -> list[Citation]:
+    """Every citation the debrief makes: reasons, stage evidence, red flags and votes."""
+    return [c for _, citations in citing_parts(debrief) for c in citations]
+
+
 def validate_debrief(
     debrief: Debrief, transcript: list[Turn], retriever: SnippetIndex | None
 ) -> Debrief:
     """Drop every unverifiable citation (and any reason or red flag left without evidence)."""
     checker = CitationChecker(transcript, retriever)
+    # A deep copy, so that rewriting its citation lists in place leaves the caller's alone.
+    checked = debrief.model_copy(deep=True)
+    for _, citations in citing_parts(checked):
+        citations[:] = checker.keep(citations)
 
-    reasons = [
-        r.model_copy(update={"citations": kept})
-        for r in debrief.reasons
-        if (kept := checker.keep(r.citations))
-    ]
+    reasons = [r for r in checked.reasons if r.citations]
     unverified = not reasons
     if unverified:
         reasons = [Reason(claim=UNVERIFIED_CLAIM, kind="concern", citations=[])]
-
-    stage_scores = {
-        stage: score.model_copy(update={"evidence": checker.keep(score.evidence)})
-        for stage, score in debrief.stage_scores.items()
-    }
     # A red flag that cited evidence and lost all of it is unsupported; a flag for something
     # absent (e.g. no gold set) may carry no citation at all.
-    red_flags = []
-    for flag in debrief.red_flags:
-        kept_flag = checker.keep(flag.citations)
-        if flag.citations and not kept_flag:
-            continue
-        red_flags.append(flag.model_copy(update={"citations": kept_flag}))
-    votes = [v.model_copy(update={"citations": checker.keep(v.citations)}) for v in debrief.votes]
+    red_flags = [
+        flag
+        for flag, before in zip(checked.red_flags, debrief.red_flags, strict=True)
+        if flag.citations or not before.citations
+    ]
 
-    return debrief.model_copy(
+    return checked.model_copy(
         update={
             "reasons": reasons,
-            "stage_scores": stage_scores,
             "red_flags": red_flags,
-            "votes": votes,
             "dropped_citations": debrief.dropped_citations + checker.dropped,
             "needs_review": debrief.needs_review or unverified,
         }

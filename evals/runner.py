@@ -7,10 +7,11 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agents.citations import citing_parts
 from agents.debrief import Citation, Debrief
 from agents.transcript import Turn
 from evals.models import EvalCase
@@ -37,19 +38,19 @@ def debrief_fingerprint(debrief: Debrief) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
-def _citations(debrief: Debrief) -> Iterator[tuple[str, Citation]]:
-    for i, reason in enumerate(debrief.reasons):
-        for c in reason.citations:
-            yield f"reasons[{i}]", c
-    for stage, score in debrief.stage_scores.items():
-        for c in score.evidence:
-            yield f"stage_scores.{stage}", c
-    for i, flag in enumerate(debrief.red_flags):
-        for c in flag.citations:
-            yield f"red_flags[{i}]", c
-    for i, vote in enumerate(debrief.votes):
-        for c in vote.citations:
-            yield f"votes[{i}]", c
+def _citation_problem(c: Citation, turns: dict[str, str], index: SnippetIndex) -> str | None:
+    """What is wrong with one citation (None: the quote is verbatim, the snippet exists)."""
+    if c.turn is not None:
+        text = turns.get(c.turn)
+        if text is None:
+            return f"turn {c.turn} is not in the transcript"
+        if c.quote is None or not c.quote.strip():
+            return f"empty quote for turn {c.turn}"
+        if c.quote not in text:
+            return f"quote is not verbatim in turn {c.turn}"
+    if c.snippet is not None and not index.has(c.snippet):
+        return f"snippet {c.snippet} does not exist"
+    return None
 
 
 def recheck_citations(
@@ -59,25 +60,16 @@ def recheck_citations(
     turns = {t.id: t.text for t in transcript}
     total = 0
     problems: list[CitationProblem] = []
-    for where, c in _citations(debrief):
-        total += 1
-        issue = None
-        if c.turn is not None:
-            text = turns.get(c.turn)
-            if text is None:
-                issue = f"turn {c.turn} is not in the transcript"
-            elif c.quote is None or not c.quote.strip():
-                issue = f"empty quote for turn {c.turn}"
-            elif c.quote not in text:
-                issue = f"quote is not verbatim in turn {c.turn}"
-        if issue is None and c.snippet is not None and not index.has(c.snippet):
-            issue = f"snippet {c.snippet} does not exist"
-        if issue is not None:
-            problems.append(
-                CitationProblem(
-                    where=where, turn=c.turn, quote=c.quote, snippet=c.snippet, problem=issue
+    for where, citations in citing_parts(debrief):
+        for c in citations:
+            total += 1
+            issue = _citation_problem(c, turns, index)
+            if issue is not None:
+                problems.append(
+                    CitationProblem(
+                        where=where, turn=c.turn, quote=c.quote, snippet=c.snippet, problem=issue
+                    )
                 )
-            )
     return total, problems
 
 

@@ -18,13 +18,14 @@ from typing import Any
 import streamlit as st
 
 from agents.answer_input import AnswerError, clean_answer
+from agents.citations import all_citations
 from agents.rounds import ROUNDS_LIMIT, default_rounds
 from agents.session import SessionView
 from knowledge.loader import load_questions
 from knowledge.models import Question
 from knowledge.scope import infer_product, infer_scope
 from ui.components.coach_verdict import render_coach_verdict
-from ui.components.debrief_card import all_citations, cited_quotes, render_debrief
+from ui.components.debrief_card import cited_quotes, render_debrief
 from ui.components.downloads import render_downloads
 from ui.components.errors import one_line
 from ui.components.live_panel import watch_step

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from agents.citations import all_citations
 from agents.errors import MockpanelError
 from agents.session import SessionView
 from agents.store import SessionRecord
@@ -31,7 +32,7 @@ from ui.coach_auth import (
     unlock_token,
 )
 from ui.coach_marks import CoachMarks
-from ui.components.debrief_card import all_citations, cited_quotes, render_debrief
+from ui.components.debrief_card import cited_quotes, render_debrief
 from ui.components.downloads import render_downloads
 from ui.components.errors import one_line, user_facing_errors
 from ui.components.labels import (

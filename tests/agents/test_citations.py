@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from agents.citations import UNVERIFIED_CLAIM, CitationChecker, validate_debrief
+from agents.citations import (
+    UNVERIFIED_CLAIM,
+    CitationChecker,
+    all_citations,
+    citing_parts,
+    validate_debrief,
+)
 from agents.debrief import (
     Citation,
     Debrief,
@@ -132,3 +138,28 @@ def test_stage_evidence_red_flags_and_votes_are_checked_too() -> None:
 def test_valid_debrief_is_unchanged() -> None:
     debrief = _debrief()
     assert validate_debrief(debrief, TRANSCRIPT, KnownSnippets(("snip-a",))) == debrief
+
+
+def test_every_citing_part_is_walked_with_where_it_stands() -> None:
+    quote, snippet = Citation(turn="t1", quote="senior agents"), Citation(snippet="snip-a")
+    debrief = _debrief(
+        reasons=[Reason(claim="A.", citations=[quote]), Reason(claim="B.", citations=[])],
+        stage_scores={"evaluation": StageScore(stage="evaluation", score=2, evidence=[snippet])},
+        red_flags=[RedFlagFinding(id="no_gold_set", name="n", stage="evaluation", severity=3,
+                                  citations=[quote])],
+        votes=[PanelVote(panelist="interviewer", decision="hire", confidence=0.6,
+                         citations=[snippet, quote])],
+    )
+    assert [(where, len(cs)) for where, cs in citing_parts(debrief)] == [
+        ("reasons[0]", 1), ("reasons[1]", 0), ("stage_scores.evaluation", 1),
+        ("red_flags[0]", 1), ("votes[0]", 2),
+    ]
+    assert all_citations(debrief) == [quote, snippet, quote, snippet, quote]
+
+
+def test_checking_leaves_the_callers_debrief_alone() -> None:
+    bad = Citation(turn="t1", quote="junior agents")
+    debrief = _debrief(votes=[PanelVote(panelist="interviewer", decision="hire",
+                                        confidence=0.6, citations=[bad])])
+    validate_debrief(debrief, TRANSCRIPT, KnownSnippets(("snip-a",)))
+    assert debrief.votes[0].citations == [bad]

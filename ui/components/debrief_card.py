@@ -35,20 +35,6 @@ CHART_HEIGHT = 240
 REASON_ICONS = {"strength": ":green[:material/thumb_up:]", "concern": ":orange[:material/error:]"}
 
 
-def all_citations(debrief: Debrief) -> list[Citation]:
-    """Every citation the debrief makes: reasons, red flags, stage evidence and votes."""
-    found: list[Citation] = []
-    for reason in debrief.reasons:
-        found += reason.citations
-    for flag in debrief.red_flags:
-        found += flag.citations
-    for score in debrief.stage_scores.values():
-        found += score.evidence
-    for vote in debrief.votes:
-        found += vote.citations
-    return found
-
-
 def cited_quotes(citations: Iterable[Citation]) -> dict[str, list[str]]:
     """Turn id → the quotes cited from it (for highlighting the transcript)."""
     quotes: dict[str, list[str]] = {}

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from agents.brains.offline import OfflineBrain, debrief_json_without_latency
-from agents.debrief import Citation, Debrief
+from agents.citations import all_citations
+from agents.debrief import Debrief
 from agents.transcript import Turn
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
@@ -22,14 +23,6 @@ async def full_debrief(
     interview = Interview(brain)
     votes = [await interview.vote(p, question, transcript) for p in panel.panelists]
     return await interview.debrief(question, transcript, votes)
-
-
-def all_citations(debrief: Debrief) -> list[Citation]:
-    cites = [c for r in debrief.reasons for c in r.citations]
-    cites += [c for s in debrief.stage_scores.values() for c in s.evidence]
-    cites += [c for f in debrief.red_flags for c in f.citations]
-    cites += [c for v in debrief.votes for c in v.citations]
-    return cites
 
 
 @pytest.mark.parametrize("sample_id", ["strong", "weak", "buzzword_salad", "ui_only", "gibberish"])
