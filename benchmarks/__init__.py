@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import platform
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
@@ -26,3 +31,31 @@ def write_results(name: str, data: dict[str, Any]) -> Path:
     path = RESULTS_DIR / f"{name}.json"
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def environment(**versions: str) -> dict[str, Any]:
+    """The machine a run measured on: Python's version, any library versions given, CPUs."""
+    return {
+        "python": platform.python_version(),
+        **versions,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+    }
+
+
+def measure_table(title: str) -> Table:
+    """A two-column table of measures and their values."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    return table
+
+
+def show(table: Table, path: Path) -> None:
+    """Print a benchmark's table and where its figures were written."""
+    from rich.console import Console
+
+    Console().print(table)
+    print(f"wrote {path}")

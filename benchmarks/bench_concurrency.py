@@ -15,7 +15,6 @@ work. Prints a table and writes benchmarks/results/concurrency.json.
 from __future__ import annotations
 
 import os
-import platform
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks import percentile, write_results
+from benchmarks import environment, percentile, show, write_results
 
 SESSIONS = 8
 LIGHT_INTERVAL_S = 0.02
@@ -145,11 +144,7 @@ def main() -> dict[str, Any]:
     results = {
         "blocking": before,
         "offloaded": after,
-        "environment": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "machine": platform.machine(),
-        },
+        "environment": environment(),
     }
     path = write_results("concurrency", results)
     _print(results, path)
@@ -157,7 +152,6 @@ def main() -> dict[str, Any]:
 
 
 def _print(results: dict[str, Any], path: Path) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"light request (load a session view) while {SESSIONS} debriefs run")
@@ -175,9 +169,7 @@ def _print(results: dict[str, Any], path: Path) -> None:
             f"{r['under_load']['max_ms']:.1f}",
             f"{r['debrief_wall_s']:.1f}",
         )
-    console = Console()
-    console.print(table)
-    console.print(f"written to {path}")
+    show(table, path)
 
 
 if __name__ == "__main__":

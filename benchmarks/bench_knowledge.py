@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import random
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from typing import Any
 import chromadb
 import yaml
 
-from benchmarks import percentile, write_results
+from benchmarks import environment, measure_table, percentile, show, write_results
 from knowledge.index import ingest
 from knowledge.loader import DATA_DIR, load_snippets
 from knowledge.models import PANELIST_IDS, STAGE_IDS
@@ -127,12 +126,7 @@ def main() -> dict[str, Any]:
         "query_uncached": _summary(new_text),
         "query_cached_embedding": _summary(cached),
         "query_filtered_stage_panelist": _summary(filtered),
-        "environment": {
-            "python": platform.python_version(),
-            "chromadb": chromadb.__version__,
-            "cpus": os.cpu_count(),
-            "machine": platform.machine(),
-        },
+        "environment": environment(chromadb=chromadb.__version__),
     }
     path = write_results("knowledge", results)
     _print(results, path)
@@ -140,12 +134,7 @@ def main() -> dict[str, Any]:
 
 
 def _print(results: dict[str, Any], path: Path) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"knowledge index ({results['snippets']} snippets)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
+    table = measure_table(f"knowledge index ({results['snippets']} snippets)")
     table.add_row(
         "cold ingest, new process (wall)", f"{results['cold_ingest_process_wall_s']:.2f} s"
     )
@@ -161,8 +150,7 @@ def _print(results: dict[str, Any], path: Path) -> None:
         table.add_row(
             f"{label} p50 / p95 (n={row['n']})", f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f} ms"
         )
-    Console().print(table)
-    print(f"wrote {path}")
+    show(table, path)
 
 
 if __name__ == "__main__":

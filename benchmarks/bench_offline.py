@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from typing import Any
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.sentences import split_candidate_turns
 from agents.transcript import Turn
-from benchmarks import write_results
+from benchmarks import environment, measure_table, show, write_results
 from knowledge.embeddings import get_embedder
 from knowledge.loader import load_panel, load_questions
 from knowledge.settings import Settings
@@ -195,11 +194,7 @@ def main() -> dict[str, Any]:
         "debrief_500_words": _debrief_vs_floor(settings),
         "dev_eval_cold": _eval_cold("dev", once=True),
         "whole_eval_cold": _eval_cold("all", once=False),
-        "environment": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "machine": platform.machine(),
-        },
+        "environment": environment(),
     }
     path = write_results("offline", results)
     _print(results, path)
@@ -207,13 +202,8 @@ def main() -> dict[str, Any]:
 
 
 def _print(results: dict[str, Any], path: Path) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
     d = results["debrief_500_words"]
-    table = Table(title="offline brain")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
+    table = measure_table("offline brain")
     table.add_row(f"answer ({d['words']} words, {d['sentences']} sentences)", f"{d['reps']} reps")
     table.add_row("floor: one uncached embedding pass (median)", f"{d['floor_median_ms']:.0f} ms")
     table.add_row("probe + vote + debrief (median)", f"{d['debrief_median_ms']:.0f} ms")
@@ -229,8 +219,7 @@ def _print(results: dict[str, Any], path: Path) -> None:
         f"{whole['process_wall_s']:.1f} s / {whole['process_cpu_s']:.1f} s "
         f"(load {whole['load_average_1m']})",
     )
-    Console().print(table)
-    print(f"wrote {path}")
+    show(table, path)
 
 
 if __name__ == "__main__":
