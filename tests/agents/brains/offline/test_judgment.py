@@ -192,3 +192,27 @@ def test_word_cap_truncates_very_long_input(brain: OfflineBrain) -> None:
     analysis = brain.analyze(opening(text))
     assert analysis.truncated
     assert sum(len(s.text.split()) for s in analysis.sentences) <= 20_000
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("I think it's likely the bot pays for itself, but I'd want to see the data.", "hedges"),
+        ("I'd get those numbers from engineering before the review.", "hedges"),
+        ("Once we have both, we'd compare against what an agent-handled ticket costs.", "hedges"),
+        ("Once a reviewer flags a draft, it goes back to the queue with the reason.", "asserts"),
+        ("Each call costs about 2 cents, so 40,000 calls a month is $800.", "asserts"),
+    ],
+)
+def test_deferring_the_substance_is_an_admitted_gap(
+    brain: OfflineBrain, sentence: str, stance: str
+) -> None:
+    assert brain.analyze(opening(sentence)).features[0].stance == stance
+
+
+def test_a_generic_because_or_an_obvious_payoff_earns_nothing(brain: OfflineBrain) -> None:
+    for sentence in (
+        "The bot pays for itself, because automation usually does.",
+        "At $8 a ticket it obviously pays for the feature many times over.",
+    ):
+        assert brain.analyze(opening(sentence)).features[0].substance == ()
