@@ -78,6 +78,9 @@ class RedFlag(StrictModel):
     exemplars: list[str] = Field(min_length=3)
     patterns: list[str] = Field(default_factory=list)
     severity: int = Field(default=2, ge=1, le=3)
+    wording_only: bool = False
+    """Raised only by its patterns: a sentence that merely resembles the exemplars often says the
+    opposite (“only the resolved ones save anything”)."""
 
     _patterns_ok = field_validator("patterns")(check_patterns)
 

@@ -100,7 +100,7 @@ class RedFlagDetector:
                         break
                 if matched:
                     break
-            if not matched and flag_sims[i] >= sim.red_flag_threshold:
+            if not matched and not flag.wording_only and flag_sims[i] >= sim.red_flag_threshold:
                 if self.negation.rejects_sentence(text):
                     named = True
                 else:

@@ -243,3 +243,28 @@ async def test_advice_for_a_flag_raised_by_silence_builds_on_the_candidates_own_
     assert "judge it by how the" in advice[0].citation.quote  # what it offered instead
     assert advice[0].citation.quote in DEMO_ONLY_ANSWER
     assert "“We'd judge it by" in advice[0].text
+
+
+NAIVE_SAVINGS_ANSWER = """\
+Each bot chat runs about 4,000 tokens, which is roughly a cent at today's prices. An agent-handled
+ticket costs us about $6. Every chat the bot handles saves that $6, so at 80,000 chats a month we
+save $480,000 a month, and the hand-offs to agents are rare enough to ignore for now.
+"""
+
+FAILURE_AWARE_ANSWER = """\
+Each bot chat runs about 4,000 tokens, roughly a cent, but we pay it on every chat and only the
+resolved ones save anything. If 35% resolve, the model costs about 3 cents per resolution. The 65%
+that reach an agent take two extra minutes at 50 cents a minute, so $1 each, which adds about $1.85
+per resolution. All in, about $1.90 against $6 for an agent ticket, and it breaks even near 12%.
+"""
+
+
+async def test_counting_every_chat_as_a_saving_is_a_flag_that_sinks_a_focused_cost_answer(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    naive = await _debrief(brain, panel, "cost-per-resolution", opening(NAIVE_SAVINGS_ANSWER))
+    assert "savings_ignore_failures" in {f.id for f in naive.red_flags}
+    assert naive.decision == "no_hire"
+    aware = await _debrief(brain, panel, "cost-per-resolution", opening(FAILURE_AWARE_ANSWER))
+    assert "savings_ignore_failures" not in {f.id for f in aware.red_flags}
+    assert aware.decision == "hire"
