@@ -89,9 +89,15 @@ def margin_from(
         weights = {s: w * scale for s, w in boosted.items()}
     value = sum(weights[s] * (scores.get(s, 1) - 1) / 3 for s in assessed)
     value += d.coverage_weight * covered_stages(scores, scoring, assessed)
-    value *= len(STAGE_IDS) / len(assessed)
+    focus = len(STAGE_IDS) / len(assessed)
+    value *= focus
+    # A focused question's answer is all about its few stages, so a practice it states in one of
+    # them weighs as much, relative to the whole answer, as the stage scores do.
     value -= d.red_flag_weight * sum(
-        f.flag.severity * (d.absence_flag_weight if f.absent else 1.0) for f in flags
+        f.flag.severity
+        * (d.absence_flag_weight if f.absent else 1.0)
+        * (focus if f.flag.stage in assessed and not f.absent else 1.0)
+        for f in flags
     )
     value -= d.extra_flag_penalty * max(0, len(flags) - 1)
     if buzzword_dense:
