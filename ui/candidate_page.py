@@ -27,7 +27,7 @@ from knowledge.scope import infer_product, infer_scope
 from ui.components.coach_verdict import render_coach_verdict
 from ui.components.debrief_card import cited_quotes, render_debrief
 from ui.components.downloads import render_downloads
-from ui.components.errors import one_line
+from ui.components.errors import one_line, page_services
 from ui.components.live_panel import watch_step
 from ui.components.safe_text import escape_inline, escape_markdown
 from ui.components.style import apply_style
@@ -501,10 +501,8 @@ def render_interview(services: Services, thread_id: str) -> None:
 def render() -> None:
     """The candidate page."""
     apply_style()
-    try:
-        services = get_services()
-    except Exception as exc:  # a misconfigured data dir or database: say it in one line
-        st.error(f"The panel cannot start: {escape_inline(one_line(exc))}")
+    services = page_services("The panel cannot start")
+    if services is None:
         return
     thread_id = st.query_params.get(THREAD_PARAM) or None
     if thread_id is None:

@@ -34,7 +34,7 @@ from ui.coach_auth import (
 from ui.coach_marks import CoachMarks
 from ui.components.debrief_card import cited_quotes, render_debrief
 from ui.components.downloads import render_downloads
-from ui.components.errors import one_line, user_facing_errors
+from ui.components.errors import page_services, user_facing_errors
 from ui.components.labels import (
     decision_label,
     red_flag_name,
@@ -54,7 +54,7 @@ from ui.gold_set import (
     kinds_for,
 )
 from ui.identity import remember_coach_name, restore_coach_name
-from ui.services import Services, get_services, run
+from ui.services import Services, run
 
 _TOKEN_KEY = "coach_token"
 VIEWS = ("Review queue", "All sessions", "Agreement")
@@ -537,10 +537,8 @@ def render() -> None:
         return
     restore_drafts()
     restore_coach_name()
-    try:
-        services = get_services()
-    except Exception as exc:  # a misconfigured data dir or database: say it in one line
-        st.error(f"The session store cannot be opened: {escape_inline(one_line(exc))}")
+    services = page_services("The session store cannot be opened")
+    if services is None:
         return
     title, lock = st.columns([5, 1], vertical_alignment="center")
     title.title("Coach review")

@@ -6,9 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.components.errors import one_line
+from ui.components.errors import page_services
 from ui.components.labels import decision_label, red_flag_name, stage_order, stage_short_name
-from ui.components.safe_text import escape_inline
+from ui.components.safe_text import escape_inline, inline_list
 from ui.components.style import apply_style
 from ui.history import (
     Attempt,
@@ -20,7 +20,7 @@ from ui.history import (
     since_last,
 )
 from ui.identity import current_key, private_link_query
-from ui.services import Services, get_services
+from ui.services import Services
 
 CHART_HEIGHT = 220
 """Height of the plot itself; the legend sits below it."""
@@ -109,11 +109,11 @@ def render_change(change: Change) -> None:
     if lines:
         st.markdown("  \n".join(lines))
     if change.cleared_flags:
-        names = ", ".join(escape_inline(red_flag_name(f)) for f in change.cleared_flags)
-        st.markdown(f":green[:material/check:] No longer flagged: {names}")
+        cleared = inline_list(map(red_flag_name, change.cleared_flags))
+        st.markdown(f":green[:material/check:] No longer flagged: {cleared}")
     if change.new_flags:
-        names = ", ".join(escape_inline(red_flag_name(f)) for f in change.new_flags)
-        st.markdown(f":red[:material/flag:] New red flags: {names}")
+        new = inline_list(map(red_flag_name, change.new_flags))
+        st.markdown(f":red[:material/flag:] New red flags: {new}")
 
 
 def render_progress(attempts: list[Attempt]) -> None:
@@ -143,10 +143,8 @@ def render() -> None:
     """The My interviews page."""
     apply_style()
     st.title("My interviews")
-    try:
-        services = get_services()
-    except Exception as exc:  # a misconfigured data dir or database: say it in one line
-        st.error(f"Your interviews cannot be loaded: {escape_inline(one_line(exc))}")
+    services = page_services("Your interviews cannot be loaded")
+    if services is None:
         return
     key = current_key()
     attempts = load_attempts(services, key) if key else []

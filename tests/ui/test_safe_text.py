@@ -11,6 +11,7 @@ from ui.components.safe_text import (
     escape_inline,
     escape_markdown,
     highlight_markdown,
+    inline_list,
     quote_spans,
 )
 
@@ -120,3 +121,8 @@ def test_highlight_across_lines_marks_each_line() -> None:
 
 def test_no_quotes_is_plain_escaping() -> None:
     assert highlight_markdown("a*b", []) == escape_markdown("a*b") == "a\\*b"
+
+
+def test_inline_list_escapes_each_name_and_joins_them() -> None:
+    assert inline_list(["Gold *set*", "a\nb"]) == "Gold \\*set\\*, a b"
+    assert inline_list([]) == ""

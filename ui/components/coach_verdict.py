@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from ui.components.labels import decision_label, red_flag_name, stage_name
-from ui.components.safe_text import escape_inline, escape_markdown
+from ui.components.safe_text import escape_inline, escape_markdown, inline_list
 
 if TYPE_CHECKING:
     from agents.debrief import Debrief
@@ -39,13 +39,13 @@ def render_coach_verdict(
         if marks is not None:
             lines = []
             if marks.strong_stages:
-                names = ", ".join(escape_inline(stage_name(s)) for s in marks.strong_stages)
-                lines.append(f":material/thumb_up: **Strong:** {names}")
+                strong = inline_list(map(stage_name, marks.strong_stages))
+                lines.append(f":material/thumb_up: **Strong:** {strong}")
             if marks.weak_stages:
-                names = ", ".join(escape_inline(stage_name(s)) for s in marks.weak_stages)
-                lines.append(f":material/thumb_down: **Weak:** {names}")
+                weak = inline_list(map(stage_name, marks.weak_stages))
+                lines.append(f":material/thumb_down: **Weak:** {weak}")
             if marks.red_flags:
-                names = ", ".join(escape_inline(red_flag_name(f)) for f in marks.red_flags)
-                lines.append(f":material/flag: **Red flags the coach confirmed:** {names}")
+                flags = inline_list(map(red_flag_name, marks.red_flags))
+                lines.append(f":material/flag: **Red flags the coach confirmed:** {flags}")
             if lines:
                 st.markdown("  \n".join(lines))

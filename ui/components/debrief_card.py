@@ -22,7 +22,7 @@ from ui.components.labels import (
     stage_order,
     stage_short_name,
 )
-from ui.components.safe_text import code_inline, escape_inline, escape_markdown
+from ui.components.safe_text import code_inline, escape_inline, escape_markdown, inline_list
 from ui.components.transcript import render_turn
 
 if TYPE_CHECKING:
@@ -144,10 +144,6 @@ def _render_citations(
         render_citation(citation, turns, snippet, snippet_error)
 
 
-def _signals(signal_ids: Sequence[str]) -> str:
-    return ", ".join(escape_inline(signal_name(s)) for s in signal_ids)
-
-
 def render_verdict(
     debrief: Debrief, *, details: bool = True, time_used: TimeUsed | None = None
 ) -> None:
@@ -192,7 +188,7 @@ def render_stages(
     st.caption(escape_inline(chart_description(debrief)))
     missing = not_assessed_stages(debrief)
     if missing:
-        names = ", ".join(escape_inline(stage_name(s)) for s in missing)
+        names = inline_list(map(stage_name, missing))
         st.markdown(f":material/remove_circle_outline: **Not assessed** by this question: {names}")
     if not stage_ids:
         return
@@ -203,12 +199,11 @@ def render_stages(
             if score.summary:
                 st.markdown(escape_markdown(score.summary))
             if score.signals_found:
-                st.markdown(f":material/check_circle: **Shown:** {_signals(score.signals_found)}")
+                shown = inline_list(map(signal_name, score.signals_found))
+                st.markdown(f":material/check_circle: **Shown:** {shown}")
             if score.signals_missing:
-                st.markdown(
-                    f":material/radio_button_unchecked: **Missing:** "
-                    f"{_signals(score.signals_missing)}"
-                )
+                absent = inline_list(map(signal_name, score.signals_missing))
+                st.markdown(f":material/radio_button_unchecked: **Missing:** {absent}")
             _render_citations(score.evidence, turns, snippet, snippet_error)
 
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from agents.errors import MockpanelError
 from ui.components.safe_text import escape_inline
+from ui.services import Services, get_services
 
 log = logging.getLogger("mockpanel.ui")
 
@@ -36,3 +37,13 @@ def user_facing_errors(status: Any = None) -> Iterator[None]:
             status.update(label="Something went wrong", state="error", expanded=True)
         prefix = "" if expected else f"Unexpected error ({type(exc).__name__}): "
         st.error(prefix + escape_inline(one_line(exc)), icon=":material/error:")
+
+
+def page_services(failure: str) -> Services | None:
+    """The shared services, or None after one line saying `failure` and why (a misconfigured
+    data dir or database)."""
+    try:
+        return get_services()
+    except Exception as exc:  # the page has nothing to show without them; say why in one line
+        st.error(f"{failure}: {escape_inline(one_line(exc))}")
+        return None

@@ -124,6 +124,11 @@ def escape_inline(text: str, limit: int | None = None) -> str:
     return _escape_chars(flat)
 
 
+def inline_list(items: Iterable[str]) -> str:
+    """Untrusted names for one line of Markdown: each escaped, comma-separated."""
+    return ", ".join(escape_inline(item) for item in items)
+
+
 def code_inline(text: str, limit: int = 80) -> str:
     """An identifier as an inline code span (escapes do not work inside one, so backticks and
     line breaks are removed instead)."""
