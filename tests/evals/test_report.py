@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from evals.metrics import compute
 from evals.report import render
-from evals.results import EvalResults
+from evals.results import EvalResults, RunRecord
 from tests.evals.outcomes import balanced_dev_and_test, outcome, run
 
 
-def results_with_mistakes() -> EvalResults:
-    outcomes = balanced_dev_and_test()
-    outcomes[0] = outcome("dev-h0", "hire", "no_hire", confidence=0.6)
-    outcomes[8] = outcome("test-h0", "hire", "no_hire", split="test")
-    runs = [run(outcomes, 12.0), run(outcomes, 11.0)]
+def results_of(runs: list[RunRecord]) -> EvalResults:
     return EvalResults(
         brain="offline",
         split="all",
@@ -22,6 +18,13 @@ def results_with_mistakes() -> EvalResults:
         runs=runs,
         metrics=compute(runs),
     )
+
+
+def results_with_mistakes() -> EvalResults:
+    outcomes = balanced_dev_and_test()
+    outcomes[0] = outcome("dev-h0", "hire", "no_hire", confidence=0.6)
+    outcomes[8] = outcome("test-h0", "hire", "no_hire", split="test")
+    return results_of([run(outcomes, 12.0), run(outcomes, 11.0)])
 
 
 def test_report_has_every_section() -> None:
@@ -61,17 +64,7 @@ def test_held_out_variant_groups_are_only_counted() -> None:
         outcome("rt-a", "hire", "hire", split="realistic_test", variant_group="test-group"),
         outcome("rt-b", "hire", "no_hire", split="realistic_test", variant_group="test-group"),
     ]
-    runs = [run(outcomes)]
-    results = EvalResults(
-        brain="offline",
-        split="all",
-        rounds=2,
-        jobs=4,
-        created_at="today",
-        runs=runs,
-        metrics=compute(runs),
-    )
-    text = render(results)
+    text = render(results_of([run(outcomes)]))
     assert "Variant-group flips (prose / bullets / table): **2**" in text
     assert "dev-group: rd-a hire, rd-b no_hire" in text
     assert "test-group" not in text and "rt-b" not in text

@@ -248,12 +248,7 @@ class FakeAnthropic:
         if scripted.kind == "error" or (scripted.kind == "broken" and not body.get("stream")):
             return _error(scripted.status, scripted.error_type, scripted.message, scripted.headers)
         self._cache_store(keys)
-        usage = {
-            "input_tokens": uncached,
-            "output_tokens": max(1, count_tokens(scripted.text)),
-            "cache_creation_input_tokens": write,
-            "cache_read_input_tokens": read,
-        }
+        usage = _usage(scripted, read, write, uncached)
         message = self._message(body.get("model", "?"), scripted, usage)
         if body.get("stream"):
             events = self._sse(message)
@@ -399,13 +394,7 @@ class FakeAnthropic:
         else:
             read, write, uncached, keys = self._cache_lookup(params)
             self._cache_store(keys)
-            usage = {
-                "input_tokens": uncached,
-                "output_tokens": max(1, count_tokens(scripted.text)),
-                "cache_creation_input_tokens": write,
-                "cache_read_input_tokens": read,
-                "service_tier": "batch",
-            }
+            usage = _usage(scripted, read, write, uncached, service_tier="batch")
             result = {
                 "type": "succeeded",
                 "message": self._message(params.get("model", "?"), scripted, usage),
@@ -478,3 +467,16 @@ def _error(
 ) -> FakeResponse:
     body = {"type": "error", "error": {"type": error_type, "message": message}}
     return _json(status, body, headers)
+
+
+def _usage(
+    scripted: Scripted, read: int, write: int, uncached: int, **extra: str
+) -> dict[str, Any]:
+    """A reply's usage block: the cache lookup's input figures, output counted from the text."""
+    return {
+        "input_tokens": uncached,
+        "output_tokens": max(1, count_tokens(scripted.text)),
+        "cache_creation_input_tokens": write,
+        "cache_read_input_tokens": read,
+        **extra,
+    }
