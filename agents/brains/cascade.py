@@ -10,8 +10,7 @@ from agents.brains.claude.brain import ClaudeBrain
 from agents.brains.claude.config import (
     CascadeConfig,
     ClaudeConfig,
-    ClaudeConfigError,
-    load_config,
+    config_for_brain,
 )
 from agents.brains.errors import BrainUnavailable
 from agents.debrief import Debrief, PanelVote
@@ -64,10 +63,7 @@ class CascadeBrain:
     ) -> CascadeBrain:
         """Offline brain plus, when an API key (or client) is available, the claude brain."""
         if config is None:
-            try:
-                config = load_config()
-            except ClaudeConfigError as exc:
-                raise BrainUnavailable(f"claude config: {exc}") from exc
+            config = config_for_brain()
         if offline is None:
             module = importlib.import_module("agents.brains.offline")
             offline = module.OfflineBrain.from_settings(

@@ -14,7 +14,7 @@ from agents.brains.base import Brain, StepResult
 from agents.brains.claude import prompts
 from agents.brains.claude.checks import OutputChecker
 from agents.brains.claude.client import ClaudeCallFailed, ClaudeClient, Reply, Sleep
-from agents.brains.claude.config import ClaudeConfig, ClaudeConfigError, Step, load_config
+from agents.brains.claude.config import ClaudeConfig, Step, config_for_brain
 from agents.brains.claude.render import (
     render_panelist,
     render_question,
@@ -119,10 +119,7 @@ class ClaudeBrain:
         from anthropic import AsyncAnthropic
 
         if config is None:
-            try:
-                config = load_config()
-            except ClaudeConfigError as exc:
-                raise BrainUnavailable(f"claude config: {exc}") from exc
+            config = config_for_brain()
         if client is None:
             if not settings.anthropic_api_key:
                 raise BrainUnavailable(NO_KEY)

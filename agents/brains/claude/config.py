@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from agents.brains.errors import BrainUnavailable
 from agents.errors import ConfigError
 from knowledge.loader import KnowledgeFileError, load_model
 from knowledge.models import StrictModel
@@ -172,3 +173,11 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         raise ClaudeConfigError(
             f"{path} with {', '.join(applied)}: {where}: {first['msg']}"
         ) from exc
+
+
+def config_for_brain() -> ClaudeConfig:
+    """The config a brain is built with; BrainUnavailable (naming the problem) when invalid."""
+    try:
+        return load_config()
+    except ClaudeConfigError as exc:
+        raise BrainUnavailable(f"claude config: {exc}") from exc
