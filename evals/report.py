@@ -257,14 +257,58 @@ def _misclassified(m: dict[str, Any]) -> list[str]:
     return _table(["case", "kind", "gold", "decided", "confidence"], rows)
 
 
+def _citations_flips_time(metrics: dict[str, Any], overall: dict[str, Any]) -> list[str]:
+    det = metrics["determinism"]
+    walls = metrics["wall_seconds"]
+    return [
+        f"- Citation validity: **{_pct(overall['citations']['validity'])}** "
+        f"({overall['citations']['total'] - overall['citations']['invalid']} of "
+        f"{overall['citations']['total']} citations re-checked valid; the graph had dropped "
+        f"{overall['citations']['dropped_by_graph']} before the debrief was kept)",
+        *_flips(overall)[:-1],
+        "- Determinism: "
+        + (
+            "not checked (single run)"
+            if not det["checked"]
+            else (
+                "two runs identical (latency aside)"
+                if det["equal"]
+                else f"**{len(det['differing'])} case(s) differ**: {', '.join(det['differing'])}"
+            )
+        ),
+        "- Wall time: "
+        + ", ".join(f"run {i + 1} {w:.1f} s" for i, w in enumerate(walls))
+        + f" ({_f(metrics['seconds_per_case'], 2)} s per case in run 1)",
+        "",
+    ]
+
+
+def _mistakes(splits: dict[str, Any]) -> list[str]:
+    """Tuning splits list their misclassified cases; held-out splits only count them."""
+    lines: list[str] = []
+    for name in SPLITS:
+        if name not in splits:
+            continue
+        if name in TUNING_SPLITS:
+            lines += [f"## Misclassified {name} cases", "", *_misclassified(splits[name])]
+        else:
+            wrong = len(splits[name]["misclassified"])
+            lines += [
+                f"## Held-out split {name}",
+                "",
+                f"{wrong} {name} case(s) misclassified; they are listed only in results.json, so "
+                "this report does not steer tuning.",
+                "",
+            ]
+    return lines
+
+
 def render(results: EvalResults, gate_text: str | None = None) -> str:
     """The whole report as Markdown."""
     metrics = results.metrics
     splits: dict[str, Any] = metrics["splits"]
     overall = splits["all"]
     outcomes = results.runs[0].outcomes
-    det = metrics["determinism"]
-    walls = metrics["wall_seconds"]
     lines = [
         f"# Eval report — brain `{results.brain}`",
         "",
@@ -295,43 +339,12 @@ def render(results: EvalResults, gate_text: str | None = None) -> str:
         *_red_flags(overall),
         "## Citations, flips, determinism, time",
         "",
-        f"- Citation validity: **{_pct(overall['citations']['validity'])}** "
-        f"({overall['citations']['total'] - overall['citations']['invalid']} of "
-        f"{overall['citations']['total']} citations re-checked valid; the graph had dropped "
-        f"{overall['citations']['dropped_by_graph']} before the debrief was kept)",
-        *_flips(overall)[:-1],
-        "- Determinism: "
-        + (
-            "not checked (single run)"
-            if not det["checked"]
-            else (
-                "two runs identical (latency aside)"
-                if det["equal"]
-                else f"**{len(det['differing'])} case(s) differ**: {', '.join(det['differing'])}"
-            )
-        ),
-        "- Wall time: "
-        + ", ".join(f"run {i + 1} {w:.1f} s" for i, w in enumerate(walls))
-        + f" ({_f(metrics['seconds_per_case'], 2)} s per case in run 1)",
-        "",
+        *_citations_flips_time(metrics, overall),
         "## Cost and paths",
         "",
         *_cost(overall),
     ]
-    for name in SPLITS:
-        if name not in splits:
-            continue
-        if name in TUNING_SPLITS:
-            lines += [f"## Misclassified {name} cases", "", *_misclassified(splits[name])]
-        else:
-            wrong = len(splits[name]["misclassified"])
-            lines += [
-                f"## Held-out split {name}",
-                "",
-                f"{wrong} {name} case(s) misclassified; they are listed only in results.json, so "
-                "this report does not steer tuning.",
-                "",
-            ]
+    lines += _mistakes(splits)
     if gate_text is not None:
         lines += ["## Gate", "", "```", gate_text, "```", ""]
     return "\n".join(lines).rstrip() + "\n"
