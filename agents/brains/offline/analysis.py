@@ -301,6 +301,14 @@ class Analyzer:
         """The sentence (itself, else a related neighbour in the same turn) carrying substance."""
         if feats[s.index].substance:
             return s.index
+        if s.kind == "table":
+            # A table row is one statement: its cells lend each other substance freely.
+            for k in sorted(
+                (t.index for t in sentences if t.block == s.block and t.turn_id == s.turn_id),
+                key=lambda k: (abs(k - s.index), k),
+            ):
+                if k != s.index and usable[k] and feats[k].substance:
+                    return k
         floor = self.calibration.similarity.neighbour_floor
         for distance in range(1, self.calibration.substance.window + 1):
             for k in (s.index - distance, s.index + distance):
