@@ -6,7 +6,7 @@ from __future__ import annotations
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.probes import short_quote
 from agents.brains.offline.reading import Reading
-from agents.brains.offline.votes import missing_part
+from agents.brains.offline.votes import DEFAULT_ASKS, missing_part
 from agents.debrief import Advice, Citation
 from knowledge.models import Rubric, Signal
 from knowledge.scope import product_of
@@ -91,7 +91,8 @@ class Advisor:
             if set(row.substance) - {"who"} or len(row.quote.split()) >= THIN_MAX_WORDS:
                 continue  # it says something concrete already; the table just could not credit it
             signal = reading.signals[row.signal]
-            part = self.calibration.writer.part_names[missing_part(row.substance)]
+            asks = self.calibration.writer.asks_for.get(signal.id, DEFAULT_ASKS)
+            part = self.calibration.writer.part_names[missing_part(row.substance, asks)]
             add(
                 tpl.thin.format(quote=quote(i), part=part, substance=signal.substance),
                 signal.stage,

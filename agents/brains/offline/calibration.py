@@ -301,6 +301,7 @@ class Writer(StrictModel):
     reasons: WriterReasons
     vote_voice: dict[str, VoteVoice]
     part_names: dict[str, str]
+    asks_for: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     advice: AdviceText
     flag_fix: dict[str, str]
 

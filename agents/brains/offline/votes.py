@@ -19,12 +19,16 @@ STRENGTH_SCORE = 3
 """A stage scored at least this (of 4) is one a panelist may praise in its vote."""
 
 
-def missing_part(parts: Sequence[str]) -> str:
-    """The first substance part a sentence lacks, in the order a panel asks for them."""
-    for part in ("quantity", "threshold", "causal", "who", "what"):
+DEFAULT_ASKS = ("quantity", "threshold", "causal", "who", "what")
+
+
+def missing_part(parts: Sequence[str], asks: Sequence[str] = DEFAULT_ASKS) -> str:
+    """The first substance part a sentence lacks, in the order a panel asks for them (a signal
+    may have its own order: a verification rule needs its consequence, not a number)."""
+    for part in asks:
         if part not in parts:
             return part
-    return "quantity"
+    return asks[0]
 
 
 def panelist_vote(
@@ -111,7 +115,9 @@ def _worry(
             return voice.worry_hedge.format(quote=cite(i))
     thin = [i for s in own for i in reading.thin_rows(s)]
     if thin:
-        part = missing_part(reading.rows[thin[0]].substance)
+        row = reading.rows[thin[0]]
+        asks = calibration.writer.asks_for.get(row.signal or "", DEFAULT_ASKS)
+        part = missing_part(row.substance, asks)
         return voice.worry_thin.format(
             quote=cite(thin[0]), part=calibration.writer.part_names[part]
         )

@@ -268,3 +268,23 @@ async def test_counting_every_chat_as_a_saving_is_a_flag_that_sinks_a_focused_co
     aware = await _debrief(brain, panel, "cost-per-resolution", opening(FAILURE_AWARE_ANSWER))
     assert "savings_ignore_failures" not in {f.id for f in aware.red_flags}
     assert aware.decision == "hire"
+
+
+TABLE_ROW_ANSWER = (
+    "| Part | What we do | Why |\n"
+    "|---|---|---|\n"
+    "| Reference set | 900 past chats re-answered by our three senior agents, disagreements "
+    "settled by the team lead | a fixed yardstick for every release |\n"
+    "| Guardrail | each reply must quote a help-centre article | no quote, no send |\n"
+)
+
+
+async def test_a_table_row_is_read_as_one_statement_and_a_rule_is_not_asked_for_a_number(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    debrief = await _debrief(brain, panel, "support-bot-deflection", opening(TABLE_ROW_ANSWER))
+    yardstick = [r for r in debrief.evidence if "yardstick" in r.quote]
+    assert yardstick and yardstick[0].credited  # the number sits in the cell beside it
+    assert not any("yardstick" in (a.citation.quote if a.citation else "") for a in debrief.advice)
+    assert not any("add a number" in a.text and "quote a help-centre" in a.text
+                   for a in debrief.advice)

@@ -77,3 +77,9 @@ def test_probe_wording_covers_every_rubric_id() -> None:
     assert ids <= set(probes.push)
     assert {f.id for f in rubric.red_flags} <= set(probes.flag_concerns)
     assert {f.id for f in rubric.red_flags} <= set(load_calibration().writer.flag_fix)
+
+
+def test_what_a_panel_asks_for_names_real_signals_and_parts() -> None:
+    writer = load_calibration().writer
+    assert set(writer.asks_for) <= {s.id for s in load_rubric().signals}
+    assert {p for parts in writer.asks_for.values() for p in parts} <= set(writer.part_names)
