@@ -64,7 +64,8 @@ class Advisor:
                 )
             else:
                 # Raised by silence: build on what the answer did say in that stage, if anything.
-                near = self._nearest_for_flag(reading, f.flag.stage)
+                stated = {i for g in reading.flags for i in g.sentences}
+                near = self._nearest_for_flag(reading, f.flag.stage, exclude=stated)
                 if near is not None:
                     text = tpl.missing_near.format(
                         quote=quote(near),
@@ -131,13 +132,15 @@ class Advisor:
             add(tpl.buzzwords.format(quote=quote(first)), None, "buzzwords", first)
         return items
 
-    def _nearest_for_flag(self, reading: Reading, stage: str) -> int | None:
+    def _nearest_for_flag(
+        self, reading: Reading, stage: str, exclude: set[int]
+    ) -> int | None:
         """The answer's sentence closest to the stage whose silence raised a flag: what the
-        candidate offered there instead."""
+        candidate offered there instead (not a sentence another flag's advice quotes)."""
         best: tuple[float, int] | None = None
         for signal in self.rubric.signals_for(stage):
             signal_id = signal.id
-            row = _nearest_row(reading, signal_id, ABSENT_FLOOR)
+            row = _nearest_row(reading, signal_id, ABSENT_FLOOR, exclude)
             if row is None:
                 continue
             sim = reading.analysis.features[row].signal_sims[reading.columns[signal_id]]
@@ -174,12 +177,14 @@ def _silent_on(reading: Reading, stage: str) -> bool:
     return True
 
 
-def _nearest_row(reading: Reading, signal_id: str, floor: float = 0.5) -> int | None:
+def _nearest_row(
+    reading: Reading, signal_id: str, floor: float = 0.5, exclude: set[int] | None = None
+) -> int | None:
     """The candidate's asserting sentence closest to a signal, if at least `floor` close."""
     column = reading.columns[signal_id]
     best, best_sim = None, floor
     for i, row in enumerate(reading.rows):
-        if row.stance != "asserts" or i in reading.analysis.injection:
+        if row.stance != "asserts" or i in reading.analysis.injection or i in (exclude or ()):
             continue
         sim = reading.analysis.features[i].signal_sims[column]
         if sim >= best_sim:
