@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,21 @@ def write_results(name: str, data: dict[str, Any]) -> Path:
     path = RESULTS_DIR / f"{name}.json"
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def mockpanel(
+    args: list[str], home: Path, *, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """`mockpanel ARGS` in a new interpreter on its own data dir (and a local index)."""
+    env = {**os.environ, "MOCKPANEL_HOME": str(home)}
+    env.pop("MOCKPANEL_CHROMA_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "agents.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=check,
+    )
 
 
 def environment(**versions: str) -> dict[str, Any]:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,7 +13,14 @@ from typing import Any
 import chromadb
 import yaml
 
-from benchmarks import environment, measure_table, percentile, show, write_results
+from benchmarks import (
+    environment,
+    measure_table,
+    mockpanel,
+    percentile,
+    show,
+    write_results,
+)
 from knowledge.index import ingest
 from knowledge.loader import DATA_DIR, load_snippets
 from knowledge.models import PANELIST_IDS, STAGE_IDS
@@ -30,16 +34,8 @@ QUERIES_FILE = Path(__file__).parents[1] / "tests" / "knowledge" / "data" / "ret
 
 def _cold_ingest_in_new_process(home: Path) -> dict[str, float]:
     """`mockpanel ingest --json` in a fresh interpreter on an empty data dir."""
-    env = {**os.environ, "MOCKPANEL_HOME": str(home)}
-    env.pop("MOCKPANEL_CHROMA_URL", None)
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "agents.cli", "ingest", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = mockpanel(["ingest", "--json"], home)
     wall = time.perf_counter() - started
     report = json.loads(done.stdout)
     return {

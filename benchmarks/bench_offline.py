@@ -7,8 +7,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.sentences import split_candidate_turns
 from agents.transcript import Turn
-from benchmarks import environment, measure_table, show, write_results
+from benchmarks import environment, measure_table, mockpanel, show, write_results
 from knowledge.embeddings import get_embedder
 from knowledge.loader import load_panel, load_questions
 from knowledge.settings import Settings
@@ -145,26 +143,12 @@ def _eval_cold(split: str, *, once: bool) -> dict[str, Any]:
     eval's wall time covers model load, exemplar embedding and every case from cold.
     """
     with tempfile.TemporaryDirectory(prefix="mockpanel-bench-offline-") as tmp:
-        env = {**os.environ, "MOCKPANEL_HOME": str(Path(tmp) / "home")}
-        env.pop("MOCKPANEL_CHROMA_URL", None)
-        ingest = subprocess.run(
-            [sys.executable, "-m", "agents.cli", "ingest", "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        home = Path(tmp) / "home"
+        ingest = mockpanel(["ingest", "--json"], home)
         ingest_s = float(json.loads(ingest.stdout)["seconds"])
-        command = [sys.executable, "-m", "agents.cli", "eval", "--split", split, "--json"]
-        command += ["--once"] if once else []
+        command = ["eval", "--split", split, "--json", *(["--once"] if once else [])]
         started, cpu_before = time.perf_counter(), os.times()
-        done = subprocess.run(
-            [*command, "--out", str(Path(tmp) / "out")],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = mockpanel([*command, "--out", str(Path(tmp) / "out")], home, check=False)
         wall = time.perf_counter() - started
         cpu_after = os.times()
     if done.returncode not in (0, 1):  # 1 = the gate failed; the timing still stands
