@@ -37,15 +37,14 @@ def render_coach_verdict(
         )
         st.markdown(escape_markdown(review.note))
         if marks is not None:
-            lines = []
-            if marks.strong_stages:
-                strong = inline_list(map(stage_name, marks.strong_stages))
-                lines.append(f":material/thumb_up: **Strong:** {strong}")
-            if marks.weak_stages:
-                weak = inline_list(map(stage_name, marks.weak_stages))
-                lines.append(f":material/thumb_down: **Weak:** {weak}")
-            if marks.red_flags:
-                flags = inline_list(map(red_flag_name, marks.red_flags))
-                lines.append(f":material/flag: **Red flags the coach confirmed:** {flags}")
+            marked = (
+                (":material/thumb_up: **Strong:**", [*map(stage_name, marks.strong_stages)]),
+                (":material/thumb_down: **Weak:**", [*map(stage_name, marks.weak_stages)]),
+                (
+                    ":material/flag: **Red flags the coach confirmed:**",
+                    [*map(red_flag_name, marks.red_flags)],
+                ),
+            )
+            lines = [f"{label} {inline_list(names)}" for label, names in marked if names]
             if lines:
                 st.markdown("  \n".join(lines))

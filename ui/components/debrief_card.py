@@ -144,6 +144,10 @@ def _render_citations(
         render_citation(citation, turns, snippet, snippet_error)
 
 
+def _signals(signal_ids: Sequence[str]) -> str:
+    return inline_list(map(signal_name, signal_ids))
+
+
 def render_verdict(
     debrief: Debrief, *, details: bool = True, time_used: TimeUsed | None = None
 ) -> None:
@@ -199,11 +203,12 @@ def render_stages(
             if score.summary:
                 st.markdown(escape_markdown(score.summary))
             if score.signals_found:
-                shown = inline_list(map(signal_name, score.signals_found))
-                st.markdown(f":material/check_circle: **Shown:** {shown}")
+                st.markdown(f":material/check_circle: **Shown:** {_signals(score.signals_found)}")
             if score.signals_missing:
-                absent = inline_list(map(signal_name, score.signals_missing))
-                st.markdown(f":material/radio_button_unchecked: **Missing:** {absent}")
+                st.markdown(
+                    f":material/radio_button_unchecked: **Missing:** "
+                    f"{_signals(score.signals_missing)}"
+                )
             _render_citations(score.evidence, turns, snippet, snippet_error)
 
 
