@@ -108,7 +108,10 @@ def panelist_gaps(
             anchor = next((i for i in reversed(thin) if reading.rows[i].turn == reply), thin[0])
             kind, severity = "thin_signal", sev.thin_signal + signal.weight / 3 + weakness / 2
         else:
-            anchor = _nearest(reading, signal.id, floor)
+            # Round 2 follows up the reply: a reply sentence close enough to build on beats a
+            # closer sentence of the opening answer.
+            anchor = _nearest(reading, signal.id, floor, turn=reply) if reply else None
+            anchor = anchor if anchor is not None else _nearest(reading, signal.id, floor)
             kind = "missing_signal"
             severity = sev.missing_signal + signal.weight / 3 + weakness
         if anchor is not None and reply is not None and reading.rows[anchor].turn == reply:
@@ -129,12 +132,17 @@ def panelist_gaps(
     return gaps
 
 
-def _nearest(reading: Reading, signal_id: str, floor: float) -> int | None:
-    """The candidate's asserting sentence closest to a signal, if close enough to build on."""
+def _nearest(
+    reading: Reading, signal_id: str, floor: float, turn: str | None = None
+) -> int | None:
+    """The candidate's asserting sentence closest to a signal (in `turn`, if given), if close
+    enough to build on."""
     column = reading.columns[signal_id]
     best, best_sim = None, floor
     for i, row in enumerate(reading.rows):
         if row.stance not in ("asserts", "rejects") or i in reading.analysis.injection:
+            continue
+        if turn is not None and row.turn != turn:
             continue
         sim = reading.analysis.features[i].signal_sims[column]
         if sim >= best_sim:
