@@ -31,106 +31,96 @@ class Advisor:
         analysis = reading.analysis
         if analysis.state != "ok" or reading.off_question:
             return []
+        items = _Items(reading)
+        self._flag_items(reading, items)
+        self._hedge_items(reading, items)
+        self._thin_items(reading, items)
+        self._gap_items(reading, items)
+        if analysis.buzzword_dense and analysis.buzzword_lists:
+            first = min(analysis.buzzword_lists)
+            text = self.calibration.writer.advice.buzzwords.format(quote=items.quote(first))
+            items.add(text, None, "buzzwords", first)
+        return items.items
+
+    def _gap_text(
+        self, reading: Reading, items: _Items, gap_id: str, substance: str, near: int | None
+    ) -> str:
+        """Advice naming a gap: built on the candidate's nearby sentence when there is one."""
         tpl = self.calibration.writer.advice
-        fixes = self.calibration.writer.flag_fix
-        focus = self.calibration.probes.focus
+        focus = self.calibration.probes.focus[gap_id]
         product = product_of(reading.question)
-        items: list[Advice] = []
-        targets: set[str] = set()
+        if near is not None:
+            return tpl.missing_near.format(
+                quote=items.quote(near), focus=focus, product=product, substance=substance
+            )
+        return tpl.missing.format(product=product, focus=focus, substance=substance)
 
-        def add(text: str, stage: str | None, target: str | None, row: int | None) -> None:
-            if len(items) >= MAX_ADVICE or (target is not None and target in targets):
-                return
-            citation = None
-            if row is not None:
-                r = reading.rows[row]
-                citation = Citation(turn=r.turn, quote=r.quote)
-            if target:
-                targets.add(target)
-            items.append(Advice(text=text, stage=stage, target=target, citation=citation))
-
-        def quote(row: int) -> str:
-            return short_quote(reading.rows[row].quote, ADVICE_QUOTE_WORDS)
-
+    def _flag_items(self, reading: Reading, items: _Items) -> None:
+        """The most severe red flags: the sentence that states one, or what to add for one
+        raised by silence."""
+        fixes = self.calibration.writer.flag_fix
+        stated = {i for g in reading.flags for i in g.sentences}
         flagged = sorted(reading.flags, key=lambda f: (-f.flag.severity, f.flag.id))
         for f in flagged[:FLAG_ITEMS]:
             fix = fixes.get(f.flag.id, "")
             if f.sentences:
-                add(
-                    tpl.flag.format(quote=quote(f.sentences[0]), fix=fix),
-                    f.flag.stage,
-                    f.flag.id,
-                    f.sentences[0],
+                text = self.calibration.writer.advice.flag.format(
+                    quote=items.quote(f.sentences[0]), fix=fix
                 )
-            else:
-                # Raised by silence: build on what the answer did say in that stage, if anything.
-                stated = {i for g in reading.flags for i in g.sentences}
-                near = self._nearest_for_flag(reading, f.flag.stage, exclude=stated)
-                if near is not None:
-                    text = tpl.missing_near.format(
-                        quote=quote(near),
-                        focus=focus[f.flag.id],
-                        product=product,
-                        substance=_upper_first(fix),
-                    )
-                else:
-                    text = tpl.missing.format(
-                        product=product, focus=focus[f.flag.id], substance=_upper_first(fix)
-                    )
-                add(text, f.flag.stage, f.flag.id, near)
-        for i in reading.hedge_rows():
-            stage = reading.rows[i].stage
-            target = self._open_signal(reading, stage)
-            if target is None:
+                items.add(text, f.flag.stage, f.flag.id, f.sentences[0])
                 continue
-            add(
-                tpl.hedge.format(quote=quote(i), focus=focus[target.id]), target.stage, target.id, i
-            )
+            # Raised by silence: build on what the answer did say in that stage, if anything.
+            near = self._nearest_for_flag(reading, f.flag.stage, exclude=stated)
+            text = self._gap_text(reading, items, f.flag.id, _upper_first(fix), near)
+            items.add(text, f.flag.stage, f.flag.id, near)
+
+    def _hedge_items(self, reading: Reading, items: _Items) -> None:
+        """An admitted gap: a first estimate of what the stage needs."""
+        focus = self.calibration.probes.focus
+        for i in reading.hedge_rows():
+            target = self._open_signal(reading, reading.rows[i].stage)
+            if target is not None:
+                text = self.calibration.writer.advice.hedge.format(
+                    quote=items.quote(i), focus=focus[target.id]
+                )
+                items.add(text, target.stage, target.id, i)
+
+    def _thin_items(self, reading: Reading, items: _Items) -> None:
+        """A short claim with no substance: the part the panel asks for first."""
+        writer = self.calibration.writer
         for i in reading.thin_rows():
             row = reading.rows[i]
             assert row.signal is not None
             if set(row.substance) - {"who"} or len(row.quote.split()) >= THIN_MAX_WORDS:
                 continue  # it says something concrete already; the table just could not credit it
             signal = reading.signals[row.signal]
-            asks = self.calibration.writer.asks_for.get(signal.id, DEFAULT_ASKS)
-            part = self.calibration.writer.part_names[missing_part(row.substance, asks)]
-            add(
-                tpl.thin.format(quote=quote(i), part=part, substance=signal.substance),
-                signal.stage,
-                signal.id,
-                i,
+            asks = writer.asks_for.get(signal.id, DEFAULT_ASKS)
+            part = writer.part_names[missing_part(row.substance, asks)]
+            text = writer.advice.thin.format(
+                quote=items.quote(i), part=part, substance=signal.substance
             )
-        touched = {a.stage for a in items}
+            items.add(text, signal.stage, signal.id, i)
+
+    def _gap_items(self, reading: Reading, items: _Items) -> None:
+        """Assessed stages a short, rejected answer is silent on: the weightiest missing idea."""
+        if reading.verdict.decision == "hire" or len(reading.analysis.sentences) > SILENT_MAX:
+            # An answer the panel hires hears only about its own sentences, and a long answer
+            # may say it in words the table cannot read: advice never asks for what was shown.
+            return
+        touched = {a.stage for a in items.items}
         ranked = sorted(
             (s for s in reading.scope if s not in touched),
             key=lambda s: (reading.scores[s], self.rubric.stage(s).order),
         )
-        # An answer the panel hires hears only about its own sentences: what it left out may be
-        # in words the table could not read, and advice must never ask for what was shown.
-        weak = [s for s in ranked if reading.scores[s] == 1 and _silent_on(reading, s)]
-        if reading.verdict.decision == "hire" or len(reading.analysis.sentences) > SILENT_MAX:
-            weak = []  # a long answer may say it in words the table cannot read
-        for stage in weak:
+        for stage in ranked:
+            if reading.scores[stage] != 1 or not _silent_on(reading, stage):
+                continue
             target = self._open_signal(reading, stage)
             if target is None:
                 continue
             near = _nearest_row(reading, target.id)
-            if near is not None:
-                text = tpl.missing_near.format(
-                    quote=quote(near),
-                    focus=focus[target.id],
-                    product=product,
-                    substance=target.substance,
-                )
-            else:
-                text = tpl.missing.format(
-                    product=product, focus=focus[target.id], substance=target.substance
-                )
-            add(text, stage, target.id, near)
-        if analysis.buzzword_dense and analysis.buzzword_lists:
-            first = min(analysis.buzzword_lists)
-            add(tpl.buzzwords.format(quote=quote(first)), None, "buzzwords", first)
-        return items
+            text = self._gap_text(reading, items, target.id, target.substance, near)
+            items.add(text, stage, target.id, near)
 
     def _nearest_for_flag(
         self, reading: Reading, stage: str, exclude: set[int]
@@ -159,6 +149,31 @@ class Advisor:
         ]
         open_signals.sort(key=lambda s: (-s.weight, s.id))
         return open_signals[0] if open_signals else None
+
+
+class _Items:
+    """The advice collected so far: at most MAX_ADVICE, one per target."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self.items: list[Advice] = []
+        self.targets: set[str] = set()
+
+    def add(self, text: str, stage: str | None, target: str | None, row: int | None) -> None:
+        """Keep an item unless the list is full or its target already has one."""
+        if len(self.items) >= MAX_ADVICE or (target is not None and target in self.targets):
+            return
+        citation = None
+        if row is not None:
+            r = self.reading.rows[row]
+            citation = Citation(turn=r.turn, quote=r.quote)
+        if target:
+            self.targets.add(target)
+        self.items.append(Advice(text=text, stage=stage, target=target, citation=citation))
+
+    def quote(self, row: int) -> str:
+        """The candidate's sentence, shortened for the advice text."""
+        return short_quote(self.reading.rows[row].quote, ADVICE_QUOTE_WORDS)
 
 
 def _silent_on(reading: Reading, stage: str) -> bool:
