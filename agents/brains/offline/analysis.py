@@ -155,15 +155,7 @@ class Analyzer:
             max_sentence_words=cal.limits.max_sentence_words,
         )
         feats = self.extractor.features([s.context for s in sentences])
-        # In a paragraph that addresses the panel, the sentences that carry on the appeal go too.
-        injected_blocks = {(s.turn_id, s.block) for s in sentences if feats[s.index].injection}
-        appeal = self.extractor.injection.joins_appeal
-        injection = frozenset(
-            s.index
-            for s in sentences
-            if feats[s.index].injection
-            or ((s.turn_id, s.block) in injected_blocks and appeal(s.text))
-        )
+        injection = self._injected(sentences, feats)
         buzz_lists = frozenset(
             s.index for s in sentences if s.index not in injection and feats[s.index].buzzword_list
         )
@@ -182,16 +174,7 @@ class Analyzer:
             for i in feats[s.index].flag_hits:
                 flag_hits.setdefault(i, []).append(s.index)
         flagged = {i for found in flag_hits.values() for i in found}
-        usable = [
-            s.index not in injection
-            and s.index not in buzz_lists
-            and s.index not in flagged
-            and feats[s.index].words >= cal.limits.min_sentence_words
-            and feats[s.index].stance in ("asserts", "rejects")
-            and not feats[s.index].filler
-            and not feats[s.index].core_topics & NO_CREDIT_TOPICS
-            for s in sentences
-        ]
+        usable = self._usable(sentences, feats, injection | buzz_lists | flagged)
         long_answer = word_count >= cal.density.long_answer_words
         findings = self._findings(sentences, feats, usable, long_answer)
         if state != "ok":
@@ -218,11 +201,7 @@ class Analyzer:
             ]
         term_count = sum(feats[s.index].term_count for s in counted)
         credited = sum(1 for f in findings.values() if f.credited)
-        nearest = {}
-        if counted:
-            for j, signal in enumerate(self.bank.signals):
-                best = max(counted, key=lambda s: (feats[s.index].signal_sims[j], -s.index))
-                nearest[signal.id] = best.index
+        nearest = self._nearest(counted, feats)
         dense = self.extractor.buzzwords.answer_is_dense(term_count, credited) or (
             bool(buzz_lists) and credited == 0
         )
@@ -246,6 +225,46 @@ class Analyzer:
             features=feats,
             primary=primary,
         )
+
+    def _injected(
+        self, sentences: list[Sentence], feats: list[SentenceFeatures]
+    ) -> frozenset[int]:
+        """Sentences addressed to the panel; in such a paragraph, the ones that carry on the
+        appeal go too."""
+        injected_blocks = {(s.turn_id, s.block) for s in sentences if feats[s.index].injection}
+        appeal = self.extractor.injection.joins_appeal
+        return frozenset(
+            s.index
+            for s in sentences
+            if feats[s.index].injection
+            or ((s.turn_id, s.block) in injected_blocks and appeal(s.text))
+        )
+
+    def _usable(
+        self, sentences: list[Sentence], feats: list[SentenceFeatures], excluded: frozenset[int]
+    ) -> list[bool]:
+        """Per sentence, whether it may be evidence: an asserting or rejecting sentence of some
+        length that is not filler, excluded, or squarely about a topic that earns nothing."""
+        min_words = self.calibration.limits.min_sentence_words
+        return [
+            s.index not in excluded
+            and feats[s.index].words >= min_words
+            and feats[s.index].stance in ("asserts", "rejects")
+            and not feats[s.index].filler
+            and not feats[s.index].core_topics & NO_CREDIT_TOPICS
+            for s in sentences
+        ]
+
+    def _nearest(
+        self, counted: list[Sentence], feats: list[SentenceFeatures]
+    ) -> dict[str, int]:
+        """Per signal, the counted sentence closest to it (the earlier one on a tie)."""
+        if not counted:
+            return {}
+        return {
+            signal.id: max(counted, key=lambda s: (feats[s.index].signal_sims[j], -s.index)).index
+            for j, signal in enumerate(self.bank.signals)
+        }
 
     def _findings(
         self,
