@@ -11,7 +11,7 @@ from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.reading import Reading
 from agents.state import Probe
 from agents.transcript import Turn
-from knowledge.models import Panelist, Question, Rubric
+from knowledge.models import Panelist, Question, Rubric, Signal
 from knowledge.scope import product_of
 
 MIN_FIXED_CHARS = 6
@@ -40,6 +40,19 @@ def _latest_reply(transcript: list[Turn]) -> str | None:
     return replies[-1] if replies else None
 
 
+@dataclass(frozen=True)
+class _Asking:
+    """What one panelist may ask about in this round."""
+
+    reading: Reading
+    panelist: Panelist
+    rubric: Rubric
+    calibration: Calibration
+    own: tuple[str, ...]  # the panelist's stages this question assesses
+    asked: set[str]  # gaps probed in earlier rounds
+    reply: str | None  # the latest reply's turn id, from round 2 on
+
+
 def panelist_gaps(
     reading: Reading,
     panelist: Panelist,
@@ -48,44 +61,53 @@ def panelist_gaps(
     transcript: list[Turn],
 ) -> list[Gap]:
     """Every open, in-scope gap this panelist owns, most severe first."""
-    sev = calibration.probes.severity
     own = [s for s in panelist.stages if s in reading.scope]
     if not own or reading.analysis.state != "ok" or reading.off_question:
         return []
-    asked = asked_gaps(transcript)
-    reply = _latest_reply(transcript)
-    gaps: list[Gap] = []
-    for finding in reading.flags:
-        flag = finding.flag
-        if flag.id in asked or flag.stage not in reading.scope:
-            continue
-        if flag.owner != panelist.id and flag.stage not in own:
-            continue
-        flagged = finding.sentences[0] if finding.sentences else None
-        gaps.append(
-            Gap(
-                "red_flag" if flagged is not None else "missing_signal",
-                flag.stage,
-                flag.id,
-                sev.red_flag + flag.severity / 3,
-                flagged,
-            )
-        )
+    asked, reply = asked_gaps(transcript), _latest_reply(transcript)
+    ask = _Asking(reading, panelist, rubric, calibration, tuple(own), asked, reply)
     open_signals = [
         s
         for s in rubric.signals
         if s.owner == panelist.id
         and s.stage in own
-        and s.id not in asked
+        and s.id not in ask.asked
         and not reading.touched(s.id)
     ]
+    gaps = _flag_gaps(ask) + _hedge_gaps(ask, open_signals)
+    gaps += _signal_gaps(ask, open_signals, {g.id for g in gaps})
+    gaps = gaps or _touched_gaps(ask)
+    gaps.sort(key=lambda g: (-g.severity, g.id))
+    return gaps
+
+
+def _flag_gaps(ask: _Asking) -> list[Gap]:
+    """Red flags in the panelist's stages (or owned by it): the stating sentence, if any."""
+    sev = ask.calibration.probes.severity
+    gaps = []
+    for finding in ask.reading.flags:
+        flag = finding.flag
+        if flag.id in ask.asked or flag.stage not in ask.reading.scope:
+            continue
+        if flag.owner != ask.panelist.id and flag.stage not in ask.own:
+            continue
+        flagged = finding.sentences[0] if finding.sentences else None
+        kind = "red_flag" if flagged is not None else "missing_signal"
+        gaps.append(Gap(kind, flag.stage, flag.id, sev.red_flag + flag.severity / 3, flagged))
+    return gaps
+
+
+def _hedge_gaps(ask: _Asking, open_signals: list[Signal]) -> list[Gap]:
+    """Gaps the candidate admitted, one per stage, followed up by the panelist who owns them."""
+    reading, reply = ask.reading, ask.reply
+    gaps: list[Gap] = []
     hedged_stages: set[str] = set()
     for i in reading.hedge_rows():
         row = reading.rows[i]
         topic = reading.hedge_topics.get(i)
-        if row.stage not in own or row.stage in hedged_stages or topic is None:
+        if row.stage not in ask.own or row.stage in hedged_stages or topic is None:
             continue
-        if reading.signals[topic].owner != panelist.id:
+        if reading.signals[topic].owner != ask.panelist.id:
             continue  # the panelist who owns what was admitted follows it up
         if reply is not None and row.turn != reply and any(r.turn == reply for r in reading.rows):
             continue  # a later reply moved on; follow up what they said last
@@ -95,9 +117,17 @@ def panelist_gaps(
         if target is None:
             continue
         hedged_stages.add(row.stage)
-        gaps.append(Gap("missing_signal", target.stage, target.id, sev.hedge, i, hedge=True))
-    taken = {g.id for g in gaps}
-    floor = calibration.probes.anchor_floor
+        sev = ask.calibration.probes.severity.hedge
+        gaps.append(Gap("missing_signal", target.stage, target.id, sev, i, hedge=True))
+    return gaps
+
+
+def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> list[Gap]:
+    """Open signals: a thin mention to push on, else the sentence closest to build on."""
+    reading, reply = ask.reading, ask.reply
+    sev = ask.calibration.probes.severity
+    floor = ask.calibration.probes.anchor_floor
+    gaps = []
     anchor: int | None
     for signal in open_signals:
         if signal.id in taken:
@@ -117,18 +147,22 @@ def panelist_gaps(
         if anchor is not None and reply is not None and reading.rows[anchor].turn == reply:
             severity += sev.reply_anchor
         gaps.append(Gap(kind, signal.stage, signal.id, round(severity, 4), anchor))
-    if not gaps:
-        # A strong answer still gets pushed: on something it touched but did not nail down,
-        # quoting the sentence closest to it.
-        for signal in rubric.signals:
-            if signal.owner != panelist.id or signal.stage not in own or signal.id in asked:
-                continue
-            if reading.shown(signal.id):
-                continue
-            anchor = _nearest(reading, signal.id, calibration.probes.anchor_floor)
-            if anchor is not None:
-                gaps.append(Gap("thin_signal", signal.stage, signal.id, sev.missing_signal, anchor))
-    gaps.sort(key=lambda g: (-g.severity, g.id))
+    return gaps
+
+
+def _touched_gaps(ask: _Asking) -> list[Gap]:
+    """A strong answer still gets pushed: on something it touched but did not nail down,
+    quoting the sentence closest to it."""
+    gaps = []
+    for signal in ask.rubric.signals:
+        if signal.owner != ask.panelist.id or signal.stage not in ask.own:
+            continue
+        if signal.id in ask.asked or ask.reading.shown(signal.id):
+            continue
+        anchor = _nearest(ask.reading, signal.id, ask.calibration.probes.anchor_floor)
+        if anchor is not None:
+            sev = ask.calibration.probes.severity.missing_signal
+            gaps.append(Gap("thin_signal", signal.stage, signal.id, sev, anchor))
     return gaps
 
 
