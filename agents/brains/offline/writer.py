@@ -125,13 +125,25 @@ class DebriefWriter:
         return snippets(ids)
 
     def _reasons(self, reading: Reading) -> list[Reason]:
-        tpl = self.calibration.writer.reasons
+        """The overall reason first, then answer-level concerns, red flags and stage reasons."""
         analysis = reading.analysis
-        result = reading.verdict
-        reasons: list[Reason] = []
         counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
         first_sentence = _row_quotes(reading, counted[:1] or [0], 1) if reading.rows else []
+        reasons = self._answer_concerns(reading, counted, first_sentence)
+        reasons += self._flag_reasons(reading)
+        reasons += self._buzzword_reasons(reading, first_sentence)
+        if analysis.state == "ok" and not reading.off_question:
+            reasons.extend(self._stage_reasons(reading))
+        reasons.insert(0, self._overall(reading, reasons, first_sentence))
+        return [r for r in reasons if r.citations]
 
+    def _answer_concerns(
+        self, reading: Reading, counted: list[int], first_sentence: list[Citation]
+    ) -> list[Reason]:
+        """An unusable answer, an answer to another question, and text aimed at the panel."""
+        tpl = self.calibration.writer.reasons
+        analysis = reading.analysis
+        reasons: list[Reason] = []
         if analysis.state != "ok":
             claim = {
                 "empty": tpl.empty.format(words=analysis.word_count),
@@ -150,48 +162,47 @@ class DebriefWriter:
             reasons.append(
                 Reason(claim=claim, kind="concern", citations=_row_quotes(reading, counted, 2))
             )
-
         if analysis.injection:
-            reasons.append(
-                Reason(
-                    claim=tpl.injection,
-                    kind="concern",
-                    citations=_row_quotes(reading, sorted(analysis.injection), 2),
-                )
+            cites = _row_quotes(reading, sorted(analysis.injection), 2)
+            reasons.append(Reason(claim=tpl.injection, kind="concern", citations=cites))
+        return reasons
+
+    def _flag_reasons(self, reading: Reading) -> list[Reason]:
+        """One concern per red flag, most severe first."""
+        tpl = self.calibration.writer.reasons
+        return [
+            Reason(
+                claim=tpl.red_flag.format(
+                    flag_name=f.flag.name, flag_description=" ".join(f.flag.description.split())
+                ),
+                stage=f.flag.stage,
+                kind="concern",
+                citations=self._flag_citations(reading, f),
             )
+            for f in sorted(reading.flags, key=lambda f: (-f.flag.severity, f.flag.id))
+        ]
 
-        for f in sorted(reading.flags, key=lambda f: (-f.flag.severity, f.flag.id)):
-            reasons.append(
-                Reason(
-                    claim=tpl.red_flag.format(
-                        flag_name=f.flag.name, flag_description=" ".join(f.flag.description.split())
-                    ),
-                    stage=f.flag.stage,
-                    kind="concern",
-                    citations=self._flag_citations(reading, f),
-                )
-            )
+    def _buzzword_reasons(self, reading: Reading, first_sentence: list[Citation]) -> list[Reason]:
+        """A concern when the answer names rubric terms without backing them."""
+        analysis = reading.analysis
+        if not analysis.buzzword_dense:
+            return []
+        cites = _row_quotes(reading, sorted(analysis.buzzword_lists), 2) or first_sentence
+        if not cites:
+            return []
+        claim = self.calibration.writer.reasons.buzzwords.format(
+            terms=analysis.buzzword_terms, credited=len(reading.credited_signals())
+        )
+        return [Reason(claim=claim, kind="concern", citations=cites)]
 
-        if analysis.buzzword_dense:
-            credited = len(reading.credited_signals())
-            cites = _row_quotes(reading, sorted(analysis.buzzword_lists), 2) or first_sentence
-            if cites:
-                reasons.append(
-                    Reason(
-                        claim=tpl.buzzwords.format(
-                            terms=analysis.buzzword_terms, credited=credited
-                        ),
-                        kind="concern",
-                        citations=cites,
-                    )
-                )
-
-        if analysis.state == "ok" and not reading.off_question:
-            reasons.extend(self._stage_reasons(reading))
-
+    def _overall(
+        self, reading: Reading, reasons: list[Reason], first_sentence: list[Citation]
+    ) -> Reason:
+        """The decision's headline, cited with the first quotes of the reasons that support it."""
+        tpl = self.calibration.writer.reasons
+        hire = reading.verdict.decision == "hire"
         covered = covered_stages(reading.scores, self.calibration.scoring, reading.scope)
-        overall = tpl.decision_hire if result.decision == "hire" else tpl.decision_no_hire
-        wanted = "strength" if result.decision == "hire" else "concern"
+        wanted = "strength" if hire else "concern"
         support: list[Citation] = []
         for r in reasons:
             if r.kind == wanted and r.citations:
@@ -200,15 +211,10 @@ class DebriefWriter:
                 break
         if not support:
             support = first_sentence or self._stage_snippet(reading.scope[0], "negative")
-        reasons.insert(
-            0,
-            Reason(
-                claim=overall.format(covered=covered, assessed=len(reading.scope)),
-                kind=wanted,
-                citations=support,
-            ),
+        claim = (tpl.decision_hire if hire else tpl.decision_no_hire).format(
+            covered=covered, assessed=len(reading.scope)
         )
-        return [r for r in reasons if r.citations]
+        return Reason(claim=claim, kind=wanted, citations=support)
 
     def _stage_reasons(self, reading: Reading) -> list[Reason]:
         tpl = self.calibration.writer.reasons
