@@ -18,6 +18,7 @@ from agents.transcript import Turn
 from benchmarks import environment, measure_table, mockpanel, show, write_results
 from knowledge.embeddings import get_embedder
 from knowledge.loader import load_panel, load_questions
+from knowledge.retrieval import ensure_index
 from knowledge.settings import Settings
 
 REPS = 9
@@ -105,6 +106,7 @@ async def _debrief_path(brain: OfflineBrain, text: str) -> None:
 
 
 def _debrief_vs_floor(settings: Settings) -> dict[str, Any]:
+    ensure_index(settings)
     brain = OfflineBrain.from_settings(settings)
     embedder = get_embedder(settings)
     asyncio.run(_debrief_path(brain, answer_text(0)))  # warm-up: model, exemplars, index

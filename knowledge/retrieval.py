@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from agents.errors import MockpanelError
@@ -14,6 +15,7 @@ from knowledge.index import (
     IndexMissingError,
     IndexStaleError,
     index_location,
+    ingest,
     open_client,
     snippet_from_record,
     stale_reason,
@@ -24,7 +26,7 @@ from knowledge.settings import Settings
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
-__all__ = ["IndexMissingError", "QueryError", "Retriever"]
+__all__ = ["IndexMissingError", "QueryError", "Retriever", "ensure_index"]
 
 POLARITIES = ("positive", "negative")
 _TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.]*$")
@@ -155,3 +157,16 @@ class Retriever:
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def ensure_index(settings: Settings, announce: Callable[[str], None] | None = None) -> bool:
+    """Build the knowledge index when it is missing or stale (ingest is idempotent), after
+    telling `announce` why; whether it had to be built."""
+    try:
+        Retriever.from_settings(settings)
+        return False
+    except IndexMissingError as exc:  # or stale
+        if announce is not None:
+            announce(f"{exc}; building it now (mockpanel ingest)")
+    ingest(settings)
+    return True

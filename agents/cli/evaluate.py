@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,19 +84,6 @@ def _out_dir(args: argparse.Namespace, settings: Settings, brain: str) -> Path:
     return out
 
 
-def _ensure_index(settings: Settings, say: Callable[[str], None]) -> None:
-    """Build the knowledge index first when it is missing or stale (ingest is idempotent)."""
-    from knowledge.index import IndexMissingError, ingest
-    from knowledge.retrieval import Retriever
-
-    try:
-        Retriever.from_settings(settings)
-        return
-    except IndexMissingError as exc:  # or stale
-        say(f"{exc}; building it now (mockpanel ingest)")
-    ingest(settings)
-
-
 def _run(
     cases: list[EvalCase],
     settings: Settings,
@@ -162,7 +148,9 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"mockpanel eval: {line}", file=sys.stderr)
 
     try:
-        _ensure_index(settings, say)
+        from knowledge.retrieval import ensure_index
+
+        ensure_index(settings, say)
         runs = _run(cases, settings, args, brain, out, jobs)
     except ImportError as exc:
         raise MockpanelError(f"cannot run this eval here: {exc}") from exc
