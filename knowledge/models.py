@@ -63,8 +63,12 @@ class Signal(StrictModel):
         default_factory=list, description="regexes that also count as evidence"
     )
     weight: float = Field(default=1.0, gt=0, le=3)
+    not_shown_by: list[str] = Field(
+        default_factory=list,
+        description="regexes of look-alike sentences that never show this signal",
+    )
 
-    _patterns_ok = field_validator("patterns")(check_patterns)
+    _patterns_ok = field_validator("patterns", "not_shown_by")(check_patterns)
 
 
 class RedFlag(StrictModel):

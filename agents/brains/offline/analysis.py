@@ -290,6 +290,13 @@ class Analyzer:
             # A sentence that names a concept outright supports that signal before any
             # signal it merely resembles by topic.
             candidates.sort(key=lambda j: (j not in pattern_hits, -row[j], j))
+            # A table cell is a fragment (the condition may sit in the next cell): only whole
+            # sentences are judged look-alikes.
+            lookalikes = feats[s.index].lookalikes if s.kind != "table" else frozenset()
+            if candidates and candidates[0] in lookalikes:
+                # About that idea without showing it: another signal needs its own wording, not
+                # a resemblance that the look-alike topic produced.
+                candidates = [j for j in candidates if j in pattern_hits and j not in lookalikes]
             for j in candidates[: cal.max_signals_per_sentence]:
                 source = self._substance_source(s, j, sentences, feats, usable)
                 needed = anchored if j in pattern_hits else strong

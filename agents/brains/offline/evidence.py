@@ -48,6 +48,9 @@ class ExemplarBank:
         self.signal_patterns = [
             [re.compile(p, re.IGNORECASE) for p in s.patterns] for s in self.signals
         ]
+        self.signal_lookalikes = [
+            [re.compile(p, re.IGNORECASE) for p in s.not_shown_by] for s in self.signals
+        ]
         self.flag_patterns = [
             [re.compile(p, re.IGNORECASE) for p in f.patterns] for f in self.flags
         ]
@@ -75,6 +78,12 @@ class ExemplarBank:
         else:
             inj = (sentence_vectors @ self._injection_vectors.T).max(axis=1)
         return Similarities(sig, flag, inj)
+
+    def lookalike_signals(self, text: str) -> frozenset[int]:
+        """Indices of signals this sentence only looks like (a calendar retrain is no trigger)."""
+        return frozenset(
+            i for i, pats in enumerate(self.signal_lookalikes) if any(p.search(text) for p in pats)
+        )
 
     def signal_pattern_hits(self, text: str, negation: NegationChecker) -> list[int]:
         """Indices of signals whose patterns match the text, not counting rejected matches."""

@@ -34,6 +34,7 @@ class SentenceFeatures:
     term_count: int
     substance: tuple[SubstanceKind, ...]
     signal_patterns: frozenset[int]
+    lookalikes: frozenset[int]
     flag_hits: tuple[int, ...]
     rejected_flags: tuple[int, ...]
     stance: Stance
@@ -122,6 +123,7 @@ class FeatureExtractor:
                     signal_patterns=frozenset(
                         self.bank.signal_pattern_hits(text, self.red_flags.negation)
                     ),
+                    lookalikes=self.bank.lookalike_signals(text),
                     flag_hits=tuple(hits),
                     rejected_flags=tuple(rejected),
                     stance=stance,

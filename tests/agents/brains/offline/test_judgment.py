@@ -216,3 +216,14 @@ def test_a_generic_because_or_an_obvious_payoff_earns_nothing(brain: OfflineBrai
         "At $8 a ticket it obviously pays for the feature many times over.",
     ):
         assert brain.analyze(opening(sentence)).features[0].substance == ()
+
+
+def test_a_calendar_retrain_is_no_drift_trigger_but_a_measured_one_is(brain: OfflineBrain) -> None:
+    def drift_credit(sentence: str) -> bool:
+        return brain.analyze(opening(sentence)).findings["drift_retraining_trigger"].credited
+
+    assert not drift_credit("I'd retrain the classifier every month on the latest 20,000 listings.")
+    assert drift_credit(
+        "We re-measure accuracy on 500 freshly labelled listings each week and retrain when it "
+        "drops more than 3 points."
+    )
