@@ -232,9 +232,8 @@ class ProbeWriter:
         lead_ins = [
             t for t in cfg.lead_ins[panelist.id] if not any(_opens(s, t) for s in spoken)
         ] or list(cfg.lead_ins[panelist.id])
-        openers = [
-            t for t in cfg.openers[panelist.id] if not any(_opens(s, t) for s in spoken)
-        ] or list(cfg.openers[panelist.id])
+        # Once every opener is spent the question stands alone rather than repeat one.
+        openers = [t for t in cfg.openers[panelist.id] if not any(_opens(s, t) for s in spoken)]
         probes = []
         for gap in gaps:
             if gap.hedge and gap.anchor is not None:

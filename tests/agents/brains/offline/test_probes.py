@@ -78,3 +78,27 @@ async def test_probes_are_deterministic(
     first = await brain.probe(hm, question, transcript, 1)
     second = await brain.probe(hm, question, transcript, 1)
     assert first.value == second.value
+
+
+async def test_no_two_probes_of_an_interview_open_the_same_way(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    cfg = brain.calibration.probes
+    transcript = opening(sample(samples, "weak")["answer"])
+    for round_number in (1, 2, 3):
+        for panelist in panel.panelists:
+            for p in (await brain.probe(panelist, question, transcript, round_number)).value:
+                transcript.append(
+                    Turn(id=f"t{len(transcript) + 1}", speaker=panelist.id, text=p.text,
+                         round=round_number, stage=p.stage, gap=p.gap)
+                )
+        transcript.append(
+            Turn(id=f"t{len(transcript) + 1}", speaker="candidate",
+                 text="I haven't really considered that.", round=round_number)
+        )
+    spoken = [t.text for t in transcript if t.speaker != "candidate"]
+    assert len(spoken) >= 6
+    for panelist in panel.panelists:
+        for template in cfg.openers[panelist.id]:
+            fixed = max(template.split("{product}"), key=len).strip(" .")
+            assert sum(fixed in text for text in spoken) <= 1, template
