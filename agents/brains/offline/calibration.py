@@ -231,6 +231,7 @@ class Probes(StrictModel):
     snippets_per_probe: int = Field(ge=1, le=5)
     severity: ProbeSeverity
     anchor_floor: float = Field(ge=0, lt=1)
+    reply_anchor_floor: float = Field(ge=0, lt=1)
     lead_ins: dict[str, list[str]]
     openers: dict[str, list[str]]
     hedge_lead_ins: dict[str, str]

@@ -140,7 +140,8 @@ def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> l
         else:
             # Round 2 follows up the reply: a reply sentence close enough to build on beats a
             # closer sentence of the opening answer.
-            anchor = _nearest(reading, signal.id, floor, turn=reply) if reply else None
+            reply_floor = ask.calibration.probes.reply_anchor_floor
+            anchor = _nearest(reading, signal.id, reply_floor, turn=reply) if reply else None
             anchor = anchor if anchor is not None else _nearest(reading, signal.id, floor)
             kind = "missing_signal"
             severity = sev.missing_signal + signal.weight / 3 + weakness

@@ -102,3 +102,23 @@ async def test_no_two_probes_of_an_interview_open_the_same_way(
         for template in cfg.openers[panelist.id]:
             fixed = max(template.split("{product}"), key=len).strip(" .")
             assert sum(fixed in text for text in spoken) <= 1, template
+
+
+async def test_round_two_follows_up_the_reply(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    transcript = opening(sample(samples, "weak")["answer"])
+    reply = "Cost per ticket will be higher with the big model, but it's worth it for quality."
+    for panelist in panel.panelists:
+        for p in (await brain.probe(panelist, question, transcript, 1)).value:
+            transcript.append(
+                Turn(id=f"t{len(transcript) + 1}", speaker=panelist.id, text=p.text, round=1,
+                     stage=p.stage, gap=p.gap)
+            )
+    transcript.append(Turn(id=f"t{len(transcript) + 1}", speaker="candidate", text=reply, round=1))
+    second = [
+        p
+        for panelist in panel.panelists
+        for p in (await brain.probe(panelist, question, transcript, 2)).value
+    ]
+    assert any("Cost per ticket will be higher" in p.text for p in second)
