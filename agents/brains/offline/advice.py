@@ -6,7 +6,7 @@ from __future__ import annotations
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.probes import short_quote
 from agents.brains.offline.reading import Reading
-from agents.brains.offline.votes import DEFAULT_ASKS, missing_part
+from agents.brains.offline.votes import missing_part_name
 from agents.debrief import Advice, Citation
 from knowledge.models import Rubric, Signal
 from knowledge.scope import product_of
@@ -94,8 +94,7 @@ class Advisor:
             if set(row.substance) - {"who"} or len(row.quote.split()) >= THIN_MAX_WORDS:
                 continue  # it says something concrete already; the table just could not credit it
             signal = reading.signals[row.signal]
-            asks = writer.asks_for.get(signal.id, DEFAULT_ASKS)
-            part = writer.part_names[missing_part(row.substance, asks)]
+            part = missing_part_name(writer, signal.id, row.substance)
             text = writer.advice.thin.format(
                 quote=items.quote(i), part=part, substance=signal.substance
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.calibration import Calibration, Writer
 from agents.brains.offline.citations import snippets
 from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.probes import short_quote
@@ -22,13 +22,13 @@ STRENGTH_SCORE = 3
 DEFAULT_ASKS = ("quantity", "threshold", "causal", "who", "what")
 
 
-def missing_part(parts: Sequence[str], asks: Sequence[str] = DEFAULT_ASKS) -> str:
-    """The first substance part a sentence lacks, in the order a panel asks for them (a signal
-    may have its own order: a verification rule needs its consequence, not a number)."""
-    for part in asks:
-        if part not in parts:
-            return part
-    return asks[0]
+def missing_part_name(writer: Writer, signal_id: str | None, parts: Sequence[str]) -> str:
+    """How a panel names the first substance part a sentence lacks, in the order it asks for
+    them (a signal may have its own order: a verification rule needs its consequence, not a
+    number)."""
+    asks = writer.asks_for.get(signal_id or "", DEFAULT_ASKS)
+    missing = next((part for part in asks if part not in parts), asks[0])
+    return writer.part_names[missing]
 
 
 def panelist_vote(
@@ -116,11 +116,8 @@ def _worry(
     thin = [i for s in own for i in reading.thin_rows(s)]
     if thin:
         row = reading.rows[thin[0]]
-        asks = calibration.writer.asks_for.get(row.signal or "", DEFAULT_ASKS)
-        part = missing_part(row.substance, asks)
-        return voice.worry_thin.format(
-            quote=cite(thin[0]), part=calibration.writer.part_names[part]
-        )
+        part = missing_part_name(calibration.writer, row.signal, row.substance)
+        return voice.worry_thin.format(quote=cite(thin[0]), part=part)
     open_signals = sorted(
         (
             s
