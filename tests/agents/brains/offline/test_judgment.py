@@ -216,6 +216,9 @@ def test_a_generic_because_or_an_obvious_payoff_earns_nothing(brain: OfflineBrai
         "At $8 a ticket it obviously pays for the feature many times over.",
     ):
         assert brain.analyze(opening(sentence)).features[0].substance == ()
+    # ... but "clearly" describing the cases routed is no hand-wave.
+    routed = "We auto-approve the clearly fine ones and auto-block above 0.97."
+    assert brain.analyze(opening(routed)).features[0].substance
 
 
 def test_a_calendar_retrain_is_no_drift_trigger_but_a_measured_one_is(brain: OfflineBrain) -> None:
