@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint eval ingest ui bench browser clean
+.PHONY: setup demo test lint eval ingest ui bench browser clean classifier
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Retrain the offline brain's sentence-to-signal classifier after changing the rubric or the
+# gold annotations of the dev splits (a test fails while the committed weights are stale).
+classifier: setup
+	$(BIN)/python -m evals.train_signal_classifier
 
 ingest: setup
 	$(BIN)/mockpanel ingest

@@ -17,6 +17,7 @@ from agents.brains.offline.evidence import ExemplarBank
 from agents.brains.offline.features import FeatureExtractor, SentenceFeatures
 from agents.brains.offline.red_flags import FlagFinding, RedFlagDetector
 from agents.brains.offline.sentences import Sentence, split_candidate_turns
+from agents.brains.offline.signal_classifier import SignalClassifier
 from agents.brains.offline.substance import SubstanceKind
 from agents.transcript import Turn
 from knowledge.embeddings import Embedder
@@ -119,7 +120,10 @@ class Analyzer:
         self.embedder = embedder
         self.bank = ExemplarBank(rubric, calibration, embedder)
         self.red_flags = RedFlagDetector(self.bank.flags, self.bank.flag_patterns, calibration)
-        self.extractor = FeatureExtractor(calibration, embedder, self.bank, self.red_flags)
+        classifier = SignalClassifier.load([s.id for s in rubric.signals])
+        self.extractor = FeatureExtractor(
+            calibration, embedder, self.bank, self.red_flags, classifier
+        )
         self._absence_patterns = {
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.patterns]
             for fid, cfg in calibration.absence_flags.items()
@@ -226,9 +230,7 @@ class Analyzer:
             primary=primary,
         )
 
-    def _injected(
-        self, sentences: list[Sentence], feats: list[SentenceFeatures]
-    ) -> frozenset[int]:
+    def _injected(self, sentences: list[Sentence], feats: list[SentenceFeatures]) -> frozenset[int]:
         """Sentences addressed to the panel; in such a paragraph, the ones that carry on the
         appeal go too."""
         injected_blocks = {(s.turn_id, s.block) for s in sentences if feats[s.index].injection}
@@ -255,9 +257,7 @@ class Analyzer:
             for s in sentences
         ]
 
-    def _nearest(
-        self, counted: list[Sentence], feats: list[SentenceFeatures]
-    ) -> dict[str, int]:
+    def _nearest(self, counted: list[Sentence], feats: list[SentenceFeatures]) -> dict[str, int]:
         """Per signal, the counted sentence closest to it (the earlier one on a tie)."""
         if not counted:
             return {}
@@ -287,9 +287,19 @@ class Analyzer:
                 for j, sim in enumerate(row)
                 if sim >= cal.signal_threshold or (j in pattern_hits and sim >= cal.pattern_floor)
             ]
-            # A sentence that names a concept outright supports that signal before any
-            # signal it merely resembles by topic.
-            candidates.sort(key=lambda j: (j not in pattern_hits, -row[j], j))
+            # The classifier, trained on annotated sentences, ranks the signals it could show,
+            # and reads signals the exemplars' wording alone misses.
+            scores = feats[s.index].signal_scores
+            top = max(range(len(row)), key=lambda j: (scores[j], -j))
+            admit = self.calibration.classifier
+            if (
+                top not in candidates
+                and feats[s.index].stance == "asserts"
+                and scores[top] > scores[-1] + admit.admit_margin
+                and row[top] >= admit.admit_floor
+            ):
+                candidates.append(top)
+            candidates.sort(key=lambda j: (-scores[j], j))
             # A table cell is a fragment (the condition may sit in the next cell): only whole
             # sentences are judged look-alikes.
             lookalikes = feats[s.index].lookalikes if s.kind != "table" else frozenset()

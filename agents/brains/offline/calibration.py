@@ -37,6 +37,17 @@ class Similarity(StrictModel):
     touch_rank_floor: float = Field(gt=0, lt=1)
 
 
+class ClassifierConfig(StrictModel):
+    """The sentence-to-signal classifier: hashed word features and ridge strength."""
+
+    hash_dims: int = Field(ge=256, le=65536)
+    ridge: float = Field(gt=0)
+    other_signal_target: float = Field(ge=0, le=1)
+    admit_floor: float = Field(ge=0, lt=1)
+    admit_margin: float = Field(ge=0)
+    touch_rank: int = Field(ge=0)
+
+
 class Substance(StrictModel):
     """What counts as substance: numbers and units, causal links, concrete mechanisms."""
 
@@ -329,6 +340,7 @@ class Calibration(StrictModel):
 
     limits: Limits
     similarity: Similarity
+    classifier: ClassifierConfig
     substance: Substance
     buzzwords: Buzzwords
     negation: Negation

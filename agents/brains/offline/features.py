@@ -15,6 +15,7 @@ from agents.brains.offline.evidence import ExemplarBank
 from agents.brains.offline.injection import InjectionDetector
 from agents.brains.offline.red_flags import RedFlagDetector
 from agents.brains.offline.sentences import words_of
+from agents.brains.offline.signal_classifier import SignalClassifier
 from agents.brains.offline.stance import StanceReader
 from agents.brains.offline.substance import SubstanceDetector, SubstanceKind, kinds_of
 from agents.debrief import Stance, SubstancePart
@@ -27,6 +28,7 @@ class SentenceFeatures:
 
     vector: npt.NDArray[np.float32]
     signal_sims: tuple[float, ...]
+    signal_scores: tuple[float, ...]  # the classifier's, for picking the one primary signal
     flag_sims: tuple[float, ...]
     best_signal: float
     injection: bool
@@ -54,11 +56,13 @@ class FeatureExtractor:
         embedder: Embedder,
         bank: ExemplarBank,
         red_flags: RedFlagDetector,
+        classifier: SignalClassifier,
         cache_size: int = 20_000,
     ) -> None:
         self.calibration = calibration
         self.embedder = embedder
         self.bank = bank
+        self.classifier = classifier
         self.red_flags = red_flags
         self.substance = SubstanceDetector(calibration.substance)
         self.buzzwords = BuzzwordDetector(calibration.buzzwords, self.substance)
@@ -90,6 +94,7 @@ class FeatureExtractor:
         vectors = self.embedder.embed(texts)
         sims = self.bank.similarities(vectors)
         signal_rows = sims.signals.tolist()
+        score_rows = self.classifier.scores(vectors, texts).tolist()
         flag_rows = sims.flags.tolist()
         injection_sims = sims.injection.tolist()
         best = sims.best_signal.tolist()
@@ -114,6 +119,7 @@ class FeatureExtractor:
                 SentenceFeatures(
                     vector=vectors[i],
                     signal_sims=tuple(signal_rows[i]),
+                    signal_scores=tuple(score_rows[i]),
                     flag_sims=tuple(flag_rows[i]),
                     best_signal=best[i],
                     injection=injected,

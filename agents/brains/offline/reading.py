@@ -58,6 +58,8 @@ class Reading:
     """A substantive sentence touches the signals among its this-many closest ones..."""
     touch_rank_floor: float
     """... that it is at least this close to."""
+    classifier_touch_rank: int
+    """... and the signals among the classifier's this-many likeliest for it, above "nothing"."""
     hedge_topics: dict[int, str]
     """Per hedging sentence, the signal it admits a gap in (read with the sentence before it)."""
 
@@ -93,6 +95,7 @@ class Reading:
             and r.stance == "asserts"
             and r.stage in self.scope
             and (stage is None or r.stage == stage)
+            and not self.touched(r.signal, besides=i)  # said with substance elsewhere
         ]
 
     def hedge_rows(self) -> list[int]:
@@ -112,14 +115,17 @@ class Reading:
             if r.stance in ("asserts", "rejects") and i not in self.analysis.injection
         )
 
-    def touched(self, signal_id: str) -> bool:
-        """Shown, or said with some substance by a sentence close to it: the panel may push on it
-        with a quote, but does not ask for it (or advise it) as if it were missing."""
+    def touched(self, signal_id: str, besides: int | None = None) -> bool:
+        """Shown, or said with some substance by a sentence close to it (other than row
+        `besides`): the panel may push on it with a quote, but does not ask for it (or advise it)
+        as if it were missing."""
         if self.shown(signal_id):
             return True
         column = self.columns[signal_id]
         for i, r in enumerate(self.rows):
-            if r.stance not in ("asserts", "rejects") or i in self.analysis.injection:
+            if i == besides or r.stance not in ("asserts", "rejects"):
+                continue
+            if i in self.analysis.injection:
                 continue
             feats = self.analysis.features[i]
             if column in feats.signal_patterns:
@@ -132,6 +138,11 @@ class Reading:
                 closer = sum(sim > feats.signal_sims[column] for sim in feats.signal_sims)
                 if closer < self.touch_rank:
                     return True  # among the few signals this sentence is closest to
+            scores = feats.signal_scores
+            if scores[column] > scores[-1]:
+                likelier = sum(score > scores[column] for score in scores[:-1])
+                if likelier < self.classifier_touch_rank:
+                    return True  # the classifier reads it as this signal, or nearly
         return False
 
     def shown(self, signal_id: str) -> bool:
@@ -252,6 +263,7 @@ class Reader:
             touch_floor=cal.similarity.touch_floor,
             touch_rank=cal.similarity.touch_rank,
             touch_rank_floor=cal.similarity.touch_rank_floor,
+            classifier_touch_rank=cal.classifier.touch_rank,
             hedge_topics=self._hedge_topics(analysis),
         )
 
