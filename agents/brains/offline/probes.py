@@ -158,7 +158,7 @@ def _touched_gaps(ask: _Asking) -> list[Gap]:
     for signal in ask.rubric.signals:
         if signal.owner != ask.panelist.id or signal.stage not in ask.own:
             continue
-        if signal.id in ask.asked or ask.reading.shown(signal.id):
+        if signal.id in ask.asked or ask.reading.touched(signal.id):
             continue
         anchor = _nearest(ask.reading, signal.id, ask.calibration.probes.anchor_floor)
         if anchor is not None:
