@@ -4,6 +4,7 @@ evidence precision and recall, probes and advice for what was already shown, con
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -174,12 +175,19 @@ def probe_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
 
 
 def advice_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
-    """Advice items, how many distinct, and how many target a signal the gold credits."""
+    """Advice items, how many distinct, and how many target a signal the gold credits.
+
+    The distinct share counts each answer once: its copies (a padded or injected version, the
+    same content as bullets or a table) rightly hear the same advice about the same sentence."""
     texts: list[str] = []
+    per_answer: dict[str, Counter[str]] = {}
     for_credited: list[dict[str, Any]] = []
     for o in outcomes:
         items = _debrief(o).get("advice") or []
-        texts += [normalise(str(a.get("text") or "")) for a in items]
+        said = [normalise(str(a.get("text") or "")) for a in items]
+        texts += said
+        group = per_answer.setdefault(o.variant_group or o.pair_of or o.case_id, Counter())
+        group |= Counter(said)  # a text said k times by one copy counts k times, not k per copy
         if o.gold_evidence is None:
             continue
         shown = {s for g in o.gold_evidence if g.credited for s in g.signals}
@@ -189,7 +197,10 @@ def advice_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
     return {
         "items": len(texts),
         "distinct": len(set(texts)),
-        "distinct_ratio": _ratio(len(set(texts)), len(texts)),
+        "per_answer": sum(sum(said.values()) for said in per_answer.values()),
+        "distinct_ratio": _ratio(
+            len(set(texts)), sum(sum(said.values()) for said in per_answer.values())
+        ),
         "for_credited": len(for_credited),
         "for_credited_items": for_credited,
     }

@@ -231,3 +231,15 @@ def answered(case_id: str, answer: str, rows: list[dict[str, Any]], **fields: An
     o = debriefed(case_id, rows, **fields)
     o.debrief["transcript"][0]["text"] = answer
     return o
+
+
+def test_copies_of_one_answer_count_once_for_distinct_advice() -> None:
+    said = [{"text": "Rethink “use the biggest model”: price each call."}]
+    outcomes = [
+        debriefed("weak", [], advice=said),
+        debriefed("weak-padded", [], advice=said, pair_of="weak"),
+        debriefed("other", [], advice=said),
+    ]
+    advice = advice_scores(outcomes)
+    assert (advice["items"], advice["per_answer"], advice["distinct"]) == (3, 2, 1)
+    assert advice["distinct_ratio"] == pytest.approx(0.5)
