@@ -17,7 +17,7 @@ import numpy as np
 
 from agents.brains.offline.calibration import load_calibration
 from agents.brains.offline.sentences import split_candidate_turns
-from agents.brains.offline.signal_classifier import NONE, WEIGHTS_PATH, design, fit
+from agents.brains.offline.signal_classifier import CREDIT, NONE, WEIGHTS_PATH, design, fit
 from agents.transcript import Turn
 from evals.judgment import AnswerReading
 from evals.loader import load_cases
@@ -31,10 +31,12 @@ TRAINING_SPLITS = ("dev", "realistic_dev")
 
 @dataclass(frozen=True)
 class TrainingSentence:
-    """One labelled sentence: acceptable signals, the primary first (NONE: shows no signal)."""
+    """One labelled sentence: acceptable signals, the primary first (NONE: shows no signal);
+    for a gold sentence that asserts or rejects, whether the expert credited it."""
 
     text: str
     signals: tuple[str, ...]
+    credited: bool | None = None
 
 
 def _unlisted(case: EvalCase) -> list[str]:
@@ -66,7 +68,15 @@ def training_sentences(rubric: Rubric) -> list[TrainingSentence]:
         for case in load_cases(split=split):
             if case.evidence is None:
                 continue
-            out += [TrainingSentence(g.quote, tuple(g.signals)) for g in case.evidence if g.signals]
+            out += [
+                TrainingSentence(
+                    g.quote,
+                    tuple(g.signals),
+                    g.credited if g.stance in ("asserts", "rejects") else None,
+                )
+                for g in case.evidence
+                if g.signals
+            ]
             out += [TrainingSentence(text, (NONE,)) for text in _unlisted(case)]
     return out
 
@@ -84,22 +94,25 @@ def targets(
 
 
 def train(embedder: Embedder | None = None) -> tuple[np.ndarray, list[str], int, str]:
-    """Fit the weights; returns them with the signal order, hash dims and a training digest."""
+    """Fit the weights; returns them with the column order, hash dims and a training digest."""
     rubric = load_rubric()
     config = load_calibration().classifier
     signal_ids = [s.id for s in rubric.signals] + [NONE]
     sentences = training_sentences(rubric)
     texts = [s.text for s in sentences]
-    vectors = (embedder or get_embedder()).embed(texts)
-    weights = fit(
-        design(vectors, texts, config.hash_dims),
-        targets(sentences, signal_ids, config.other_signal_target),
-        config.ridge,
+    inputs = design((embedder or get_embedder()).embed(texts), texts, config.hash_dims)
+    signal_weights = fit(
+        inputs, targets(sentences, signal_ids, config.other_signal_target), config.ridge
     )
+    # The credit head learns from the gold sentences alone: +1 credited, -1 not.
+    judged = [i for i, s in enumerate(sentences) if s.credited is not None]
+    credit = np.array([[1.0 if sentences[i].credited else -1.0] for i in judged], np.float32)
+    credit_weights = fit(inputs[judged], credit, config.ridge)
     digest = hashlib.sha256(
-        "\n".join(f"{s.text}\t{','.join(s.signals)}" for s in sentences).encode()
+        "\n".join(f"{s.text}\t{','.join(s.signals)}\t{s.credited}" for s in sentences).encode()
     ).hexdigest()
-    return weights, signal_ids, config.hash_dims, digest
+    weights = np.hstack([signal_weights, credit_weights])
+    return weights, [*signal_ids, CREDIT], config.hash_dims, digest
 
 
 def main(argv: Sequence[str] | None = None) -> int:

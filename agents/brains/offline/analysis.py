@@ -33,6 +33,7 @@ class SignalEvidence:
     substance: tuple[SubstanceKind, ...]
     substance_from: int | None  # the sentence that carried the substance, if any
     anchored: bool = False  # the sentence also matched one of the signal's explicit patterns
+    read: bool = False  # named outright, or read as this signal by the classifier with confidence
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,12 @@ class Analyzer:
                 and row[top] >= admit.admit_floor
             ):
                 candidates.append(top)
+            # ... and sets aside what it reads as showing nothing, unless named outright.
+            candidates = [
+                j
+                for j in candidates
+                if j in pattern_hits or scores[-1] <= scores[j] + admit.dismiss_margin
+            ]
             candidates.sort(key=lambda j: (-scores[j], j))
             # A table cell is a fragment (the condition may sit in the next cell): only whole
             # sentences are judged look-alikes.
@@ -309,9 +316,13 @@ class Analyzer:
                 candidates = [j for j in candidates if j in pattern_hits and j not in lookalikes]
             for j in candidates[: cal.max_signals_per_sentence]:
                 source = self._substance_source(s, j, sentences, feats, usable)
-                needed = anchored if j in pattern_hits else strong
+                # Named outright, or read as this signal by the classifier with confidence.
+                sure = j in pattern_hits or scores[j] > scores[-1] + admit.admit_margin
+                needed = anchored if sure else strong
                 if long_answer and row[j] < needed:
                     source = None  # a weak match in a long answer is a mention, not evidence
+                else:
+                    source = self._judged_credit(s.index, feats[s.index], source, sure)
                 per_signal.setdefault(j, []).append(
                     SignalEvidence(
                         sentence=s.index,
@@ -319,12 +330,27 @@ class Analyzer:
                         substance=feats[source].substance if source is not None else (),
                         substance_from=source,
                         anchored=j in pattern_hits,
+                        read=sure,
                     )
                 )
         return {
             signal.id: SignalFinding(signal, tuple(per_signal.get(j, [])))
             for j, signal in enumerate(self.bank.signals)
         }
+
+    def _judged_credit(
+        self, index: int, feats: SentenceFeatures, source: int | None, sure: bool
+    ) -> int | None:
+        """The substance rule, checked by the classifier's credit head trained on expert
+        credit: it vetoes what experts would call a mention, and credits a sentence it reads
+        confidently as this signal that the word rules miss."""
+        head = self.calibration.classifier
+        if source is not None and feats.credit_score <= head.credit_veto:
+            return None
+        granted = feats.credit_score > head.credit_grant and not feats.no_credit
+        if source is None and sure and granted:
+            return index
+        return source
 
     def _substance_source(
         self,

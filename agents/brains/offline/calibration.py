@@ -46,6 +46,9 @@ class ClassifierConfig(StrictModel):
     admit_floor: float = Field(ge=0, lt=1)
     admit_margin: float = Field(ge=0)
     touch_rank: int = Field(ge=0)
+    dismiss_margin: float = Field(ge=0)
+    credit_veto: float
+    credit_grant: float
 
 
 class Substance(StrictModel):
@@ -212,6 +215,7 @@ class Scoring(StrictModel):
     """Stage cut points, decision weights, confidence and votes."""
 
     stage_cuts: list[float] = Field(min_length=3, max_length=3)
+    focused_cut_scale: float = Field(ge=1, le=3)
     decision: DecisionWeights
     confidence: ConfidenceParams
     votes: VoteParams

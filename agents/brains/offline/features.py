@@ -28,7 +28,9 @@ class SentenceFeatures:
 
     vector: npt.NDArray[np.float32]
     signal_sims: tuple[float, ...]
-    signal_scores: tuple[float, ...]  # the classifier's, for picking the one primary signal
+    signal_scores: tuple[float, ...]  # the classifier's per signal, then "shows nothing"
+    credit_score: float  # the classifier's: above 0, an expert would likely credit the sentence
+    no_credit: bool  # waves a problem away, or names rubric terms with no figure
     flag_sims: tuple[float, ...]
     best_signal: float
     injection: bool
@@ -107,19 +109,23 @@ class FeatureExtractor:
             terms = self.buzzwords.count(text)
             parts = self.substance.parts(text)
             kinds = kinds_of(parts)
-            if terms >= cal.buzzwords.terms_need_quantity and "quantity" not in parts:
-                kinds = ()  # naming several rubric terms earns credit only with a quantity
+            # Naming several rubric terms earns credit only with a quantity.
+            voided = terms >= cal.buzzwords.terms_need_quantity and "quantity" not in parts
             hits, rejected = self.red_flags.sentence_flags(text, flag_rows[i], best[i])
             stance = self.stance.read(text, bool(rejected) and not hits)
-            if self.stance.dismisses(text):
-                kinds = ()  # waving a problem away earns nothing, whatever it resembles
+            # Waving a problem away earns nothing, whatever it resembles.
+            voided = voided or self.stance.dismisses(text)
+            if voided:
+                kinds = ()
             if stance in ("asks", "hedges"):
                 hits, kinds = [], ()  # a question or an admitted gap shows nothing
             out.append(
                 SentenceFeatures(
                     vector=vectors[i],
                     signal_sims=tuple(signal_rows[i]),
-                    signal_scores=tuple(score_rows[i]),
+                    signal_scores=tuple(score_rows[i][:-1]),
+                    credit_score=score_rows[i][-1],
+                    no_credit=voided,
                     flag_sims=tuple(flag_rows[i]),
                     best_signal=best[i],
                     injection=injected,

@@ -229,7 +229,7 @@ class Reader:
         for sid in {r.signal for r in rows if r.credited and r.signal}:
             signal = self._signals[sid]
             credit[signal.stage] += signal.weight
-        all_scores = scores_from_credit(credit, cal.scoring)
+        all_scores = scores_from_credit(credit, cal.scoring, scope)
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
         if analysis.state != "ok" or off_question:
             value = cal.scoring.decision.non_answer_margin
@@ -278,7 +278,7 @@ class Reader:
             signal = self._signals[sid]
             credit[signal.stage] += signal.weight
         value = margin_from(
-            scores_from_credit(credit, cal.scoring),
+            scores_from_credit(credit, cal.scoring, reading.scope),
             reading.flags,
             analysis.buzzword_dense,
             cal.scoring,

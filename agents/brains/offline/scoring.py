@@ -27,10 +27,14 @@ def stage_scores(analysis: Analysis, scoring: Scoring) -> dict[str, int]:
     return scores_from_credit(analysis.stage_credit, scoring)
 
 
-def scores_from_credit(credit: Mapping[str, float], scoring: Scoring) -> dict[str, int]:
-    """Score 1–4 per stage from the credited weight in it."""
+def scores_from_credit(
+    credit: Mapping[str, float], scoring: Scoring, scope: Sequence[str] = STAGE_IDS
+) -> dict[str, int]:
+    """Score 1–4 per stage from the credited weight in it. A focused question's answer spends
+    all its words on the few stages asked, so their cuts are raised: one idea is not depth."""
+    scale = scoring.focused_cut_scale if len(set(scope)) < len(STAGE_IDS) else 1.0
     return {
-        stage: 1 + sum(1 for cut in scoring.stage_cuts if credit.get(stage, 0.0) >= cut)
+        stage: 1 + sum(1 for cut in scoring.stage_cuts if credit.get(stage, 0.0) >= cut * scale)
         for stage in STAGE_IDS
     }
 

@@ -15,7 +15,8 @@ import numpy.typing as npt
 from knowledge.embeddings import EMBEDDING_DIM
 
 WEIGHTS_PATH = Path(__file__).with_name("signal_classifier.npz")
-NONE = "_none"  # the last class: the sentence shows no rubric signal
+NONE = "_none"  # after the signals: the sentence shows no rubric signal
+CREDIT = "_credited"  # last: whether a sentence showing a signal shows it with substance
 # Numbers become one token: "300 tickets" and "2,000 tickets" say the same about the signal.
 _TOKEN = re.compile(r"[a-z][a-z'-]*|\d[\d,.]*%?|\$")
 
@@ -58,8 +59,8 @@ def fit(inputs: Matrix, targets: Matrix, ridge: float) -> Matrix:
 
 
 class SignalClassifier:
-    """Scores every rubric signal, and NONE last, for each sentence; the highest is its most
-    likely reading."""
+    """Scores every rubric signal, then NONE, for each sentence (the highest is its likeliest
+    reading), and a CREDIT score: above 0, an expert would likely credit it."""
 
     def __init__(self, weights: Matrix, signal_ids: Sequence[str], dims: int) -> None:
         self.weights = weights
@@ -76,7 +77,7 @@ class SignalClassifier:
                 dims = int(data["dims"])
         except (OSError, KeyError, ValueError) as exc:
             raise ClassifierFileError(f"signal classifier {path}: unreadable ({exc})") from exc
-        if trained_for != [*signal_ids, NONE]:
+        if trained_for != [*signal_ids, NONE, CREDIT]:
             raise ClassifierFileError(
                 f"signal classifier {path}: trained for other rubric signals; "
                 "retrain with `make classifier`"
@@ -86,7 +87,7 @@ class SignalClassifier:
         return cls(weights, signal_ids, dims)
 
     def scores(self, vectors: Matrix, texts: Sequence[str]) -> Matrix:
-        """(n_texts, n_signals + 1) scores, NONE last; higher is likelier."""
+        """(n_texts, n_signals + 2) scores: the signals, NONE, then CREDIT."""
         if not texts:
-            return np.zeros((0, len(self.signal_ids) + 1), np.float32)
+            return np.zeros((0, len(self.signal_ids) + 2), np.float32)
         return design(vectors, texts, self.dims) @ self.weights

@@ -112,7 +112,8 @@ def test_long_answers_credit_only_strong_evidence(
     strong = brain.calibration.density.strong_similarity
     for finding in analysis.credited_signals():
         credited = [e for e in finding.evidence if e.substance_from is not None]
-        assert all(e.anchored or e.similarity >= strong for e in credited), finding.signal.id
+        # Named outright or read with confidence by the classifier, else close to the exemplars.
+        assert all(e.read or e.similarity >= strong for e in credited), finding.signal.id
 
 
 async def test_every_step_returns_its_own_call(brain: OfflineBrain) -> None:
