@@ -146,6 +146,16 @@ def test_sampling_and_reference_sets_excuse_their_look_alike_flags(brain: Offlin
         assert flag_id not in flag_ids(brain, text), flag_id
 
 
+def test_ratings_kept_as_a_weak_side_signal_are_not_the_thumbs_flag(brain: OfflineBrain) -> None:
+    demoted = (
+        "We watch how often people regenerate or abandon an answer, with the star rating as a "
+        "weak secondary signal only."
+    )
+    relied_on = "We'll know it works from the thumbs up and thumbs down on every answer."
+    assert "thumbs_only_feedback" not in flag_ids(brain, demoted)
+    assert "thumbs_only_feedback" in flag_ids(brain, relied_on)
+
+
 def test_a_subject_that_rejects_the_habit_is_negation(brain: OfflineBrain) -> None:
     rejected = "Nobody would be gathering the examples by hand; they come from what users edit."
     proposed = "The analysts gather the training examples by hand from last year's tickets."
