@@ -180,3 +180,12 @@ def test_question_bank_covers_many_use_cases() -> None:
     bank = load_questions()
     assert len(bank.questions) >= 12
     assert len({q.use_case for q in bank.questions}) >= 6
+
+
+def test_focused_questions_name_their_focus_signals_within_their_stages() -> None:
+    stage_of = {s.id: s.stage for s in load_rubric().signals}
+    for question in load_questions().questions:
+        if len(question.assesses) < 5:
+            assert question.focus_signals, f"{question.id}: a focused question names its signals"
+        for signal_id in question.focus_signals:
+            assert stage_of.get(signal_id) in question.assesses, (question.id, signal_id)

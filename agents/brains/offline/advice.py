@@ -144,7 +144,9 @@ class Advisor:
         open_signals = [
             s
             for s in self.rubric.signals_for(stage)
-            if not reading.touched(s.id) and reading.absent(s.id, ABSENT_FLOOR)
+            if reading.in_focus(s.id)
+            and not reading.touched(s.id)
+            and reading.absent(s.id, ABSENT_FLOOR)
         ]
         open_signals.sort(key=lambda s: (-s.weight, s.id))
         return open_signals[0] if open_signals else None

@@ -72,6 +72,7 @@ def panelist_gaps(
         if s.owner == panelist.id
         and s.stage in own
         and s.id not in ask.asked
+        and reading.in_focus(s.id)
         and not reading.touched(s.id)
     ]
     gaps = _flag_gaps(ask) + _hedge_gaps(ask, open_signals)
@@ -158,7 +159,9 @@ def _touched_gaps(ask: _Asking) -> list[Gap]:
     for signal in ask.rubric.signals:
         if signal.owner != ask.panelist.id or signal.stage not in ask.own:
             continue
-        if signal.id in ask.asked or ask.reading.touched(signal.id):
+        if signal.id in ask.asked or not ask.reading.in_focus(signal.id):
+            continue
+        if ask.reading.touched(signal.id):
             continue
         anchor = _nearest(ask.reading, signal.id, ask.calibration.probes.anchor_floor)
         if anchor is not None:

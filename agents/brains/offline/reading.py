@@ -63,6 +63,13 @@ class Reading:
     hedge_topics: dict[int, str]
     """Per hedging sentence, the signal it admits a gap in (read with the sentence before it)."""
 
+    def in_focus(self, signal_id: str) -> bool:
+        """A signal the question asks about: any of an assessed stage, or when the question
+        names its focus signals, one of those (a latency question is not asked about labeling
+        cost)."""
+        focus = self.question.focus_signals
+        return signal_id in focus if focus else self.signals[signal_id].stage in self.scope
+
     @property
     def not_assessed(self) -> list[StageId]:
         """Stages outside the question's scope."""
