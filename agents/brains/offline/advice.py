@@ -13,7 +13,6 @@ from knowledge.scope import product_of
 
 ADVICE_QUOTE_WORDS = 16
 MAX_ADVICE = 5
-SILENT_MAX = 12  # only a short answer is trusted to be silent on a whole stage
 THIN_MAX_WORDS = 14  # a longer sentence says something specific even when no figure shows
 ABSENT_FLOOR = 0.35  # advice names a missing idea only when no sentence comes this close to it
 FLAG_ITEMS = 2
@@ -101,17 +100,18 @@ class Advisor:
             items.add(text, signal.stage, signal.id, i)
 
     def _gap_items(self, reading: Reading, items: _Items) -> None:
-        """Assessed stages a short, rejected answer is silent on: the weightiest missing idea."""
-        if reading.verdict.decision == "hire" or len(reading.analysis.sentences) > SILENT_MAX:
-            # An answer the panel hires hears only about its own sentences, and a long answer
-            # may say it in words the table cannot read: advice never asks for what was shown.
-            return
+        """Assessed stages the answer is silent on (no sentence read as that stage, none close
+        to its missing signal): the weightiest missing idea; a hired answer hears of its
+        weakest silent stage only."""
         touched = {a.stage for a in items.items}
+        room = 1 if reading.verdict.decision == "hire" else len(reading.scope)
         ranked = sorted(
             (s for s in reading.scope if s not in touched),
             key=lambda s: (reading.scores[s], self.rubric.stage(s).order),
         )
         for stage in ranked:
+            if room == 0:
+                return
             if reading.scores[stage] != 1 or not _silent_on(reading, stage):
                 continue
             target = self._open_signal(reading, stage)
@@ -120,6 +120,7 @@ class Advisor:
             near = _nearest_row(reading, target.id)
             text = self._gap_text(reading, items, target.id, target.substance, near)
             items.add(text, stage, target.id, near)
+            room -= 1
 
     def _nearest_for_flag(
         self, reading: Reading, stage: str, exclude: set[int]
