@@ -110,6 +110,7 @@ async def ask(state: PanelState) -> Update:
                 round=state.round,
                 stage=p.stage,
                 gap=p.gap,
+                gap_kind=p.gap_kind,
                 snippet_ids=list(p.snippet_ids),
             )
         )

@@ -25,7 +25,9 @@ class Probe(BaseModel):
     panelist: str
     stage: StageId
     gap: str = Field(description="rubric signal or red-flag id this probe targets")
-    gap_kind: str = Field(description="missing_signal | thin_signal | red_flag")
+    gap_kind: str = Field(
+        description="missing_signal | thin_signal | red_flag | deeper (past what was covered)"
+    )
     severity: float = Field(ge=0, description="higher = asked first")
     text: str = Field(min_length=1)
     snippet_ids: list[str] = Field(default_factory=list)

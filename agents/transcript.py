@@ -24,6 +24,9 @@ class Turn(BaseModel):
     gap: str | None = Field(
         default=None, description="rubric signal or red-flag id a probe targets"
     )
+    gap_kind: str | None = Field(
+        default=None, description="missing_signal | thin_signal | red_flag | deeper, for a probe"
+    )
     snippet_ids: list[str] = Field(default_factory=list, description="snippets grounding a probe")
 
 

@@ -151,7 +151,8 @@ def evidence_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
 
 
 def probe_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
-    """Probes in annotated cases that ask for a signal the gold credits in the answer."""
+    """Probes in annotated cases that ask for a signal the gold credits in the answer (a
+    "deeper" probe on it asks past it, and is not counted)."""
     total = annotated = 0
     redundant: list[dict[str, Any]] = []
     for o in outcomes:
@@ -161,10 +162,12 @@ def probe_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
             continue
         annotated += len(probes)
         shown = {s for g in o.gold_evidence if g.credited for s in g.signals}
+        # A probe that goes past what was covered (its failure, limit or trade-off) asks for
+        # something new; one that asks for the signal itself does not.
         redundant += [
             {"case": o.case_id, "turn": p.get("id"), "gap": p["gap"]}
             for p in probes
-            if p["gap"] in shown
+            if p["gap"] in shown and p.get("gap_kind") != "deeper"
         ]
     return {
         "total": total,
@@ -207,8 +210,8 @@ def advice_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
 
 
 def contradictions(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
-    """The debrief against itself: a signal credited and then probed or advised, and a red flag
-    raised on a sentence its own table reads as rejecting."""
+    """The debrief against itself: a signal credited and then probed (other than one level
+    deeper) or advised, and a red flag raised on a sentence its own table reads as rejecting."""
     probed = advised = 0
     flagged: set[tuple[str, str]] = set()
     items: list[dict[str, Any]] = []
@@ -221,6 +224,8 @@ def contradictions(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
                 n = _turn_number(r.get("turn"))
                 first_credit[r["signal"]] = min(n, first_credit.get(r["signal"], n))
         for p in probe_turns(o):
+            if p.get("gap_kind") == "deeper":
+                continue  # asks past the credited signal, on purpose
             if first_credit.get(p["gap"], 10**9) < _turn_number(p.get("id")):
                 probed += 1
                 items.append({"case": o.case_id, "kind": "probed", "id": p["gap"]})

@@ -29,6 +29,8 @@ def _turn_payload(turn: Turn) -> dict[str, Any]:
     item: dict[str, Any] = {"id": turn.id, "speaker": turn.speaker, "text": turn.text}
     if turn.speaker != "candidate":
         item.update(round=turn.round, stage=turn.stage, gap=turn.gap, snippet_ids=turn.snippet_ids)
+        if turn.gap_kind is not None:
+            item["gap_kind"] = turn.gap_kind
     return item
 
 

@@ -243,3 +243,13 @@ def test_copies_of_one_answer_count_once_for_distinct_advice() -> None:
     advice = advice_scores(outcomes)
     assert (advice["items"], advice["per_answer"], advice["distinct"]) == (3, 2, 1)
     assert advice["distinct_ratio"] == pytest.approx(0.5)
+
+
+def test_a_deeper_probe_on_a_credited_signal_is_neither_redundant_nor_a_contradiction() -> None:
+    credited = row("We keep 300 graded tickets aside as the yardstick.", "gold_reference_set")
+    o = debriefed("a", [credited], probes=[("t2", "gold_reference_set")])
+    assert probe_scores([o])["redundant"] == 1
+    assert contradictions([o])["probed_credited"] == 1
+    o.debrief["transcript"][1]["gap_kind"] = "deeper"
+    assert probe_scores([o])["redundant"] == 0
+    assert contradictions([o])["probed_credited"] == 0

@@ -251,6 +251,7 @@ class Probes(StrictModel):
     openers: dict[str, list[str]]
     hedge_lead_ins: dict[str, str]
     push: dict[str, str]
+    deeper: dict[str, str]
     focus: dict[str, str]
     flag_concerns: dict[str, str]
     quote_max_words: int = Field(ge=5)

@@ -21,7 +21,7 @@ MIN_FIXED_CHARS = 6
 class Gap:
     """Something a panelist wants to probe, and the candidate sentence it hangs on."""
 
-    kind: str  # missing_signal | thin_signal | red_flag
+    kind: str  # missing_signal | thin_signal | red_flag | deeper (past what was covered)
     stage: str
     id: str
     severity: float
@@ -77,7 +77,7 @@ def panelist_gaps(
     ]
     gaps = _flag_gaps(ask) + _hedge_gaps(ask, open_signals)
     gaps += _signal_gaps(ask, open_signals, {g.id for g in gaps})
-    gaps = gaps or _touched_gaps(ask)
+    gaps = gaps or _deeper_gaps(ask)
     gaps.sort(key=lambda g: (-g.severity, g.id))
     return gaps
 
@@ -152,21 +152,22 @@ def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> l
     return gaps
 
 
-def _touched_gaps(ask: _Asking) -> list[Gap]:
-    """A strong answer still gets pushed: on something it touched but did not nail down,
-    quoting the sentence closest to it."""
+def _deeper_gaps(ask: _Asking) -> list[Gap]:
+    """Nothing left open in the panelist's stages: push one level further on what the answer
+    did cover (its failure, limit or trade-off), quoting the sentence that covered it."""
     gaps = []
+    reading = ask.reading
     for signal in ask.rubric.signals:
         if signal.owner != ask.panelist.id or signal.stage not in ask.own:
             continue
-        if signal.id in ask.asked or not ask.reading.in_focus(signal.id):
+        if signal.id in ask.asked or not reading.in_focus(signal.id):
             continue
-        if ask.reading.touched(signal.id):
-            continue
-        anchor = _nearest(ask.reading, signal.id, ask.calibration.probes.anchor_floor)
+        anchor = reading.best_row(signal.id)
+        if anchor is None:
+            anchor = _nearest(reading, signal.id, ask.calibration.probes.anchor_floor)
         if anchor is not None:
-            sev = ask.calibration.probes.severity.missing_signal
-            gaps.append(Gap("thin_signal", signal.stage, signal.id, sev, anchor))
+            sev = ask.calibration.probes.severity.missing_signal + signal.weight / 3
+            gaps.append(Gap("deeper", signal.stage, signal.id, round(sev, 4), anchor))
     return gaps
 
 
@@ -260,7 +261,7 @@ class ProbeWriter:
         parts = [opening]
         if gap.kind == "red_flag":
             parts.append(cfg.flag_concerns.get(gap.id, ""))
-        parts.append(cfg.push[gap.id])
+        parts.append(cfg.deeper[gap.id] if gap.kind == "deeper" else cfg.push[gap.id])
         text = " ".join(p for p in parts if p)
         return Probe(
             panelist=panelist.id,

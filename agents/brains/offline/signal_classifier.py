@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.embeddings import EMBEDDING_DIM
+from knowledge.loader import KnowledgeFileError
 
 WEIGHTS_PATH = Path(__file__).with_name("signal_classifier.npz")
 NONE = "_none"  # after the signals: the sentence shows no rubric signal
@@ -23,7 +24,7 @@ _TOKEN = re.compile(r"[a-z][a-z'-]*|\d[\d,.]*%?|\$")
 Matrix = npt.NDArray[np.float32]
 
 
-class ClassifierFileError(ValueError):
+class ClassifierFileError(KnowledgeFileError):
     """The weights file is missing, unreadable or trained for another rubric."""
 
 

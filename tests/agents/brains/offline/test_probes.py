@@ -6,6 +6,7 @@ from typing import Any
 
 from agents.brains.offline import OfflineBrain
 from agents.transcript import Turn
+from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
 from tests.agents.brains.offline.conftest import opening, sample
 from tests.doubles import CorpusIndex
@@ -25,7 +26,7 @@ async def test_probes_name_owned_gaps_and_carry_real_snippets(
         for probe in probes:
             assert probe.panelist == panelist.id
             assert probe.stage in panelist.stages
-            assert probe.gap_kind in {"missing_signal", "thin_signal", "red_flag"}
+            assert probe.gap_kind in {"missing_signal", "thin_signal", "red_flag", "deeper"}
             assert probe.text.strip()
             assert probe.snippet_ids and all(retriever.has(i) for i in probe.snippet_ids)
         assert [p.severity for p in probes] == sorted((p.severity for p in probes), reverse=True)
@@ -122,3 +123,32 @@ async def test_round_two_follows_up_the_reply(
         for p in (await brain.probe(panelist, question, transcript, 2)).value
     ]
     assert any("Cost per ticket will be higher" in p.text for p in second)
+
+
+GUARDRAILS_ANSWER = (
+    "The assistant may only answer from retrieved policy passages: the prompt holds the top "
+    "five passages and asks for JSON with an answer and the passage id behind every sentence. "
+    "A second check compares each sentence with its cited passage, and any sentence the "
+    "passage does not support is dropped before the customer sees it. If retrieval finds "
+    "nothing above a similarity of 0.75, or the verifier drops more than one sentence, the "
+    "assistant says it cannot confirm the rule and hands the chat to a human agent with the "
+    "passages attached. Simple balance and hours questions stay on a small model; anything "
+    "about fees, disputes or lending goes to the large model, and below 0.8 confidence on "
+    "either path it routes to a person."
+)
+
+
+async def test_a_panelist_with_nothing_open_pushes_past_what_the_answer_covered(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = next(q for q in load_questions().questions if q.id == "hallucination-guardrails")
+    transcript = opening(GUARDRAILS_ANSWER)
+    reading = brain.reader.read(question, transcript)
+    engineer = panel.get("lead_engineer")
+    probes = (await brain.probe(engineer, question, transcript, 1)).value
+    assert probes and all(p.gap_kind == "deeper" for p in probes), [p.gap for p in probes]
+    for probe in probes:
+        assert reading.touched(probe.gap)  # about something the answer covered ...
+        assert brain.calibration.probes.deeper[probe.gap] in probe.text  # ... asking past it
+        assert brain.calibration.probes.push[probe.gap] not in probe.text
+        assert "“" in probe.text  # quoting the candidate's sentence

@@ -75,6 +75,7 @@ def test_probe_wording_covers_every_rubric_id() -> None:
     ids = {s.id for s in rubric.signals} | {f.id for f in rubric.red_flags}
     assert ids <= set(probes.focus)
     assert ids <= set(probes.push)
+    assert {s.id for s in rubric.signals} == set(probes.deeper)
     assert {f.id for f in rubric.red_flags} <= set(probes.flag_concerns)
     assert {f.id for f in rubric.red_flags} <= set(load_calibration().writer.flag_fix)
 
