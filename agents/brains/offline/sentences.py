@@ -17,8 +17,11 @@ from agents.transcript import Turn
 LineKind = Literal["prose", "bullet", "table"]
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-/.%$]*")
-# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]*_]*\s+")
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space, but not at
+# "e.g." / "i.e." / "vs." / "approx." inside one.
+_BOUNDARY = re.compile(
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<=[.!?])[\"'”’)\]*_]*\s+"
+)
 _BULLET = re.compile(
     r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\(?[a-z][.)]|step \d+[.:)])\s+", re.I
 )

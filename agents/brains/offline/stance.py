@@ -8,6 +8,8 @@ from agents.brains.offline.calibration import StanceCues
 from agents.debrief import Stance
 
 _QUESTION_END = re.compile(r"\?[\"'”’)\]*_\s]*$")
+# Quoted words: “…”, "…" or '…' (an apostrophe inside a word does not end a single quote).
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|(?<!\w)'(?:[^']|(?<=\w)'(?=\w)){3,}?'(?!\w)")
 
 
 class StanceReader:
@@ -31,8 +33,10 @@ class StanceReader:
         return bool(_QUESTION_END.search(text))
 
     def hedges(self, text: str) -> bool:
-        """The sentence admits a gap or hedges ('we have not costed that part')."""
-        return any(p.search(text) for p in self._hedges)
+        """The sentence admits a gap or hedges ('we have not costed that part'); words it
+        quotes (what the product would say to a user) are not the candidate hedging."""
+        own = _QUOTED.sub(" ", text)
+        return any(p.search(own) for p in self._hedges)
 
     def read(self, text: str, rejects_a_flag: bool) -> Stance:
         """The stance, given whether the sentence names a red-flag practice only to reject it."""

@@ -156,6 +156,24 @@ def test_ratings_kept_as_a_weak_side_signal_are_not_the_thumbs_flag(brain: Offli
     assert "thumbs_only_feedback" in flag_ids(brain, relied_on)
 
 
+def test_waving_away_a_held_out_set_states_the_no_gold_set_habit(brain: OfflineBrain) -> None:
+    text = "We don't need a held-out test set, because the catalogue changes every week anyway."
+    assert "no_gold_set" in flag_ids(brain, text)
+    analysis = brain.analyze(opening(text))
+    assert not analysis.findings["heldout_gold_gate"].credited
+
+
+def test_words_the_product_would_say_are_not_the_candidate_hedging(brain: OfflineBrain) -> None:
+    quoted = (
+        "When the checker fails, the customer sees “I'm not certain, here is the policy page” "
+        "instead of an invented rule."
+    )
+    own = "I'm not certain how we would handle a failed check."
+    stance = brain.analyzer.extractor.stance
+    assert not stance.hedges(quoted)
+    assert stance.hedges(own)
+
+
 def test_a_subject_that_rejects_the_habit_is_negation(brain: OfflineBrain) -> None:
     rejected = "Nobody would be gathering the examples by hand; they come from what users edit."
     proposed = "The analysts gather the training examples by hand from last year's tickets."

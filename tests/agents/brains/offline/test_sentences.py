@@ -40,3 +40,15 @@ def test_hard_wrapped_lines_read_as_whole_sentences_quoted_verbatim() -> None:
 def test_a_short_title_line_is_not_glued_to_the_paragraph_below() -> None:
     sentences = _sentences("Ground truth\nWe keep 300 graded tickets as the reference set.\n")
     assert sentences == ["We keep 300 graded tickets as the reference set."]
+
+
+def test_abbreviations_inside_a_sentence_do_not_end_it() -> None:
+    text = (
+        "A ticket counts as resolved, i.e. the customer does not reopen it within a week. "
+        "Cheap checks come first, e.g. the cited article must exist. Done."
+    )
+    assert _sentences(text) == [
+        "A ticket counts as resolved, i.e. the customer does not reopen it within a week.",
+        "Cheap checks come first, e.g. the cited article must exist.",
+        "Done.",
+    ]
