@@ -310,9 +310,9 @@ class Reader:
         return tuple(shapes)
 
     def _hedge_topics(self, analysis: Analysis) -> dict[int, str]:
-        """What each admitted gap is about: the closest signal to the hedge, or, when the hedge
-        says little itself ("I haven't thought about the number"), to it and the sentence
-        before it in the same turn."""
+        """What each admitted gap is about: the classifier's reading of the hedge when it reads
+        one; else the closest signal to the hedge or, when the hedge says little itself ("I
+        haven't thought about the number"), to it and the sentence before it in the same turn."""
         floor = self.calibration.similarity.on_topic_threshold
         own = self.calibration.similarity.neighbour_floor
         signals = self.analyzer.bank.signals
@@ -321,14 +321,20 @@ class Reader:
             feats = analysis.features[s.index]
             if feats.stance != "hedges" or not feats.signal_sims:
                 continue
+            scores = feats.signal_scores
+            read = max(range(len(signals)), key=lambda j: scores[j])
+            if scores[read] > scores[-1]:
+                topics[s.index] = signals[read].id  # the classifier reads what it is about
+                continue
             sims = list(feats.signal_sims)
+            needed = floor
             before = s.index - 1
             if max(sims) < own and before >= 0 and analysis.sentences[before].turn_id == s.turn_id:
                 prev = analysis.features[before].signal_sims
                 sims = [a + b for a, b in zip(sims, prev, strict=True)]
-                floor *= 2
+                needed = 2 * floor
             best = max(range(len(sims)), key=lambda j: sims[j])
-            if sims[best] >= floor:
+            if sims[best] >= needed:
                 topics[s.index] = signals[best].id
         return topics
 
