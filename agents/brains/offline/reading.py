@@ -146,10 +146,11 @@ class Reading:
                 if closer < self.touch_rank:
                     return True  # among the few signals this sentence is closest to
             scores = feats.signal_scores
-            if scores[column] > scores[-1]:
-                likelier = sum(score > scores[column] for score in scores[:-1])
-                if likelier < self.classifier_touch_rank:
-                    return True  # the classifier reads it as this signal, or nearly
+            likelier = sum(score > scores[column] for score in scores[:-1])
+            if scores[column] > scores[-1] and likelier < self.classifier_touch_rank:
+                return True  # the classifier reads it as this signal, or nearly
+            if r.credited and likelier <= self.classifier_touch_rank:
+                return True  # a credited sentence often shows its runner-up signals too
         return False
 
     def shown(self, signal_id: str) -> bool:
