@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.scoring import margin, verdict
 from knowledge.loader import load_panel, load_questions
@@ -63,14 +65,29 @@ async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineB
     assert all(c.snippet for c in reason.citations)
 
 
-def test_a_justified_latency_trade_off_is_not_accuracy_at_any_cost(brain: OfflineBrain) -> None:
-    excused = (
-        "Speed hardly matters for this job since it runs as a nightly batch, so we can afford "
-        "the larger model on the hard documents."
-    )
-    unexcused = "We'd run the biggest model on every request, whatever the traffic looks like."
-    assert "accuracy_at_any_cost" not in flag_ids(brain, excused)
-    assert "accuracy_at_any_cost" in flag_ids(brain, unexcused)
+@pytest.mark.parametrize(
+    ("flag_id", "excused", "stated"),
+    [
+        (
+            "accuracy_at_any_cost",
+            "Speed hardly matters for this job since it runs as a nightly batch, so we can "
+            "afford the larger model on the hard documents.",
+            "We'd run the biggest model on every request, whatever the traffic looks like.",
+        ),
+        (
+            "thumbs_only_feedback",
+            "We watch how often people regenerate or abandon an answer, with the star rating as "
+            "a weak secondary signal only.",
+            "We'll know it works from the thumbs up and thumbs down on every answer.",
+        ),
+    ],
+    ids=["justified_latency_trade_off", "ratings_as_a_weak_side_signal"],
+)
+def test_a_practice_kept_in_its_place_is_not_the_flag(
+    brain: OfflineBrain, flag_id: str, excused: str, stated: str
+) -> None:
+    assert flag_id not in flag_ids(brain, excused)
+    assert flag_id in flag_ids(brain, stated)
 
 
 def test_paraphrased_red_flags_are_caught(brain: OfflineBrain) -> None:
@@ -144,16 +161,6 @@ def test_sampling_and_reference_sets_excuse_their_look_alike_flags(brain: Offlin
     }
     for flag_id, text in sound.items():
         assert flag_id not in flag_ids(brain, text), flag_id
-
-
-def test_ratings_kept_as_a_weak_side_signal_are_not_the_thumbs_flag(brain: OfflineBrain) -> None:
-    demoted = (
-        "We watch how often people regenerate or abandon an answer, with the star rating as a "
-        "weak secondary signal only."
-    )
-    relied_on = "We'll know it works from the thumbs up and thumbs down on every answer."
-    assert "thumbs_only_feedback" not in flag_ids(brain, demoted)
-    assert "thumbs_only_feedback" in flag_ids(brain, relied_on)
 
 
 def test_waving_away_a_held_out_set_states_the_no_gold_set_habit(brain: OfflineBrain) -> None:
