@@ -137,8 +137,8 @@ class Reading:
             feats = self.analysis.features[i]
             if column in feats.signal_patterns:
                 return True  # named outright, even if the sentence was read for another signal
-            if not set(r.substance) - {"who"}:
-                continue
+            if not r.credited and not set(r.substance) - {"who"}:
+                continue  # credited rows have substance, if only in the classifier's reading
             if feats.signal_sims[column] >= self.touch_floor:
                 return True
             if self.touch_rank and feats.signal_sims[column] >= self.touch_rank_floor:
