@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
@@ -21,6 +22,8 @@ from agents.rounds import check_rounds
 from agents.state import PanelState, Probe, ProbeTask, RoundProbes, VoteTask
 from agents.transcript import Turn, next_turn_id
 from knowledge.models import PANELIST_IDS, Question
+
+_QUOTE = re.compile(r"“([^”]{12,})”")  # the candidate's words a probe quotes
 
 Update = dict[str, Any]
 
@@ -95,7 +98,27 @@ async def select(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
             if p.gap not in best or p.severity > best[p.gap].severity:
                 best[p.gap] = p
     ranked = sorted(best.values(), key=lambda p: (-p.severity, _panel_rank(p.panelist), p.gap))
-    return {"pending": ranked[: ctx.probes_per_round]}
+    return {"pending": one_per_quote(ranked, state.transcript)[: ctx.probes_per_round]}
+
+
+def one_per_quote(ranked: list[Probe], transcript: list[Turn]) -> list[Probe]:
+    """Two probes building on the same sentence of the candidate sound like one question asked
+    twice: the less severe one, or one quoting what an earlier probe quoted, is dropped."""
+    quoted = {_quote_of(t.text) for t in transcript if t.speaker != "candidate"}
+    kept: list[Probe] = []
+    for p in ranked:
+        quote = _quote_of(p.text)
+        if quote is not None and quote in quoted:
+            continue
+        quoted.add(quote)
+        kept.append(p)
+    return kept
+
+
+def _quote_of(text: str) -> str | None:
+    """The candidate's words a probe builds on (“…”), if it quotes any."""
+    found = _QUOTE.search(text)
+    return found.group(1).rstrip("…").strip() if found else None
 
 
 async def ask(state: PanelState) -> Update:

@@ -10,8 +10,9 @@ from langgraph.types import Command
 
 from agents.brains.base import StepResult
 from agents.checkpointer import checkpoint_serializer
-from agents.graph import build_graph
+from agents.graph import build_graph, one_per_quote
 from agents.state import Probe
+from agents.transcript import Turn
 from knowledge.models import Question
 from tests.agents.conftest import ContextFactory
 from tests.doubles import FakeBrain, overlapping
@@ -279,3 +280,27 @@ async def test_two_sessions_with_the_same_opening_keep_their_own_usage(
     first, second = (await one.values())["debrief"], (await two.values())["debrief"]
     assert len(first.usage.calls) == 3 + 3 + 1
     assert len(second.usage.calls) == 3 + 1  # no probing round: votes and the debrief only
+
+
+def test_select_keeps_one_probe_per_quoted_sentence() -> None:
+    same = "“We keep 300 graded tickets aside as the yardstick.”"
+    asked = "“Agents grade a random 5% of closed tickets every week”"
+
+    def probe(gap: str, severity: float, text: str) -> Probe:
+        return Probe(
+            panelist="interviewer", stage="objective", gap=gap, gap_kind="deeper",
+            severity=severity, text=text,
+        )
+
+    ranked = [
+        probe("gold_reference_set", 3.0, f"You said {same}. How big is it?"),
+        probe("heldout_gold_gate", 2.5, f"{same} — what must a release beat?"),
+        probe("tiered_sample_verification", 2.0, f"You said {asked}. Why 5%?"),
+        probe("labeling_cost", 1.0, "What does an hour of review cost?"),
+    ]
+    transcript = [
+        Turn(id="t1", speaker="candidate", text="…"),
+        Turn(id="t2", speaker="hiring_manager", text=f"On {asked}: who does that work?"),
+    ]
+    kept = one_per_quote(ranked, transcript)
+    assert [p.gap for p in kept] == ["gold_reference_set", "labeling_cost"]
