@@ -300,6 +300,16 @@ class Analyzer:
                 and row[top] >= admit.admit_floor
             ):
                 candidates.append(top)
+            elif (
+                top not in candidates
+                and feats[s.index].stance == "asserts"
+                and scores[top] > scores[-1]
+                and all(scores[top] >= scores[j] + admit.overrule_margin for j in candidates)
+                and candidates
+                and not pattern_hits.intersection(candidates)
+            ):
+                # Cosine found only look-alikes the classifier clearly ranks below its own pick.
+                candidates.append(top)
             # ... and sets aside what it reads as showing nothing, unless named outright.
             candidates = [
                 j

@@ -45,6 +45,7 @@ class ClassifierConfig(StrictModel):
     other_signal_target: float = Field(ge=0, le=1)
     admit_floor: float = Field(ge=0, lt=1)
     admit_margin: float = Field(ge=0)
+    overrule_margin: float = Field(ge=0)
     touch_rank: int = Field(ge=0)
     dismiss_margin: float = Field(ge=0)
     credit_veto: float
