@@ -66,10 +66,12 @@ PROBE_TASK = """\
 Task: it is round {round} of follow-up questions. As this panelist, write between 1 and \
 {max_probes} probes for the candidate, best first, on the stages you may probe (see the scope \
 above). First list in `shown_signals` every signal id the candidate has already shown with \
-substance: never probe those. Each probe targets one gap: a rubric signal that is missing \
-(gap_kind "missing_signal"), present without substance ("thin_signal"), or a red flag the \
+substance: never probe those as missing. Each probe targets one gap: a rubric signal that is \
+missing (gap_kind "missing_signal"), present without substance ("thin_signal"), or a red flag the \
 candidate showed ("red_flag"); `gap` is that signal or red-flag id and `stage` the stage it \
-belongs to. A probe listens: it quotes or names something the candidate said (a number, a \
+belongs to. Only when nothing is open in your stages, push past a shown signal instead \
+(gap_kind "deeper": its failure mode, limit or trade-off, anchored in the sentence that \
+showed it). A probe listens: it quotes or names something the candidate said (a number, a \
 component, a claim) and pushes one level deeper (the trade-off, the failure mode, the \
 threshold, the cost); `anchor` cites those words ({{"turn": "<id>", "quote": "<verbatim>"}}) \
 and the probe's text must name them. Only a missing signal that nothing said touches may have \

@@ -257,6 +257,10 @@ async def test_a_debrief_still_out_of_scope_falls_back_visibly(focused: Question
         ),
         ({"probes": [probe(anchor=None)]}, "a thin_signal probe needs an anchor"),
         (
+            {"probes": [probe(gap_kind="deeper")]},
+            "a deeper probe pushes past a signal in shown_signals",
+        ),
+        (
             {"probes": [probe(anchor={"turn": "t1", "quote": "we ship at 90%"})]},
             "anchor: the quote does not appear verbatim in turn t1",
         ),
@@ -279,6 +283,20 @@ async def test_a_probe_that_does_not_listen_is_repaired(
     repair = fake.message_requests()[1].body["messages"][2]["content"][0]["text"]
     assert error in repair
     assert asked.gap == "drift_retraining_trigger" and "90%" in asked.text
+
+
+async def test_a_deeper_probe_may_push_past_a_shown_signal(panel: Panel, focused: Question) -> None:
+    fake = FakeAnthropic()
+    deeper = probe(
+        gap="heldout_gold_gate",
+        gap_kind="deeper",
+        text="You ship at 90% of 300 tickets: which failure would that gate still let through?",
+    )
+    fake.enqueue(reply_json({"shown_signals": ["heldout_gold_gate"], "probes": [deeper]}))
+    brain = Interview(make_brain(mock_client(fake)))
+    (asked,) = await brain.probe(panel.get("interviewer"), focused, opening(ANSWER), 1)
+    assert len(fake.message_requests()) == 1  # accepted as written, no repair round
+    assert (asked.gap, asked.gap_kind) == ("heldout_gold_gate", "deeper")
 
 
 def test_a_candidate_cannot_forge_the_scope(focused: Question) -> None:
