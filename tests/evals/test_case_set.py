@@ -79,6 +79,9 @@ def test_pairs_stay_with_their_base(cases: list[EvalCase]) -> None:
             assert (base.split, base.question_id) == (c.split, c.question_id)
 
 
+LONG_REALISTIC_KINDS = ("markdown_structured", "conversational", "confident_mediocre")
+
+
 def test_answers_are_realistic_lengths(cases: list[EvalCase]) -> None:
     for c in cases:
         words = word_count(c.answer)
@@ -88,6 +91,8 @@ def test_answers_are_realistic_lengths(cases: list[EvalCase]) -> None:
             assert words >= 1500, c.id
         elif c.kind == "padded_weak":
             assert words <= 900, c.id
+        elif c.split.startswith("realistic") and c.kind in LONG_REALISTIC_KINDS:
+            assert 60 <= words <= 1100, (c.id, words)  # prep-site model answers run long
         else:
             assert 60 <= words <= 500, (c.id, words)
 
@@ -122,7 +127,8 @@ def test_realistic_split_size_styles_and_parts(cases: list[EvalCase]) -> None:
     realistic = [c for c in cases if c.split.startswith("realistic")]
     assert len(realistic) >= 40
     parts = Counter(c.split for c in realistic)
-    assert abs(parts["realistic_dev"] - parts["realistic_test"]) <= 4
+    # The held-out part stays big enough to measure on: at least 80% of the tuning part.
+    assert parts["realistic_test"] >= 0.8 * parts["realistic_dev"]
     focused = {q.id for q in load_questions().questions if "focused" in q.tags}
     asked = Counter(c.question_id for c in realistic if c.question_id in focused)
     assert set(asked) == focused and all(n >= 2 for n in asked.values())
