@@ -218,7 +218,11 @@ class Reader:
         scope = tuple(s for s in STAGE_IDS if s in question.assesses) or STAGE_IDS
         counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
         relevance = (
-            self.matcher.relevance(question, analysis.vectors[counted])
+            self.matcher.relevance(
+                question,
+                analysis.vectors[counted],
+                [analysis.sentences[i].text for i in counted],
+            )
             if analysis.state == "ok" and counted
             else Relevance(0.0, 0.0, None, None)
         )

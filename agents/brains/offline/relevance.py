@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,13 +14,52 @@ import numpy.typing as npt
 from knowledge.embeddings import Embedder
 from knowledge.models import STAGE_IDS, Question
 
-# The answer's closest sentences stand for it: a long answer is judged on its best sixth.
+# The answer's closest sentences stand for it (a long answer is judged on its best sixth),
+# averaged with its centroid so that a few sentences near another product do not decide alone.
 MIN_TOP_SENTENCES = 4
 TOP_SHARE = 6
-# Another question this much closer than the one asked means the answer is about another product.
-OTHER_QUESTION_MARGIN = 0.11
+# Another question this much closer than the one asked means the answer is about another product,
+# unless this share of its sentences uses the asked product's own words (those of its question's
+# text that no other question's has: "customer" for the support assistant, "posts" for moderation).
+OTHER_QUESTION_MARGIN = 0.1
+OWN_WORDS_SHARE = 0.3
+# An answer that hardly uses the asked product's own words while another's fill it is about that
+# other product, however close the embeddings are.
+NO_OWN_WORDS = 0.1
+RIVAL_WORDS_SHARE = 0.2
 # Bank questions this close to the asked one are the same product, not a rival.
 SAME_PRODUCT = 0.5
+_WORD = re.compile(r"[a-z][a-z-]{4,}")
+# Words of a question's text that say nothing about its product.
+_GENERIC = frozenset(
+    [
+        "about",
+        "across",
+        "after",
+        "before",
+        "build",
+        "company",
+        "could",
+        "design",
+        "every",
+        "hundred",
+        "keeping",
+        "large",
+        "month",
+        "produce",
+        "should",
+        "their",
+        "there",
+        "thousand",
+        "which",
+        "while",
+        "without",
+        "would",
+        "forty",
+        "fifty",
+        "million",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -28,15 +70,37 @@ class Relevance:
     other: float
     other_id: str | None
     other_title: str | None
+    product_words_share: float = 0.0
+    """Share of sentences using the asked product's own words (no other question has them)."""
+    rival_words_share: float = 0.0
+    """The same share for the other product whose own words the answer uses most."""
 
     @property
     def different_question(self) -> bool:
         """The answer is about another product or problem than the one asked."""
-        return self.other_id is not None and self.other - self.asked >= OTHER_QUESTION_MARGIN
+        if self.other_id is None:
+            return False
+        if self.other - self.asked >= OTHER_QUESTION_MARGIN:
+            return self.product_words_share < OWN_WORDS_SHARE
+        return (
+            self.product_words_share < NO_OWN_WORDS and self.rival_words_share >= RIVAL_WORDS_SHARE
+        )
 
 
 def _question_text(q: Question) -> str:
     return f"{q.title}. {q.prompt}"
+
+
+def _stems(text: str) -> set[str]:
+    words = _WORD.findall(text.lower())
+    return {w[:-1] if w.endswith("s") and not w.endswith("ss") else w for w in words} - _GENERIC
+
+
+def _share(sentences: Sequence[set[str]], words: set[str]) -> float:
+    """Share of sentences (as stems) using any of these words."""
+    if not sentences or not words:
+        return 0.0
+    return sum(1 for s in sentences if s & words) / len(sentences)
 
 
 class QuestionMatcher:
@@ -54,23 +118,49 @@ class QuestionMatcher:
                 self._vectors = self._embedder.embed([_question_text(q) for q in self._rivals])
             return self._vectors
 
-    def relevance(self, question: Question, sentences: npt.NDArray[np.float32]) -> Relevance:
-        """The answer's closeness to the asked question and to its closest rival."""
+    def relevance(
+        self, question: Question, sentences: npt.NDArray[np.float32], texts: Sequence[str] = ()
+    ) -> Relevance:
+        """The answer's closeness to the asked question and to its closest rival, by embedding
+        and by the products' own words (`texts` are the sentences the vectors embed)."""
         if sentences.shape[0] == 0 or not self._rivals:
             return Relevance(0.0, 0.0, None, None)
         rivals = self._rival_vectors()
         asked_vec = self._embedder.embed([_question_text(question)])[0]
         same = (rivals @ asked_vec) >= SAME_PRODUCT
         k = min(sentences.shape[0], max(MIN_TOP_SENTENCES, sentences.shape[0] // TOP_SHARE))
-        asked = float(np.sort(sentences @ asked_vec)[-k:].mean())
-        scores = np.sort(sentences @ rivals.T, axis=0)[-k:].mean(axis=0)
-        best, best_j = -1.0, -1
-        for j, q in enumerate(self._rivals):
-            if q.id == question.id or same[j]:
-                continue
-            if scores[j] > best:
-                best, best_j = float(scores[j]), j
-        if best_j < 0:
+        centroid = sentences.mean(axis=0)
+        centroid /= float(np.linalg.norm(centroid)) or 1.0
+        asked = (
+            float(np.sort(sentences @ asked_vec)[-k:].mean()) + float(centroid @ asked_vec)
+        ) / 2
+        scores = (np.sort(sentences @ rivals.T, axis=0)[-k:].mean(axis=0) + rivals @ centroid) / 2
+        others = [j for j, q in enumerate(self._rivals) if q.id != question.id and not same[j]]
+        if not others:
             return Relevance(round(asked, 4), 0.0, None, None)
+        best_j = max(others, key=lambda j: (float(scores[j]), -j))
+        stems = [_stems(t) for t in texts]
+        product, rival_words = self._product_words(_stems(_question_text(question)), others)
+        lexical = {j: _share(stems, rival_words[j]) for j in others}
+        top = max(others, key=lambda j: (lexical[j], -j))
+        product_share = _share(stems, product)
+        if float(scores[best_j]) - asked < OTHER_QUESTION_MARGIN:
+            best_j = top  # the embeddings do not single out a rival: name the lexical one
         rival = self._rivals[best_j]
-        return Relevance(round(asked, 4), round(best, 4), rival.id, rival.title)
+        return Relevance(
+            round(asked, 4),
+            round(float(scores[best_j]), 4),
+            rival.id,
+            rival.title,
+            round(product_share, 4),
+            round(lexical[top], 4),
+        )
+
+    def _product_words(
+        self, asked_words: set[str], others: list[int]
+    ) -> tuple[set[str], dict[int, set[str]]]:
+        """The asked question's own words and each rival's: in its text and no other's."""
+        texts = {j: _stems(_question_text(self._rivals[j])) for j in others}
+        counts = Counter(w for t in [asked_words, *texts.values()] for w in t)
+        own = {w for w in asked_words if counts[w] == 1}
+        return own, {j: {w for w in t if counts[w] == 1} for j, t in texts.items()}

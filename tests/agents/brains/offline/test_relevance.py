@@ -1,0 +1,51 @@
+"""An answer is judged against the question asked: sent to another product's question, it is
+an answer to a different problem (embeddings and the products' own words both count)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agents.brains.offline import OfflineBrain
+from agents.brains.offline.relevance import Relevance
+from knowledge.loader import load_questions
+from knowledge.models import STAGE_IDS
+from tests.agents.brains.interview import Interview
+from tests.agents.brains.offline.conftest import opening, sample
+
+
+@pytest.mark.parametrize("sample_id", ["strong", "plain_strong"])
+async def test_a_strong_answer_sent_to_every_other_product_is_not_hired(
+    brain: OfflineBrain, samples: dict[str, Any], sample_id: str
+) -> None:
+    answer = sample(samples, sample_id)
+    turns = opening(answer["answer"])
+    interview = Interview(brain)
+    bank = load_questions()
+    own = await interview.debrief(bank.get(answer["question_id"]), turns, [])
+    assert own.decision == "hire"
+    others = [
+        q
+        for q in bank.questions
+        if len(q.assesses) == len(STAGE_IDS) and q.id != answer["question_id"]
+    ]
+    hired = []
+    for question in others:
+        swapped = await interview.debrief(question, turns, [])
+        if swapped.decision == "hire" or not any(
+            "different problem" in r.claim for r in swapped.reasons
+        ):
+            hired.append(question.id)
+    assert not hired
+
+
+def test_product_words_decide_when_the_embeddings_do_not() -> None:
+    near = Relevance(0.30, 0.33, "other", "Other", 0.05, 0.4)
+    assert near.different_question  # barely closer, but speaks only the other product's words
+    mentions = Relevance(0.30, 0.33, "other", "Other", 0.25, 0.4)
+    assert not mentions.different_question  # uses the asked product's words too
+    closer = Relevance(0.30, 0.45, "other", "Other", 0.35, 0.0)
+    assert not closer.different_question  # closer by embedding, yet about the asked product
+    far = Relevance(0.15, 0.45, "other", "Other", 0.1, 0.5)
+    assert far.different_question
