@@ -87,7 +87,7 @@ class Relevance:
         )
 
 
-def _question_text(q: Question) -> str:
+def question_text(q: Question) -> str:
     return f"{q.title}. {q.prompt}"
 
 
@@ -115,7 +115,7 @@ class QuestionMatcher:
     def _rival_vectors(self) -> npt.NDArray[np.float32]:
         with self._lock:
             if self._vectors is None:
-                self._vectors = self._embedder.embed([_question_text(q) for q in self._rivals])
+                self._vectors = self._embedder.embed([question_text(q) for q in self._rivals])
             return self._vectors
 
     def relevance(
@@ -126,7 +126,7 @@ class QuestionMatcher:
         if sentences.shape[0] == 0 or not self._rivals:
             return Relevance(0.0, 0.0, None, None)
         rivals = self._rival_vectors()
-        asked_vec = self._embedder.embed([_question_text(question)])[0]
+        asked_vec = self._embedder.embed([question_text(question)])[0]
         same = (rivals @ asked_vec) >= SAME_PRODUCT
         k = min(sentences.shape[0], max(MIN_TOP_SENTENCES, sentences.shape[0] // TOP_SHARE))
         centroid = sentences.mean(axis=0)
@@ -140,7 +140,7 @@ class QuestionMatcher:
             return Relevance(round(asked, 4), 0.0, None, None)
         best_j = max(others, key=lambda j: (float(scores[j]), -j))
         stems = [_stems(t) for t in texts]
-        product, rival_words = self._product_words(_stems(_question_text(question)), others)
+        product, rival_words = self._product_words(_stems(question_text(question)), others)
         lexical = {j: _share(stems, rival_words[j]) for j in others}
         top = max(others, key=lambda j: (lexical[j], -j))
         product_share = _share(stems, product)
@@ -160,7 +160,7 @@ class QuestionMatcher:
         self, asked_words: set[str], others: list[int]
     ) -> tuple[set[str], dict[int, set[str]]]:
         """The asked question's own words and each rival's: in its text and no other's."""
-        texts = {j: _stems(_question_text(self._rivals[j])) for j in others}
+        texts = {j: _stems(question_text(self._rivals[j])) for j in others}
         counts = Counter(w for t in [asked_words, *texts.values()] for w in t)
         own = {w for w in asked_words if counts[w] == 1}
         return own, {j: {w for w in t if counts[w] == 1} for j, t in texts.items()}
