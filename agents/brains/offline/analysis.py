@@ -106,6 +106,7 @@ class Analysis:
         return self.sentences[index]
 
 
+_ALPHA_WORD = re.compile(r"[A-Za-z]{2,}")
 # Sentences about the interface earn no credit for the data system, whatever they say.
 NO_CREDIT_TOPICS = frozenset({"ui_focus"})
 
@@ -281,6 +282,8 @@ class Analyzer:
         for s in sentences:
             if not usable[s.index]:
                 continue
+            if s.kind == "table" and len(_ALPHA_WORD.findall(s.text)) < 2:
+                continue  # a bare figure in a cell backs its row; alone it shows no signal
             row = feats[s.index].signal_sims
             pattern_hits = feats[s.index].signal_patterns
             candidates = [

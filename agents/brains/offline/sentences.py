@@ -38,6 +38,7 @@ _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=(?:and|but|so|which|then|because|while|wh
 _CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)\]”\"'])(?:;|:)\s+(?=\S)")
 CLAUSE_MIN_WORDS = 6
 _LABEL_MAX_WORDS = 4
+_BOLD_LABEL_MAX_WORDS = 8
 _TITLE_MAX_WORDS = 5
 _WRAP_MIN_WORDS = 6
 """A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
@@ -198,7 +199,9 @@ def _strip_label(piece: str) -> tuple[str, str]:
         return "", piece
     label = (m.group(1) or m.group(2) or "").strip()
     rest = piece[m.end() :]
-    if len(label.split()) > _LABEL_MAX_WORDS or len(rest.split()) < 3:
+    # Bold marks a label however long it runs ("**Sampled error of the automation:** …").
+    longest = _BOLD_LABEL_MAX_WORDS if m.group(1) else _LABEL_MAX_WORDS
+    if len(label.split()) > longest or len(rest.split()) < 3:
         return "", piece
     return label, rest
 

@@ -197,7 +197,7 @@ def test_a_long_process_and_platform_answer_is_not_hired_on_scattered_mentions(
         for region in ("north", "south", "east")
     ]
     analysis = brain.analyze(opening("\n\n".join(parts)))
-    assert analysis.word_count >= 2 * brain.calibration.density.long_answer_words
+    assert analysis.word_count >= 1.5 * brain.calibration.density.long_answer_words
     scoring = brain.calibration.scoring
     result = verdict(margin(analysis, scoring), scoring)
     assert result.decision == "no_hire" and result.confidence >= 0.9
@@ -218,3 +218,20 @@ def test_a_grounded_or_checked_model_is_not_a_magic_box(brain: OfflineBrain) -> 
     trusting = "Accuracy will be high because the models are really good at reading forms now."
     assert "magic_box" not in flag_ids(brain, grounded)
     assert "magic_box" in flag_ids(brain, trusting)
+
+
+TABLE_WITH_FIGURES = """\
+| Stage | What runs | Share of posts | Cost per post |
+|---|---|---|---|
+| Small multilingual classifier | every post, per-category scores | 100% | ~$0.00001 |
+| Large model | posts between the two thresholds, with the policy text | 4% | ~$0.002 |
+"""
+
+
+async def test_a_bare_figure_in_a_table_cell_is_never_quoted_as_evidence(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("content-moderation")
+    debrief = await Interview(brain).debrief(question, opening(TABLE_WITH_FIGURES), [])
+    quoted = {row.quote for row in debrief.evidence if row.signal or row.red_flag}
+    assert quoted and not {"100%", "4%", "~$0.00001", "~$0.002"} & quoted

@@ -90,12 +90,22 @@ async def test_no_two_probes_of_an_interview_open_the_same_way(
         for panelist in panel.panelists:
             for p in (await brain.probe(panelist, question, transcript, round_number)).value:
                 transcript.append(
-                    Turn(id=f"t{len(transcript) + 1}", speaker=panelist.id, text=p.text,
-                         round=round_number, stage=p.stage, gap=p.gap)
+                    Turn(
+                        id=f"t{len(transcript) + 1}",
+                        speaker=panelist.id,
+                        text=p.text,
+                        round=round_number,
+                        stage=p.stage,
+                        gap=p.gap,
+                    )
                 )
         transcript.append(
-            Turn(id=f"t{len(transcript) + 1}", speaker="candidate",
-                 text="I haven't really considered that.", round=round_number)
+            Turn(
+                id=f"t{len(transcript) + 1}",
+                speaker="candidate",
+                text="I haven't really considered that.",
+                round=round_number,
+            )
         )
     spoken = [t.text for t in transcript if t.speaker != "candidate"]
     assert len(spoken) >= 6
@@ -113,8 +123,14 @@ async def test_round_two_follows_up_the_reply(
     for panelist in panel.panelists:
         for p in (await brain.probe(panelist, question, transcript, 1)).value:
             transcript.append(
-                Turn(id=f"t{len(transcript) + 1}", speaker=panelist.id, text=p.text, round=1,
-                     stage=p.stage, gap=p.gap)
+                Turn(
+                    id=f"t{len(transcript) + 1}",
+                    speaker=panelist.id,
+                    text=p.text,
+                    round=1,
+                    stage=p.stage,
+                    gap=p.gap,
+                )
             )
     transcript.append(Turn(id=f"t{len(transcript) + 1}", speaker="candidate", text=reply, round=1))
     second = [

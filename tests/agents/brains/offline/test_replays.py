@@ -286,5 +286,6 @@ async def test_a_table_row_is_read_as_one_statement_and_a_rule_is_not_asked_for_
     yardstick = [r for r in debrief.evidence if "yardstick" in r.quote]
     assert yardstick and yardstick[0].credited  # the number sits in the cell beside it
     assert not any("yardstick" in (a.citation.quote if a.citation else "") for a in debrief.advice)
-    assert not any("add a number" in a.text and "quote a help-centre" in a.text
-                   for a in debrief.advice)
+    assert not any(
+        "add a number" in a.text and "quote a help-centre" in a.text for a in debrief.advice
+    )

@@ -52,3 +52,15 @@ def test_abbreviations_inside_a_sentence_do_not_end_it() -> None:
         "Cheap checks come first, e.g. the cited article must exist.",
         "Done.",
     ]
+
+
+def test_a_long_bold_label_is_a_label_not_part_of_the_quote() -> None:
+    text = (
+        "- **Sampled error of the automated removals:** regional leads review 2,000 "
+        "auto-actioned posts per language each week."
+    )
+    turns = [Turn(id="t1", speaker="candidate", text=text)]
+    (sentence,) = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)[0]
+    assert sentence.text.startswith("regional leads review 2,000")
+    assert sentence.section == "Sampled error of the automated removals"
+    assert "*" not in sentence.text
