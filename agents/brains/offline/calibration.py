@@ -46,6 +46,7 @@ class ClassifierConfig(StrictModel):
     admit_floor: float = Field(ge=0, lt=1)
     admit_margin: float = Field(ge=0)
     overrule_margin: float = Field(ge=0)
+    scope_reread_margin: float = Field(ge=0)
     touch_rank: int = Field(ge=0)
     dismiss_margin: float = Field(ge=0)
     credit_veto: float

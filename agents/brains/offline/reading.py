@@ -227,7 +227,7 @@ class Reader:
             else Relevance(0.0, 0.0, None, None)
         )
         flags = tuple(assessed_flags(analysis, scope))
-        rows = tuple(self._rows(analysis, flags, credit_allowed=True))
+        rows = tuple(self._rows(analysis, flags, scope, credit_allowed=True))
         # Only an answer with real content elsewhere is "about another problem"; a thin answer
         # that merely shares words with another question is judged on what it says.
         off_question = (
@@ -236,7 +236,7 @@ class Reader:
             and len({r.signal for r in rows if r.credited}) >= OFF_QUESTION_MIN_SIGNALS
         )
         if off_question:
-            rows = tuple(self._rows(analysis, flags, credit_allowed=False))
+            rows = tuple(self._rows(analysis, flags, scope, credit_allowed=False))
         credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
         for sid in {r.signal for r in rows if r.credited and r.signal}:
             signal = self._signals[sid]
@@ -343,8 +343,32 @@ class Reader:
                 topics[s.index] = signals[best].id
         return topics
 
+    def _in_scope_reading(
+        self, analysis: Analysis, index: int, scope: tuple[str, ...]
+    ) -> str | None:
+        """For a sentence read as a signal this question does not assess: the assessed signal
+        the classifier ranks nearly as high and above "shows nothing", if any: asked only how
+        they would evaluate, a candidate's number to watch after launch is about evaluation."""
+        feats = analysis.features[index]
+        scores = feats.signal_scores
+        signals = self.analyzer.bank.signals
+        read = max(range(len(signals)), key=lambda j: (scores[j], -j))
+        assessed = [j for j, sig in enumerate(signals) if sig.stage in scope]
+        if not assessed:
+            return None
+        best = max(assessed, key=lambda j: (scores[j], -j))
+        margin = self.calibration.classifier.scope_reread_margin
+        if scores[best] > scores[-1] and scores[best] >= scores[read] - margin:
+            return signals[best].id
+        return None
+
     def _rows(
-        self, analysis: Analysis, flags: tuple[FlagFinding, ...], *, credit_allowed: bool
+        self,
+        analysis: Analysis,
+        flags: tuple[FlagFinding, ...],
+        scope: tuple[str, ...],
+        *,
+        credit_allowed: bool,
     ) -> list[EvidenceRow]:
         flag_of: dict[int, str] = {}
         for f in flags:
@@ -361,6 +385,16 @@ class Reader:
                 credited = any(
                     e.sentence == s.index and e.substance_from is not None for e in finding.evidence
                 )
+            if (
+                signal_id is not None
+                and self._signals[signal_id].stage not in scope
+                and s.index not in analysis.injection
+            ):
+                in_scope = self._in_scope_reading(analysis, s.index, scope)
+                if in_scope is not None:
+                    # Credit travels only with what made the first reading creditable.
+                    signal_id = in_scope
+                    credited = credited and not feats.no_credit
             flag_id = flag_of.get(s.index)
             stage: StageId | None = None
             if signal_id is not None:

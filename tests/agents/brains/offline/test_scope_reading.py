@@ -1,0 +1,26 @@
+"""A focused question shapes the reading: a sentence read as an unassessed signal counts as the
+assessed signal the classifier ranks nearly as high."""
+
+from __future__ import annotations
+
+from agents.brains.offline import OfflineBrain
+from knowledge.loader import load_questions
+from tests.agents.brains.offline.conftest import opening
+
+PROMPT_EVAL_ANSWER = """\
+I'd keep 400 past tickets with summaries our senior agents wrote, and a new prompt ships only if \
+two agents, comparing blind, prefer it or call it a tie on at least 60% of them. After launch, the \
+number I own is the share of summaries agents keep unedited, and a drop of 3 points on any queue \
+rolls the prompt back.
+"""
+
+
+def test_a_live_number_counts_for_evaluation_when_only_evaluation_is_asked(
+    brain: OfflineBrain,
+) -> None:
+    bank = load_questions()
+    focused = bank.get("prompt-change-evaluation")
+    assert set(focused.assesses) == {"evaluation"}
+    reading = brain.reader.read(focused, opening(PROMPT_EVAL_ANSWER))
+    live = [r for r in reading.rows if "the number I own" in r.quote]
+    assert live and live[0].stage == "evaluation" and live[0].credited
