@@ -6,8 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
 
 from knowledge.settings import Settings
+
+# As ui/.streamlit/config.toml sets for the served app (AppTest does not read that file).
+streamlit_config.set_option("runner.magicEnabled", False)
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "ui" / "app.py"
