@@ -307,9 +307,9 @@ class Analyzer:
                 top not in candidates
                 and feats[s.index].stance == "asserts"
                 and scores[top] > scores[-1]
-                and all(scores[top] >= scores[j] + admit.overrule_margin for j in candidates)
                 and candidates
                 and not pattern_hits.intersection(candidates)
+                and all(scores[top] >= scores[j] + admit.overrule_margin for j in candidates)
             ):
                 # Cosine found only look-alikes the classifier clearly ranks below its own pick.
                 candidates.append(top)

@@ -390,11 +390,8 @@ class Reader:
                 and self._signals[signal_id].stage not in scope
                 and s.index not in analysis.injection
             ):
-                in_scope = self._in_scope_reading(analysis, s.index, scope)
-                if in_scope is not None:
-                    # Credit travels only with what made the first reading creditable.
-                    signal_id = in_scope
-                    credited = credited and not feats.no_credit
+                # Credited or not, the sentence keeps its verdict under the assessed reading.
+                signal_id = self._in_scope_reading(analysis, s.index, scope) or signal_id
             flag_id = flag_of.get(s.index)
             stage: StageId | None = None
             if signal_id is not None:

@@ -199,7 +199,7 @@ def _strip_label(piece: str) -> tuple[str, str]:
         return "", piece
     label = (m.group(1) or m.group(2) or "").strip()
     rest = piece[m.end() :]
-    # Bold marks a label however long it runs ("**Sampled error of the automation:** …").
+    # Bold marks a label however long it runs ("**Weekly audit of the approved claims:** …").
     longest = _BOLD_LABEL_MAX_WORDS if m.group(1) else _LABEL_MAX_WORDS
     if len(label.split()) > longest or len(rest.split()) < 3:
         return "", piece
