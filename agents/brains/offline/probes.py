@@ -162,9 +162,9 @@ def _deeper_gaps(ask: _Asking) -> list[Gap]:
             continue
         if signal.id in ask.asked or not reading.in_focus(signal.id):
             continue
+        # Only past what was covered: a sentence merely near an unshown signal would make the
+        # question about something the candidate did not say.
         anchor = reading.best_row(signal.id)
-        if anchor is None:
-            anchor = _nearest(reading, signal.id, ask.calibration.probes.anchor_floor)
         if anchor is not None:
             sev = ask.calibration.probes.severity.missing_signal + signal.weight / 3
             gaps.append(Gap("deeper", signal.stage, signal.id, round(sev, 4), anchor))
