@@ -53,7 +53,8 @@ def infer_product(text: str) -> str:
         if m:
             words = m.group(1).split()
             if 1 <= len(words) <= 6:
-                return " ".join(words).lower()
+                # Acronyms keep their case: "the LLM feature", not "the llm feature".
+                return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
     return DEFAULT_PRODUCT
 
 
