@@ -162,13 +162,31 @@ def _deeper_gaps(ask: _Asking) -> list[Gap]:
             continue
         if signal.id in ask.asked or not reading.in_focus(signal.id):
             continue
-        # Only past what was covered: a sentence merely near an unshown signal would make the
-        # question about something the candidate did not say.
+        # Only past what was said: the credited sentence, else one the classifier reads as this
+        # signal; a sentence merely near it would make the question about something unsaid.
         anchor = reading.best_row(signal.id)
+        if anchor is None:
+            anchor = _read_as(reading, signal.id)
         if anchor is not None:
             sev = ask.calibration.probes.severity.missing_signal + signal.weight / 3
             gaps.append(Gap("deeper", signal.stage, signal.id, round(sev, 4), anchor))
     return gaps
+
+
+def _read_as(reading: Reading, signal_id: str) -> int | None:
+    """The asserting sentence the classifier most clearly reads as this signal (among its
+    likeliest few, above "shows nothing"), if any."""
+    column = reading.columns[signal_id]
+    best, best_score = None, 0.0
+    for i, row in enumerate(reading.rows):
+        if row.stance not in ("asserts", "rejects") or i in reading.analysis.injection:
+            continue
+        scores = reading.analysis.features[i].signal_scores
+        likelier = sum(score > scores[column] for score in scores[:-1])
+        margin = scores[column] - scores[-1]
+        if likelier < reading.classifier_touch_rank and margin > best_score:
+            best, best_score = i, margin
+    return best
 
 
 def _nearest(
