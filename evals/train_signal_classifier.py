@@ -56,9 +56,12 @@ def _unlisted(case: EvalCase) -> list[str]:
     return out
 
 
-def training_sentences(rubric: Rubric) -> list[TrainingSentence]:
-    """Exemplars and descriptions of every signal, then the tuning splits' annotated answers:
-    their gold signal sentences, and their other sentences as showing nothing."""
+def training_sentences(
+    rubric: Rubric, exclude: frozenset[str] = frozenset()
+) -> list[TrainingSentence]:
+    """Exemplars and descriptions of every signal, then the tuning splits' annotated answers
+    (but the `exclude`d case ids): their gold signal sentences, and their other sentences as
+    showing nothing."""
     out = [
         TrainingSentence(text, (s.id,))
         for s in rubric.signals
@@ -66,7 +69,7 @@ def training_sentences(rubric: Rubric) -> list[TrainingSentence]:
     ]
     for split in TRAINING_SPLITS:
         for case in load_cases(split=split):
-            if case.evidence is None:
+            if case.evidence is None or case.id in exclude:
                 continue
             out += [
                 TrainingSentence(
@@ -93,12 +96,15 @@ def targets(
     return y
 
 
-def train(embedder: Embedder | None = None) -> tuple[np.ndarray, list[str], int, str]:
-    """Fit the weights; returns them with the column order, hash dims and a training digest."""
+def train(
+    embedder: Embedder | None = None, exclude: frozenset[str] = frozenset()
+) -> tuple[np.ndarray, list[str], int, str]:
+    """Fit the weights (without the `exclude`d cases); returns them with the column order, hash
+    dims and a training digest."""
     rubric = load_rubric()
     config = load_calibration().classifier
     signal_ids = [s.id for s in rubric.signals] + [NONE]
-    sentences = training_sentences(rubric)
+    sentences = training_sentences(rubric, exclude)
     texts = [s.text for s in sentences]
     inputs = design((embedder or get_embedder()).embed(texts), texts, config.hash_dims)
     signal_weights = fit(
@@ -113,6 +119,17 @@ def train(embedder: Embedder | None = None) -> tuple[np.ndarray, list[str], int,
     ).hexdigest()
     weights = np.hstack([signal_weights, credit_weights])
     return weights, [*signal_ids, CREDIT], config.hash_dims, digest
+
+
+def save(path: Path, weights: np.ndarray, signal_ids: list[str], dims: int, digest: str) -> None:
+    """Write the weights file the offline brain loads."""
+    np.savez_compressed(
+        path,
+        weights=weights,
+        signal_ids=np.array(signal_ids),
+        dims=np.array(dims),
+        training_digest=np.array(digest),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -133,13 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{args.out}: up to date ({digest[:12]})")
         return 0
-    np.savez_compressed(
-        args.out,
-        weights=weights,
-        signal_ids=np.array(signal_ids),
-        dims=np.array(dims),
-        training_digest=np.array(digest),
-    )
+    save(args.out, weights, signal_ids, dims, digest)
     shape = f"{weights.shape[0]} inputs x {len(signal_ids)} classes"
     print(f"wrote {args.out}: {shape} ({digest[:12]})")
     return 0

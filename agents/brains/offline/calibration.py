@@ -65,12 +65,17 @@ class Substance(StrictModel):
     not_quantity_before: str
     threshold_patterns: list[str]
     causal_patterns: list[str]
+    reason_patterns: list[str]
     who_words: list[str]
     mechanism_verbs: list[str]
     stopwords: list[str]
 
     _ok = field_validator(
-        "fraction_patterns", "not_quantity_patterns", "threshold_patterns", "causal_patterns"
+        "fraction_patterns",
+        "not_quantity_patterns",
+        "threshold_patterns",
+        "causal_patterns",
+        "reason_patterns",
     )(check_patterns)
 
 
@@ -218,6 +223,7 @@ class Scoring(StrictModel):
 
     stage_cuts: list[float] = Field(min_length=3, max_length=3)
     focused_cut_scale: float = Field(ge=1, le=3)
+    depth_credit: list[float] = Field(min_length=3, max_length=3)
     decision: DecisionWeights
     confidence: ConfidenceParams
     votes: VoteParams
@@ -227,6 +233,13 @@ class Scoring(StrictModel):
     def _ascending(cls, value: list[float]) -> list[float]:
         if value != sorted(value) or value[0] <= 0:
             raise ValueError("stage_cuts must be positive and ascending")
+        return value
+
+    @field_validator("depth_credit")
+    @classmethod
+    def _depth_ascending(cls, value: list[float]) -> list[float]:
+        if value != sorted(value) or value[0] < 0 or value[-1] != 1.0:
+            raise ValueError("depth_credit must be ascending from >= 0 to exactly 1.0")
         return value
 
 

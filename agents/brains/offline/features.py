@@ -17,7 +17,7 @@ from agents.brains.offline.red_flags import RedFlagDetector
 from agents.brains.offline.sentences import words_of
 from agents.brains.offline.signal_classifier import SignalClassifier
 from agents.brains.offline.stance import StanceReader
-from agents.brains.offline.substance import SubstanceDetector, SubstanceKind, kinds_of
+from agents.brains.offline.substance import SubstanceDetector, SubstanceKind
 from agents.debrief import Stance, SubstancePart
 from knowledge.embeddings import Embedder
 
@@ -108,7 +108,7 @@ class FeatureExtractor:
             )
             terms = self.buzzwords.count(text)
             parts = self.substance.parts(text)
-            kinds = kinds_of(parts)
+            kinds = self.substance.kinds(text, parts)
             # Naming several rubric terms earns credit only with a quantity.
             voided = terms >= cal.buzzwords.terms_need_quantity and "quantity" not in parts
             hits, rejected = self.red_flags.sentence_flags(text, flag_rows[i], best[i])

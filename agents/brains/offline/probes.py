@@ -112,9 +112,8 @@ def _hedge_gaps(ask: _Asking, open_signals: list[Signal]) -> list[Gap]:
             continue  # the panelist who owns what was admitted follows it up
         if reply is not None and row.turn != reply and any(r.turn == reply for r in reading.rows):
             continue  # a later reply moved on; follow up what they said last
-        same_stage = [s for s in open_signals if s.stage == row.stage]
-        target = next((s for s in same_stage if s.id == topic), None)
-        target = target or next(iter(same_stage), None)
+        # The probe quotes the admission, so it asks about what was admitted, nothing else.
+        target = next((s for s in open_signals if s.id == topic), None)
         if target is None:
             continue
         hedged_stages.add(row.stage)

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agents.brains.offline.analysis import Analysis, Analyzer
-from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.calibration import Calibration, Scoring
 from agents.brains.offline.red_flags import FlagFinding
 from agents.brains.offline.relevance import QuestionMatcher, Relevance
 from agents.brains.offline.scoring import (
     Verdict,
     assessed_flags,
+    depth_weight,
     margin_from,
     scores_from_credit,
     verdict,
@@ -171,6 +172,21 @@ class Reading:
         return False
 
 
+
+def stage_credit(
+    rows: Sequence[EvidenceRow], signals: Mapping[str, Signal], scoring: Scoring
+) -> dict[str, float]:
+    """Credited weight per stage: each credited signal once, weighted by the depth of its best
+    sentence."""
+    depth: dict[str, float] = {}
+    for r in rows:
+        if r.credited and r.signal:
+            depth[r.signal] = max(depth.get(r.signal, 0.0), depth_weight(r.substance, scoring))
+    credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
+    for sid, share in depth.items():
+        credit[signals[sid].stage] += signals[sid].weight * share
+    return credit
+
 class Reader:
     """Builds and memoises readings; the analysis underneath is shared across questions."""
 
@@ -237,10 +253,7 @@ class Reader:
         )
         if off_question:
             rows = tuple(self._rows(analysis, flags, scope, credit_allowed=False))
-        credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
-        for sid in {r.signal for r in rows if r.credited and r.signal}:
-            signal = self._signals[sid]
-            credit[signal.stage] += signal.weight
+        credit = stage_credit(rows, self._signals, cal.scoring)
         all_scores = scores_from_credit(credit, cal.scoring, scope)
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
         if analysis.state != "ok" or off_question:
@@ -285,10 +298,7 @@ class Reader:
         analysis = reading.analysis
         if analysis.state != "ok" or reading.off_question:
             return reading.verdict
-        credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
-        for sid in reading.credited_signals():
-            signal = self._signals[sid]
-            credit[signal.stage] += signal.weight
+        credit = stage_credit(reading.rows, self._signals, cal.scoring)
         value = margin_from(
             scores_from_credit(credit, cal.scoring, reading.scope),
             reading.flags,

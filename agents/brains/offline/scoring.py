@@ -39,6 +39,12 @@ def scores_from_credit(
     }
 
 
+def depth_weight(parts: Sequence[str], scoring: Scoring) -> float:
+    """The share of a signal's weight its best sentence earns, by its concrete parts."""
+    concrete = sum(1 for p in parts if p != "who")
+    return scoring.depth_credit[min(concrete, len(scoring.depth_credit) - 1)]
+
+
 def covered_stages(
     scores: Mapping[str, int], scoring: Scoring, scope: Sequence[str] = STAGE_IDS
 ) -> int:

@@ -4,6 +4,7 @@ hashed words, trained on the rubric exemplars and the annotated dev sentences.""
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import zlib
 from collections.abc import Sequence
@@ -16,6 +17,8 @@ from knowledge.embeddings import EMBEDDING_DIM
 from knowledge.loader import KnowledgeFileError
 
 WEIGHTS_PATH = Path(__file__).with_name("signal_classifier.npz")
+# Cross-validation points the brain at weights trained without the cases it judges.
+WEIGHTS_ENV = "MOCKPANEL_SIGNAL_CLASSIFIER"
 NONE = "_none"  # after the signals: the sentence shows no rubric signal
 CREDIT = "_credited"  # last: whether a sentence showing a signal shows it with substance
 # Numbers become one token: "300 tickets" and "2,000 tickets" say the same about the signal.
@@ -69,8 +72,10 @@ class SignalClassifier:
         self.dims = dims
 
     @classmethod
-    def load(cls, signal_ids: Sequence[str], path: Path = WEIGHTS_PATH) -> SignalClassifier:
-        """The committed weights; refused when they were trained for other signals."""
+    def load(cls, signal_ids: Sequence[str], path: Path | None = None) -> SignalClassifier:
+        """The committed weights (or those $MOCKPANEL_SIGNAL_CLASSIFIER names); refused when
+        they were trained for other signals."""
+        path = path or Path(os.environ.get(WEIGHTS_ENV) or WEIGHTS_PATH)
         try:
             with np.load(path, allow_pickle=False) as data:
                 weights = data["weights"].astype(np.float32)

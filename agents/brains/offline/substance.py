@@ -24,6 +24,7 @@ class SubstanceDetector:
         self._fractions = [re.compile(p, re.IGNORECASE) for p in config.fraction_patterns]
         self._thresholds = [re.compile(p, re.IGNORECASE) for p in config.threshold_patterns]
         self._causal = [re.compile(p, re.IGNORECASE) for p in config.causal_patterns]
+        self._reasons = [re.compile(p, re.IGNORECASE) for p in config.reason_patterns]
         self._not_quantity = [re.compile(p, re.IGNORECASE) for p in config.not_quantity_patterns]
         self._not_before = re.compile(config.not_quantity_before, re.IGNORECASE)
         self._number_words = frozenset(config.number_words)
@@ -63,9 +64,18 @@ class SubstanceDetector:
         return any(p.search(text) for p in self._thresholds)
 
     def has_causal(self, text: str) -> bool:
-        """A real causal or conditional link (a bare leading 'so', 'if' or 'when' is not one)."""
+        """A real causal or conditional link (a bare leading 'so', 'if' or 'when' is not one):
+        a condition and what follows, or a reason given for a choice."""
+        return self.has_condition(text) or self.has_reason(text)
+
+    def has_condition(self, text: str) -> bool:
+        """A condition and what follows from it, or a stated consequence."""
         body = _LEADING_SO.sub("", text, count=1)
         return any(p.search(body) for p in self._causal)
+
+    def has_reason(self, text: str) -> bool:
+        """A reason given for a choice ('because', 'so that', 'since')."""
+        return any(p.search(text) for p in self._reasons)
 
     def has_mechanism(self, text: str) -> bool:
         """A concrete action verb plus enough specific words to say what it acts on."""
@@ -98,10 +108,13 @@ class SubstanceDetector:
             found.append("causal")
         return tuple(found)
 
-    def kinds(self, text: str) -> tuple[SubstanceKind, ...]:
-        """The kinds of substance that earn credit: a figure, a causal link, a mechanism."""
-        parts = self.parts(text)
-        return kinds_of(parts)
+    def kinds(self, text: str, parts: tuple[SubstancePart, ...]) -> tuple[SubstanceKind, ...]:
+        """The kinds of substance that earn credit: a figure, a causal link, a mechanism. A reason
+        alone justifies an intention without making it concrete, so it earns nothing by itself."""
+        found = kinds_of(parts)
+        if found == ("causal",) and not self.has_condition(text):
+            return ()
+        return found
 
 
 def kinds_of(parts: tuple[SubstancePart, ...]) -> tuple[SubstanceKind, ...]:

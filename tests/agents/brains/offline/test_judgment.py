@@ -230,3 +230,17 @@ def test_a_calendar_retrain_is_no_drift_trigger_but_a_measured_one_is(brain: Off
         "We re-measure accuracy on 500 freshly labelled listings each week and retrain when it "
         "drops more than 3 points."
     )
+
+
+def test_a_reason_alone_is_no_substance_but_a_condition_is(brain: OfflineBrain) -> None:
+    def kinds(sentence: str) -> tuple[str, ...]:
+        return brain.analyze(opening(sentence)).features[0].substance
+
+    # A "because" justifies an intention; it does not say what happens.
+    assert kinds("I'd write clear rules for the raters, because vague rules breed noise.") == ()
+    # A condition and what follows from it is concrete.
+    assert kinds("If the parser fails on a page, the reviewer sees the scanned original.")
+    # Beside a mechanism or a figure, the reason still counts as a causal link.
+    assert "causal" in kinds(
+        "We sample 5% of each rater's items for a second pass, because drift shows up there first."
+    )
