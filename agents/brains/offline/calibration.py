@@ -59,6 +59,7 @@ class Substance(StrictModel):
     window: int = Field(ge=0, le=3)
     min_specific_words: int = Field(ge=0)
     number_words: list[str]
+    number_units: list[str]
     fraction_patterns: list[str]
     enumeration_nouns: list[str]
     not_quantity_patterns: list[str]
@@ -299,6 +300,7 @@ class WriterReasons(StrictModel):
     not_assessed: str
     decision_hire: str
     decision_no_hire: str
+    decision_none: str
 
 
 class VoteVoice(StrictModel):

@@ -188,9 +188,7 @@ def _read_as(reading: Reading, signal_id: str) -> int | None:
     return best
 
 
-def _nearest(
-    reading: Reading, signal_id: str, floor: float, turn: str | None = None
-) -> int | None:
+def _nearest(reading: Reading, signal_id: str, floor: float, turn: str | None = None) -> int | None:
     """The candidate's asserting sentence closest to a signal (in `turn`, if given), if close
     enough to build on."""
     column = reading.columns[signal_id]

@@ -172,7 +172,6 @@ class Reading:
         return False
 
 
-
 def stage_credit(
     rows: Sequence[EvidenceRow], signals: Mapping[str, Signal], scoring: Scoring
 ) -> dict[str, float]:
@@ -186,6 +185,7 @@ def stage_credit(
     for sid, share in depth.items():
         credit[signals[sid].stage] += signals[sid].weight * share
     return credit
+
 
 class Reader:
     """Builds and memoises readings; the analysis underneath is shared across questions."""

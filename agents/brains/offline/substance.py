@@ -3,6 +3,7 @@ a real quantity, a threshold, a causal link."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Literal
 
@@ -28,6 +29,7 @@ class SubstanceDetector:
         self._not_quantity = [re.compile(p, re.IGNORECASE) for p in config.not_quantity_patterns]
         self._not_before = re.compile(config.not_quantity_before, re.IGNORECASE)
         self._number_words = frozenset(config.number_words)
+        self._units = frozenset(config.number_units)
         self._enumerations = frozenset(config.enumeration_nouns)
         self._verbs = frozenset(config.mechanism_verbs)
         self._stopwords = frozenset(config.stopwords)
@@ -50,7 +52,17 @@ class SubstanceDetector:
                 nxt = words[i + 1] if i + 1 < len(words) else ""
                 if nxt not in self._enumerations:
                     return True
+            elif "-" in w and self._spelled_compound(w.split("-")):
+                return True
         return any(p.search(text) for p in self._fractions)
+
+    def _spelled_compound(self, parts: list[str]) -> bool:
+        """'fifty-thousand-dollar', 'a ten-second budget': a spelled-out figure with a unit or
+        another number word ('a two-step plan' is a list count, not a quantity)."""
+        return any(
+            a in self._number_words and (b in self._number_words or b in self._units)
+            for a, b in itertools.pairwise(parts)
+        )
 
     def _counts_items(self, after: str, token: str) -> bool:
         """'3 things', '2 steps': a list count, not a quantity (a bare small integer only)."""

@@ -211,8 +211,14 @@ class DebriefWriter:
                 break
         if not support:
             support = first_sentence or self._stage_snippet(reading.scope[0], "negative")
-        claim = (tpl.decision_hire if hire else tpl.decision_no_hire).format(
-            covered=covered, assessed=len(reading.scope)
+        template = tpl.decision_hire if hire else tpl.decision_no_hire
+        if covered == 0 and not hire:
+            template = tpl.decision_none
+        assessed = len(reading.scope)
+        claim = template.format(
+            covered=covered,
+            assessed=assessed,
+            stages="stage" if assessed == 1 else "stages",
         )
         return Reason(claim=claim, kind=wanted, citations=support)
 

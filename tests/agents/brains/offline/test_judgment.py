@@ -244,3 +244,12 @@ def test_a_reason_alone_is_no_substance_but_a_condition_is(brain: OfflineBrain) 
     assert "causal" in kinds(
         "We sample 5% of each rater's items for a second pass, because drift shows up there first."
     )
+
+
+def test_a_spelled_out_hyphenated_figure_is_a_quantity(brain: OfflineBrain) -> None:
+    def parts(sentence: str) -> tuple[str, ...]:
+        return brain.analyze(opening(sentence)).features[0].parts
+
+    assert "quantity" in parts("Any refund over a fifty-thousand-dollar line goes to a person.")
+    assert "quantity" in parts("The reply has a ten-second budget.")
+    assert "quantity" not in parts("We keep a two-step plan for the rollout.")
