@@ -268,6 +268,7 @@ class Probes(StrictModel):
     hedge_lead_ins: dict[str, str]
     push: dict[str, str]
     deeper: dict[str, str]
+    deeper_asks_about: dict[str, str]
     focus: dict[str, str]
     flag_concerns: dict[str, str]
     quote_max_words: int = Field(ge=5)

@@ -161,6 +161,9 @@ def _deeper_gaps(ask: _Asking) -> list[Gap]:
             continue
         if signal.id in ask.asked or not reading.in_focus(signal.id):
             continue
+        asks_about = ask.calibration.probes.deeper_asks_about.get(signal.id)
+        if asks_about is not None and reading.touched(asks_about):
+            continue  # the answer already went there
         # Only past what was said: the credited sentence, else one the classifier reads as this
         # signal; a sentence merely near it would make the question about something unsaid.
         anchor = reading.best_row(signal.id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from agents.brains.offline import OfflineBrain
+from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.probes import _Asking, _deeper_gaps
 from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
@@ -168,3 +170,29 @@ async def test_a_panelist_with_nothing_open_pushes_past_what_the_answer_covered(
         assert brain.calibration.probes.deeper[probe.gap] in probe.text  # ... asking past it
         assert brain.calibration.probes.push[probe.gap] not in probe.text
         assert "“" in probe.text  # quoting the candidate's sentence
+
+
+def test_a_deeper_probe_is_not_asked_where_the_answer_already_went(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = next(q for q in load_questions().questions if q.id == "drift-after-launch")
+    transcript = opening(
+        "Every Monday two category leads label 200 of last week's new listings, and we retrain "
+        "when accuracy on them drops more than 4 points below launch. Before a retrained model "
+        "replaces the old one, both are scored on the last four weekly samples, and the new one "
+        "must be at least as good in every department, not just overall."
+    )
+    reading = brain.reader.read(question, transcript)
+    asks_about = brain.calibration.probes.deeper_asks_about
+    assert "heldout_gold_gate" in reading.credited_signals()
+    assert reading.touched(asks_about["heldout_gold_gate"])
+    interviewer = panel.get("interviewer")
+    own = tuple(s for s in interviewer.stages if s in reading.scope)
+
+    def deeper(calibration: Calibration) -> list[str]:
+        ask = _Asking(reading, interviewer, brain.rubric, calibration, own, set(), None)
+        return [g.id for g in _deeper_gaps(ask)]
+
+    assert "heldout_gold_gate" not in deeper(brain.calibration)
+    unmapped = brain.calibration.probes.model_copy(update={"deeper_asks_about": {}})
+    assert "heldout_gold_gate" in deeper(brain.calibration.model_copy(update={"probes": unmapped}))
