@@ -101,10 +101,11 @@ class Negation(StrictModel):
     sentence_cues: list[str]
     clause_splitter: str
     max_words_before_match: int = Field(ge=1)
+    polarity: str
 
     _ok = field_validator("clause_cues", "after_cues", "sentence_cues")(check_patterns)
 
-    @field_validator("clause_splitter")
+    @field_validator("clause_splitter", "polarity")
     @classmethod
     def _splitter(cls, value: str) -> str:
         return check_patterns([value])[0]

@@ -59,6 +59,10 @@ class ExemplarBank:
         injection_texts = list(calibration.injection.exemplars)
         self._signal_starts = _starts(signal_texts)
         self._flag_starts = _starts(flag_texts)
+        self._polarity = re.compile(calibration.negation.polarity, re.IGNORECASE)
+        self._flag_negated = np.array(
+            [bool(self._polarity.search(t)) for group in flag_texts for t in group]
+        )
         texts = [t for group in signal_texts for t in group]
         texts += [t for group in flag_texts for t in group]
         texts += injection_texts
@@ -78,6 +82,15 @@ class ExemplarBank:
         else:
             inj = (sentence_vectors @ self._injection_vectors.T).max(axis=1)
         return Similarities(sig, flag, inj)
+
+    def same_polarity_flag_similarities(self, sentence_vectors: Matrix, texts: list[str]) -> Matrix:
+        """Per sentence and flag, the best cosine over the flag's exemplars that are negated
+        exactly when the sentence is (a sentence close only to its opposite is not the practice);
+        -1 for a flag with no exemplar of that polarity."""
+        sims = sentence_vectors @ self._flag_vectors.T
+        negated = np.array([bool(self._polarity.search(t)) for t in texts])
+        mismatch = negated[:, None] != self._flag_negated[None, :]
+        return _group_max(np.where(mismatch, -1.0, sims).astype(np.float32), self._flag_starts)
 
     def lookalike_signals(self, text: str) -> frozenset[int]:
         """Indices of signals this sentence only looks like (a calendar retrain is no trigger)."""

@@ -98,6 +98,7 @@ class FeatureExtractor:
         signal_rows = sims.signals.tolist()
         score_rows = self.classifier.scores(vectors, texts).tolist()
         flag_rows = sims.flags.tolist()
+        polar_flag_rows = self.bank.same_polarity_flag_similarities(vectors, texts).tolist()
         injection_sims = sims.injection.tolist()
         best = sims.best_signal.tolist()
         out = []
@@ -111,7 +112,7 @@ class FeatureExtractor:
             kinds = self.substance.kinds(text, parts)
             # Naming several rubric terms earns credit only with a quantity.
             voided = terms >= cal.buzzwords.terms_need_quantity and "quantity" not in parts
-            hits, rejected = self.red_flags.sentence_flags(text, flag_rows[i], best[i])
+            hits, rejected = self.red_flags.sentence_flags(text, polar_flag_rows[i], best[i])
             stance = self.stance.read(text, bool(rejected) and not hits)
             # Waving a problem away earns nothing, whatever it resembles.
             voided = voided or self.stance.dismisses(text)

@@ -253,3 +253,16 @@ def test_a_spelled_out_hyphenated_figure_is_a_quantity(brain: OfflineBrain) -> N
     assert "quantity" in parts("Any refund over a fifty-thousand-dollar line goes to a person.")
     assert "quantity" in parts("The reply has a ten-second budget.")
     assert "quantity" not in parts("We keep a two-step plan for the rollout.")
+
+
+def test_a_sentence_close_only_to_a_flags_opposite_raises_no_flag(brain: OfflineBrain) -> None:
+    def flags(sentence: str) -> list[str]:
+        return [f.flag.id for f in brain.analyze(opening(sentence)).flags if not f.absent]
+
+    # By cosine this is closest to "latency and price don't matter", which it contradicts.
+    assert "accuracy_at_any_cost" not in flags(
+        "I think latency matters too since this is at checkout, so the model has to be fast."
+    )
+    assert "accuracy_at_any_cost" in flags(
+        "Latency and price don't really matter for us here; only accuracy matters."
+    )
