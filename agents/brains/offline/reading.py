@@ -129,6 +129,13 @@ class Reading:
         as if it were missing."""
         if self.shown(signal_id):
             return True
+        # What a touched signal implies is touched too (corrections fed back into training are
+        # data from usage).
+        sources = [src for src, implied in self.implies.items() if signal_id in implied]
+        return any(self._touched(s, besides) for s in [signal_id, *sources])
+
+    def _touched(self, signal_id: str, besides: int | None) -> bool:
+        """Said with some substance by a sentence close to this signal (other than `besides`)."""
         column = self.columns[signal_id]
         for i, r in enumerate(self.rows):
             if i == besides or r.stance not in ("asserts", "rejects"):
