@@ -69,6 +69,7 @@ class Substance(StrictModel):
     reason_patterns: list[str]
     who_words: list[str]
     mechanism_verbs: list[str]
+    routing_patterns: list[str]
     stopwords: list[str]
 
     _ok = field_validator(
@@ -77,6 +78,7 @@ class Substance(StrictModel):
         "threshold_patterns",
         "causal_patterns",
         "reason_patterns",
+        "routing_patterns",
     )(check_patterns)
 
 

@@ -32,6 +32,7 @@ class SubstanceDetector:
         self._units = frozenset(config.number_units)
         self._enumerations = frozenset(config.enumeration_nouns)
         self._verbs = frozenset(config.mechanism_verbs)
+        self._routing = [re.compile(p, re.IGNORECASE) for p in config.routing_patterns]
         self._stopwords = frozenset(config.stopwords)
         self._who = frozenset(config.who_words)
 
@@ -92,7 +93,9 @@ class SubstanceDetector:
     def has_mechanism(self, text: str) -> bool:
         """A concrete action verb plus enough specific words to say what it acts on."""
         words = words_of(text)
-        if not any(w in self._verbs for w in words):
+        if not any(w in self._verbs for w in words) and not any(
+            p.search(text) for p in self._routing
+        ):
             return False
         specific = [w for w in words if w not in self._stopwords and w not in self._verbs]
         return len(specific) >= self._config.min_specific_words

@@ -266,3 +266,12 @@ def test_a_sentence_close_only_to_a_flags_opposite_raises_no_flag(brain: Offline
     assert "accuracy_at_any_cost" in flags(
         "Latency and price don't really matter for us here; only accuracy matters."
     )
+
+
+def test_work_that_goes_to_a_model_or_a_person_is_a_mechanism(brain: OfflineBrain) -> None:
+    def parts(sentence: str) -> tuple[str, ...]:
+        return brain.analyze(opening(sentence)).features[0].parts
+
+    assert "what" in parts("Routine refund questions go to a small, cheap model first.")
+    assert "what" in parts("Anything about a locked account goes straight to a human agent.")
+    assert "what" not in parts("We go to the team.")
