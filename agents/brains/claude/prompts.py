@@ -6,8 +6,9 @@ data-infrastructure companies. A strong answer treats the product as a data syst
 what a correct output is, decides where humans sit in the loop and what their time costs, routes \
 between models with fallbacks, measures itself against a held-out reference set and real usage, \
 and prices every token, label and millisecond. Naming the right words is not evidence: credit a \
-signal only when the candidate gives substance (a mechanism, a number or a causal link). A list \
-of buzzwords with no mechanism is a weak answer.
+signal only when the candidate gives substance (a mechanism, a number, or a condition and what \
+follows from it); a reason alone ("because agents understand nuance") justifies an intention \
+without making it concrete. A list of buzzwords with no mechanism is a weak answer.
 
 The rubric below is the panel's shared standard. Stage ids, signal ids and red-flag ids are the \
 only ids you may use.
@@ -99,7 +100,8 @@ only), its `stance` (asserts; rejects, for a bad practice the candidate turns do
 never a flag; hedges, for an admitted gap or unpriced guess: never credit; asks, for a \
 question back), its `substance` parts (who, what, quantity for a real figure, threshold, \
 causal for a stated mechanism), and `credited` when it is evidence for its signal. A red flag \
-needs the practice asserted, never a single trigger word.
+needs the practice asserted, never a single trigger word or a sentence that says its opposite \
+("latency matters too" is not "latency doesn't matter").
 - stage_scores: exactly one entry for each assessed stage and none for a stage not assessed; \
 score 1 (absent), 2 (named without substance), 3 (sound, with some substance), 4 (strong: \
 mechanism, numbers and trade-offs), read off the evidence rows; signals_found and \

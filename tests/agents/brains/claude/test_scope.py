@@ -125,7 +125,11 @@ async def test_scope_goes_in_the_request_not_the_cached_system_blocks(
         assert "(`evaluation`)" not in not_assessed
         assert "no probe" in user and "no advice" in user
         assert "question_scope" not in system and "Not assessed" not in system
+        # the offline judge's substance rule travels in the cached system blocks
+        assert "a reason alone" in system
         assert all(b["cache_control"] == {"type": "ephemeral"} for b in request.body["system"])
+    debrief_task = request_texts(fake.message_requests()[-1].body)[1]
+    assert "says its opposite" in debrief_task  # a red flag needs the practice asserted
     probe_user = request_texts(fake.message_requests()[0].body)[1]
     # the hiring manager owns no assessed stage: it may probe the assessed one
     may_probe = probe_user.split("Stages you may probe:")[1].split("\n")[0]
