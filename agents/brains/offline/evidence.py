@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,9 @@ class Similarities:
     signals: Matrix  # (n_sentences, n_signals)
     flags: Matrix  # (n_sentences, n_flags)
     injection: Matrix  # (n_sentences,)
+    # per flag, the best over its exemplars negated exactly when the sentence is (-1: none); a
+    # sentence close only to its opposite ("latency matters" / "latency doesn't") is not it
+    flags_same_polarity: Matrix  # (n_sentences, n_flags)
 
     @property
     def best_signal(self) -> Matrix:
@@ -73,24 +77,24 @@ class ExemplarBank:
         self._flag_vectors = vectors[n_sig : n_sig + n_flag]
         self._injection_vectors = vectors[n_sig + n_flag :]
 
-    def similarities(self, sentence_vectors: Matrix) -> Similarities:
-        """Group-wise maximum cosine similarity of each sentence vector."""
+    def similarities(self, sentence_vectors: Matrix, texts: Sequence[str]) -> Similarities:
+        """Group-wise maximum cosine similarity of each sentence vector (`texts` are the
+        sentences, for their polarity)."""
         sig = _group_max(sentence_vectors @ self._signal_vectors.T, self._signal_starts)
-        flag = _group_max(sentence_vectors @ self._flag_vectors.T, self._flag_starts)
+        flag_sims = sentence_vectors @ self._flag_vectors.T
+        negated = np.array([bool(self._polarity.search(t)) for t in texts], dtype=bool)
+        mismatch = negated[:, None] != self._flag_negated[None, :]
+        polar = np.where(mismatch, np.float32(-1.0), flag_sims).astype(np.float32)
         if sentence_vectors.shape[0] == 0:
             inj = np.zeros(0, np.float32)
         else:
             inj = (sentence_vectors @ self._injection_vectors.T).max(axis=1)
-        return Similarities(sig, flag, inj)
-
-    def same_polarity_flag_similarities(self, sentence_vectors: Matrix, texts: list[str]) -> Matrix:
-        """Per sentence and flag, the best cosine over the flag's exemplars that are negated
-        exactly when the sentence is (a sentence close only to its opposite is not the practice);
-        -1 for a flag with no exemplar of that polarity."""
-        sims = sentence_vectors @ self._flag_vectors.T
-        negated = np.array([bool(self._polarity.search(t)) for t in texts])
-        mismatch = negated[:, None] != self._flag_negated[None, :]
-        return _group_max(np.where(mismatch, -1.0, sims).astype(np.float32), self._flag_starts)
+        return Similarities(
+            sig,
+            _group_max(flag_sims, self._flag_starts),
+            inj,
+            _group_max(polar, self._flag_starts),
+        )
 
     def lookalike_signals(self, text: str) -> frozenset[int]:
         """Indices of signals this sentence only looks like (a calendar retrain is no trigger)."""

@@ -94,11 +94,11 @@ class FeatureExtractor:
     def _compute(self, texts: list[str]) -> list[SentenceFeatures]:
         cal = self.calibration
         vectors = self.embedder.embed(texts)
-        sims = self.bank.similarities(vectors)
+        sims = self.bank.similarities(vectors, texts)
         signal_rows = sims.signals.tolist()
         score_rows = self.classifier.scores(vectors, texts).tolist()
         flag_rows = sims.flags.tolist()
-        polar_flag_rows = self.bank.same_polarity_flag_similarities(vectors, texts).tolist()
+        polar_flag_rows = sims.flags_same_polarity.tolist()
         injection_sims = sims.injection.tolist()
         best = sims.best_signal.tolist()
         out = []

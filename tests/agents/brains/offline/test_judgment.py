@@ -246,13 +246,17 @@ def test_a_reason_alone_is_no_substance_but_a_condition_is(brain: OfflineBrain) 
     )
 
 
-def test_a_spelled_out_hyphenated_figure_is_a_quantity(brain: OfflineBrain) -> None:
-    def parts(sentence: str) -> tuple[str, ...]:
-        return brain.analyze(opening(sentence)).features[0].parts
+def _parts(brain: OfflineBrain, sentence: str) -> tuple[str, ...]:
+    """The substance parts the brain finds in a one-sentence answer."""
+    return brain.analyze(opening(sentence)).features[0].parts
 
-    assert "quantity" in parts("Any refund over a fifty-thousand-dollar line goes to a person.")
-    assert "quantity" in parts("The reply has a ten-second budget.")
-    assert "quantity" not in parts("We keep a two-step plan for the rollout.")
+
+def test_a_spelled_out_hyphenated_figure_is_a_quantity(brain: OfflineBrain) -> None:
+    assert "quantity" in _parts(
+        brain, "Any refund over a fifty-thousand-dollar line goes to a person."
+    )
+    assert "quantity" in _parts(brain, "The reply has a ten-second budget.")
+    assert "quantity" not in _parts(brain, "We keep a two-step plan for the rollout.")
 
 
 def test_a_sentence_close_only_to_a_flags_opposite_raises_no_flag(brain: OfflineBrain) -> None:
@@ -269,9 +273,8 @@ def test_a_sentence_close_only_to_a_flags_opposite_raises_no_flag(brain: Offline
 
 
 def test_work_that_goes_to_a_model_or_a_person_is_a_mechanism(brain: OfflineBrain) -> None:
-    def parts(sentence: str) -> tuple[str, ...]:
-        return brain.analyze(opening(sentence)).features[0].parts
-
-    assert "what" in parts("Routine refund questions go to a small, cheap model first.")
-    assert "what" in parts("Anything about a locked account goes straight to a human agent.")
-    assert "what" not in parts("We go to the team.")
+    assert "what" in _parts(brain, "Routine refund questions go to a small, cheap model first.")
+    assert "what" in _parts(
+        brain, "Anything about a locked account goes straight to a human agent."
+    )
+    assert "what" not in _parts(brain, "We go to the team.")
