@@ -122,7 +122,10 @@ def _worry(
         (
             s
             for s in reading.signals.values()
-            if s.stage in own and s.owner == panelist.id and not reading.touched(s.id)
+            if s.stage in own
+            and s.owner == panelist.id
+            and reading.in_focus(s.id)  # a latency question is not asked about labeling cost
+            and not reading.touched(s.id)
         ),
         key=lambda s: (-s.weight, s.id),
     )

@@ -10,6 +10,7 @@ from agents.brains.offline import OfflineBrain, debrief_json_without_latency
 from agents.citations import all_citations
 from agents.debrief import Debrief
 from agents.transcript import Turn
+from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
 from knowledge.settings import Settings
 from tests.agents.brains.interview import Interview
@@ -137,3 +138,20 @@ async def test_votes_weigh_the_panelists_own_stages(
     hm = 1 if votes["hiring_manager"].decision == "hire" else 0
     le = 1 if votes["lead_engineer"].decision == "hire" else 0
     assert hm >= le
+
+
+async def test_a_vote_worries_only_about_what_the_question_asks(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = next(q for q in load_questions().questions if q.id == "latency-budget-routing")
+    transcript = opening(
+        "A small model serves every keystroke within 40 ms; the big model answers only explicit "
+        "generate commands, and if its first token is not back within 300 ms the user keeps the "
+        "small model's suggestion."
+    )
+    reading = brain.reader.read(question, transcript)
+    hm = (await brain.vote(panel.get("hiring_manager"), question, transcript)).value
+    focus = brain.calibration.probes.focus
+    named = [sid for sid, text in focus.items() if text in hm.rationale]
+    assert named, hm.rationale  # the worry names a gap ...
+    assert all(reading.in_focus(sid) for sid in named), named  # ... this question asks about
