@@ -16,7 +16,7 @@ from agents.debrief import Citation, Debrief
 from agents.transcript import Turn
 from evals.models import EvalCase
 from evals.results import CaseOutcome, CitationProblem, RunRecord
-from evals.simulated_candidate import SimulatedCandidate
+from evals.simulated_candidate import NOT_CONSIDERED, NOTHING_TO_ADD, SimulatedCandidate
 from knowledge.models import Question
 from knowledge.settings import Settings
 
@@ -201,6 +201,13 @@ async def run_pass(
     )
 
 
+def _texts_of(cases: Sequence[EvalCase]) -> list[str]:
+    """Every answer and scripted reply of these cases, and the simulated candidate's fixed
+    lines."""
+    texts = [t for c in cases for t in (c.answer, *c.replies.values())]
+    return [*texts, *NOT_CONSIDERED, NOTHING_TO_ADD]
+
+
 def session_settings(settings: Settings, work_dir: Path) -> Settings:
     """Settings whose session database lives in the eval's work dir, not the user's."""
     return dataclasses.replace(settings, home=work_dir / "sessions", database_url=None)
@@ -220,6 +227,7 @@ async def run_graph_eval(
 ) -> list[RunRecord]:
     """Run the cases through the graph once, and again in reverse order when `repeat`."""
     from agents.brains.factory import make_brain
+    from agents.brains.offline import OfflineBrain
     from agents.session import PanelService
     from knowledge.loader import load_questions
     from knowledge.retrieval import Retriever
@@ -236,6 +244,8 @@ async def run_graph_eval(
         # still built so that the second pass recomputes every analysis instead of replaying
         # the first pass's memo, which would make the determinism check vacuous.
         brain = make_brain(brain_name, settings)
+        if isinstance(brain, OfflineBrain):
+            await brain.warm_up(_texts_of(order))
         service = PanelService(
             session_settings(settings, work_dir),
             brain=brain,

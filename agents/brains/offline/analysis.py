@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -152,6 +153,20 @@ class Analyzer:
             while len(self._memo) > self._memo_size:
                 self._memo.popitem(last=False)
         return result
+
+    def warm_up(self, texts: Sequence[str]) -> None:
+        """Compute the features of every sentence of these texts in one batch (each read as a
+        candidate turn of its own), so analyses that follow find them ready."""
+        cal = self.calibration
+        contexts: dict[str, None] = {}
+        for text in texts:
+            sentences, _ = split_candidate_turns(
+                [Turn(id="t1", speaker="candidate", text=text)],
+                max_words=cal.limits.max_words,
+                max_sentence_words=cal.limits.max_sentence_words,
+            )
+            contexts.update((s.context, None) for s in sentences)
+        self.extractor.features(list(contexts))
 
     def _analyze(self, transcript: list[Turn]) -> Analysis:
         cal = self.calibration

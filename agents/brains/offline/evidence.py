@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.products import row_products
 from agents.brains.offline.red_flags import NegationChecker
 from knowledge.embeddings import Embedder
 from knowledge.models import RedFlag, Rubric, Signal
@@ -52,9 +53,9 @@ class ExemplarBank:
         self.signal_patterns = [
             [re.compile(p, re.IGNORECASE) for p in s.patterns] for s in self.signals
         ]
-        self.signal_lookalikes = [
-            [re.compile(p, re.IGNORECASE) for p in s.not_shown_by] for s in self.signals
-        ]
+        # One alternation per signal answers "does any pattern match?" in a single scan.
+        self._any_pattern = [_any_of(s.patterns) for s in self.signals]
+        self._any_lookalike = [_any_of(s.not_shown_by) for s in self.signals]
         self.flag_patterns = [
             [re.compile(p, re.IGNORECASE) for p in f.patterns] for f in self.flags
         ]
@@ -73,22 +74,23 @@ class ExemplarBank:
         vectors = embedder.embed(texts)
         n_sig = sum(len(g) for g in signal_texts)
         n_flag = sum(len(g) for g in flag_texts)
-        self._signal_vectors = vectors[:n_sig]
-        self._flag_vectors = vectors[n_sig : n_sig + n_flag]
-        self._injection_vectors = vectors[n_sig + n_flag :]
+        # Transposed once, contiguous: every sentence vector is multiplied by these.
+        self._signal_t = np.ascontiguousarray(vectors[:n_sig].T)
+        self._flag_t = np.ascontiguousarray(vectors[n_sig : n_sig + n_flag].T)
+        self._injection_t = np.ascontiguousarray(vectors[n_sig + n_flag :].T)
 
     def similarities(self, sentence_vectors: Matrix, texts: Sequence[str]) -> Similarities:
         """Group-wise maximum cosine similarity of each sentence vector (`texts` are the
         sentences, for their polarity)."""
-        sig = _group_max(sentence_vectors @ self._signal_vectors.T, self._signal_starts)
-        flag_sims = sentence_vectors @ self._flag_vectors.T
+        sig = _group_max(row_products(sentence_vectors, self._signal_t), self._signal_starts)
+        flag_sims = row_products(sentence_vectors, self._flag_t)
         negated = np.array([bool(self._polarity.search(t)) for t in texts], dtype=bool)
         mismatch = negated[:, None] != self._flag_negated[None, :]
         polar = np.where(mismatch, np.float32(-1.0), flag_sims).astype(np.float32)
         if sentence_vectors.shape[0] == 0:
             inj = np.zeros(0, np.float32)
         else:
-            inj = (sentence_vectors @ self._injection_vectors.T).max(axis=1)
+            inj = row_products(sentence_vectors, self._injection_t).max(axis=1)
         return Similarities(
             sig,
             _group_max(flag_sims, self._flag_starts),
@@ -99,7 +101,7 @@ class ExemplarBank:
     def lookalike_signals(self, text: str) -> frozenset[int]:
         """Indices of signals this sentence only looks like (a calendar retrain is no trigger)."""
         return frozenset(
-            i for i, pats in enumerate(self.signal_lookalikes) if any(p.search(text) for p in pats)
+            i for i, any_of in enumerate(self._any_lookalike) if any_of and any_of.search(text)
         )
 
     def signal_pattern_hits(self, text: str, negation: NegationChecker) -> list[int]:
@@ -107,10 +109,19 @@ class ExemplarBank:
         return [
             i
             for i, pats in enumerate(self.signal_patterns)
-            if any(
+            if (any_of := self._any_pattern[i]) is not None
+            and any_of.search(text)
+            and any(
                 not negation.rejects_match(text, m.start()) for p in pats for m in p.finditer(text)
             )
         ]
+
+
+def _any_of(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """One case-blind regex matching wherever any of the patterns does (None for none)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def _starts(groups: list[list[str]]) -> npt.NDArray[np.intp]:

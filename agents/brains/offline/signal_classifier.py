@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from agents.brains.offline.products import row_products
 from knowledge.embeddings import EMBEDDING_DIM
 from knowledge.loader import KnowledgeFileError
 
@@ -96,4 +97,4 @@ class SignalClassifier:
         """(n_texts, n_signals + 2) scores: the signals, NONE, then CREDIT."""
         if not texts:
             return np.zeros((0, len(self.signal_ids) + 2), np.float32)
-        return design(vectors, texts, self.dims) @ self.weights
+        return row_products(design(vectors, texts, self.dims), self.weights)

@@ -1,0 +1,35 @@
+"""Warming up: sentences read in one big batch ahead of time read exactly as they do one debrief
+at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.brains.offline import OfflineBrain
+from agents.brains.offline.analysis import Analyzer
+from tests.agents.brains.offline.conftest import opening
+
+
+async def test_a_warmed_up_analysis_equals_a_cold_one(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    texts = [s["answer"] for s in samples["samples"]]
+    warmed = Analyzer(brain.rubric, brain.calibration, brain.analyzer.embedder)
+    await OfflineBrain.warm_up(_with_analyzer(brain, warmed), texts)
+    ready = len(warmed.extractor._cache)
+    cold = Analyzer(brain.rubric, brain.calibration, brain.analyzer.embedder)
+    for text in texts[:6]:
+        a, b = warmed.analyze(opening(text)), cold.analyze(opening(text))
+        assert [s.text for s in a.sentences] == [s.text for s in b.sentences]
+        for fa, fb in zip(a.features, b.features, strict=True):
+            assert (fa.vector == fb.vector).all()
+            assert fa.signal_scores == fb.signal_scores and fa.signal_sims == fb.signal_sims
+        assert a.primary == b.primary
+    assert len(warmed.extractor._cache) == ready  # every sentence was read in the warm-up
+
+
+def _with_analyzer(brain: OfflineBrain, analyzer: Analyzer) -> OfflineBrain:
+    """A brain sharing this one's settings whose analyzer is `analyzer`."""
+    other = OfflineBrain(brain.settings, rubric=brain.rubric, calibration=brain.calibration)
+    other._analyzer = analyzer
+    return other
