@@ -74,6 +74,13 @@ class FeatureExtractor:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
+    def share_cache(self, other: FeatureExtractor) -> None:
+        """Start from another extractor's features (same rubric, calibration and classifier)."""
+        with other._lock:
+            computed = OrderedDict(other._cache)
+        with self._lock:
+            self._cache = computed
+
     def features(self, texts: list[str]) -> list[SentenceFeatures]:
         """Features of each text, in order."""
         with self._lock:
