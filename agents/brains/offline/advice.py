@@ -74,10 +74,12 @@ class Advisor:
             items.add(text, f.flag.stage, f.flag.id, near)
 
     def _hedge_items(self, reading: Reading, items: _Items) -> None:
-        """An admitted gap: a first estimate of what the stage needs."""
+        """An admitted gap: a first estimate of what was admitted, else of what the stage needs."""
         focus = self.calibration.probes.focus
+        named = self.calibration.similarity.neighbour_floor
         for i in reading.hedge_rows():
-            target = self._open_signal(reading, reading.rows[i].stage)
+            topic = _admitted(reading, i, named)
+            target = topic or self._open_signal(reading, reading.rows[i].stage)
             if target is not None:
                 text = self.calibration.writer.advice.hedge.format(
                     quote=items.quote(i), focus=focus[target.id]
@@ -122,9 +124,7 @@ class Advisor:
             items.add(text, stage, target.id, near)
             room -= 1
 
-    def _nearest_for_flag(
-        self, reading: Reading, stage: str, exclude: set[int]
-    ) -> int | None:
+    def _nearest_for_flag(self, reading: Reading, stage: str, exclude: set[int]) -> int | None:
         """The answer's sentence closest to the stage whose silence raised a flag: what the
         candidate offered there instead (not a sentence another flag's advice quotes)."""
         best: tuple[float, int] | None = None
@@ -151,6 +151,22 @@ class Advisor:
         ]
         open_signals.sort(key=lambda s: (-s.weight, s.id))
         return open_signals[0] if open_signals else None
+
+
+def _admitted(reading: Reading, i: int, named: float) -> Signal | None:
+    """What a hedge admits, when it names it itself ("I haven't priced it", not "I hadn't
+    thought about that"): the panel's reading of the hedge if the hedge is this close to it,
+    else the signal it is closest to if that is; and only if asked about and shown nowhere
+    else."""
+    sims = reading.analysis.features[i].signal_sims
+    closest = max(reading.columns, key=lambda s: sims[reading.columns[s]])
+    for signal_id in (reading.hedge_topics.get(i), closest):
+        if signal_id is None or sims[reading.columns[signal_id]] < named:
+            continue
+        if not reading.in_focus(signal_id) or reading.shown(signal_id):
+            return None  # named, but shown elsewhere or not asked about
+        return reading.signals[signal_id]
+    return None
 
 
 class _Items:

@@ -315,7 +315,9 @@ class Analyzer:
                 top not in candidates
                 and feats[s.index].stance == "asserts"
                 and scores[top] > scores[-1] + admit.admit_margin
-                and row[top] >= admit.admit_floor
+                # Named outright too, two independent readings agree: cosine may lag far behind
+                # when the sentence is mostly about its domain ("harassment recall on 300 posts").
+                and row[top] >= (admit.named_floor if top in pattern_hits else admit.admit_floor)
             ):
                 candidates.append(top)
             elif (

@@ -45,6 +45,7 @@ class ClassifierConfig(StrictModel):
     other_signal_target: float = Field(ge=0, le=1)
     admit_floor: float = Field(ge=0, lt=1)
     admit_margin: float = Field(ge=0)
+    named_floor: float = Field(gt=0, lt=1)
     overrule_margin: float = Field(ge=0)
     scope_reread_margin: float = Field(ge=0)
     touch_rank: int = Field(ge=0)
@@ -317,6 +318,7 @@ class VoteVoice(StrictModel):
     worry_thin: str
     worry_missing: str
     worry_hedge: str
+    worry_elsewhere: str  # its own stages hold up; the no comes from another's ({stage}, {gap})
     nothing: str
     outside: str
 

@@ -168,25 +168,28 @@ def _deeper_gaps(ask: _Asking) -> list[Gap]:
         # signal; a sentence merely near it would make the question about something unsaid.
         anchor = reading.best_row(signal.id)
         if anchor is None:
-            anchor = _read_as(reading, signal.id)
+            anchor = read_as(reading, signal.id)
         if anchor is not None:
             sev = ask.calibration.probes.severity.missing_signal + signal.weight / 3
             gaps.append(Gap("deeper", signal.stage, signal.id, round(sev, 4), anchor))
     return gaps
 
 
-def _read_as(reading: Reading, signal_id: str) -> int | None:
-    """The asserting sentence the classifier most clearly reads as this signal (among its
-    likeliest few, above "shows nothing"), if any."""
+def read_as(reading: Reading, signal_id: str) -> int | None:
+    """The asserting sentence the classifier most clearly reads as this signal (its likeliest
+    reading, above "shows nothing", and not read as another signal), if any: a question that
+    goes past what a sentence said must be about what that sentence is about."""
     column = reading.columns[signal_id]
     best, best_score = None, 0.0
     for i, row in enumerate(reading.rows):
         if row.stance not in ("asserts", "rejects") or i in reading.analysis.injection:
             continue
+        if row.signal not in (None, signal_id):
+            continue
         scores = reading.analysis.features[i].signal_scores
         likelier = sum(score > scores[column] for score in scores[:-1])
         margin = scores[column] - scores[-1]
-        if likelier < reading.classifier_touch_rank and margin > best_score:
+        if likelier == 0 and margin > best_score:
             best, best_score = i, margin
     return best
 
@@ -229,7 +232,7 @@ def short_quote(text: str, max_words: int) -> str:
     """The sentence, shortened to max_words with an ellipsis."""
     words = text.split()
     if len(words) <= max_words:
-        return text.strip().rstrip(".!?;:,")
+        return " ".join(words).rstrip(".!?;:,")  # a line break inside a sentence is a space
     return " ".join(words[:max_words]).rstrip(",;:.") + "…"
 
 

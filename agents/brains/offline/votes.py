@@ -71,6 +71,8 @@ def panelist_vote(
         else:
             lines.append(voice.nothing)
         worry = _worry(reading, panelist, own, calibration, cite)
+        if not worry and result.decision == "no_hire":
+            worry = worry_elsewhere(reading, own, calibration, rubric, voice.worry_elsewhere)
         if worry:
             lines.append(worry)
     else:
@@ -95,6 +97,35 @@ def panelist_vote(
     )
 
 
+def worry_elsewhere(
+    reading: Reading, own: Sequence[str], calibration: Calibration, rubric: Rubric, line: str
+) -> str:
+    """Why a panelist whose own stages hold up still votes no: the weakest assessed stage of the
+    others, by its red flag or its weightiest open idea."""
+    others = sorted(
+        (s for s in reading.scope if s not in own and reading.scores.get(s, 4) < STRENGTH_SCORE),
+        key=lambda s: (reading.scores[s], rubric.stage(s).order),
+    )
+    cfg = calibration.probes
+    for stage in others:
+        name = rubric.stage(stage).name
+        stage_name = name[:1].lower() + name[1:]
+        for f in reading.flags:
+            if f.flag.stage == stage and f.flag.id in cfg.flag_concerns:
+                return line.format(stage=stage_name, gap=cfg.flag_concerns[f.flag.id])
+        open_signals = sorted(
+            (
+                s
+                for s in rubric.signals_for(stage)
+                if reading.in_focus(s.id) and not reading.touched(s.id)
+            ),
+            key=lambda s: (-s.weight, s.id),
+        )
+        if open_signals:
+            return line.format(stage=stage_name, gap=f"Nothing on {cfg.focus[open_signals[0].id]}.")
+    return ""
+
+
 def _worry(
     reading: Reading,
     panelist: Panelist,
@@ -111,7 +142,10 @@ def _worry(
                 quote=cite(f.sentences[0]), concern=cfg.flag_concerns.get(f.flag.id, "")
             )
     for i in reading.hedge_rows():
-        if reading.rows[i].stage in own:
+        topic = reading.hedge_topics.get(i)
+        # The panelist who owns what was admitted worries about it (as it asks about it).
+        mine = reading.signals[topic].owner == panelist.id if topic else True
+        if reading.rows[i].stage in own and mine:
             return voice.worry_hedge.format(quote=cite(i))
     thin = [i for s in own for i in reading.thin_rows(s)]
     if thin:

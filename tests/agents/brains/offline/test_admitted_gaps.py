@@ -1,0 +1,99 @@
+"""An admitted gap is followed up as what it is: advice about what was admitted, a worry voiced
+only by the panelist who owns it; a deeper probe quotes a sentence about its own subject; a
+panelist voting no although its own stages hold up says which stage sinks the answer."""
+
+from __future__ import annotations
+
+from agents.brains.offline import OfflineBrain
+from agents.brains.offline.probes import read_as
+from agents.brains.offline.votes import worry_elsewhere
+from knowledge.loader import load_questions
+from knowledge.models import Panel
+from tests.agents.brains.interview import Interview
+from tests.agents.brains.offline.conftest import opening
+
+INVOICE_ANSWER = """\
+First I'd ask what a mistake costs here. Posting a wrong amount to the ledger means finance has
+to reverse it and a supplier gets paid the wrong sum, so a wrong total is far worse than a blank
+field a clerk fills in.
+
+To measure it, I'd take about 400 invoices from last quarter and have two payables clerks key
+them independently, with the payables manager settling any disagreement. Those 400 are never used
+for prompt tuning, and nothing goes live unless total-amount accuracy on them is 99.5% or better.
+
+Every field comes back with a confidence score. Above 0.9 on every field the invoice posts on its
+own; anything lower goes to a clerk queue with the doubtful fields highlighted. Clerks'
+corrections are kept, and once a month the corrected invoices join the fine-tuning pool.
+
+Honestly I haven't worked out the per-invoice cost yet; I'd want to sit down with finance on it.
+"""
+
+DRAFTS_ANSWER = """\
+**Goal.** Cut the time agents spend writing replies, measured as median handle time, by 25% in
+two quarters, without satisfaction dropping more than a point.
+
+**Data.** Agents rate every draft with a thumbs up or down, and that rating is our quality signal.
+
+**Model.** A large hosted model with retrieval over the help centre; if retrieval finds nothing
+relevant, the draft says so instead of guessing.
+
+**Cost.** Roughly 2k tokens per ticket, about $0.02 each; at 40k tickets a month that is $800,
+small next to agent time.
+"""
+
+
+async def test_advice_on_an_admitted_gap_is_about_what_was_admitted(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("document-extraction")
+    turns = opening(INVOICE_ANSWER)
+    debrief = await Interview(brain).debrief(question, turns, [])
+    hedged = [a for a in debrief.advice if a.citation and "per-invoice cost" in a.citation.quote]
+    assert hedged, [a.text for a in debrief.advice]
+    cost_signals = {"unit_economics_margin", "inference_cost", "labeling_cost"}
+    assert all(a.target in cost_signals for a in hedged), [a.target for a in hedged]
+
+
+async def test_only_the_owner_of_an_admitted_gap_worries_about_it(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = load_questions().get("document-extraction")
+    turns = opening(INVOICE_ANSWER)
+    reading = brain.reader.read(question, turns)
+    hedge = next(i for i in reading.hedge_rows() if "per-invoice" in reading.rows[i].quote)
+    owner = reading.signals[reading.hedge_topics[hedge]].owner
+    for panelist in panel.panelists:
+        vote = (await brain.vote(panelist, question, turns)).value
+        quoted = "per-invoice cost" in vote.rationale
+        assert quoted == (panelist.id == owner), (panelist.id, vote.rationale)
+
+
+def test_a_deeper_probe_anchors_only_on_a_sentence_about_its_subject(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("document-extraction")
+    reading = brain.reader.read(question, opening(INVOICE_ANSWER))
+    for signal_id in reading.signals:
+        anchor = read_as(reading, signal_id)
+        if anchor is not None:
+            assert reading.rows[anchor].signal in (None, signal_id), (signal_id, anchor)
+    # The reference-set sentence is about the reference set, not about user behaviour.
+    reference = next(i for i, r in enumerate(reading.rows) if "400 invoices" in r.quote)
+    assert read_as(reading, "implicit_behavioral_feedback") != reference
+
+
+def test_a_no_vote_from_strong_own_stages_names_the_stage_that_sinks_it(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("support-bot-deflection")
+    reading = brain.reader.read(question, opening(DRAFTS_ANSWER))
+    weakest = min(
+        (s for s in reading.scope if s != "scaling"),
+        key=lambda s: (reading.scores[s], brain.rubric.stage(s).order),
+    )
+    line = "{stage} | {gap}"
+    said = worry_elsewhere(reading, ["scaling"], brain.calibration, brain.rubric, line)
+    stage, gap = said.split(" | ")
+    name = brain.rubric.stage(weakest).name
+    assert stage == name[:1].lower() + name[1:]
+    assert gap  # the flag's concern or the missing idea, never empty
