@@ -313,7 +313,8 @@ def render(results: EvalResults, gate_text: str | None = None) -> str:
         f"# Eval report — brain `{results.brain}`",
         "",
         f"Split `{results.split}`, {results.rounds} follow-up round(s), {results.jobs} case(s) in "
-        f"parallel{', Message Batches' if results.batch else ''}; run {results.created_at}.",
+        f"parallel per process ({results.processes} process(es))"
+        f"{', Message Batches' if results.batch else ''}; run {results.created_at}.",
         "",
         "## Cases",
         "",

@@ -95,6 +95,7 @@ class EvalResults(BaseModel):
     split: str
     rounds: int
     jobs: int
+    processes: int = 1
     batch: bool = False
     created_at: str
     runs: list[RunRecord]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -208,6 +209,10 @@ def _texts_of(cases: Sequence[EvalCase]) -> list[str]:
     return [*texts, *NOT_CONSIDERED, NOTHING_TO_ADD]
 
 
+def _announce(on_done: Callable[[int, str], None], number: int, outcome: CaseOutcome) -> None:
+    on_done(number, outcome.case_id)
+
+
 def session_settings(settings: Settings, work_dir: Path) -> Settings:
     """Settings whose session database lives in the eval's work dir, not the user's."""
     return dataclasses.replace(settings, home=work_dir / "sessions", database_url=None)
@@ -222,10 +227,30 @@ async def run_graph_eval(
     rounds: int,
     jobs: int,
     repeat: bool,
-    on_done: OnCaseDone | None = None,
+    processes: int = 1,
+    on_done: Callable[[int, str], None] | None = None,
     on_pass: Callable[[int], None] | None = None,
 ) -> list[RunRecord]:
-    """Run the cases through the graph once, and again in reverse order when `repeat`."""
+    """Run the cases through the graph once, and again in reverse order when `repeat`; with
+    `processes` > 1 the cases are shared out among that many worker processes
+    (evals.shards). `on_done(pass, case_id)` follows progress."""
+    if processes < 1:
+        raise ValueError(f"processes must be at least 1, not {processes}")
+    if processes > 1 and len(cases) > 1:
+        from evals.shards import run_sharded
+
+        return await run_sharded(
+            cases,
+            settings,
+            processes=processes,
+            work_dir=work_dir,
+            on_pass=on_pass,
+            on_done=on_done,
+            brain_name=brain_name,
+            rounds=rounds,
+            jobs=jobs,
+            repeat=repeat,
+        )
     from agents.brains.factory import make_brain
     from agents.brains.offline import OfflineBrain
     from agents.session import PanelService
@@ -259,10 +284,9 @@ async def run_graph_eval(
             brain_name=brain_name,
             retriever=index,
         )
+        done = None if on_done is None else functools.partial(_announce, on_done, number)
         runs.append(
-            await run_pass(
-                service, order, questions, index, rounds=rounds, jobs=jobs, on_done=on_done
-            )
+            await run_pass(service, order, questions, index, rounds=rounds, jobs=jobs, on_done=done)
         )
     return runs
 

@@ -119,9 +119,22 @@ class OfflineMiniLM(ONNXMiniLM_L6_V2):
     vectors (mean pooling is masked) about 20x faster for sentence-length inputs.
     """
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, threads: int = 0) -> None:
         super().__init__(preferred_providers=["CPUExecutionProvider"])
         self.DOWNLOAD_PATH = model_dir
+        self.threads = threads
+
+    @cached_property
+    def model(self) -> Any:
+        options = self.ort.SessionOptions()
+        options.log_severity_level = 3
+        options.graph_optimization_level = self.ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = self.threads  # 0: the runtime's default, one per core
+        return self.ort.InferenceSession(
+            str(Path(self.DOWNLOAD_PATH) / self.EXTRACTED_FOLDER_NAME / "model.onnx"),
+            providers=["CPUExecutionProvider"],
+            sess_options=options,
+        )
 
     def _download_model_if_not_exists(self) -> None:
         onnx_dir = Path(self.DOWNLOAD_PATH) / self.EXTRACTED_FOLDER_NAME
@@ -171,8 +184,8 @@ class OfflineMiniLM(ONNXMiniLM_L6_V2):
 class Embedder:
     """Thread-safe, memoising front of OfflineMiniLM: texts in, unit vectors out."""
 
-    def __init__(self, model_dir: Path, cache_size: int = 50_000) -> None:
-        self.function = OfflineMiniLM(prepare_model_dir(model_dir).parent)
+    def __init__(self, model_dir: Path, cache_size: int = 50_000, threads: int = 0) -> None:
+        self.function = OfflineMiniLM(prepare_model_dir(model_dir).parent, threads)
         self._cache: dict[str, npt.NDArray[np.float32]] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -200,9 +213,11 @@ _shared_lock = threading.Lock()
 
 
 def get_embedder(settings: Settings | None = None) -> Embedder:
-    """One process-wide Embedder per model dir (loading the ONNX session costs ~0.3 s)."""
-    model_dir = (settings or Settings()).model_dir
+    """One process-wide Embedder per model dir (loading the ONNX session costs ~0.3 s); the
+    first caller's thread count holds for the process."""
+    settings = settings or Settings()
+    model_dir = settings.model_dir
     with _shared_lock:
         if model_dir not in _shared:
-            _shared[model_dir] = Embedder(model_dir)
+            _shared[model_dir] = Embedder(model_dir, threads=settings.embed_threads)
         return _shared[model_dir]

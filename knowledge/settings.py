@@ -8,10 +8,21 @@ from pathlib import Path
 
 import platformdirs
 
+from agents.errors import MockpanelError
+
 
 def _env(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+def _env_count(name: str) -> int:
+    value = _env(name)
+    if value is None:
+        return 0
+    if not value.isdigit():
+        raise MockpanelError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -40,16 +51,21 @@ class Settings:
     """Key for the claude brain and cascade escalation (ANTHROPIC_API_KEY); never printed."""
 
     coach_passcode: str | None = field(
-        default_factory=lambda: os.environ.get("MOCKPANEL_COACH_PASSCODE", "").strip("\r\n")
-        or None,
+        default_factory=lambda: (
+            os.environ.get("MOCKPANEL_COACH_PASSCODE", "").strip("\r\n") or None
+        ),
         repr=False,
     )
     """Passcode of the coach page (MOCKPANEL_COACH_PASSCODE; unset: page off); never printed."""
 
+    embed_threads: int = field(default_factory=lambda: _env_count("MOCKPANEL_EMBED_THREADS"))
+    """Threads of the embedding model (MOCKPANEL_EMBED_THREADS; 0: one per core). A sharded
+    eval gives each worker process one, so its processes do not fight over the cores."""
+
     gold_dir: Path | None = field(
-        default_factory=lambda: Path(value).expanduser()
-        if (value := _env("MOCKPANEL_GOLD_DIR"))
-        else None
+        default_factory=lambda: (
+            Path(value).expanduser() if (value := _env("MOCKPANEL_GOLD_DIR")) else None
+        )
     )
     """Where "Add to gold set" writes eval cases (MOCKPANEL_GOLD_DIR; default <home>/gold)."""
 

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from evals.results import RunRecord
     from knowledge.settings import Settings
 
+SHARD_MIN_CASES = 20
+"""Below this many cases a worker process's start-up (~3 s) costs more than it saves."""
+
+MAX_PROCESSES = 8
+"""Each worker holds its own embedding model and caches (~0.5 GB)."""
+
 REPORT_PATH = Path(evals.__file__).parent / "report.md"
 """The committed report, rewritten with the baseline."""
 
@@ -50,6 +56,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--jobs", type=int, help="cases run concurrently (default 4; 8 for paid brains)")
     p.add_argument(
+        "--processes",
+        type=int,
+        help=f"worker processes sharing the cases (default: one per core for the offline brain "
+        f"on {SHARD_MIN_CASES}+ cases, else 1)",
+    )
+    p.add_argument(
         "--batch", action="store_true", help="--brain claude only: Message Batches, no follow-ups"
     )
     p.add_argument("--once", action="store_true", help="one run only (skips the determinism check)")
@@ -62,17 +74,29 @@ def _check_args(args: argparse.Namespace, brain: str) -> None:
 
     if brain not in brain_names():
         raise MockpanelError(f"unknown brain {brain!r}; expected one of {', '.join(brain_names())}")
-    args.rounds = check_rounds(
-        default_rounds() if args.rounds is None else args.rounds, "--rounds"
-    )
+    args.rounds = check_rounds(default_rounds() if args.rounds is None else args.rounds, "--rounds")
     if args.jobs is not None and args.jobs < 1:
         raise MockpanelError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.processes is not None and args.processes < 1:
+        raise MockpanelError(f"--processes must be at least 1, not {args.processes}")
+    if args.processes is not None and args.processes > 1 and args.batch:
+        raise MockpanelError("--batch runs in one process; drop --processes")
     if args.update_baseline and args.split != "all":
         raise MockpanelError(
             "--update-baseline needs --split all (the baseline covers every split)"
         )
     if args.batch and brain != "claude":
         raise MockpanelError("--batch works with --brain claude only")
+
+
+def _default_processes(brain: str, cases: int) -> int:
+    """One process per core for the offline brain (CPU-bound); the paid brains wait on the
+    network, which one process's event loop already overlaps."""
+    from agents.workers import cpu_workers
+
+    if brain != "offline" or cases < SHARD_MIN_CASES:
+        return 1
+    return min(cpu_workers(), MAX_PROCESSES)
 
 
 def _out_dir(args: argparse.Namespace, settings: Settings, brain: str) -> Path:
@@ -91,6 +115,7 @@ def _run(
     brain: str,
     out: Path,
     jobs: int,
+    processes: int,
 ) -> list[RunRecord]:
     import asyncio
 
@@ -100,14 +125,14 @@ def _run(
         return [asyncio.run(run_batch_eval(cases, settings, work_dir=out))]
     runs_wanted = 1 if args.once else 2
     progress = progress_bar(disable=args.json)
-    tasks: list[Any] = []
+    tasks: dict[int, Any] = {}
 
     def on_pass(number: int) -> None:
         label = f"eval {brain} run {number}/{runs_wanted}"
-        tasks.append(progress.add_task(label, total=len(cases)))
+        tasks[number] = progress.add_task(label, total=len(cases))
 
-    def on_done(_outcome: Any) -> None:
-        progress.advance(tasks[-1])
+    def on_done(number: int, _case_id: str) -> None:
+        progress.advance(tasks[number])
 
     with progress:
         return asyncio.run(
@@ -119,6 +144,7 @@ def _run(
                 rounds=args.rounds,
                 jobs=jobs,
                 repeat=not args.once,
+                processes=processes,
                 on_done=on_done,
                 on_pass=on_pass,
             )
@@ -140,6 +166,7 @@ def run_eval(args: argparse.Namespace) -> int:
     _check_args(args, brain)
     jobs = args.jobs or (4 if brain == "offline" else 8)
     cases = load_cases(split=args.split)
+    processes = args.processes or _default_processes(brain, len(cases))
     baseline = gating.load_baseline()
     gates = load_gates()  # a bad gate file fails here, before the run
     out = _out_dir(args, settings, brain)
@@ -151,7 +178,7 @@ def run_eval(args: argparse.Namespace) -> int:
         from knowledge.retrieval import ensure_index
 
         ensure_index(settings, say)
-        runs = _run(cases, settings, args, brain, out, jobs)
+        runs = _run(cases, settings, args, brain, out, jobs, processes)
     except ImportError as exc:
         raise MockpanelError(f"cannot run this eval here: {exc}") from exc
 
@@ -163,6 +190,7 @@ def run_eval(args: argparse.Namespace) -> int:
         split=args.split,
         rounds=args.rounds,
         jobs=jobs,
+        processes=1 if args.batch else processes,
         batch=args.batch,
         created_at=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         runs=runs,

@@ -81,6 +81,7 @@ def test_gate_failure_exits_1(
         (["eval", "--brain", "oracle"], "unknown brain 'oracle'"),
         (["eval", "--rounds", "9"], "--rounds must be between 0 and 5"),
         (["eval", "--jobs", "0"], "--jobs must be at least 1"),
+        (["eval", "--processes", "0"], "--processes must be at least 1"),
         (["eval", "--split", "dev", "--update-baseline"], "--update-baseline needs --split all"),
         (["eval", "--batch"], "--batch works with --brain claude only"),
     ],
