@@ -80,11 +80,20 @@ class Advisor:
         for i in reading.hedge_rows():
             topic = _admitted(reading, i, named)
             target = topic or self._open_signal(reading, reading.rows[i].stage)
-            if target is not None:
+            if target is None:
+                continue
+            if topic is not None and i in reading.answered_hedges:
+                text = self.calibration.writer.advice.answered.format(
+                    focus=focus[target.id],
+                    product=product_of(reading.question),
+                    quote=items.quote(i),
+                    substance=target.substance,
+                )
+            else:
                 text = self.calibration.writer.advice.hedge.format(
                     quote=items.quote(i), focus=focus[target.id]
                 )
-                items.add(text, target.stage, target.id, i)
+            items.add(text, target.stage, target.id, i)
 
     def _thin_items(self, reading: Reading, items: _Items) -> None:
         """A short claim with no substance: the part the panel asks for first."""
@@ -154,10 +163,16 @@ class Advisor:
 
 
 def _admitted(reading: Reading, i: int, named: float) -> Signal | None:
-    """What a hedge admits, when it names it itself ("I haven't priced it", not "I hadn't
-    thought about that"): the panel's reading of the hedge if the hedge is this close to it,
+    """What a hedge admits, when it answers a probe with nothing of its own ("Not sure"): what
+    was asked; when it names it itself ("I haven't priced it", not "I hadn't thought about
+    that"): the panel's reading of the hedge if the hedge is this close to it,
     else the signal it is closest to if that is; and only if asked about and shown nowhere
     else."""
+    if i in reading.answered_hedges:
+        topic = reading.hedge_topics[i]  # what the panel had just asked
+        if not reading.in_focus(topic) or reading.touched(topic):
+            return None  # a push on something they said: they said it, so it is no gap
+        return reading.signals[topic]
     sims = reading.analysis.features[i].signal_sims
     closest = max(reading.columns, key=lambda s: sims[reading.columns[s]])
     for signal_id in (reading.hedge_topics.get(i), closest):

@@ -329,6 +329,7 @@ class AdviceText(StrictModel):
     thin: str
     flag: str
     hedge: str
+    answered: str  # a hedge that replies to a probe with nothing of its own
     missing_near: str
     missing: str
     buzzwords: str

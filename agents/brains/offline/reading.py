@@ -63,6 +63,8 @@ class Reading:
     """... and the signals among the classifier's this-many likeliest for it, above "nothing"."""
     hedge_topics: dict[int, str]
     """Per hedging sentence, the signal it admits a gap in (read with the sentence before it)."""
+    answered_hedges: frozenset[int]
+    """Hedges that say nothing of their own, in a reply: they admit what the panel just asked."""
 
     def in_focus(self, signal_id: str) -> bool:
         """A signal the question asks about: any of an assessed stage, or when the question
@@ -222,6 +224,7 @@ class Reader:
             question.prompt,
             tuple(question.assesses),
             tuple((t.id, t.text) for t in transcript if t.speaker == "candidate"),
+            tuple((t.id, t.gap) for t in transcript if t.speaker != "candidate"),
         )
         with self._lock:
             cached = self._memo.get(key)
@@ -238,6 +241,7 @@ class Reader:
     def _read(self, question: Question, transcript: list[Turn]) -> Reading:
         cal = self.calibration
         analysis = self.analyzer.analyze(transcript)
+        hedge_topics, answered = self._hedge_topics(analysis, self._asked(transcript))
         scope = tuple(s for s in STAGE_IDS if s in question.assesses) or STAGE_IDS
         counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
         relevance = (
@@ -250,7 +254,7 @@ class Reader:
             else Relevance(0.0, 0.0, None, None)
         )
         flags = tuple(assessed_flags(analysis, scope))
-        rows = tuple(self._rows(analysis, flags, scope, credit_allowed=True))
+        rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=True))
         # Only an answer with real content elsewhere is "about another problem"; a thin answer
         # that merely shares words with another question is judged on what it says.
         off_question = (
@@ -259,7 +263,7 @@ class Reader:
             and len({r.signal for r in rows if r.credited}) >= OFF_QUESTION_MIN_SIGNALS
         )
         if off_question:
-            rows = tuple(self._rows(analysis, flags, scope, credit_allowed=False))
+            rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=False))
         credit = stage_credit(rows, self._signals, cal.scoring)
         all_scores = scores_from_credit(credit, cal.scoring, scope)
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
@@ -296,7 +300,8 @@ class Reader:
             touch_rank=cal.similarity.touch_rank,
             touch_rank_floor=cal.similarity.touch_rank_floor,
             classifier_touch_rank=cal.classifier.touch_rank,
-            hedge_topics=self._hedge_topics(analysis),
+            hedge_topics=hedge_topics,
+            answered_hedges=frozenset(answered),
         )
 
     def panel_verdict(self, reading: Reading, boost: Mapping[str, float]) -> Verdict:
@@ -331,24 +336,49 @@ class Reader:
             shapes.append("focused")
         return tuple(shapes)
 
-    def _hedge_topics(self, analysis: Analysis) -> dict[int, str]:
-        """What each admitted gap is about: the classifier's reading of the hedge when it reads
+    def _asked(self, transcript: list[Turn]) -> dict[str, tuple[str, ...]]:
+        """Per candidate reply, the rubric signals the probes just before it asked about."""
+        asked: dict[str, tuple[str, ...]] = {}
+        pending: list[str] = []
+        for turn in transcript:
+            if turn.speaker != "candidate":
+                if turn.gap in self._columns:
+                    pending.append(turn.gap)
+                continue
+            if pending:
+                asked[turn.id] = tuple(dict.fromkeys(pending))
+            pending = []
+        return asked
+
+    def _hedge_topics(
+        self, analysis: Analysis, asked: Mapping[str, tuple[str, ...]]
+    ) -> tuple[dict[int, str], set[int]]:
+        """What each admitted gap is about, and which hedges admit what the panel just asked.
+
+        A hedge that says little itself ("We'd look at it later") in a reply admits the asked
+        signal it is closest to. Otherwise: the classifier's reading of the hedge when it reads
         one; else the closest signal to the hedge or, when the hedge says little itself ("I
         haven't thought about the number"), to it and the sentence before it in the same turn."""
         floor = self.calibration.similarity.on_topic_threshold
         own = self.calibration.similarity.neighbour_floor
         signals = self.analyzer.bank.signals
         topics: dict[int, str] = {}
+        answered: set[int] = set()
         for s in analysis.sentences:
             feats = analysis.features[s.index]
             if feats.stance != "hedges" or not feats.signal_sims:
+                continue
+            sims = list(feats.signal_sims)
+            questions = asked.get(s.turn_id, ())
+            if questions and max(sims) < own:
+                topics[s.index] = max(questions, key=lambda g: sims[self._columns[g]])
+                answered.add(s.index)
                 continue
             scores = feats.signal_scores
             read = max(range(len(signals)), key=lambda j: scores[j])
             if scores[read] > scores[-1]:
                 topics[s.index] = signals[read].id  # the classifier reads what it is about
                 continue
-            sims = list(feats.signal_sims)
             needed = floor
             before = s.index - 1
             if max(sims) < own and before >= 0 and analysis.sentences[before].turn_id == s.turn_id:
@@ -358,7 +388,7 @@ class Reader:
             best = max(range(len(sims)), key=lambda j: sims[j])
             if sims[best] >= needed:
                 topics[s.index] = signals[best].id
-        return topics
+        return topics, answered
 
     def _in_scope_reading(
         self, analysis: Analysis, index: int, scope: tuple[str, ...]
@@ -384,6 +414,7 @@ class Reader:
         analysis: Analysis,
         flags: tuple[FlagFinding, ...],
         scope: tuple[str, ...],
+        hedge_topics: Mapping[int, str],
         *,
         credit_allowed: bool,
     ) -> list[EvidenceRow]:
@@ -391,7 +422,6 @@ class Reader:
         for f in flags:
             for i in f.sentences:
                 flag_of.setdefault(i, f.flag.id)
-        hedge_topics = self._hedge_topics(analysis)
         rows: list[EvidenceRow] = []
         for s in analysis.sentences:
             feats = analysis.features[s.index]

@@ -1,0 +1,89 @@
+"""Terse numbered outlines with lowercase labels ("costs: not sure yet"), and replies that say
+nothing of their own: a hedge is read as a hedge, a stock reply admits what the panel just
+asked, and double-keyed labels with a tie-breaker are not asked for again."""
+
+from __future__ import annotations
+
+from agents.brains.offline import OfflineBrain
+from agents.transcript import Turn
+from knowledge.loader import load_panel, load_questions
+from tests.agents.brains.interview import Interview
+from tests.agents.brains.offline.conftest import opening
+
+OUTLINE = """\
+1) aim: reviewers get through their queue faster; a summary counts as right when every risky
+clause (unlimited indemnity, silent renewal, non-compete) is flagged and nothing is made up.
+2) reference set: 120 executed agreements, two paralegals tag risky clauses separately, the
+senior counsel breaks ties.
+3) release bar: at least 95% recall of risky clauses on the reference set before anyone relies
+on it, rerun whenever the prompt changes.
+4) costs: not sure yet, probably fine.
+"""
+
+
+def _probe(turn_id: str, panelist: str, gap: str, text: str) -> Turn:
+    return Turn(id=turn_id, speaker=panelist, text=text, round=1, gap=gap)
+
+
+async def test_a_labelled_hedge_is_an_admitted_gap(brain: OfflineBrain) -> None:
+    question = load_questions().get("legal-contract-summaries")
+    reading = brain.reader.read(question, opening(OUTLINE))
+    stances = {r.quote: r.stance for r in reading.rows}
+    assert stances["costs: not sure yet, probably fine."] == "hedges"
+    assert not any(r.credited for r in reading.rows if r.quote.startswith("costs"))
+
+
+async def test_double_keyed_labels_with_a_tie_breaker_are_not_asked_for(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("legal-contract-summaries")
+    reading = brain.reader.read(question, opening(OUTLINE))
+    assert reading.touched("labeling_guidelines_agreement")
+    interview = Interview(brain)
+    asked = [
+        p.gap
+        for panelist in load_panel().panelists
+        for p in await interview.probe(panelist, question, opening(OUTLINE), 1)
+    ]
+    assert "labeling_guidelines_agreement" not in asked, asked
+
+
+async def test_a_stock_reply_admits_what_was_just_asked(brain: OfflineBrain) -> None:
+    question = load_questions().get("legal-contract-summaries")
+    turns = [
+        *opening(OUTLINE),
+        _probe(
+            "t2",
+            "hiring_manager",
+            "tiered_sample_verification",
+            "What share do experts re-check, and what error rate makes you act?",
+        ),
+        Turn(id="t3", speaker="candidate", text="We'd look at it later.", round=1),
+    ]
+    reading = brain.reader.read(question, turns)
+    hedge = next(i for i, r in enumerate(reading.rows) if r.quote == "We'd look at it later.")
+    assert reading.rows[hedge].stance == "hedges"
+    assert reading.hedge_topics[hedge] == "tiered_sample_verification"
+    assert hedge in reading.answered_hedges
+    debrief = await Interview(brain).debrief(question, turns, [])
+    answered = [a for a in debrief.advice if a.citation and a.citation.turn == "t3"]
+    assert [a.target for a in answered] == ["tiered_sample_verification"]
+    assert "the contract summariser" in answered[0].text
+
+
+async def test_a_stock_reply_to_a_push_on_what_they_said_is_no_gap(brain: OfflineBrain) -> None:
+    question = load_questions().get("legal-contract-summaries")
+    turns = [
+        *opening(OUTLINE),
+        _probe(
+            "t2",
+            "interviewer",
+            "heldout_gold_gate",
+            "You said 95% recall before anyone relies on it. Why 95 and not 99?",
+        ),
+        Turn(id="t3", speaker="candidate", text="Not sure.", round=1),
+    ]
+    debrief = await Interview(brain).debrief(question, turns, [])
+    assert not any(a.target == "heldout_gold_gate" for a in debrief.advice), [
+        (a.target, a.text) for a in debrief.advice
+    ]
