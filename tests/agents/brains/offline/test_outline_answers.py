@@ -87,3 +87,28 @@ async def test_a_stock_reply_to_a_push_on_what_they_said_is_no_gap(brain: Offlin
     assert not any(a.target == "heldout_gold_gate" for a in debrief.advice), [
         (a.target, a.text) for a in debrief.advice
     ]
+
+
+MARKDOWN = """\
+## Evaluation
+- Build a set of 300 real questions from last year's helpdesk tickets, with the answer the IT
+  team actually gave.
+- Two specialists grade each assistant answer as correct, partly correct or wrong; a third
+  settles disagreements.
+
+## Architecture
+- If retrieval confidence is low, the assistant offers to open a ticket with the question
+  pre-filled.
+
+## Risks
+- Pages older than a year get flagged to their owners for review.
+"""
+
+
+async def test_a_prep_site_outline_is_read_for_what_it_shows(brain: OfflineBrain) -> None:
+    question = load_questions().get("enterprise-rag-assistant")
+    reading = brain.reader.read(question, opening(MARKDOWN))
+    credited = [(r.signal, r.quote[:18]) for r in reading.rows if r.credited]
+    assert ("gold_reference_set", "Build a set of 300") in credited, credited
+    for said in ("labeling_guidelines_agreement", "graceful_fallback", "data_quality_decay"):
+        assert reading.touched(said), said
