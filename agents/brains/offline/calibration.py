@@ -320,6 +320,9 @@ class VoteVoice(StrictModel):
     worry_hedge: str
     worry_elsewhere: str  # its own stages hold up; the no comes from another's ({stage}, {gap})
     nothing: str
+    carried: (
+        str  # a hire although its own stages are thin: the others' best line ({quote}, {stage})
+    )
     outside: str
 
 

@@ -40,6 +40,7 @@ CLAUSE_MIN_WORDS = 6
 _LABEL_MAX_WORDS = 4
 _BOLD_LABEL_MAX_WORDS = 8
 _TITLE_MAX_WORDS = 5
+_HEADER_MAX_WORDS = 2
 _WRAP_MIN_WORDS = 6
 """A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
 CONTEXT_LABEL_WORDS = 4
@@ -111,15 +112,25 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in inner.split("|")]
 
 
-def _table_row(line: str) -> tuple[str, list[str]]:
-    """A table body row's cells, each verbatim, without a short leading label cell."""
-    cells = [c for c in _cells(line) if c and any(ch.isalnum() for ch in c)]
+def _table_row(line: str) -> tuple[str, list[tuple[str, int]]]:
+    """A table body row's cells, each verbatim with its column, without a short leading label
+    cell."""
+    cells = [(c, k) for k, c in enumerate(_cells(line)) if c and any(ch.isalnum() for ch in c)]
     if not cells:
         return "", []
-    first = cells[0]
+    first = cells[0][0]
     if len(cells) >= 2 and len(first.split()) <= 3 and not re.search(r"\d", first):
         return first.strip("*_ "), cells[1:]
     return "", cells
+
+
+def _cell_section(label: str, header: str, section: str) -> str:
+    """What a cell is read under: its row's label and its column's name ("Grounded (target)"),
+    so a bare figure in a "Target" column reads as a target."""
+    header = header.strip("*_ ")
+    if not header or len(header.split()) > _HEADER_MAX_WORDS or re.search(r"\d", header):
+        return label or section
+    return f"{label} ({header.lower()})" if label else header
 
 
 def _starts_block(line: str) -> bool:
@@ -164,6 +175,7 @@ def _lines(text: str) -> list[_Line]:
     raw = [ln.strip() for ln in _unwrap(text)]
     out: list[_Line] = []
     section = ""
+    header: list[str] = []
     for i, line in enumerate(raw):
         if not line:
             continue
@@ -172,10 +184,20 @@ def _lines(text: str) -> list[_Line]:
             if _TABLE_SEP.match(line):
                 continue
             if nxt is not None and _TABLE_SEP.match(nxt):
-                continue  # a header row names columns, it says nothing
+                header = _cells(line)  # a header row names columns, it says nothing itself
+                continue
             label, cells = _table_row(line)
-            out.extend(_Line(cell, label or section, "table", i) for cell in cells)
+            out.extend(
+                _Line(
+                    cell,
+                    _cell_section(label, header[k] if k < len(header) else "", section),
+                    "table",
+                    i,
+                )
+                for cell, k in cells
+            )
             continue
+        header = []
         bullet = _BULLET.match(line)
         if bullet:
             body = line[bullet.end() :].strip()

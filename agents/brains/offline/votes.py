@@ -70,6 +70,12 @@ def panelist_vote(
             lines.append(voice.strength.format(quote=cite(best), stage=name[:1].lower() + name[1:]))
         else:
             lines.append(voice.nothing)
+            carried = _carried_by(reading, own) if result.decision == "hire" else None
+            if carried is not None:
+                name = rubric.stage(reading.rows[carried].stage or own[0]).name
+                lines.append(
+                    voice.carried.format(quote=cite(carried), stage=name[:1].lower() + name[1:])
+                )
         worry = _worry(reading, panelist, own, calibration, cite)
         if not worry and result.decision == "no_hire":
             worry = worry_elsewhere(reading, own, calibration, rubric, voice.worry_elsewhere)
@@ -95,6 +101,18 @@ def panelist_vote(
         rationale=" ".join(lines),
         citations=cited,
     )
+
+
+def _carried_by(reading: Reading, own: Sequence[str]) -> int | None:
+    """For a yes from a panelist whose own stages are thin: the best credited sentence of the
+    stages that carry the answer."""
+    rows = [
+        i
+        for s in reading.scope
+        if s not in own and reading.scores.get(s, 0) >= STRENGTH_SCORE
+        for i in reading.credited_rows(s)
+    ]
+    return max(rows, key=lambda i: (len(reading.rows[i].substance), -i)) if rows else None
 
 
 def worry_elsewhere(

@@ -64,3 +64,21 @@ def test_a_long_bold_label_is_a_label_not_part_of_the_quote() -> None:
     assert sentence.text.startswith("regional leads review 2,000")
     assert sentence.section == "Sampled error of the automated removals"
     assert "*" not in sentence.text
+
+
+def test_a_table_cell_is_read_under_its_row_label_and_column_name() -> None:
+    text = (
+        "| Aspect | Definition | Target |\n"
+        "|---|---|---|\n"
+        "| Grounded | every claim traceable to a cited passage | 98% of sampled answers |\n"
+        "| 3 | no label cell here | 60% |\n"
+    )
+    turns = [Turn(id="t1", speaker="candidate", text=text)]
+    sentences, _ = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)
+    contexts = [s.context for s in sentences]
+    assert contexts[:2] == [
+        "Grounded (definition): every claim traceable to a cited passage",
+        "Grounded (target): 98% of sampled answers",
+    ]
+    assert [s.text for s in sentences][1] == "98% of sampled answers"  # the quote stays verbatim
+    assert contexts[2:] == ["Aspect: 3", "Definition: no label cell here", "Target: 60%"]
