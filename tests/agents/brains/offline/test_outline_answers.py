@@ -112,3 +112,34 @@ async def test_a_prep_site_outline_is_read_for_what_it_shows(brain: OfflineBrain
     assert ("gold_reference_set", "Build a set of 300") in credited, credited
     for said in ("labeling_guidelines_agreement", "graceful_fallback", "data_quality_decay"):
         assert reading.touched(said), said
+
+
+PREP_SITE = """\
+## What "good" means
+| Aspect | Definition | Target |
+|---|---|---|
+| Grounded | every claim traceable to a cited passage | 98% of sampled answers |
+| Helpful | employee does not file a ticket on the same topic within 48 hours | 60% deflection |
+
+## Evaluation
+- Build a set of 400 real questions from last year's tickets, with the answer the support team
+  actually gave.
+- Two IT/HR specialists grade each assistant answer as correct, partly correct or wrong; a third
+  settles disagreements.
+- A new prompt or retriever ships only if it beats the current one on this set and does not drop
+  on the 100 unanswerable questions.
+
+## Architecture
+- The model answers only from the retrieved passages; a second check verifies each sentence
+  against its citation and drops what it cannot support.
+"""
+
+
+async def test_a_yes_from_thin_own_stages_names_what_carries_it(brain: OfflineBrain) -> None:
+    question = load_questions().get("enterprise-rag-assistant")
+    manager = next(p for p in load_panel().panelists if p.id == "hiring_manager")
+    vote = await Interview(brain).vote(manager, question, opening(PREP_SITE))
+    assert vote.decision == "hire", vote.rationale
+    assert "concrete enough to put in a budget" in vote.rationale
+    assert "I'll still back it, because “" in vote.rationale, vote.rationale
+    assert vote.citations and vote.citations[0].quote in PREP_SITE
