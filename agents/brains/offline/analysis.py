@@ -93,6 +93,9 @@ class Analysis:
     """Each sentence's features (stance, substance parts, flag hits), in sentence order."""
     primary: dict[int, str] = field(default_factory=dict)
     """Per sentence, the one rubric signal it is read as showing (if any)."""
+    whole_patterns: dict[int, frozenset[int]] = field(default_factory=dict)
+    """For a piece of a sentence cut at a colon or semicolon, the signals whose patterns match
+    the whole sentence ("a small model for most; the large one for big diffs" weighs sizes)."""
 
     def credited_signals(self, stage: str | None = None) -> list[SignalFinding]:
         """Credited findings, optionally of one stage, in rubric order."""
@@ -245,7 +248,25 @@ class Analyzer:
             vectors=vectors,
             features=feats,
             primary=primary,
+            whole_patterns=self._whole_patterns(sentences),
         )
+
+    def _whole_patterns(self, sentences: list[Sentence]) -> dict[int, frozenset[int]]:
+        groups: list[list[Sentence]] = []
+        for s in sentences:
+            if s.joined and groups and groups[-1][-1].turn_id == s.turn_id:
+                groups[-1].append(s)
+            else:
+                groups.append([s])
+        out: dict[int, frozenset[int]] = {}
+        negation = self.extractor.red_flags.negation
+        for group in groups:
+            if len(group) < 2:
+                continue
+            text = "; ".join(s.text for s in group)
+            hits = frozenset(self.bank.signal_pattern_hits(text, negation))
+            out.update((s.index, hits) for s in group)
+        return out
 
     def _injected(self, sentences: list[Sentence], feats: list[SentenceFeatures]) -> frozenset[int]:
         """Sentences addressed to the panel; in such a paragraph, the ones that carry on the

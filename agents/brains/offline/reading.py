@@ -145,7 +145,7 @@ class Reading:
             if i in self.analysis.injection:
                 continue
             feats = self.analysis.features[i]
-            if column in feats.signal_patterns:
+            if column in feats.signal_patterns or column in self.analysis.whole_patterns.get(i, ()):
                 return True  # named outright, even if the sentence was read for another signal
             if not r.credited and not set(r.substance) - {"who"}:
                 continue  # credited rows have substance, if only in the classifier's reading

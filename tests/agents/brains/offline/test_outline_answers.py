@@ -143,3 +143,28 @@ async def test_a_yes_from_thin_own_stages_names_what_carries_it(brain: OfflineBr
     assert "concrete enough to put in a budget" in vote.rationale
     assert "I'll still back it, because “" in vote.rationale, vote.rationale
     assert vote.citations and vote.citations[0].quote in PREP_SITE
+
+
+async def test_a_sentence_cut_at_a_semicolon_still_names_what_it_says_whole(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("code-review-bot")
+    text = (
+        "Serving: most comments come from a small model; security-sensitive files and diffs "
+        "over 500 lines go to the large model."
+    )
+    reading = brain.reader.read(question, opening(text))
+    assert len(reading.rows) == 2  # read as two clauses
+    assert reading.touched("model_as_costed_component")
+
+
+async def test_spoken_hedges_and_appeals_are_read_for_what_they_are(brain: OfflineBrain) -> None:
+    question = load_questions().get("content-moderation")
+    text = (
+        "Appeals are another signal: if a lot of removals get overturned on appeal, something is "
+        "off in that language. Cost-wise I haven't really done the math, but moderators are the "
+        "big cost, not the model."
+    )
+    reading = brain.reader.read(question, opening(text))
+    assert reading.touched("implicit_behavioral_feedback")
+    assert reading.rows[-1].stance == "hedges", reading.rows[-1]
