@@ -302,6 +302,7 @@ class WriterReasons(StrictModel):
     off_topic: str
     off_question: str
     hedge: str
+    hedge_on: str  # the hedges name what they admit ({topics})
     not_assessed: str
     decision_hire: str
     decision_no_hire: str

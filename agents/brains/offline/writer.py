@@ -248,9 +248,19 @@ class DebriefWriter:
                     )
                 )
             if hedged:
+                said = [reading.hedge_topics.get(i) for i in hedged]
+                topics = _unique([t for t in said if t is not None and not reading.shown(t)])
+                claim = (
+                    tpl.hedge_on.format(
+                        stage_name=stage.name,
+                        topics="; ".join(self.calibration.probes.focus[t] for t in topics[:2]),
+                    )
+                    if topics
+                    else tpl.hedge.format(stage_name=stage.name)
+                )
                 concerns.append(
                     Reason(
-                        claim=tpl.hedge.format(stage_name=stage.name),
+                        claim=claim,
                         stage=stage_id,
                         kind="concern",
                         citations=_row_quotes(reading, hedged, 2),

@@ -69,6 +69,8 @@ async def test_a_stock_reply_admits_what_was_just_asked(brain: OfflineBrain) -> 
     answered = [a for a in debrief.advice if a.citation and a.citation.turn == "t3"]
     assert [a.target for a in answered] == ["tiered_sample_verification"]
     assert "the contract summariser" in answered[0].text
+    admitted = [r.claim for r in debrief.reasons if "no answer yet on" in r.claim]
+    assert admitted and "experts check a sample" in admitted[0], admitted
 
 
 async def test_a_stock_reply_to_a_push_on_what_they_said_is_no_gap(brain: OfflineBrain) -> None:
