@@ -303,6 +303,7 @@ class WriterReasons(StrictModel):
     off_question: str
     hedge: str
     hedge_on: str  # the hedges name what they admit ({topics})
+    hedge_further: str  # ... about what the answer did show: pushed further, no reply ({topics})
     not_assessed: str
     decision_hire: str
     decision_no_hire: str

@@ -248,10 +248,12 @@ class DebriefWriter:
                     )
                 )
             if hedged:
-                said = [reading.hedge_topics.get(i) for i in hedged]
-                topics = _unique([t for t in said if t is not None and not reading.shown(t)])
+                said = _unique([reading.hedge_topics.get(i) for i in hedged])
+                admitted = [t for t in said if not reading.shown(t)]
+                template = tpl.hedge_on if admitted else tpl.hedge_further
+                topics = admitted or said
                 claim = (
-                    tpl.hedge_on.format(
+                    template.format(
                         stage_name=stage.name,
                         topics="; ".join(self.calibration.probes.focus[t] for t in topics[:2]),
                     )

@@ -89,6 +89,8 @@ async def test_a_stock_reply_to_a_push_on_what_they_said_is_no_gap(brain: Offlin
     assert not any(a.target == "heldout_gold_gate" for a in debrief.advice), [
         (a.target, a.text) for a in debrief.advice
     ]
+    pushed = [r.claim for r in debrief.reasons if "pushed past what it said" in r.claim]
+    assert pushed and "held-out test" in pushed[0], [r.claim for r in debrief.reasons]
 
 
 MARKDOWN = """\
