@@ -139,12 +139,19 @@ class Question(StrictModel):
     focus_signals: list[str] = Field(
         default_factory=list, description="rubric signals the question asks about directly"
     )
+    unused_signals: list[str] = Field(
+        default_factory=list,
+        description="rubric signals this product has no use for (no prompt in a tabular fraud "
+        "model): never probed or advised, and not held against it",
+    )
     tags: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _scope(self) -> Question:
         if len(set(self.assesses)) != len(self.assesses):
             raise ValueError(f"question {self.id}: duplicate stages in assesses")
+        if set(self.focus_signals) & set(self.unused_signals):
+            raise ValueError(f"question {self.id}: a signal both in focus and unused")
         outside = [s for s in self.stresses if s not in self.assesses]
         if outside:
             raise ValueError(f"question {self.id}: stresses {outside} outside assesses")

@@ -189,3 +189,5 @@ def test_focused_questions_name_their_focus_signals_within_their_stages() -> Non
             assert question.focus_signals, f"{question.id}: a focused question names its signals"
         for signal_id in question.focus_signals:
             assert stage_of.get(signal_id) in question.assesses, (question.id, signal_id)
+        for signal_id in question.unused_signals:
+            assert signal_id in stage_of, (question.id, signal_id)

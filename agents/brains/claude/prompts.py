@@ -130,6 +130,11 @@ NOT_ASSESSED_LINE = (
 
 FOCUS_LINE = "The question asks directly about: {signals}.\n"
 
+UNUSED_LINE = (
+    "This product has no use for: {signals}. Do not probe or advise them, and do not hold their "
+    "absence against the answer.\n"
+)
+
 PROBE_STAGES_LINE = "Stages you may probe: {stages}.\n"
 
 REPAIR_TEMPLATE = """\

@@ -115,13 +115,19 @@ def render_scope(question: Question, rubric: Rubric, panelist: Panelist | None =
     absent = not_assessed(question)
     known = {s.id for s in rubric.signals}
     focus = [s for s in question.focus_signals if s in known]
+    unused = [s for s in question.unused_signals if s in known]
     return prompts.SCOPE_TEMPLATE.format(
         assessed=", ".join(assessed(question)),
         assessed_names=named(assessed(question)),
         not_assessed_line=prompts.NOT_ASSESSED_LINE.format(names=named(absent)) if absent else "",
-        focus_line=prompts.FOCUS_LINE.format(signals=", ".join(f"`{s}`" for s in focus))
-        if focus
-        else "",
+        focus_line=(
+            prompts.FOCUS_LINE.format(signals=", ".join(f"`{s}`" for s in focus)) if focus else ""
+        )
+        + (
+            prompts.UNUSED_LINE.format(signals=", ".join(f"`{s}`" for s in unused))
+            if unused
+            else ""
+        ),
         probe_line=prompts.PROBE_STAGES_LINE.format(stages=named(probe_stages(panelist, question)))
         if panelist is not None
         else "",

@@ -70,6 +70,8 @@ class Reading:
         """A signal the question asks about: any of an assessed stage, or when the question
         names its focus signals, one of those (a latency question is not asked about labeling
         cost)."""
+        if signal_id in self.question.unused_signals:
+            return False  # an idea this product has no use for
         focus = self.question.focus_signals
         return signal_id in focus if focus else self.signals[signal_id].stage in self.scope
 

@@ -104,7 +104,9 @@ class DebriefWriter:
             summary=summary,
             signals_found=credited,
             signals_missing=[
-                s.id for s in self.rubric.signals_for(stage) if s.id not in set(credited)
+                s.id
+                for s in self.rubric.signals_for(stage)
+                if s.id not in set(credited) and s.id not in reading.question.unused_signals
             ],
             evidence=_row_quotes(reading, [i for i in best if i is not None], EVIDENCE_PER_STAGE),
         )
@@ -279,7 +281,9 @@ class DebriefWriter:
                 )
             if reading.scores[stage_id] <= 2 and not thin and not hedged:
                 missing = [
-                    s for s in self.rubric.signals_for(stage_id) if not reading.touched(s.id)
+                    s
+                    for s in self.rubric.signals_for(stage_id)
+                    if not reading.touched(s.id) and s.id not in reading.question.unused_signals
                 ]
                 missing.sort(key=lambda s: (-s.weight, s.id))
                 if missing:

@@ -333,3 +333,12 @@ async def test_streamed_probe_over_sse_keeps_to_the_scope(
     assert request.body["stream"] is True
     assert '<question_scope assesses="evaluation">' in request_texts(request.body)[1]
     assert json.loads(json.dumps(request.body["system"]))[0]["cache_control"]["type"] == "ephemeral"
+
+
+def test_scope_names_the_ideas_a_product_has_no_use_for() -> None:
+    from agents.brains.claude.render import render_scope
+
+    fraud = load_questions().get("fraud-review-queue")
+    assert "prompting_strategy" in fraud.unused_signals
+    scope = render_scope(fraud, load_rubric())
+    assert "no use for: `prompting_strategy`, `output_verification`" in scope
