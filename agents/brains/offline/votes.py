@@ -66,16 +66,14 @@ def panelist_vote(
         ]
         if strengths:
             best = max(strengths, key=lambda i: (len(reading.rows[i].substance), -i))
-            name = rubric.stage(reading.rows[best].stage or own[0]).name
-            lines.append(voice.strength.format(quote=cite(best), stage=name[:1].lower() + name[1:]))
+            phrase = _stage_phrase(rubric, reading.rows[best].stage or own[0])
+            lines.append(voice.strength.format(quote=cite(best), stage=phrase))
         else:
             lines.append(voice.nothing)
             carried = _carried_by(reading, own) if result.decision == "hire" else None
             if carried is not None:
-                name = rubric.stage(reading.rows[carried].stage or own[0]).name
-                lines.append(
-                    voice.carried.format(quote=cite(carried), stage=name[:1].lower() + name[1:])
-                )
+                phrase = _stage_phrase(rubric, reading.rows[carried].stage or own[0])
+                lines.append(voice.carried.format(quote=cite(carried), stage=phrase))
         worry = _worry(reading, panelist, own, calibration, cite)
         if not worry and result.decision == "no_hire":
             worry = worry_elsewhere(reading, own, calibration, rubric, voice.worry_elsewhere)
@@ -103,6 +101,12 @@ def panelist_vote(
     )
 
 
+def _stage_phrase(rubric: Rubric, stage_id: str) -> str:
+    """A stage's name as said mid-sentence ("evaluation and feedback loop")."""
+    name = rubric.stage(stage_id).name
+    return name[:1].lower() + name[1:]
+
+
 def _carried_by(reading: Reading, own: Sequence[str]) -> int | None:
     """For a yes from a panelist whose own stages are thin: the best credited sentence of the
     stages that carry the answer."""
@@ -126,8 +130,7 @@ def worry_elsewhere(
     )
     cfg = calibration.probes
     for stage in others:
-        name = rubric.stage(stage).name
-        stage_name = name[:1].lower() + name[1:]
+        stage_name = _stage_phrase(rubric, stage)
         for f in reading.flags:
             if f.flag.stage == stage and f.flag.id in cfg.flag_concerns:
                 return line.format(stage=stage_name, gap=cfg.flag_concerns[f.flag.id])
