@@ -252,6 +252,7 @@ class Analyzer:
         )
 
     def _whole_patterns(self, sentences: list[Sentence]) -> dict[int, frozenset[int]]:
+        """Pattern hits of each sentence that was cut into pieces, read whole, per piece."""
         groups: list[list[Sentence]] = []
         for s in sentences:
             if s.joined and groups and groups[-1][-1].turn_id == s.turn_id:
