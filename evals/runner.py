@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from agents.session import PanelService
 
 OnCaseDone = Callable[[CaseOutcome], None]
+OnPass = Callable[[int], None]
+OnProgress = Callable[[int, str], None]
+"""Progress of a graph eval: (pass number, case id) as each case finishes."""
 
 
 def debrief_fingerprint(debrief: Debrief) -> str:
@@ -209,7 +212,7 @@ def _texts_of(cases: Sequence[EvalCase]) -> list[str]:
     return [*texts, *NOT_CONSIDERED, NOTHING_TO_ADD]
 
 
-def _announce(on_done: Callable[[int, str], None], number: int, outcome: CaseOutcome) -> None:
+def _announce(on_done: OnProgress, number: int, outcome: CaseOutcome) -> None:
     on_done(number, outcome.case_id)
 
 
@@ -228,8 +231,8 @@ async def run_graph_eval(
     jobs: int,
     repeat: bool,
     processes: int = 1,
-    on_done: Callable[[int, str], None] | None = None,
-    on_pass: Callable[[int], None] | None = None,
+    on_done: OnProgress | None = None,
+    on_pass: OnPass | None = None,
 ) -> list[RunRecord]:
     """Run the cases through the graph once, and again in reverse order when `repeat`; with
     `processes` > 1 the cases are shared out among that many worker processes

@@ -11,17 +11,15 @@ import asyncio
 import dataclasses
 import multiprocessing
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from evals.models import EvalCase
 from evals.results import RunRecord
+from evals.runner import OnPass, OnProgress
 from knowledge.settings import Settings
-
-OnPass = Callable[[int], None]
-OnProgress = Callable[[int, str], None]
 
 _events: Any = None  # the worker's end of the progress queue (set by _init_worker)
 
