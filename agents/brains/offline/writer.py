@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from agents.brains.offline.advice import Advisor
+from agents.brains.offline.analysis import Analysis
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.citations import snippets
 from agents.brains.offline.grounding import SnippetFinder
@@ -130,7 +131,9 @@ class DebriefWriter:
         """The overall reason first, then answer-level concerns, red flags and stage reasons."""
         analysis = reading.analysis
         counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
-        first_sentence = _row_quotes(reading, counted[:1] or [0], 1) if reading.rows else []
+        # A pleasantry ("Great question.") stands for nothing the answer says.
+        said = [i for i in counted if not _is_filler(analysis, i)] or counted
+        first_sentence = _row_quotes(reading, said[:1] or [0], 1) if reading.rows else []
         reasons = self._answer_concerns(reading, counted, first_sentence)
         reasons += self._flag_reasons(reading)
         reasons += self._buzzword_reasons(reading, first_sentence)
@@ -189,7 +192,19 @@ class DebriefWriter:
         analysis = reading.analysis
         if not analysis.buzzword_dense:
             return []
-        cites = _row_quotes(reading, sorted(analysis.buzzword_lists), 2) or first_sentence
+        named = sorted(
+            (
+                i
+                for i, f in enumerate(analysis.features)
+                if f.term_count and i not in analysis.injection
+            ),
+            key=lambda i: (-analysis.features[i].term_count, i),
+        )
+        cites = (
+            _row_quotes(reading, sorted(analysis.buzzword_lists), 2)
+            or _row_quotes(reading, sorted(named[:2]), 2)
+            or first_sentence
+        )
         if not cites:
             return []
         claim = self.calibration.writer.reasons.buzzwords.format(
@@ -335,3 +350,8 @@ def debrief_json_without_latency(debrief: Debrief) -> str:
     for call in usage.get("calls", []):
         call["latency_ms"] = 0.0
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def _is_filler(analysis: Analysis, index: int) -> bool:
+    """Whether the sentence is a pleasantry or connective that says nothing of its own."""
+    return index < len(analysis.features) and analysis.features[index].filler

@@ -235,3 +235,24 @@ async def test_a_bare_figure_in_a_table_cell_is_never_quoted_as_evidence(
     debrief = await Interview(brain).debrief(question, opening(TABLE_WITH_FIGURES), [])
     quoted = {row.quote for row in debrief.evidence if row.signal or row.red_flag}
     assert quoted and not {"100%", "4%", "~$0.00001", "~$0.002"} & quoted
+
+
+def test_trusting_a_model_class_to_work_out_of_the_box_is_a_magic_box(brain: OfflineBrain) -> None:
+    claim = "Language models are great at reading leases, so this should just work out of the box."
+    doubt = "No model will work out of the box on our scans, so we measure it on 300 of them first."
+    assert "magic_box" in flag_ids(brain, claim)
+    assert "magic_box" not in flag_ids(brain, doubt)
+
+
+async def test_a_buzzword_concern_quotes_the_buzzwords_not_a_pleasantry(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "Great question. We'd leverage a cutting-edge, state-of-the-art AI platform with a "
+        "human in the loop, continuous fine-tuning and responsible, scalable MLOps. "
+        "It would transform the business and delight every stakeholder."
+    )
+    question = load_questions().get("document-extraction")
+    debrief = (await brain.debrief(question, opening(text), [])).value
+    quotes = [c.quote for r in debrief.reasons for c in r.citations if c.quote]
+    assert quotes and not any(q.startswith("Great question") for q in quotes)

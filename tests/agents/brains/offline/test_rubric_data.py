@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,18 @@ def test_what_a_panel_asks_for_names_real_signals_and_parts() -> None:
     writer = load_calibration().writer
     assert set(writer.asks_for) <= {s.id for s in load_rubric().signals}
     assert {p for parts in writer.asks_for.values() for p in parts} <= set(writer.part_names)
+
+
+@pytest.mark.parametrize(
+    ("signal", "text"),
+    [
+        ("tiered_sample_verification", "Each week 5% of the accepted items go to a second review."),
+        ("success_metric_target", "Goal: cut the time to a first reply from 9 hours to 2."),
+        ("success_metric_target", "We want to bring the refund error rate down from 4% to 1%."),
+        ("heldout_gold_gate", "We only ship a new version if it wins on last quarter's cases."),
+        ("heldout_gold_gate", "Every threshold change is backtested on six months of orders."),
+    ],
+)
+def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
+    patterns = next(s.patterns for s in load_rubric().signals if s.id == signal)
+    assert any(re.search(p, text, re.IGNORECASE) for p in patterns), text
