@@ -362,6 +362,18 @@ class Writer(StrictModel):
         return self
 
 
+class DesignShape(StrictModel):
+    """Signals a design of one shape has no use for (no prompts for a gradient-boosted model)."""
+
+    unused: list[str] = Field(min_length=1)
+    names: list[str] = Field(min_length=1)
+    """Wording that names a model of this shape."""
+    unless: list[str] = Field(default_factory=list)
+    """Wording that names another kind of model as well (the signals apply again)."""
+
+    _ok = field_validator("names", "unless")(check_patterns)
+
+
 class Calibration(StrictModel):
     """Everything tunable about the offline brain."""
 
@@ -386,6 +398,7 @@ class Calibration(StrictModel):
     flag_excuses: dict[str, list[str]]
     flag_overrides: dict[str, list[str]]
     implies: dict[str, list[str]] = Field(default_factory=dict)
+    design_shapes: dict[str, DesignShape] = Field(default_factory=dict)
     density: EvidenceDensity
     scoring: Scoring
     probes: Probes

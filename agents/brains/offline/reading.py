@@ -3,6 +3,7 @@ question's scope, and everything derived from it (scores, flags, verdict)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -65,13 +66,15 @@ class Reading:
     """Per hedging sentence, the signal it admits a gap in (read with the sentence before it)."""
     answered_hedges: frozenset[int]
     """Hedges that say nothing of their own, in a reply: they admit what the panel just asked."""
+    unused: frozenset[str] = frozenset()
+    """Signals this product or this design has no use for: never probed, advised or missing."""
 
     def in_focus(self, signal_id: str) -> bool:
         """A signal the question asks about: any of an assessed stage, or when the question
         names its focus signals, one of those (a latency question is not asked about labeling
         cost)."""
-        if signal_id in self.question.unused_signals:
-            return False  # an idea this product has no use for
+        if signal_id in self.unused:
+            return False  # an idea this product or design has no use for
         focus = self.question.focus_signals
         return signal_id in focus if focus else self.signals[signal_id].stage in self.scope
 
@@ -198,6 +201,13 @@ def stage_credit(
     return credit
 
 
+@dataclass(frozen=True)
+class _CompiledShape:
+    unused: tuple[str, ...]
+    names: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+
+
 class Reader:
     """Builds and memoises readings; the analysis underneath is shared across questions."""
 
@@ -218,6 +228,14 @@ class Reader:
         self._memo: OrderedDict[tuple[object, ...], Reading] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.Lock()
+        self._shapes = [
+            _CompiledShape(
+                unused=tuple(shape.unused),
+                names=tuple(re.compile(p, re.IGNORECASE) for p in shape.names),
+                unless=tuple(re.compile(p, re.IGNORECASE) for p in shape.unless),
+            )
+            for shape in calibration.design_shapes.values()
+        ]
 
     def read(self, question: Question, transcript: list[Turn]) -> Reading:
         """The reading of this transcript for this question (memoised)."""
@@ -304,7 +322,19 @@ class Reader:
             classifier_touch_rank=cal.classifier.touch_rank,
             hedge_topics=hedge_topics,
             answered_hedges=frozenset(answered),
+            unused=frozenset(question.unused_signals) | self._unused_by_design(analysis),
         )
+
+    def _unused_by_design(self, analysis: Analysis) -> frozenset[str]:
+        """Signals the answer's design has no use for: every model it names is of one shape."""
+        said = " ".join(s.text for s in analysis.sentences if s.index not in analysis.injection)
+        unused: set[str] = set()
+        for shape in self._shapes:
+            if any(p.search(said) for p in shape.names) and not any(
+                p.search(said) for p in shape.unless
+            ):
+                unused.update(shape.unused)
+        return frozenset(unused)
 
     def panel_verdict(self, reading: Reading, boost: Mapping[str, float]) -> Verdict:
         """The verdict with some stages weighted up (a panelist's own), from the same table."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from agents.brains.offline import OfflineBrain
 from knowledge.loader import load_panel, load_questions
+from knowledge.scope import custom_question
 from tests.agents.brains.interview import Interview
 from tests.agents.brains.offline.conftest import opening
 
@@ -31,3 +32,40 @@ async def test_unused_ideas_are_never_asked_advised_or_missing(brain: OfflineBra
     assert not {a.target for a in debrief.advice} & unused
     for score in debrief.stage_scores.values():
         assert not set(score.signals_missing) & unused
+
+
+FORECAST = """\
+A gradient-boosted model per store and item family predicts tomorrow's demand from three years
+of till data, promotions and weather. Clerks see the suggested order and can change it; every
+change is logged with a reason. We backtest on the last 26 weeks, then pilot in 20 stores
+against 20 matched stores, and ship only if waste drops by 2 points with stock-outs flat.
+"""
+
+
+async def test_a_design_with_no_generative_model_is_not_asked_about_prompts(
+    brain: OfflineBrain,
+) -> None:
+    question = custom_question("Design demand forecasting for a grocery chain's fresh produce")
+    interview = Interview(brain)
+    turns = opening(FORECAST)
+    reading = brain.reader.read(question, turns)
+    assert {"prompting_strategy", "output_verification"} <= reading.unused
+    probed = {
+        p.gap
+        for panelist in load_panel().panelists
+        for rnd in (1, 2)
+        for p in await interview.probe(panelist, question, turns, rnd)
+    }
+    assert probed and not probed & reading.unused, probed
+    debrief = await interview.debrief(question, turns, [])
+    assert not {a.target for a in debrief.advice} & reading.unused
+    missing = {s for score in debrief.stage_scores.values() for s in score.signals_missing}
+    assert not missing & reading.unused
+
+
+def test_a_design_that_also_uses_a_language_model_keeps_its_prompt_questions(
+    brain: OfflineBrain,
+) -> None:
+    text = FORECAST + "A language model writes the clerk a one-line reason for each order."
+    question = custom_question("Design demand forecasting for a grocery chain's fresh produce")
+    assert "prompting_strategy" not in brain.reader.read(question, opening(text)).unused
