@@ -27,6 +27,7 @@ _QUOTE = re.compile(r"“([^”]{12,})”")  # the candidate's words a probe quo
 
 Update = dict[str, Any]
 
+
 async def _context(runtime: Runtime[PanelContext]) -> PanelContext:
     """The run's context with brain, index and panel at hand. Loading them is blocking work, so
     it happens in a worker thread, once per process (see `shared_context`)."""
@@ -85,20 +86,28 @@ async def probe(state: ProbeTask, runtime: Runtime[PanelContext]) -> Update:
 
 
 async def select(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
-    """Dedupe by gap (also against gaps already asked), order by severity, keep the best K."""
+    """Dedupe by gap (also against questions already asked), order by severity, keep the best K."""
     ctx = await _context(runtime)
-    asked = {t.gap for t in state.transcript if t.gap is not None}
     best: dict[str, Probe] = {}
     for batch in sorted(state.proposals, key=lambda b: _panel_rank(b.panelist)):
         if batch.round != state.round:
             continue
         for p in batch.probes:
-            if p.gap in asked or p.severity <= ctx.severity_floor:
+            if asked_before(p, state.transcript) or p.severity <= ctx.severity_floor:
                 continue
             if p.gap not in best or p.severity > best[p.gap].severity:
                 best[p.gap] = p
     ranked = sorted(best.values(), key=lambda p: (-p.severity, _panel_rank(p.panelist), p.gap))
     return {"pending": one_per_quote(ranked, state.transcript)[: ctx.probes_per_round]}
+
+
+def asked_before(probe: Probe, transcript: list[Turn]) -> bool:
+    """Whether the probe repeats a question: a gap once asked is asked again only one level
+    deeper (a follow-up on the reply), and only once."""
+    kinds = [t.gap_kind for t in transcript if t.gap == probe.gap and t.speaker != "candidate"]
+    if probe.gap_kind == "deeper":
+        return "deeper" in kinds
+    return bool(kinds)
 
 
 def one_per_quote(ranked: list[Probe], transcript: list[Turn]) -> list[Probe]:
@@ -207,8 +216,15 @@ def fan_out_probes(state: PanelState) -> list[Send] | Literal["deliberate"]:
     if state.phase != "probing":
         return "deliberate"
     return [
-        Send("probe", ProbeTask(panelist=pid, round=state.round, question=state.question,
-                                transcript=list(state.transcript)))
+        Send(
+            "probe",
+            ProbeTask(
+                panelist=pid,
+                round=state.round,
+                question=state.question,
+                transcript=list(state.transcript),
+            ),
+        )
         for pid in PANELIST_IDS
     ]
 
@@ -221,8 +237,10 @@ def after_select(state: PanelState) -> Literal["ask", "deliberate"]:
 def fan_out_votes(state: PanelState) -> list[Send]:
     """One `vote` task per panelist."""
     return [
-        Send("vote", VoteTask(panelist=pid, question=state.question,
-                              transcript=list(state.transcript)))
+        Send(
+            "vote",
+            VoteTask(panelist=pid, question=state.question, transcript=list(state.transcript)),
+        )
         for pid in PANELIST_IDS
     ]
 

@@ -10,7 +10,7 @@ from langgraph.types import Command
 
 from agents.brains.base import StepResult
 from agents.checkpointer import checkpoint_serializer
-from agents.graph import build_graph, one_per_quote
+from agents.graph import asked_before, build_graph, one_per_quote
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.models import Question
@@ -191,9 +191,7 @@ async def test_batch_responder_answers_instead_of_interrupting(
     assert candidate == [OPENING, "Scripted reply to objective-gap-r1."]
 
 
-async def test_async_responder_is_awaited(
-    make_context: ContextFactory, question: Question
-) -> None:
+async def test_async_responder_is_awaited(make_context: ContextFactory, question: Question) -> None:
     async def responder(probes: list[Probe]) -> str:
         return "Async reply."
 
@@ -229,7 +227,8 @@ async def test_json_input_is_coerced_like_studio_sends_it(
     run = Run(make_context(FakeBrain()))
     out = await run.graph.ainvoke(
         {"question": question.model_dump(mode="json"), "answer": OPENING, "max_rounds": 0},
-        run.config, context=run.ctx,
+        run.config,
+        context=run.ctx,
     )
     assert out["question"] == question
     assert out["debrief"] is not None
@@ -288,8 +287,12 @@ def test_select_keeps_one_probe_per_quoted_sentence() -> None:
 
     def probe(gap: str, severity: float, text: str) -> Probe:
         return Probe(
-            panelist="interviewer", stage="objective", gap=gap, gap_kind="deeper",
-            severity=severity, text=text,
+            panelist="interviewer",
+            stage="objective",
+            gap=gap,
+            gap_kind="deeper",
+            severity=severity,
+            text=text,
         )
 
     ranked = [
@@ -304,3 +307,32 @@ def test_select_keeps_one_probe_per_quoted_sentence() -> None:
     ]
     kept = one_per_quote(ranked, transcript)
     assert [p.gap for p in kept] == ["gold_reference_set", "labeling_cost"]
+
+
+def test_a_gap_is_asked_again_only_one_level_deeper_and_once() -> None:
+    def probe(kind: str) -> Probe:
+        return Probe(
+            panelist="hiring_manager",
+            stage="scaling",
+            gap="unit_economics_margin",
+            gap_kind=kind,
+            severity=2.0,
+            text="…",
+        )
+
+    def turn(kind: str) -> Turn:
+        return Turn(
+            id="t2",
+            speaker="hiring_manager",
+            text="…",
+            round=1,
+            gap="unit_economics_margin",
+            gap_kind=kind,
+        )
+
+    opening = Turn(id="t1", speaker="candidate", text="…")
+    assert not asked_before(probe("missing_signal"), [opening])
+    assert asked_before(probe("missing_signal"), [opening, turn("missing_signal")])
+    assert not asked_before(probe("deeper"), [opening, turn("missing_signal")])
+    assert asked_before(probe("deeper"), [opening, turn("deeper")])
+    assert asked_before(probe("thin_signal"), [opening, turn("deeper")])

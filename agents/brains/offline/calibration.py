@@ -255,6 +255,7 @@ class ProbeSeverity(StrictModel):
     thin_signal: float = Field(ge=0)
     missing_signal: float = Field(ge=0)
     hedge: float = Field(ge=0)
+    follow_up: float = Field(ge=0)
     reply_anchor: float = Field(ge=0)
     first_pick: float = Field(ge=0)
 

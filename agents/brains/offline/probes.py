@@ -77,6 +77,7 @@ def panelist_gaps(
     ]
     gaps = _flag_gaps(ask) + _hedge_gaps(ask, open_signals)
     gaps += _signal_gaps(ask, open_signals, {g.id for g in gaps})
+    gaps += _follow_up_gaps(ask, transcript)
     gaps = gaps or _deeper_gaps(ask)
     gaps.sort(key=lambda g: (-g.severity, g.id))
     return gaps
@@ -149,6 +150,58 @@ def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> l
             severity += sev.reply_anchor
         gaps.append(Gap(kind, signal.stage, signal.id, round(severity, 4), anchor))
     return gaps
+
+
+def _follow_up_gaps(ask: _Asking, transcript: list[Turn]) -> list[Gap]:
+    """The latest reply answered this panelist's question with something to build on: one
+    question a level deeper on that answer, quoting it (a real interviewer's second question)."""
+    reading, reply = ask.reading, ask.reply
+    if reply is None:
+        return []
+    reply_round = next(t.round for t in transcript if t.id == reply)
+    mine = [t for t in transcript if t.speaker == ask.panelist.id and t.round == reply_round]
+    if not mine:
+        return []
+    followed = {t.gap for t in transcript if t.gap_kind == "deeper"}
+    asked = [t.gap for t in mine if t.gap in reading.signals]  # not a red flag's id
+    # What the reply showed with substance: the asked idea first, then any other of this
+    # panelist's ideas it went to instead ("is accuracy worth it?" answered with unit costs).
+    shown: list[tuple[str, int]] = []
+    for signal_id in asked:
+        anchor = _answered_in(reading, signal_id, reply)
+        if anchor is not None:
+            shown.append((signal_id, anchor))
+    shown += [
+        (r.signal, i)
+        for i, r in enumerate(reading.rows)
+        if r.turn == reply and r.credited and r.signal
+    ]
+    sev = ask.calibration.probes.severity
+    for signal_id, anchor in shown:
+        signal = reading.signals.get(signal_id)
+        if signal is None or signal.owner != ask.panelist.id or signal.stage not in ask.own:
+            continue
+        if signal_id in followed or not reading.in_focus(signal_id):
+            continue
+        asks_about = ask.calibration.probes.deeper_asks_about.get(signal_id)
+        if asks_about is not None and reading.touched(asks_about):
+            continue
+        severity = sev.follow_up + signal.weight / 3
+        return [Gap("deeper", signal.stage, signal_id, round(severity, 4), anchor)]
+    return []
+
+
+def _answered_in(reading: Reading, signal_id: str, turn: str) -> int | None:
+    """The reply's sentence that answers a question about this signal with substance: credited
+    for it, or read as it with a figure, threshold or mechanism behind it."""
+    rows = [i for i, r in enumerate(reading.rows) if r.turn == turn]
+    for i in rows:
+        if reading.rows[i].credited and reading.rows[i].signal == signal_id:
+            return i
+    anchor = read_as(reading, signal_id)
+    if anchor is not None and anchor in rows and reading.rows[anchor].substance:
+        return anchor
+    return None
 
 
 def _deeper_gaps(ask: _Asking) -> list[Gap]:

@@ -143,6 +143,33 @@ async def test_round_two_follows_up_the_reply(
     assert any("Cost per ticket will be higher" in p.text for p in second)
 
 
+async def test_a_reply_with_substance_is_followed_one_level_deeper(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    manager = panel.get("hiring_manager")
+    transcript = opening(sample(samples, "weak")["answer"])
+    transcript.append(
+        Turn(
+            id="t2",
+            speaker="hiring_manager",
+            text="Is the last point of accuracy worth what it costs?",
+            round=1,
+            stage="scaling",
+            gap="accuracy_as_business_tradeoff",
+            gap_kind="missing_signal",
+        )
+    )
+    reply = (
+        "Each ticket the bot resolves saves about $4 of agent time and the model call costs "
+        "6 cents, so a point of accuracy is worth paying for until it costs more than it saves."
+    )
+    transcript.append(Turn(id="t3", speaker="candidate", text=reply, round=1))
+    second = (await brain.probe(manager, question, transcript, 2)).value
+    follow = second[0]
+    assert follow.gap_kind == "deeper" and "Each ticket the bot resolves" in follow.text
+    assert brain.calibration.probes.deeper[follow.gap] in follow.text
+
+
 GUARDRAILS_ANSWER = (
     "The assistant may only answer from retrieved policy passages: the prompt holds the top "
     "five passages and asks for JSON with an answer and the passage id behind every sentence. "
