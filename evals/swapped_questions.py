@@ -1,6 +1,7 @@
 """Swapped questions: every hire answer of the chosen splits, sent to two other products' design
-questions (the farthest from its own, and one in the middle), must be a no-hire "about a
-different problem". Run: `python -m evals.swapped_questions [--split dev,realistic_dev]`."""
+questions (the farthest from its own, and one in the middle; a focused answer, to focused
+questions about other stages), must be a no-hire "about a different problem".
+Run: `python -m evals.swapped_questions [--split dev,realistic_dev]`."""
 
 from __future__ import annotations
 
@@ -39,8 +40,16 @@ class Swap:
 
 
 def swap_targets(own: Question, bank: Sequence[Question]) -> list[Question]:
-    """The farthest other product's question from `own`, and one at the middle distance."""
-    others = [q for q in bank if len(q.assesses) == len(STAGE_IDS) and q.id != own.id]
+    """The farthest other product's question from `own`, and one at the middle distance: for a
+    design question, other designs; for a focused one, focused questions on other stages."""
+    if len(own.assesses) == len(STAGE_IDS):
+        others = [q for q in bank if len(q.assesses) == len(STAGE_IDS) and q.id != own.id]
+    else:
+        others = [
+            q
+            for q in bank
+            if len(q.assesses) < len(STAGE_IDS) and not set(q.assesses) & set(own.assesses)
+        ]
     vectors = get_embedder().embed([question_text(q) for q in [own, *others]])
     sims = vectors[1:] @ vectors[0]
     order = [others[j] for j in np.argsort(sims, kind="stable") if sims[j] < SAME_PRODUCT]
@@ -50,16 +59,13 @@ def swap_targets(own: Question, bank: Sequence[Question]) -> list[Question]:
 async def run(brain: Brain, splits: Sequence[str]) -> list[Swap]:
     """Every swap of the splits' hire answers, in case order."""
     bank = load_questions()
-    full = [q for q in bank.questions if len(q.assesses) == len(STAGE_IDS)]
     out = []
     for case in load_cases():
         if case.split not in splits or case.gold_decision != "hire":
             continue
         own = bank.get(case.question_id)
-        if len(own.assesses) != len(STAGE_IDS):
-            continue  # a focused answer is about part of a design, not a product
         turns = [Turn(id="t1", speaker="candidate", text=case.answer)]
-        for target in swap_targets(own, full):
+        for target in swap_targets(own, bank.questions):
             debrief = (await brain.debrief(target, turns, [])).value
             said = any("different problem" in r.claim for r in debrief.reasons)
             out.append(Swap(case.id, target.id, debrief.decision, debrief.confidence, said))

@@ -107,7 +107,8 @@ class QuestionMatcher:
     """Compares an answer's sentences with the asked question and the bank's design questions."""
 
     def __init__(self, bank: list[Question], embedder: Embedder) -> None:
-        self._rivals = [q for q in bank if len(q.assesses) == len(STAGE_IDS)]
+        self._rivals = list(bank)
+        self._design = np.array([len(q.assesses) == len(STAGE_IDS) for q in bank], dtype=bool)
         self._embedder = embedder
         self._vectors: npt.NDArray[np.float32] | None = None
         self._lock = threading.Lock()
@@ -135,7 +136,19 @@ class QuestionMatcher:
             float(np.sort(sentences @ asked_vec)[-k:].mean()) + float(centroid @ asked_vec)
         ) / 2
         scores = (np.sort(sentences @ rivals.T, axis=0)[-k:].mean(axis=0) + rivals @ centroid) / 2
-        others = [j for j, q in enumerate(self._rivals) if q.id != question.id and not same[j]]
+        # A design answer is compared with the other designs only: a focused question about
+        # one part (pricing a support resolution) shares its product with a design question.
+        # A focused answer is compared with the focused questions about other parts too (a
+        # prompt-evaluation answer to a hallucination question); one about the same stage
+        # would share its words.
+        focused = len(question.assesses) < len(STAGE_IDS)
+        others = [
+            j
+            for j, q in enumerate(self._rivals)
+            if q.id != question.id
+            and not same[j]
+            and (self._design[j] or (focused and not set(q.assesses) & set(question.assesses)))
+        ]
         if not others:
             return Relevance(round(asked, 4), 0.0, None, None)
         best_j = max(others, key=lambda j: (float(scores[j]), -j))

@@ -49,3 +49,26 @@ def test_product_words_decide_when_the_embeddings_do_not() -> None:
     assert not closer.different_question  # closer by embedding, yet about the asked product
     far = Relevance(0.15, 0.45, "other", "Other", 0.1, 0.5)
     assert far.different_question
+
+
+PROMPT_EVALUATION = (
+    "Keep 300 real requests from last month, stratified so rare intents have at least 20 each. "
+    "Two graders compare old and new prompt outputs blind, side by side, against a written "
+    "checklist: correct facts, the right format, the right tone. The new prompt ships only if "
+    "it wins or ties on 60% of pairs and loses on no intent by more than 5 points. Grader "
+    "agreement is checked on 50 shared pairs; under 0.7 kappa, the checklist is tightened "
+    "first. After shipping, a 10% canary runs for a week while we watch how often users edit."
+)
+
+
+async def test_a_focused_answer_to_another_focused_question_is_a_different_problem(
+    brain: OfflineBrain,
+) -> None:
+    bank = load_questions()
+    interview = Interview(brain)
+    turns = opening(PROMPT_EVALUATION)
+    own = await interview.debrief(bank.get("prompt-change-evaluation"), turns, [])
+    assert not any("different problem" in r.claim for r in own.reasons)
+    swapped = await interview.debrief(bank.get("hallucination-guardrails"), turns, [])
+    assert swapped.decision == "no_hire"
+    assert any("different problem" in r.claim for r in swapped.reasons)
