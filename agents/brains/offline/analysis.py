@@ -486,6 +486,8 @@ class Analyzer:
                 continue
             if any(sid in findings and findings[sid].evidence for sid in config.signals):
                 continue  # the evidence table read the idea somewhere: it is not absent
+            if any(sid in findings and findings[sid].credited for sid in config.excused_by):
+                continue
             subjects = self._absence_subjects[flag.id]
             if not any(p.search(s.context) for s in counted for p in subjects):
                 continue  # an answer about something else entirely

@@ -164,6 +164,8 @@ class AbsenceFlag(StrictModel):
     min_words: int = Field(ge=1)
     subject_patterns: list[str] = Field(min_length=1)
     """The answer must be about the thing the idea belongs to (a model or automated system)."""
+    excused_by: list[str] = Field(default_factory=list)
+    """Signals that, credited, show the answer does the idea's work another way."""
 
     _ok = field_validator("patterns", "subject_patterns")(check_patterns)
 

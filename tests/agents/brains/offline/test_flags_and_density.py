@@ -256,3 +256,21 @@ async def test_a_buzzword_concern_quotes_the_buzzwords_not_a_pleasantry(
     debrief = (await brain.debrief(question, opening(text), [])).value
     quotes = [c.quote for r in debrief.reasons for c in r.citations if c.quote]
     assert quotes and not any(q.startswith("Great question") for q in quotes)
+
+
+def test_a_graded_random_sample_keeps_no_gold_set_away(brain: OfflineBrain) -> None:
+    graded = NO_REFERENCE + (
+        " Every week two senior adjusters grade a random 5% sample of the summaries against the "
+        "claim file, and that error rate is the number we report."
+    )
+    assert "no_gold_set" not in flag_ids(brain, graded)
+
+
+def test_a_release_rule_replayed_on_past_cases_keeps_no_gold_set_away(
+    brain: OfflineBrain,
+) -> None:
+    replayed = NO_REFERENCE + (
+        " Before any prompt change, we rerun it on last quarter's claims and only ship it if "
+        "fewer drafts need rewriting."
+    )
+    assert "no_gold_set" not in flag_ids(brain, replayed)
