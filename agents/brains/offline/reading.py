@@ -203,6 +203,8 @@ def stage_credit(
 
 @dataclass(frozen=True)
 class _CompiledShape:
+    """A design shape's patterns, compiled once."""
+
     unused: tuple[str, ...]
     names: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]

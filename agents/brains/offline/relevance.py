@@ -104,7 +104,7 @@ def _share(sentences: Sequence[set[str]], words: set[str]) -> float:
 
 
 class QuestionMatcher:
-    """Compares an answer's sentences with the asked question and the bank's design questions."""
+    """Compares an answer's sentences with the asked question and the bank's other questions."""
 
     def __init__(self, bank: list[Question], embedder: Embedder) -> None:
         self._rivals = list(bank)
