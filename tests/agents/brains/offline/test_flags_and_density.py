@@ -274,3 +274,15 @@ def test_a_release_rule_replayed_on_past_cases_keeps_no_gold_set_away(
         "fewer drafts need rewriting."
     )
     assert "no_gold_set" not in flag_ids(brain, replayed)
+
+
+def test_trusting_the_top_model_and_fixing_on_complaint_are_stated_flags(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "We'd buy the top transcription engine on the market and trust its output. Checking "
+        "is basically a formality at that accuracy. If a client complains about a call, "
+        "someone listens again and corrects it, and the engine improves on its own with each "
+        "vendor release."
+    )
+    assert {"magic_box", "no_gold_set"} <= flag_ids(brain, text)
