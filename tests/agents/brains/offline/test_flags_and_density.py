@@ -244,16 +244,33 @@ def test_trusting_a_model_class_to_work_out_of_the_box_is_a_magic_box(brain: Off
     assert "magic_box" not in flag_ids(brain, doubt)
 
 
+GLOSSY_TRIALS = """\
+Great question. Clinical trial matching is a huge opportunity to leverage cutting-edge AI to
+transform patient outcomes. My approach would be to take a holistic, patient-centric view.
+
+First, I'd bring together all of the relevant data - EHRs, trial registries, physician notes -
+into a unified data lake so the model has a complete picture of each patient. Data quality is
+critical, so we'd make sure it's clean.
+
+Next, we'd use a state-of-the-art large language model, fine-tuned on medical data, to read the
+eligibility criteria and match them to patients. LLMs are very good at understanding complex
+medical language, so this should work well out of the box, and we can iterate quickly.
+
+For success, we'd look at engagement and physician satisfaction, and we'd build dashboards so
+leadership can track adoption. We'd also make sure the system is fair and responsible, with a
+human in the loop where appropriate.
+
+Finally, we'd scale it across the hospital network and eventually to other partners,
+continuously improving the model as more data comes in. I think this would be a game changer for
+patients and for the business.
+"""
+
+
 async def test_a_buzzword_concern_quotes_the_buzzwords_not_a_pleasantry(
     brain: OfflineBrain,
 ) -> None:
-    text = (
-        "Great question. We'd leverage a cutting-edge, state-of-the-art AI platform with a "
-        "human in the loop, continuous fine-tuning and responsible, scalable MLOps. "
-        "It would transform the business and delight every stakeholder."
-    )
-    question = load_questions().get("document-extraction")
-    debrief = (await brain.debrief(question, opening(text), [])).value
+    question = load_questions().get("clinical-trial-matching")
+    debrief = (await brain.debrief(question, opening(GLOSSY_TRIALS), [])).value
     quotes = [c.quote for r in debrief.reasons for c in r.citations if c.quote]
     assert quotes and not any(q.startswith("Great question") for q in quotes)
 
