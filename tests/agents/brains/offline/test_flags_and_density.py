@@ -275,22 +275,21 @@ async def test_a_buzzword_concern_quotes_the_buzzwords_not_a_pleasantry(
     assert quotes and not any(q.startswith("Great question") for q in quotes)
 
 
-def test_a_graded_random_sample_keeps_no_gold_set_away(brain: OfflineBrain) -> None:
-    graded = NO_REFERENCE + (
+@pytest.mark.parametrize(
+    "other_way",
+    [
+        # experts grade a sized random sample: quality is measured, not guessed
         " Every week two senior adjusters grade a random 5% sample of the summaries against the "
-        "claim file, and that error rate is the number we report."
-    )
-    assert "no_gold_set" not in flag_ids(brain, graded)
-
-
-def test_a_release_rule_replayed_on_past_cases_keeps_no_gold_set_away(
-    brain: OfflineBrain,
-) -> None:
-    replayed = NO_REFERENCE + (
+        "claim file, and that error rate is the number we report.",
+        # a release rule replayed on past cases is a held-out check in other words
         " Before any prompt change, we rerun it on last quarter's claims and only ship it if "
-        "fewer drafts need rewriting."
-    )
-    assert "no_gold_set" not in flag_ids(brain, replayed)
+        "fewer drafts need rewriting.",
+    ],
+)
+def test_judging_quality_another_way_keeps_no_gold_set_away(
+    brain: OfflineBrain, other_way: str
+) -> None:
+    assert "no_gold_set" not in flag_ids(brain, NO_REFERENCE + other_way)
 
 
 def test_trusting_the_top_model_and_fixing_on_complaint_are_stated_flags(
