@@ -199,9 +199,7 @@ def _answered_in(reading: Reading, signal_id: str, turn: str) -> int | None:
         if reading.rows[i].credited and reading.rows[i].signal == signal_id:
             return i
     anchor = read_as(reading, signal_id)
-    if anchor is not None and anchor in rows and reading.rows[anchor].substance:
-        return anchor
-    return None
+    return anchor if anchor in rows else None
 
 
 def _deeper_gaps(ask: _Asking) -> list[Gap]:
@@ -230,12 +228,16 @@ def _deeper_gaps(ask: _Asking) -> list[Gap]:
 
 def read_as(reading: Reading, signal_id: str) -> int | None:
     """The asserting sentence the classifier most clearly reads as this signal (its likeliest
-    reading, above "shows nothing", and not read as another signal), if any: a question that
-    goes past what a sentence said must be about what that sentence is about."""
+    reading, above "shows nothing", and not read as another signal) and that says something
+    concrete (a mechanism, figure or condition), if any: a question that goes past what a
+    sentence said must be about what that sentence is about, and a bare label ("Option A,
+    template library") said nothing to go past."""
     column = reading.columns[signal_id]
     best, best_score = None, 0.0
     for i, row in enumerate(reading.rows):
         if row.stance not in ("asserts", "rejects") or i in reading.analysis.injection:
+            continue
+        if not set(row.substance) - {"who"}:
             continue
         if row.signal not in (None, signal_id):
             continue

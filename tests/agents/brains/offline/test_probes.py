@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.calibration import Calibration
-from agents.brains.offline.probes import _Asking, _deeper_gaps
+from agents.brains.offline.probes import _Asking, _deeper_gaps, read_as
 from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
@@ -223,3 +223,20 @@ def test_a_deeper_probe_is_not_asked_where_the_answer_already_went(
     assert "heldout_gold_gate" not in deeper(brain.calibration)
     unmapped = brain.calibration.probes.model_copy(update={"deeper_asks_about": {}})
     assert "heldout_gold_gate" in deeper(brain.calibration.model_copy(update={"probes": unmapped}))
+
+
+MEMO = """\
+Option A, template library with merge fields. Pro: zero risk, cheap. Con: reply rates are flat at
+1.8% and reps ignore the templates.
+Option B, a model drafts each first-touch email from the CRM record and the prospect's last three
+site visits; the rep edits and sends. Every factual claim must trace to a CRM field, and claims
+that don't are removed before the rep sees the draft.
+"""
+
+
+def test_a_deeper_question_never_goes_past_a_bare_label(brain: OfflineBrain) -> None:
+    reading = brain.reader.read(load_questions().get("sales-email-drafts"), opening(MEMO))
+    for signal in reading.signals:
+        anchor = read_as(reading, signal)
+        if anchor is not None:
+            assert set(reading.rows[anchor].substance) - {"who"}, reading.rows[anchor].quote
