@@ -12,6 +12,7 @@ from agents.debrief import Debrief
 from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
+from knowledge.scope import custom_question
 from knowledge.settings import Settings
 from tests.agents.brains.interview import Interview
 from tests.agents.brains.offline.conftest import asked, opening, sample
@@ -155,3 +156,24 @@ async def test_a_vote_worries_only_about_what_the_question_asks(
     named = [sid for sid, text in focus.items() if text in hm.rationale]
     assert named, hm.rationale  # the worry names a gap ...
     assert all(reading.in_focus(sid) for sid in named), named  # ... this question asks about
+
+
+WIKI_STORY = (
+    "At my last job every answer linked the two or three wiki passages it used. Our support "
+    "engineers graded 150 real questions every two weeks, right or wrong, and we only changed "
+    "the retriever or the prompt when the new version got at least as many right on that same "
+    "set. Cost was never the issue, a few hundred dollars a month; the real cost was the "
+    "graders' time, about four hours a fortnight."
+)
+
+
+async def test_a_panelist_praises_only_its_own_ideas_in_a_shared_stage(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = custom_question("Design an assistant that answers employees from the wiki")
+    turns = opening(WIKI_STORY)
+    manager = await Interview(brain).vote(panel.get("hiring_manager"), question, turns)
+    engineer = await Interview(brain).vote(panel.get("lead_engineer"), question, turns)
+    budget = "Cost was never the issue"
+    assert any(c.quote and c.quote.startswith(budget) for c in manager.citations)
+    assert not any(c.quote and c.quote.startswith(budget) for c in engineer.citations)
