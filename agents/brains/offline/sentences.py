@@ -37,6 +37,11 @@ _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=(?:and|but|so|which|then|because|while|wh
 # A colon or semicolon between two full clauses splits a sentence for reading (each part verbatim).
 _CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)\]”\"'])(?:;|:)\s+(?=\S)")
 CLAUSE_MIN_WORDS = 6
+# ", and we …" between two full clauses often joins two separate claims (a reference set, and
+# the bar a release must clear); each is read on its own when both halves are this long. Not at
+# "so" or "but": those tie a hedge or a rejection to its reason, and the stance needs both.
+_COMPOUND_SPLIT = re.compile(r",\s+and\s+(?=(?:then\s+)?(?:we|i|they)\b)", re.I)
+COMPOUND_MIN_WORDS = 10
 _LABEL_MAX_WORDS = 4
 _BOLD_LABEL_MAX_WORDS = 8
 _TITLE_MAX_WORDS = 5
@@ -44,6 +49,16 @@ _HEADER_MAX_WORDS = 2
 _WRAP_MIN_WORDS = 6
 """A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
 CONTEXT_LABEL_WORDS = 4
+# Labels of an answer's frame (STAR, CIRCLES, Q and A, options, steps) say where a sentence sits
+# in the telling, not what it is about: they stay out of the text as read.
+_FRAME_LABEL = re.compile(
+    r"^(?:situation|task|action|actions|result|results|context|background|q|a|question|answer|"
+    r"summary|tl;?dr|in short|overall|recap|(?:step|option|phase|part) "
+    r"(?:\d+|[a-e]|one|two|three|four|five)|comprehend the situation|identify the customer|"
+    r"report the customer'?s needs|cut through prioriti[sz]ation|list solutions|"
+    r"evaluate trade-?offs|summari[sz]e)$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +83,8 @@ class Sentence:
     def context(self) -> str:
         """The text as read: under a short heading or label, the label goes in front
         ("Reference set: 300 contracts, …"); the quote stays `text`."""
-        if self.section and len(self.section.split()) <= CONTEXT_LABEL_WORDS:
+        label = self.section.strip().rstrip(".:")
+        if label and len(label.split()) <= CONTEXT_LABEL_WORDS and not _FRAME_LABEL.match(label):
             return f"{self.section}: {self.text}"
         return self.text
 
@@ -229,15 +245,18 @@ def _strip_label(piece: str) -> tuple[str, str]:
 
 
 def _split_clauses(sentences: list[str]) -> list[tuple[str, bool]]:
-    """Cut each sentence at a colon or semicolon when both sides are full clauses; each piece
-    with whether it continues the one before."""
+    """Cut each sentence at a colon or semicolon, then at ", and we", when both sides are full
+    clauses; each piece with whether it continues the one before."""
     out: list[tuple[str, bool]] = []
     for sentence in sentences:
         parts = _CLAUSE_SPLIT.split(sentence)
-        if len(parts) > 1 and all(len(words_of(p)) >= CLAUSE_MIN_WORDS for p in parts):
-            out.extend((p, i > 0) for i, p in enumerate(parts))
-        else:
-            out.append((sentence, False))
+        if len(parts) < 2 or not all(len(words_of(p)) >= CLAUSE_MIN_WORDS for p in parts):
+            parts = [sentence]
+        for n, part in enumerate(parts):
+            halves = _COMPOUND_SPLIT.split(part)
+            if len(halves) < 2 or not all(len(words_of(h)) >= COMPOUND_MIN_WORDS for h in halves):
+                halves = [part]
+            out.extend((h, n > 0 or k > 0) for k, h in enumerate(halves))
     return out
 
 

@@ -82,3 +82,37 @@ def test_a_table_cell_is_read_under_its_row_label_and_column_name() -> None:
     ]
     assert [s.text for s in sentences][1] == "98% of sampled answers"  # the quote stays verbatim
     assert contexts[2:] == ["Aspect: 3", "Definition: no label cell here", "Target: 60%"]
+
+
+def test_a_frame_label_stays_out_of_the_text_as_read_but_a_topic_label_stays_in() -> None:
+    text = (
+        "Action: We indexed the policy site and closed tickets, and re-indexed them nightly.\n"
+        "Q: How do we know the labels are good?\n"
+        "Reference set: 300 contracts that two lawyers marked clause by clause.\n"
+    )
+    turns = [Turn(id="t1", speaker="candidate", text=text)]
+    sentences, _ = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)
+    assert [s.context for s in sentences] == [
+        "We indexed the policy site and closed tickets, and re-indexed them nightly.",
+        "How do we know the labels are good?",
+        "Reference set: 300 contracts that two lawyers marked clause by clause.",
+    ]
+
+
+def test_two_full_claims_joined_by_and_we_are_read_apart_but_a_hedge_and_its_reason_are_not() -> (
+    None
+):
+    two_claims = (
+        "Two people from HR wrote 200 real questions with the correct source page for each, "
+        "and we would not ship until 85% of the answers cited the right page."
+    )
+    first, second = _sentences(two_claims)
+    assert first.endswith("for each")
+    assert second.startswith("we would not ship until 85%")
+    hedge = (
+        "I don't have the per-review rate for these annotator tiers yet, so I'd get quotes "
+        "from two vendors before committing to that volume."
+    )
+    assert _sentences(hedge) == [hedge]
+    short = "We keep a reference set of past tickets, and we score every prompt on it."
+    assert _sentences(short) == [short]
