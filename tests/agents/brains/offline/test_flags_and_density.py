@@ -80,8 +80,18 @@ async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineB
             "a weak secondary signal only.",
             "We'll know it works from the thumbs up and thumbs down on every answer.",
         ),
+        (
+            "full_expert_verification",
+            "Second, we'd add an LLM-as-judge layer that reviews each answer for faithfulness "
+            "before it is shown.",
+            "Second, a compliance officer reviews each answer for faithfulness before it is shown.",
+        ),
     ],
-    ids=["justified_latency_trade_off", "ratings_as_a_weak_side_signal"],
+    ids=[
+        "justified_latency_trade_off",
+        "ratings_as_a_weak_side_signal",
+        "an_automated_check_on_every_answer",
+    ],
 )
 def test_a_practice_kept_in_its_place_is_not_the_flag(
     brain: OfflineBrain, flag_id: str, excused: str, stated: str

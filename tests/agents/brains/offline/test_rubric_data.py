@@ -97,6 +97,11 @@ def test_what_a_panel_asks_for_names_real_signals_and_parts() -> None:
         ("success_metric_target", "We want to bring the refund error rate down from 4% to 1%."),
         ("heldout_gold_gate", "We only ship a new version if it wins on last quarter's cases."),
         ("heldout_gold_gate", "Every threshold change is backtested on six months of orders."),
+        ("heldout_gold_gate", "We wouldn't launch it until 90% of the drafts pass the review."),
+        ("success_metric_target", "My goal was cutting repeat questions in the channel by half."),
+        ("gold_reference_set", "Leads wrote 150 questions with the correct source page for each."),
+        ("output_verification", "An LLM-as-a-judge pass scores every draft for faithfulness."),
+        ("labeler_quality_audit", "We slip known items into every batch the vendor labels."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
