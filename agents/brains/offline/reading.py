@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from agents.brains.offline.analysis import Analysis, Analyzer
@@ -110,7 +110,8 @@ class Reading:
             and r.stance == "asserts"
             and r.stage in self.scope
             and (stage is None or r.stage == stage)
-            and not self.touched(r.signal, besides=i)  # said with substance elsewhere
+            # said with substance by a sentence not itself read as a bare mention of it
+            and not self.touched(r.signal, besides=self._mentions(r.signal), named=False)
         ]
 
     def hedge_rows(self) -> list[int]:
@@ -130,29 +131,38 @@ class Reading:
             if r.stance in ("asserts", "rejects") and i not in self.analysis.injection
         )
 
-    def touched(self, signal_id: str, besides: int | None = None) -> bool:
-        """Shown, or said with some substance by a sentence close to it (other than row
+    def _mentions(self, signal_id: str) -> frozenset[int]:
+        """Rows read as this signal without credit."""
+        return frozenset(
+            i for i, r in enumerate(self.rows) if r.signal == signal_id and not r.credited
+        )
+
+    def touched(self, signal_id: str, besides: Collection[int] = (), named: bool = True) -> bool:
+        """Shown, or said with some substance by a sentence close to it (not one of the rows
         `besides`): the panel may push on it with a quote, but does not ask for it (or advise it)
-        as if it were missing."""
-        if self.shown(signal_id):
+        as if it were missing. `named`: a sentence naming it outright touches it, even bare."""
+        if self.shown(signal_id, besides):
             return True
         # What a touched signal implies is touched too (corrections fed back into training are
         # data from usage).
         sources = [src for src, implied in self.implies.items() if signal_id in implied]
-        return any(self._touched(s, besides) for s in [signal_id, *sources])
+        return any(self._touched(s, besides, named) for s in [signal_id, *sources])
 
-    def _touched(self, signal_id: str, besides: int | None) -> bool:
-        """Said with some substance by a sentence close to this signal (other than `besides`)."""
+    def _touched(self, signal_id: str, besides: Collection[int], named: bool) -> bool:
+        """Said with some substance by a sentence close to this signal (not one of `besides`)."""
         column = self.columns[signal_id]
         for i, r in enumerate(self.rows):
-            if i == besides or r.stance not in ("asserts", "rejects"):
+            if i in besides or r.stance not in ("asserts", "rejects"):
                 continue
             if i in self.analysis.injection:
                 continue
             feats = self.analysis.features[i]
-            if column in feats.signal_patterns or column in self.analysis.whole_patterns.get(i, ()):
-                return True  # named outright, even if the sentence was read for another signal
-            if not r.credited and not set(r.substance) - {"who"}:
+            substantive = r.credited or bool(set(r.substance) - {"who"})
+            whole = self.analysis.whole_patterns.get(i, ())
+            named_here = column in feats.signal_patterns or column in whole
+            if named_here and (named or substantive):
+                return True  # named outright, even if the sentence was read for another one
+            if not substantive:
                 continue  # credited rows have substance, if only in the classifier's reading
             if feats.signal_sims[column] >= self.touch_floor:
                 return True
@@ -168,16 +178,19 @@ class Reading:
                 return True  # a credited sentence often shows its runner-up signals too
         return False
 
-    def shown(self, signal_id: str) -> bool:
-        """Already shown with substance: credited, or a substantive asserting sentence that is
-        as close to this signal as a credited match would need to be (no probe, no advice)."""
+    def shown(self, signal_id: str, besides: Collection[int] = ()) -> bool:
+        """Already shown with substance: credited, or a substantive asserting sentence (not one
+        of the rows `besides`) as close to this signal as a credited match would need to be (no
+        probe, no advice)."""
         credited = self.credited_signals()
         if signal_id in credited or any(signal_id in self.implies.get(c, ()) for c in credited):
             return True
         analysis = self.analysis
         column = self.columns[signal_id]
         for i, r in enumerate(self.rows):
-            if r.stance not in ("asserts", "rejects") or r.red_flag or i in analysis.injection:
+            if i in besides or r.stance not in ("asserts", "rejects") or r.red_flag:
+                continue
+            if i in analysis.injection:
                 continue
             if not {"quantity", "threshold", "causal"} & set(r.substance):
                 continue

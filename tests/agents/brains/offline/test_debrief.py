@@ -177,3 +177,24 @@ async def test_a_panelist_praises_only_its_own_ideas_in_a_shared_stage(
     budget = "Cost was never the issue"
     assert any(c.quote and c.quote.startswith(budget) for c in manager.citations)
     assert not any(c.quote and c.quote.startswith(budget) for c in engineer.citations)
+
+
+GLOSSY_GUARDRAILS = (
+    "Hallucinations are the biggest risk for a bank's assistant, so I'd take a layered "
+    "approach. We'd use retrieval over the policy documents so the model always has the right "
+    "context. Modern models are very good at staying faithful when they have the context. "
+    "We'd add an off-the-shelf guardrails framework to block risky responses, and a system "
+    "prompt that tells the model to be accurate. Finally, when the model is unsure, it should "
+    "say so politely and offer to connect the customer to a human agent."
+)
+
+
+async def test_a_vague_fallback_is_named_as_mentioned_without_a_mechanism(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    guardrails = load_questions().get("hallucination-guardrails")
+    debrief = await full_debrief(brain, panel, guardrails, opening(GLOSSY_GUARDRAILS))
+    assert debrief.decision == "no_hire"
+    thin = [r for r in debrief.reasons if "without a mechanism" in r.claim]
+    assert thin, [r.claim for r in debrief.reasons]
+    assert any("when the model is unsure" in (c.quote or "") for c in thin[0].citations)
