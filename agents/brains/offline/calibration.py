@@ -369,12 +369,18 @@ class DesignShape(StrictModel):
     """Signals a design of one shape has no use for (no prompts for a gradient-boosted model)."""
 
     unused: list[str] = Field(min_length=1)
-    names: list[str] = Field(min_length=1)
-    """Wording that names a model of this shape."""
+    names: list[str] = Field(default_factory=list)
+    """Wording that names a model of this shape (none: any design is of it, unless ...)."""
     unless: list[str] = Field(default_factory=list)
-    """Wording that names another kind of model as well (the signals apply again)."""
+    """Wording that names another kind of model or part as well (the signals apply again)."""
 
     _ok = field_validator("names", "unless")(check_patterns)
+
+    @model_validator(mode="after")
+    def _recognisable(self) -> DesignShape:
+        if not self.names and not self.unless:
+            raise ValueError("a design shape needs names or unless")
+        return self
 
 
 class Calibration(StrictModel):

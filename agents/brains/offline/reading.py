@@ -341,13 +341,13 @@ class Reader:
         )
 
     def _unused_by_design(self, analysis: Analysis) -> frozenset[str]:
-        """Signals the answer's design has no use for: every model it names is of one shape."""
+        """Signals the answer's design has no use for: every model it names is of one shape, or
+        it has no part of another kind (no one labels anything)."""
         said = " ".join(s.text for s in analysis.sentences if s.index not in analysis.injection)
         unused: set[str] = set()
         for shape in self._shapes:
-            if any(p.search(said) for p in shape.names) and not any(
-                p.search(said) for p in shape.unless
-            ):
+            named = not shape.names or any(p.search(said) for p in shape.names)
+            if named and not any(p.search(said) for p in shape.unless):
                 unused.update(shape.unused)
         return frozenset(unused)
 

@@ -69,3 +69,33 @@ def test_a_design_that_also_uses_a_language_model_keeps_its_prompt_questions(
     text = FORECAST + "A language model writes the clerk a one-line reason for each order."
     question = custom_question("Design demand forecasting for a grocery chain's fresh produce")
     assert "prompting_strategy" not in brain.reader.read(question, opening(text)).unused
+
+
+CODE_BOT = """\
+The bot only comments on a likely bug or a security issue, never style, and at most three times
+per pull request. To know it works, I'd take 400 merged pull requests where a later commit fixed
+a bug in the changed lines and check whether the bot would have flagged that line. Each run is
+one call on a mid-size model with the diff and the touched files, a few cents each.
+"""
+
+
+async def test_a_design_where_no_one_labels_is_not_asked_about_careless_labelers(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("code-review-bot")
+    interview = Interview(brain)
+    turns = opening(CODE_BOT)
+    people_work = {"labeler_quality_audit", "labeling_guidelines_agreement"}
+    assert people_work <= brain.reader.read(question, turns).unused
+    probed = {
+        p.gap
+        for panelist in load_panel().panelists
+        for rnd in (1, 2)
+        for p in await interview.probe(panelist, question, turns, rnd)
+    }
+    assert probed and not probed & people_work, probed
+    debrief = await interview.debrief(question, turns, [])
+    missing = {s for score in debrief.stage_scores.values() for s in score.signals_missing}
+    assert not missing & people_work
+    labeled = CODE_BOT + "Two senior engineers label a sample of 100 of those pull requests."
+    assert not people_work & brain.reader.read(question, opening(labeled)).unused
