@@ -17,7 +17,7 @@ from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.evidence import ExemplarBank
 from agents.brains.offline.features import FeatureExtractor, SentenceFeatures
 from agents.brains.offline.red_flags import FlagFinding, RedFlagDetector
-from agents.brains.offline.sentences import Sentence, split_candidate_turns
+from agents.brains.offline.sentences import CONTEXT_LABEL_WORDS, Sentence, split_candidate_turns
 from agents.brains.offline.signal_classifier import SignalClassifier
 from agents.brains.offline.substance import SubstanceKind
 from agents.transcript import Turn
@@ -305,6 +305,19 @@ class Analyzer:
             for j, signal in enumerate(self.bank.signals)
         }
 
+    def _label_hits(self, section: str) -> frozenset[int]:
+        """Signals a sentence's short label names (their label patterns, "^Ground truth:")."""
+        if not section or len(section.split()) > CONTEXT_LABEL_WORDS:
+            return frozenset()
+        label = f"{section}:"
+        return frozenset(
+            i
+            for i, patterns in enumerate(self.bank.signal_patterns)
+            if any(
+                p.pattern.startswith("^") and ":" in p.pattern and p.search(label) for p in patterns
+            )
+        )
+
     def _findings(
         self,
         sentences: list[Sentence],
@@ -333,6 +346,10 @@ class Analyzer:
             scores = feats[s.index].signal_scores
             top = max(range(len(row)), key=lambda j: (scores[j], -j))
             admit = self.calibration.classifier
+            named_by_label = self._label_hits(s.section) if s.lead_label else frozenset()
+            candidates += [
+                j for j in named_by_label if j not in candidates and row[j] >= admit.named_floor
+            ]
             if (
                 top not in candidates
                 and feats[s.index].stance == "asserts"
@@ -358,7 +375,9 @@ class Analyzer:
                 for j in candidates
                 if j in pattern_hits or scores[-1] <= scores[j] + admit.dismiss_margin
             ]
-            candidates.sort(key=lambda j: (-scores[j], j))
+            # A short label that names a signal outright ("Ground truth:", "Bar to launch:") says
+            # what the line under it is; otherwise the classifier's ranking decides.
+            candidates.sort(key=lambda j: (j not in named_by_label, -scores[j], j))
             # A table cell is a fragment (the condition may sit in the next cell): only whole
             # sentences are judged look-alikes.
             lookalikes = feats[s.index].lookalikes if s.kind != "table" else frozenset()

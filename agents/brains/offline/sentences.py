@@ -73,6 +73,7 @@ class Sentence:
     kind: LineKind = "prose"
     block: int = 0  # the line (paragraph, bullet or table row) of the turn it came from
     joined: bool = False  # continues the sentence before it (cut at a colon, semicolon or length)
+    lead_label: bool = False  # the section is this line's own lead label, not a heading above it
 
     @property
     def words(self) -> list[str]:
@@ -260,8 +261,8 @@ def _split_clauses(sentences: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
-def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool]]:
-    out: list[tuple[str, str, LineKind, int, bool]] = []
+def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:
+    out: list[tuple[str, str, LineKind, int, bool, bool]] = []
     for line in _lines(text):
         label, body = _strip_label(line.text)
         section = label or line.section
@@ -270,7 +271,7 @@ def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool]]:
             if piece.endswith("*") or piece.endswith("_"):
                 piece = piece.rstrip(_EMPHASIS_EDGE)
             if piece and any(c.isalnum() for c in piece):
-                out.append((piece, section, line.kind, line.block, joined))
+                out.append((piece, section, line.kind, line.block, joined, bool(label)))
     return out
 
 
@@ -314,7 +315,7 @@ def split_candidate_turns(
         if turn.speaker != "candidate":
             continue
         position = 0
-        for piece, section, kind, block, joined in _pieces(turn.text):
+        for piece, section, kind, block, joined, lead_label in _pieces(turn.text):
             for k, part in enumerate(_cut_long(piece, max_sentence_words)):
                 if part not in turn.text:  # word-cut pieces re-join on single spaces
                     part = _longest_verbatim_prefix(part, turn.text)
@@ -335,6 +336,7 @@ def split_candidate_turns(
                         kind,
                         block,
                         joined or k > 0,
+                        lead_label,
                     )
                 )
                 position += 1

@@ -312,3 +312,22 @@ def test_trusting_the_top_model_and_fixing_on_complaint_are_stated_flags(
         "vendor release."
     )
     assert {"magic_box", "no_gold_set"} <= flag_ids(brain, text)
+
+
+LABELED_STEPS = """\
+1) Ground truth: 600 past patient-trial pairs that coordinators already screened by hand, with
+their decision and the criterion that decided it.
+2) Bar to launch: recall of eligible patients of at least 95% on the 600 pairs, with coordinator
+time per match no higher than today.
+"""
+
+
+def test_a_line_labeled_with_what_it_is_shows_that_signal(brain: OfflineBrain) -> None:
+    analysis = brain.analyze(opening(LABELED_STEPS))
+    shown = {
+        sid
+        for sid, f in analysis.findings.items()
+        if any(e.substance_from is not None for e in f.evidence)
+    }
+    assert {"gold_reference_set", "heldout_gold_gate"} <= shown, shown
+    assert "no_gold_set" not in {f.flag.id for f in analysis.flags}
