@@ -14,6 +14,7 @@ from agents.debrief import SubstancePart
 SubstanceKind = Literal["number", "causal", "mechanism"]
 
 _DIGITS = re.compile(r"(?<![A-Za-z])(?<![A-Za-z]-)[$£€]?[0-9][0-9.,]*[A-Za-z%]*")
+_ENUMERATION = re.compile(r"\d{1,2}[.)]\s")
 _LEADING_SO = re.compile(r"^\W*(so|and|but|ok(ay)?|well|also)\b[,\s]*", re.IGNORECASE)
 
 
@@ -39,6 +40,8 @@ class SubstanceDetector:
     def has_quantity(self, text: str) -> bool:
         """A real figure: digits or a number word that is not an ordinal, list count or name."""
         for m in _DIGITS.finditer(text):
+            if m.start() == 0 and _ENUMERATION.match(text):
+                continue  # "1. Clarify the goal: …": a numbered heading read in front of its line
             token = m.group(0).rstrip(".,")
             if any(p.search(token) for p in self._not_quantity):
                 continue

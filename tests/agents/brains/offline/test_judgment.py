@@ -259,6 +259,14 @@ def test_a_spelled_out_hyphenated_figure_is_a_quantity(brain: OfflineBrain) -> N
     assert "quantity" not in _parts(brain, "We keep a two-step plan for the rollout.")
 
 
+def test_the_number_of_a_numbered_heading_is_no_quantity(brain: OfflineBrain) -> None:
+    answer = (
+        "## 1. Clarify the goal\nBefore designing, I'd agree with the team on what better means."
+    )
+    assert "quantity" not in brain.analyze(opening(answer)).features[0].parts
+    assert "quantity" in _parts(brain, "1. Clarify the goal: cut handling time by 2 minutes.")
+
+
 def test_a_sentence_close_only_to_a_flags_opposite_raises_no_flag(brain: OfflineBrain) -> None:
     def flags(sentence: str) -> list[str]:
         return [f.flag.id for f in brain.analyze(opening(sentence)).flags if not f.absent]
