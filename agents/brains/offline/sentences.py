@@ -38,10 +38,16 @@ _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=(?:and|but|so|which|then|because|while|wh
 _CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)\]”\"'])(?:;|:)\s+(?=\S)")
 CLAUSE_MIN_WORDS = 6
 # ", and we …" between two full clauses often joins two separate claims (a reference set, and
-# the bar a release must clear); each is read on its own when both halves are this long. Not at
+# the bar a release must clear); each is read on its own when both halves are this long and
+# carry a figure of their own. Not at
 # "so" or "but": those tie a hedge or a rejection to its reason, and the stance needs both.
 _COMPOUND_SPLIT = re.compile(r",\s+and\s+(?=(?:then\s+)?(?:we|i|they)\b)", re.I)
 COMPOUND_MIN_WORDS = 10
+_FIGURE = re.compile(
+    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|"
+    r"thousand|million|dozen|half)\b",
+    re.I,
+)
 _LABEL_MAX_WORDS = 4
 _BOLD_LABEL_MAX_WORDS = 8
 _TITLE_MAX_WORDS = 5
@@ -182,6 +188,8 @@ def _unwrap(text: str) -> list[str]:
         last = out[-1].strip()
         glue_ok = (
             last.count("|") < 2
+            and not _ATX.match(stripped)  # a heading ends where its line does
+            and not _BOLD_LINE.match(stripped)
             and len(stripped.split()) >= _WRAP_MIN_WORDS
             and not re.search(r"[.!?:;]['\"”’)*_]*$", stripped)
         )
@@ -255,10 +263,16 @@ def _split_clauses(sentences: list[str]) -> list[tuple[str, bool]]:
             parts = [sentence]
         for n, part in enumerate(parts):
             halves = _COMPOUND_SPLIT.split(part)
-            if len(halves) < 2 or not all(len(words_of(h)) >= COMPOUND_MIN_WORDS for h in halves):
+            if len(halves) < 2 or not all(_full_claim(h) for h in halves):
                 halves = [part]
             out.extend((h, n > 0 or k > 0) for k, h in enumerate(halves))
     return out
+
+
+def _full_claim(clause: str) -> bool:
+    """Long enough and with a figure of its own: a claim that stands without the other half
+    (a rule with no figure leans on the figure before it, and keeps it)."""
+    return len(words_of(clause)) >= COMPOUND_MIN_WORDS and _FIGURE.search(clause) is not None
 
 
 def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:

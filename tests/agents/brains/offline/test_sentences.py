@@ -116,3 +116,19 @@ def test_two_full_claims_joined_by_and_we_are_read_apart_but_a_hedge_and_its_rea
     assert _sentences(hedge) == [hedge]
     short = "We keep a reference set of past tickets, and we score every prompt on it."
     assert _sentences(short) == [short]
+    leaning = (
+        "Our support engineers graded 150 real questions every two weeks, and we only changed "
+        "the prompt when the new version got at least as many right on that same set."
+    )
+    assert _sentences(leaning) == [leaning]  # the rule's bar is the figure before it
+
+
+def test_a_heading_of_six_words_is_not_glued_to_the_line_below() -> None:
+    text = (
+        "## What a usable comparison is\n"
+        "A preference label counts only when the rater picked the better of two responses.\n"
+    )
+    turns = [Turn(id="t1", speaker="candidate", text=text)]
+    (sentence,) = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)[0]
+    assert sentence.text.startswith("A preference label")
+    assert sentence.section == "What a usable comparison is"
