@@ -270,8 +270,10 @@ class Probes(StrictModel):
     severity: ProbeSeverity
     anchor_floor: float = Field(ge=0, lt=1)
     reply_anchor_floor: float = Field(ge=0, lt=1)
+    bridge_floor: float = Field(ge=0, lt=1)
     lead_ins: dict[str, list[str]]
     openers: dict[str, list[str]]
+    bridge_lead_ins: dict[str, list[str]]
     hedge_lead_ins: dict[str, str]
     push: dict[str, str]
     deeper: dict[str, str]
@@ -287,6 +289,8 @@ class Probes(StrictModel):
                 raise ValueError(f"need {2 * self.per_panelist} lead-ins for {panelist!r}")
             if not self.openers.get(panelist) or panelist not in self.hedge_lead_ins:
                 raise ValueError(f"openers or hedge lead-in missing for {panelist!r}")
+            if not self.bridge_lead_ins.get(panelist):
+                raise ValueError(f"bridge lead-ins missing for {panelist!r}")
         return self
 
 

@@ -27,6 +27,7 @@ class Gap:
     severity: float
     anchor: int | None  # the sentence the probe quotes, if any
     hedge: bool = False  # the anchor is the candidate admitting this gap
+    bridge: bool = False  # the anchor is what the stage showed, not the gap itself
 
 
 def asked_gaps(transcript: list[Turn]) -> set[str]:
@@ -146,10 +147,27 @@ def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> l
             anchor = anchor if anchor is not None else _nearest(reading, signal.id, floor)
             kind = "missing_signal"
             severity = sev.missing_signal + signal.weight / 3 + weakness
+        bridge = anchor is None and (anchor := _bridge(ask, signal)) is not None
         if anchor is not None and reply is not None and reading.rows[anchor].turn == reply:
             severity += sev.reply_anchor
-        gaps.append(Gap(kind, signal.stage, signal.id, round(severity, 4), anchor))
+        gaps.append(Gap(kind, signal.stage, signal.id, round(severity, 4), anchor, bridge=bridge))
     return gaps
+
+
+def _bridge(ask: _Asking, signal: Signal) -> int | None:
+    """The credited sentence of the gap's stage closest to it (the latest reply's first), if
+    it comes close enough to lead into the gap from."""
+    reading = ask.reading
+    column = reading.columns[signal.id]
+    floor = ask.calibration.probes.bridge_floor
+    credited = [
+        i for i in reading.credited_rows(signal.stage) if i not in reading.analysis.injection
+    ]
+    sims = {i: reading.analysis.features[i].signal_sims[column] for i in credited}
+    near = [i for i in credited if sims[i] >= floor]
+    if not near:
+        return None
+    return max(near, key=lambda i: (reading.rows[i].turn == ask.reply, sims[i], -i))
 
 
 def _follow_up_gaps(ask: _Asking, transcript: list[Turn]) -> list[Gap]:
@@ -315,10 +333,17 @@ class ProbeWriter:
         ] or list(cfg.lead_ins[panelist.id])
         # Once every opener is spent the question stands alone rather than repeat one.
         openers = [t for t in cfg.openers[panelist.id] if not any(_opens(s, t) for s in spoken)]
+        bridges = [
+            t for t in cfg.bridge_lead_ins[panelist.id] if not any(_opens(s, t) for s in spoken)
+        ]
         probes = []
         for gap in gaps:
             if gap.hedge and gap.anchor is not None:
                 opening = cfg.hedge_lead_ins[panelist.id].format(quote=self._quote(reading, gap))
+            elif gap.bridge and gap.anchor is not None:
+                opening = bridges.pop(0).format(quote=self._quote(reading, gap)) if bridges else ""
+                if not opening and openers:
+                    opening = openers.pop(0).format(product=product_of(question))
             elif gap.anchor is not None:
                 opening = (
                     lead_ins.pop(0).format(quote=self._quote(reading, gap)) if lead_ins else ""
@@ -337,7 +362,10 @@ class ProbeWriter:
         parts = [opening]
         if gap.kind == "red_flag":
             parts.append(cfg.flag_concerns.get(gap.id, ""))
-        parts.append(cfg.deeper[gap.id] if gap.kind == "deeper" else cfg.push[gap.id])
+        question = cfg.deeper[gap.id] if gap.kind == "deeper" else cfg.push[gap.id]
+        if opening.endswith(":") and len(parts) == 1 and not question.startswith("I "):
+            question = question[0].lower() + question[1:]  # "Beyond that: how would you …"
+        parts.append(question)
         text = " ".join(p for p in parts if p)
         return Probe(
             panelist=panelist.id,
@@ -348,7 +376,10 @@ class ProbeWriter:
             text=text,
             snippet_ids=self.finder.find_for_gap(
                 self._query(gap.id),
-                reading.analysis.vectors[gap.anchor] if gap.anchor is not None else None,
+                # A bridge's sentence shows another signal: the notes are found for the gap.
+                reading.analysis.vectors[gap.anchor]
+                if gap.anchor is not None and not gap.bridge
+                else None,
                 cfg.snippets_per_probe,
                 stage=gap.stage,
                 panelist=panelist.id,

@@ -194,8 +194,9 @@ async def test_a_panelist_with_nothing_open_pushes_past_what_the_answer_covered(
     assert probes and all(p.gap_kind == "deeper" for p in probes), [p.gap for p in probes]
     for probe in probes:
         assert reading.touched(probe.gap)  # about something the answer covered ...
-        assert brain.calibration.probes.deeper[probe.gap] in probe.text  # ... asking past it
-        assert brain.calibration.probes.push[probe.gap] not in probe.text
+        # ... asking past it (its first letter lower case after a lead-in ending in a colon)
+        assert brain.calibration.probes.deeper[probe.gap][1:] in probe.text
+        assert brain.calibration.probes.push[probe.gap][1:] not in probe.text
         assert "“" in probe.text  # quoting the candidate's sentence
 
 
@@ -240,3 +241,22 @@ def test_a_deeper_question_never_goes_past_a_bare_label(brain: OfflineBrain) -> 
         anchor = read_as(reading, signal)
         if anchor is not None:
             assert set(reading.rows[anchor].substance) - {"who"}, reading.rows[anchor].quote
+
+
+COST_ONLY = (
+    "On cost, each review is one call on a mid-size model with the diff and the touched files, "
+    "which is a few cents; at 2,000 pull requests a week that's a few hundred dollars a week."
+)
+
+
+async def test_a_gap_in_a_stage_the_answer_covered_starts_from_what_it_said(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = load_questions().get("code-review-bot")
+    hiring_manager = panel.get("hiring_manager")
+    probes = (await brain.probe(hiring_manager, question, opening(COST_ONLY), 1)).value
+    scaling = [p for p in probes if p.stage == "scaling"]
+    assert scaling, [p.text for p in probes]
+    # The gap is a scaling signal the answer did not show; the probe opens on the cost line.
+    assert scaling[0].gap != "inference_cost"
+    assert "“On cost, each review is one call" in scaling[0].text, scaling[0].text
