@@ -155,13 +155,17 @@ def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> l
 
 
 def _bridge(ask: _Asking, signal: Signal) -> int | None:
-    """The credited sentence of the gap's stage closest to it (the latest reply's first), if
-    it comes close enough to lead into the gap from."""
+    """The sentence of the gap's stage, credited for an idea this panelist owns, closest to the
+    gap (the latest reply's first), if it comes close enough to lead into the gap from."""
     reading = ask.reading
     column = reading.columns[signal.id]
     floor = ask.calibration.probes.bridge_floor
     credited = [
-        i for i in reading.credited_rows(signal.stage) if i not in reading.analysis.injection
+        i
+        for i in reading.credited_rows(signal.stage)
+        if i not in reading.analysis.injection
+        and reading.rows[i].stance == "asserts"
+        and reading.signals[reading.rows[i].signal or signal.id].owner == ask.panelist.id
     ]
     sims = {i: reading.analysis.features[i].signal_sims[column] for i in credited}
     near = [i for i in credited if sims[i] >= floor]

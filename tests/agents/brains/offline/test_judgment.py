@@ -202,6 +202,8 @@ def test_word_cap_truncates_very_long_input(brain: OfflineBrain) -> None:
         ("Once we have both, we'd compare against what an agent-handled ticket costs.", "hedges"),
         ("Once a reviewer flags a draft, it goes back to the queue with the reason.", "asserts"),
         ("Each call costs about 2 cents, so 40,000 calls a month is $800.", "asserts"),
+        ("I don't know the exact cost of a reviewer hour for this kind of work.", "hedges"),
+        ("We don't know which users will churn, so the model scores all of them.", "asserts"),
     ],
 )
 def test_deferring_the_substance_is_an_admitted_gap(

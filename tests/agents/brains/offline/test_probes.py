@@ -260,3 +260,20 @@ async def test_a_gap_in_a_stage_the_answer_covered_starts_from_what_it_said(
     # The gap is a scaling signal the answer did not show; the probe opens on the cost line.
     assert scaling[0].gap != "inference_cost"
     assert "“On cost, each review is one call" in scaling[0].text, scaling[0].text
+
+
+HEDGED_COST = (
+    "Reviewers listen to a random 2% of calls and the errors they find estimate the rest. "
+    "I don't know the exact cost of a reviewer hour for this work; I'd guess $25-40 an hour, "
+    "and I'd check that before quoting clients."
+)
+
+
+async def test_a_panelist_starts_only_from_its_own_credited_ideas(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = load_questions().get("speech-transcription-qa")
+    engineer = panel.get("lead_engineer")
+    probes = (await brain.probe(engineer, question, opening(HEDGED_COST), 1)).value
+    # The lead engineer does not open on the hiring manager's labeling-cost line.
+    assert probes and not any("reviewer hour" in p.text or "$25" in p.text for p in probes)
