@@ -111,9 +111,8 @@ class Advisor:
             items.add(text, signal.stage, signal.id, i)
 
     def _gap_items(self, reading: Reading, items: _Items) -> None:
-        """Assessed stages the answer is silent on (no sentence read as that stage, none close
-        to its missing signal): the weightiest missing idea; a hired answer hears of its
-        weakest silent stage only."""
+        """Assessed stages that earned nothing: the weightiest missing idea of each; a hired
+        answer hears only of its weakest stage that no sentence went near."""
         touched = {a.stage for a in items.items}
         room = 1 if reading.verdict.decision == "hire" else len(reading.scope)
         ranked = sorted(
@@ -123,12 +122,28 @@ class Advisor:
         for stage in ranked:
             if room == 0:
                 return
-            if reading.scores[stage] != 1 or not _silent_on(reading, stage):
+            # A rejected answer hears of every stage it left without credit; a hired one only of
+            # a stage it never went near.
+            silent_before = _silent_on(reading, stage)
+            if reading.scores[stage] != 1 or not (
+                silent_before or reading.verdict.decision != "hire"
+            ):
                 continue
             target = self._open_signal(reading, stage)
             if target is None:
                 continue
             near = _nearest_row(reading, target.id)
+            if near is None and not silent_before:
+                # What the answer said about this stage, without credit, is where to add it.
+                about = [
+                    i for i in _about_stage(reading, stage) if reading.rows[i].stance == "asserts"
+                ]
+                column = reading.columns[target.id]
+                near = max(
+                    about,
+                    key=lambda i: (reading.analysis.features[i].signal_sims[column], -i),
+                    default=None,
+                )
             text = self._gap_text(reading, items, target.id, target.substance, near)
             items.add(text, stage, target.id, near)
             room -= 1
@@ -211,18 +226,25 @@ class _Items:
 
 def _silent_on(reading: Reading, stage: str) -> bool:
     """No sentence of the answer is about this stage (none lands closest to one of its signals)."""
+    return not _about_stage(reading, stage)
+
+
+def _about_stage(reading: Reading, stage: str) -> list[int]:
+    """Sentences read as this stage, or landing closest to one of its signals."""
     signals = reading.signals
     by_column = {j: sid for sid, j in reading.columns.items()}
+    about = []
     for i, row in enumerate(reading.rows):
-        if i in reading.analysis.injection or row.stage == stage:
-            if row.stage == stage:
-                return False
+        if i in reading.analysis.injection:
+            continue
+        if row.stage == stage:
+            about.append(i)
             continue
         sims = reading.analysis.features[i].signal_sims
         best = max(range(len(sims)), key=lambda j: sims[j])
         if sims[best] >= reading.touch_floor and signals[by_column[best]].stage == stage:
-            return False
-    return True
+            about.append(i)
+    return about
 
 
 def _nearest_row(

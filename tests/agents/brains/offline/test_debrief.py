@@ -198,3 +198,29 @@ async def test_a_vague_fallback_is_named_as_mentioned_without_a_mechanism(
     thin = [r for r in debrief.reasons if "without a mechanism" in r.claim]
     assert thin, [r.claim for r in debrief.reasons]
     assert any("when the model is unsure" in (c.quote or "") for c in thin[0].citations)
+
+
+PRODUCT_SENSE_ONLY = (
+    "I'll start from the users. Everyday members want a safe feed, creators want to know why a "
+    "post came down, and moderators want a tidy queue. I'd prioritise creators, because wrongly "
+    "removed posts push them off the platform. We'd build an AI classifier that scores every "
+    "post, a creator dashboard with a one-tap appeal, and a moderator tool with blurred "
+    "previews. The classifier is the most scalable piece. I'd measure success with creator "
+    "retention and appeal volume."
+)
+
+
+async def test_a_rejected_answer_hears_of_each_stage_it_left_without_credit(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    moderation = load_questions().get("content-moderation")
+    turns = opening(PRODUCT_SENSE_ONLY)
+    debrief = await full_debrief(brain, panel, moderation, turns)
+    assert debrief.decision == "no_hire"
+    stages = {a.stage for a in debrief.advice}
+    assert len(debrief.advice) >= 3 and len(stages) >= 3, [a.text for a in debrief.advice]
+    quoted = [a for a in debrief.advice if "“" in a.text]
+    assert len(quoted) >= 3  # each starts from something the candidate said
+    for item in quoted:
+        quote = item.text.split("“", 1)[1].split("”", 1)[0].rstrip("…")
+        assert quote in PRODUCT_SENSE_ONLY
