@@ -331,3 +331,20 @@ def test_a_line_labeled_with_what_it_is_shows_that_signal(brain: OfflineBrain) -
     }
     assert {"gold_reference_set", "heldout_gold_gate"} <= shown, shown
     assert "no_gold_set" not in {f.flag.id for f in analysis.flags}
+
+
+SERVING_STACK = """\
+We self-host a 70B model on 32 H100s with vLLM, using continuous batching and tensor parallelism.
+A KV-cache shared across turns cuts the cost of long conversations.
+Help articles are embedded and kept in a sharded Milvus vector store with HNSW indexes.
+Circuit breakers and exponential backoff protect the model servers from overload.
+A multi-region active-active deployment keeps availability at 99.95%.
+Grafana and PagerDuty cover latency percentiles, GPU use and error rates.
+We'll A/B test it against the human-only flow and watch CSAT.
+"""
+
+
+def test_a_language_model_serving_stack_with_no_data_story_is_infra_over_data(
+    brain: OfflineBrain,
+) -> None:
+    assert "infra_over_data" in flag_ids(brain, SERVING_STACK)
