@@ -62,7 +62,8 @@ _FRAME_LABEL = re.compile(
     r"summary|tl;?dr|in short|overall|recap|(?:step|option|phase|part) "
     r"(?:\d+|[a-e]|one|two|three|four|five)|comprehend the situation|identify the customer|"
     r"report the customer'?s needs|cut through prioriti[sz]ation|list solutions|"
-    r"evaluate trade-?offs|summari[sz]e)$",
+    r"evaluate trade-?offs|summari[sz]e|what i'?d do(?: instead)?|what i would do(?: instead)?|"
+    r"instead|my approach|the approach|the plan|my plan|approach|plan|proposal)$",
     re.I,
 )
 

@@ -88,6 +88,7 @@ def test_a_frame_label_stays_out_of_the_text_as_read_but_a_topic_label_stays_in(
     text = (
         "Action: We indexed the policy site and closed tickets, and re-indexed them nightly.\n"
         "Q: How do we know the labels are good?\n"
+        "What I'd do instead: two lawyers mark up 300 past contracts clause by clause.\n"
         "Reference set: 300 contracts that two lawyers marked clause by clause.\n"
     )
     turns = [Turn(id="t1", speaker="candidate", text=text)]
@@ -95,6 +96,7 @@ def test_a_frame_label_stays_out_of_the_text_as_read_but_a_topic_label_stays_in(
     assert [s.context for s in sentences] == [
         "We indexed the policy site and closed tickets, and re-indexed them nightly.",
         "How do we know the labels are good?",
+        "two lawyers mark up 300 past contracts clause by clause.",
         "Reference set: 300 contracts that two lawyers marked clause by clause.",
     ]
 
