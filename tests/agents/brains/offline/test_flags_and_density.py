@@ -348,3 +348,28 @@ def test_a_language_model_serving_stack_with_no_data_story_is_infra_over_data(
     brain: OfflineBrain,
 ) -> None:
     assert "infra_over_data" in flag_ids(brain, SERVING_STACK)
+
+
+@pytest.mark.parametrize(
+    ("rejected", "flag_id"),
+    [
+        (
+            "I also wouldn't have a senior lawyer re-read every summary forever.",
+            "full_expert_verification",
+        ),
+        (
+            "And I wouldn't retrain and push a new model every night with no check in between.",
+            "ungated_auto_deploy",
+        ),
+    ],
+)
+def test_a_bad_practice_turned_down_reads_as_a_rejection_not_the_flag(
+    brain: OfflineBrain, rejected: str, flag_id: str
+) -> None:
+    analysis = brain.analyze(opening(rejected))
+    assert analysis.features[0].stance == "rejects"
+    assert flag_id not in {f.flag.id for f in analysis.flags}
+    stated = rejected.replace("I also wouldn't have", "We'd have").replace(
+        "And I wouldn't retrain and push", "We retrain and push"
+    )
+    assert flag_id in flag_ids(brain, stated), stated
