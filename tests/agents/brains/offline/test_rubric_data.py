@@ -102,6 +102,7 @@ def test_what_a_panel_asks_for_names_real_signals_and_parts() -> None:
         ("gold_reference_set", "Leads wrote 150 questions with the correct source page for each."),
         ("output_verification", "An LLM-as-a-judge pass scores every draft for faithfulness."),
         ("labeler_quality_audit", "We slip known items into every batch the vendor labels."),
+        ("gold_reference_set", "Two nurses judge each pair and a third settles where they differ."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
