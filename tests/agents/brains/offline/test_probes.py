@@ -7,6 +7,7 @@ from typing import Any
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.probes import _Asking, _deeper_gaps, read_as
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
@@ -249,12 +250,17 @@ COST_ONLY = (
 )
 
 
+async def _first_round(
+    brain: OfflineBrain, panel: Panel, question_id: str, panelist: str, answer: str
+) -> list[Probe]:
+    question = load_questions().get(question_id)
+    return (await brain.probe(panel.get(panelist), question, opening(answer), 1)).value
+
+
 async def test_a_gap_in_a_stage_the_answer_covered_starts_from_what_it_said(
     brain: OfflineBrain, panel: Panel
 ) -> None:
-    question = load_questions().get("code-review-bot")
-    hiring_manager = panel.get("hiring_manager")
-    probes = (await brain.probe(hiring_manager, question, opening(COST_ONLY), 1)).value
+    probes = await _first_round(brain, panel, "code-review-bot", "hiring_manager", COST_ONLY)
     scaling = [p for p in probes if p.stage == "scaling"]
     assert scaling, [p.text for p in probes]
     # The gap is a scaling signal the answer did not show; the probe opens on the cost line.
@@ -272,8 +278,8 @@ HEDGED_COST = (
 async def test_a_panelist_starts_only_from_its_own_credited_ideas(
     brain: OfflineBrain, panel: Panel
 ) -> None:
-    question = load_questions().get("speech-transcription-qa")
-    engineer = panel.get("lead_engineer")
-    probes = (await brain.probe(engineer, question, opening(HEDGED_COST), 1)).value
+    probes = await _first_round(
+        brain, panel, "speech-transcription-qa", "lead_engineer", HEDGED_COST
+    )
     # The lead engineer does not open on the hiring manager's labeling-cost line.
     assert probes and not any("reviewer hour" in p.text or "$25" in p.text for p in probes)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.brains.offline.sentences import split_candidate_turns
+from agents.brains.offline.sentences import Sentence, split_candidate_turns
 from agents.transcript import Turn
 
 WRAPPED = """\
@@ -17,10 +17,14 @@ Data strategy
 """
 
 
-def _sentences(text: str) -> list[str]:
+def _read(text: str) -> list[Sentence]:
     turns = [Turn(id="t1", speaker="candidate", text=text)]
     found, _ = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)
-    return [s.text for s in found]
+    return found
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.text for s in _read(text)]
 
 
 def test_hard_wrapped_lines_read_as_whole_sentences_quoted_verbatim() -> None:
@@ -73,8 +77,7 @@ def test_a_table_cell_is_read_under_its_row_label_and_column_name() -> None:
         "| Grounded | every claim traceable to a cited passage | 98% of sampled answers |\n"
         "| 3 | no label cell here | 60% |\n"
     )
-    turns = [Turn(id="t1", speaker="candidate", text=text)]
-    sentences, _ = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)
+    sentences = _read(text)
     contexts = [s.context for s in sentences]
     assert contexts[:2] == [
         "Grounded (definition): every claim traceable to a cited passage",
@@ -91,9 +94,7 @@ def test_a_frame_label_stays_out_of_the_text_as_read_but_a_topic_label_stays_in(
         "What I'd do instead: two lawyers mark up 300 past contracts clause by clause.\n"
         "Reference set: 300 contracts that two lawyers marked clause by clause.\n"
     )
-    turns = [Turn(id="t1", speaker="candidate", text=text)]
-    sentences, _ = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)
-    assert [s.context for s in sentences] == [
+    assert [s.context for s in _read(text)] == [
         "We indexed the policy site and closed tickets, and re-indexed them nightly.",
         "How do we know the labels are good?",
         "two lawyers mark up 300 past contracts clause by clause.",
@@ -130,7 +131,6 @@ def test_a_heading_of_six_words_is_not_glued_to_the_line_below() -> None:
         "## What a usable comparison is\n"
         "A preference label counts only when the rater picked the better of two responses.\n"
     )
-    turns = [Turn(id="t1", speaker="candidate", text=text)]
-    (sentence,) = split_candidate_turns(turns, max_words=5000, max_sentence_words=80)[0]
+    (sentence,) = _read(text)
     assert sentence.text.startswith("A preference label")
     assert sentence.section == "What a usable comparison is"
