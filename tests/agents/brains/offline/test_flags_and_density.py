@@ -294,6 +294,9 @@ async def test_a_buzzword_concern_quotes_the_buzzwords_not_a_pleasantry(
         # a release rule replayed on past cases is a held-out check in other words
         " Before any prompt change, we rerun it on last quarter's claims and only ship it if "
         "fewer drafts need rewriting.",
+        # past cases with a known outcome, replayed: would the model have caught them?
+        " I'd take maybe 400 old files where a later fix changed the summary, and check "
+        "whether the model would have flagged that part.",
     ],
 )
 def test_judging_quality_another_way_keeps_no_gold_set_away(
