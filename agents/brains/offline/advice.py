@@ -124,23 +124,18 @@ class Advisor:
                 return
             # A rejected answer hears of every stage it left without credit; a hired one only of
             # a stage it never went near.
-            silent_before = _silent_on(reading, stage)
-            if reading.scores[stage] != 1 or not (
-                silent_before or reading.verdict.decision != "hire"
-            ):
+            about = _about_stage(reading, stage)
+            if reading.scores[stage] != 1 or (about and reading.verdict.decision == "hire"):
                 continue
             target = self._open_signal(reading, stage)
             if target is None:
                 continue
             near = _nearest_row(reading, target.id)
-            if near is None and not silent_before:
+            if near is None:
                 # What the answer said about this stage, without credit, is where to add it.
-                about = [
-                    i for i in _about_stage(reading, stage) if reading.rows[i].stance == "asserts"
-                ]
                 column = reading.columns[target.id]
                 near = max(
-                    about,
+                    (i for i in about if reading.rows[i].stance == "asserts"),
                     key=lambda i: (reading.analysis.features[i].signal_sims[column], -i),
                     default=None,
                 )
@@ -222,11 +217,6 @@ class _Items:
     def quote(self, row: int) -> str:
         """The candidate's sentence, shortened for the advice text."""
         return short_quote(self.reading.rows[row].quote, ADVICE_QUOTE_WORDS)
-
-
-def _silent_on(reading: Reading, stage: str) -> bool:
-    """No sentence of the answer is about this stage (none lands closest to one of its signals)."""
-    return not _about_stage(reading, stage)
 
 
 def _about_stage(reading: Reading, stage: str) -> list[int]:

@@ -138,6 +138,11 @@ class Analyzer:
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.subject_patterns]
             for fid, cfg in calibration.absence_flags.items()
         }
+        # Rubric patterns that read a short label on its own ("^(ground truth|…)\\s*:").
+        self._label_patterns = [
+            [p for p in patterns if p.pattern.startswith("^") and ":" in p.pattern]
+            for patterns in self.bank.signal_patterns
+        ]
         self._memo: OrderedDict[tuple[tuple[str, str], ...], Analysis] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.Lock()
@@ -312,10 +317,8 @@ class Analyzer:
         label = f"{section}:"
         return frozenset(
             i
-            for i, patterns in enumerate(self.bank.signal_patterns)
-            if any(
-                p.pattern.startswith("^") and ":" in p.pattern and p.search(label) for p in patterns
-            )
+            for i, patterns in enumerate(self._label_patterns)
+            if any(p.search(label) for p in patterns)
         )
 
     def _findings(

@@ -165,7 +165,7 @@ def _bridge(ask: _Asking, signal: Signal) -> int | None:
         for i in reading.credited_rows(signal.stage)
         if i not in reading.analysis.injection
         and reading.rows[i].stance == "asserts"
-        and reading.signals[reading.rows[i].signal or signal.id].owner == ask.panelist.id
+        and reading.row_owner(i) == ask.panelist.id
     ]
     sims = {i: reading.analysis.features[i].signal_sims[column] for i in credited}
     near = [i for i in credited if sims[i] >= floor]

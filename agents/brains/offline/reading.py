@@ -101,18 +101,25 @@ class Reading:
     def thin_rows(self, stage: str | None = None) -> list[int]:
         """Sentences that assert an in-scope signal with no substance behind it."""
         credited = self.credited_signals()
-        return [
+        mentions: dict[str, list[int]] = {}  # rows read as a signal without credit
+        for i, r in enumerate(self.rows):
+            if r.signal and not r.credited and r.signal not in credited:
+                mentions.setdefault(r.signal, []).append(i)
+        eligible = [
             i
-            for i, r in enumerate(self.rows)
-            if r.signal
-            and not r.credited
-            and r.signal not in credited
-            and r.stance == "asserts"
-            and r.stage in self.scope
-            and (stage is None or r.stage == stage)
-            # said with substance by a sentence not itself read as a bare mention of it
-            and not self.touched(r.signal, besides=self._mentions(r.signal), named=False)
+            for rows in mentions.values()
+            for i in rows
+            if self.rows[i].stance == "asserts"
+            and self.rows[i].stage in self.scope
+            and (stage is None or self.rows[i].stage == stage)
         ]
+        # Not said with substance by a sentence that is not itself a bare mention of it.
+        said = {
+            signal
+            for signal in {self.rows[i].signal for i in eligible}
+            if signal and self.touched(signal, besides=frozenset(mentions[signal]), named=False)
+        }
+        return sorted(i for i in eligible if self.rows[i].signal not in said)
 
     def hedge_rows(self) -> list[int]:
         """Sentences that admit a gap in an assessed stage (or in no particular stage)."""
@@ -131,11 +138,10 @@ class Reading:
             if r.stance in ("asserts", "rejects") and i not in self.analysis.injection
         )
 
-    def _mentions(self, signal_id: str) -> frozenset[int]:
-        """Rows read as this signal without credit."""
-        return frozenset(
-            i for i, r in enumerate(self.rows) if r.signal == signal_id and not r.credited
-        )
+    def row_owner(self, row: int) -> str | None:
+        """The panelist who owns the signal a row shows, if any."""
+        signal = self.signals.get(self.rows[row].signal or "")
+        return signal.owner if signal is not None else None
 
     def touched(self, signal_id: str, besides: Collection[int] = (), named: bool = True) -> bool:
         """Shown, or said with some substance by a sentence close to it (not one of the rows

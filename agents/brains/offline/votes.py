@@ -65,7 +65,7 @@ def panelist_vote(
             for i in reading.credited_rows(s)
             # In a stage it shares, a panelist praises only its own ideas (a lead engineer
             # "could build" the latency budget, not the budget line of the cost stage).
-            if rubric.stage(s).owner == panelist.id or _owner(reading, i) == panelist.id
+            if rubric.stage(s).owner == panelist.id or reading.row_owner(i) == panelist.id
         ]
         if strengths:
             best = max(strengths, key=lambda i: (len(reading.rows[i].substance), -i))
@@ -108,12 +108,6 @@ def _stage_phrase(rubric: Rubric, stage_id: str) -> str:
     """A stage's name as said mid-sentence ("evaluation and feedback loop")."""
     name = rubric.stage(stage_id).name
     return name[:1].lower() + name[1:]
-
-
-def _owner(reading: Reading, row: int) -> str | None:
-    """The panelist who owns the signal a row shows, if any."""
-    signal = reading.signals.get(reading.rows[row].signal or "")
-    return signal.owner if signal is not None else None
 
 
 def _carried_by(reading: Reading, own: Sequence[str]) -> int | None:
