@@ -27,6 +27,7 @@ class Similarity(StrictModel):
     signal_threshold: float = Field(gt=0, lt=1)
     pattern_floor: float = Field(ge=0, lt=1)
     neighbour_floor: float = Field(ge=0, lt=1)
+    hedge_topic_margin: float = Field(ge=0, lt=1)
     max_signals_per_sentence: int = Field(ge=1)
     red_flag_threshold: float = Field(gt=0, lt=1)
     red_flag_margin: float = Field(ge=0, lt=1)

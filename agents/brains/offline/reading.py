@@ -390,13 +390,17 @@ class Reader:
         return tuple(shapes)
 
     def _asked(self, transcript: list[Turn]) -> dict[str, tuple[str, ...]]:
-        """Per candidate reply, the rubric signals the probes just before it asked about."""
+        """Per candidate reply, the rubric signals the probes just before it asked about (a
+        probe of a red flag asks for the practices that answer it)."""
+        cures = self.calibration.flag_overrides
         asked: dict[str, tuple[str, ...]] = {}
         pending: list[str] = []
         for turn in transcript:
             if turn.speaker != "candidate":
                 if turn.gap in self._columns:
                     pending.append(turn.gap)
+                elif turn.gap in cures:
+                    pending.extend(g for g in cures[turn.gap] if g in self._columns)
                 continue
             if pending:
                 asked[turn.id] = tuple(dict.fromkeys(pending))
@@ -409,11 +413,13 @@ class Reader:
         """What each admitted gap is about, and which hedges admit what the panel just asked.
 
         A hedge that says little itself ("We'd look at it later") in a reply admits the asked
-        signal it is closest to. Otherwise: the classifier's reading of the hedge when it reads
-        one; else the closest signal to the hedge or, when the hedge says little itself ("I
-        haven't thought about the number"), to it and the sentence before it in the same turn."""
+        signal it is closest to, unless another idea is clearly closer. Otherwise: the
+        classifier's reading of the hedge when it reads one; else the closest signal to the
+        hedge or, when the hedge says little itself ("I haven't thought about the number"), to
+        it and the sentence before it in the same turn."""
         floor = self.calibration.similarity.on_topic_threshold
         own = self.calibration.similarity.neighbour_floor
+        margin = self.calibration.similarity.hedge_topic_margin
         signals = self.analyzer.bank.signals
         topics: dict[int, str] = {}
         answered: set[int] = set()
@@ -424,9 +430,12 @@ class Reader:
             sims = list(feats.signal_sims)
             questions = asked.get(s.turn_id, ())
             if questions and max(sims) < own:
-                topics[s.index] = max(questions, key=lambda g: sims[self._columns[g]])
-                answered.add(s.index)
-                continue
+                closest_asked = max(questions, key=lambda g: sims[self._columns[g]])
+                # ... unless it names another idea outright ("not sure about costs yet").
+                if max(sims) - sims[self._columns[closest_asked]] < margin:
+                    topics[s.index] = closest_asked
+                    answered.add(s.index)
+                    continue
             scores = feats.signal_scores
             read = max(range(len(signals)), key=lambda j: scores[j])
             if scores[read] > scores[-1]:

@@ -5,8 +5,10 @@ panelist voting no although its own stages hold up says which stage sinks the an
 from __future__ import annotations
 
 from agents.brains.offline import OfflineBrain
+from agents.brains.offline.advice import Advisor
 from agents.brains.offline.probes import read_as
 from agents.brains.offline.votes import worry_elsewhere
+from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Panel
 from tests.agents.brains.interview import Interview
@@ -97,3 +99,48 @@ def test_a_no_vote_from_strong_own_stages_names_the_stage_that_sinks_it(
     name = brain.rubric.stage(weakest).name
     assert stage == name[:1].lower() + name[1:]
     assert gap  # the flag's concern or the missing idea, never empty
+
+
+def test_a_hedge_in_a_reply_admits_the_idea_it_names_not_the_question_before_it(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("fraud-review-queue")
+    turns = [
+        Turn(id="t1", speaker="candidate", text="Chargebacks label the fraud, a month late."),
+        Turn(
+            id="t2",
+            speaker="interviewer",
+            text="How would you know a new version is better before users see it?",
+            round=1,
+            stage="evaluation",
+            gap="heldout_gold_gate",
+        ),
+        Turn(id="t3", speaker="candidate", text="Not sure about costs yet.", round=1),
+    ]
+    reading = brain.reader.read(question, turns)
+    hedge = next(i for i, r in enumerate(reading.rows) if r.turn == "t3")
+    assert reading.signals[reading.hedge_topics[hedge]].stage == "scaling"
+    advisor = Advisor(brain.reader.rubric, brain.calibration)
+    advice = [a for a in advisor.advice(reading) if a.citation and a.citation.turn == "t3"]
+    assert all(a.stage == "scaling" for a in advice), [a.text for a in advice]
+
+
+def test_a_bare_hedge_after_a_red_flag_probe_admits_the_practice_that_answers_it(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("fraud-review-queue")
+    turns = [
+        Turn(id="t1", speaker="candidate", text="Chargebacks label the fraud, a month late."),
+        Turn(
+            id="t2",
+            speaker="interviewer",
+            text="How would you know a new version is better before users see it?",
+            round=1,
+            stage="evaluation",
+            gap="no_gold_set",
+        ),
+        Turn(id="t3", speaker="candidate", text="We'd look at it later.", round=1),
+    ]
+    reading = brain.reader.read(question, turns)
+    hedge = next(i for i, r in enumerate(reading.rows) if r.turn == "t3")
+    assert reading.hedge_topics[hedge] in {"gold_reference_set", "heldout_gold_gate"}
