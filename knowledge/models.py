@@ -144,7 +144,20 @@ class Question(StrictModel):
         description="rubric signals this product has no use for (no prompt in a tabular fraud "
         "model): never probed or advised, and not held against it",
     )
+    product_terms: list[str] = Field(
+        default_factory=list,
+        description="word starts any answer about this product uses at least once (transcript, "
+        "audio, accent); a substantial answer with none of them is about another problem",
+    )
     tags: list[str] = Field(default_factory=list)
+
+    @field_validator("product_terms")
+    @classmethod
+    def _lowercase_terms(cls, value: list[str]) -> list[str]:
+        bad = [t for t in value if not t.strip() or t != t.strip().lower()]
+        if bad:
+            raise ValueError(f"product terms must be lowercase, non-empty word starts: {bad}")
+        return value
 
     @model_validator(mode="after")
     def _scope(self) -> Question:

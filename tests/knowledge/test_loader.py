@@ -124,3 +124,15 @@ def test_other_models_use_the_same_reporting(tmp_path: Path) -> None:
     message = _error(_write(tmp_path, "questions.yaml", body), QuestionBank)
     assert "entry 'q1' (questions[0]), field 'prompt'" in message
     assert "more)" in message  # the other problems are counted, not dropped
+
+
+def test_product_terms_must_be_lowercase_word_starts(tmp_path: Path) -> None:
+    body = (
+        "questions:\n  - id: q1\n    title: A question\n"
+        "    prompt: Design something with enough words to pass.\n"
+        "    use_case: testing\n    stresses: [objective]\n"
+        "    product_terms: [Transcript, '']\n"
+    )
+    message = _error(_write(tmp_path, "questions.yaml", body), QuestionBank)
+    assert "field 'product_terms'" in message
+    assert "lowercase" in message

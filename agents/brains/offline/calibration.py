@@ -309,6 +309,7 @@ class WriterReasons(StrictModel):
     gibberish: str
     off_topic: str
     off_question: str
+    off_product: str
     hedge: str
     hedge_on: str  # the hedges name what they admit ({topics})
     hedge_further: str  # ... about what the answer did show: pushed further, no reply ({topics})

@@ -26,6 +26,7 @@ from agents.transcript import Turn
 from knowledge.models import STAGE_IDS, Question, Rubric, Signal, StageId
 
 OFF_QUESTION_MIN_SIGNALS = 3
+OFF_PRODUCT_MIN_WORDS = 50
 
 
 @dataclass(frozen=True)
@@ -297,11 +298,14 @@ class Reader:
         flags = tuple(assessed_flags(analysis, scope))
         rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=True))
         # Only an answer with real content elsewhere is "about another problem"; a thin answer
-        # that merely shares words with another question is judged on what it says.
-        off_question = (
-            analysis.state == "ok"
-            and relevance.different_question
-            and len({r.signal for r in rows if r.credited}) >= OFF_QUESTION_MIN_SIGNALS
+        # that merely shares words with another question is judged on what it says. One that
+        # never names the product asked about is about something else once it runs long.
+        off_question = analysis.state == "ok" and (
+            (
+                relevance.different_question
+                and len({r.signal for r in rows if r.credited}) >= OFF_QUESTION_MIN_SIGNALS
+            )
+            or (not relevance.names_product and analysis.word_count >= OFF_PRODUCT_MIN_WORDS)
         )
         if off_question:
             rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=False))

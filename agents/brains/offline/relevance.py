@@ -74,10 +74,14 @@ class Relevance:
     """Share of sentences using the asked product's own words (no other question has them)."""
     rival_words_share: float = 0.0
     """The same share for the other product whose own words the answer uses most."""
+    names_product: bool = True
+    """The answer uses at least one of the asked product's terms (or the question has none)."""
 
     @property
     def different_question(self) -> bool:
         """The answer is about another product or problem than the one asked."""
+        if not self.names_product:
+            return True
         if self.other_id is None:
             return False
         if self.other - self.asked >= OTHER_QUESTION_MARGIN:
@@ -94,6 +98,14 @@ def question_text(q: Question) -> str:
 def _stems(text: str) -> set[str]:
     words = _WORD.findall(text.lower())
     return {w[:-1] if w.endswith("s") and not w.endswith("ss") else w for w in words} - _GENERIC
+
+
+def names_product(question: Question, texts: Sequence[str]) -> bool:
+    """Whether the texts use any of the question's product terms (as word starts)."""
+    if not question.product_terms:
+        return True
+    terms = re.compile(r"\b(?:" + "|".join(map(re.escape, question.product_terms)) + ")", re.I)
+    return any(terms.search(t) for t in texts)
 
 
 def _share(sentences: Sequence[set[str]], words: set[str]) -> float:
@@ -124,8 +136,9 @@ class QuestionMatcher:
     ) -> Relevance:
         """The answer's closeness to the asked question and to its closest rival, by embedding
         and by the products' own words (`texts` are the sentences the vectors embed)."""
+        named = not texts or names_product(question, texts)
         if sentences.shape[0] == 0 or not self._rivals:
-            return Relevance(0.0, 0.0, None, None)
+            return Relevance(0.0, 0.0, None, None, names_product=named)
         rivals = self._rival_vectors()
         asked_vec = self._embedder.embed([question_text(question)])[0]
         same = (rivals @ asked_vec) >= SAME_PRODUCT
@@ -150,7 +163,7 @@ class QuestionMatcher:
             and (self._design[j] or (focused and not set(q.assesses) & set(question.assesses)))
         ]
         if not others:
-            return Relevance(round(asked, 4), 0.0, None, None)
+            return Relevance(round(asked, 4), 0.0, None, None, names_product=named)
         best_j = max(others, key=lambda j: (float(scores[j]), -j))
         stems = [_stems(t) for t in texts]
         product, rival_words = self._product_words(_stems(question_text(question)), others)
@@ -167,6 +180,7 @@ class QuestionMatcher:
             rival.title,
             round(product_share, 4),
             round(lexical[top], 4),
+            named,
         )
 
     def _product_words(

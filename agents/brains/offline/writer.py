@@ -159,6 +159,15 @@ class DebriefWriter:
             if not cites:
                 cites = self._stage_snippet(reading.scope[0], "negative")
             reasons.append(Reason(claim=claim, kind="concern", citations=cites))
+        elif reading.off_question and not reading.relevance.names_product:
+            terms = reading.question.product_terms[:3]
+            claim = tpl.off_product.format(
+                asked=_lower_first(reading.question.title),
+                terms=", ".join(terms[:-1]) + " or " + terms[-1] if len(terms) > 1 else terms[0],
+            )
+            reasons.append(
+                Reason(claim=claim, kind="concern", citations=_row_quotes(reading, counted, 2))
+            )
         elif reading.off_question:
             claim = tpl.off_question.format(
                 other=_lower_first(reading.relevance.other_title or "another question"),

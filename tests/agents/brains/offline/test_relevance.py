@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from agents.brains.offline import OfflineBrain
-from agents.brains.offline.relevance import Relevance
+from agents.brains.offline.relevance import Relevance, names_product
 from knowledge.loader import load_questions
 from knowledge.models import STAGE_IDS
 from tests.agents.brains.interview import Interview
@@ -72,3 +72,37 @@ async def test_a_focused_answer_to_another_focused_question_is_a_different_probl
     swapped = await interview.debrief(bank.get("hallucination-guardrails"), turns, [])
     assert swapped.decision == "no_hire"
     assert any("different problem" in r.claim for r in swapped.reasons)
+
+
+AGENT_SCORECARD = (
+    "Quality control here means checking how well the agents run their calls, so I'd build a "
+    "scorecard the model fills in for every call. Team leads turn their checklist into items "
+    "that are pass or fail: the agent confirmed identity, read the required disclosure and "
+    "offered a follow-up. Two team leads score 500 calls each against it, and we keep only items "
+    "where they agree 85% of the time. A cheap model handles greeting and identity items, and a "
+    "larger one judges empathy and policy. Anything under 0.8 confidence goes to a person, about "
+    "one call in ten. When a supervisor overturns a score, the correction becomes training data. "
+    "A person scores about 25 calls a day, while the model costs a few cents per call."
+)
+TRANSCRIPT_CHECKS = AGENT_SCORECARD.replace(
+    "how well the agents run their calls", "the word accuracy of each call transcript"
+)
+
+
+async def test_an_answer_that_never_names_the_product_asked_is_about_another_problem(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("speech-transcription-qa")
+    interview = Interview(brain)
+    scorecard = await interview.debrief(question, opening(AGENT_SCORECARD), [])
+    assert scorecard.decision == "no_hire"
+    reason = next(r.claim for r in scorecard.reasons if "different problem" in r.claim)
+    assert "never mentions transcript" in reason
+    named = await interview.debrief(question, opening(TRANSCRIPT_CHECKS), [])
+    assert not any("different problem" in r.claim for r in named.reasons)
+
+
+def test_product_terms_match_as_word_starts() -> None:
+    question = load_questions().get("speech-transcription-qa")
+    assert names_product(question, ["We sample 2% of transcripts for a second listen."])
+    assert not names_product(question, ["We sample 2% of calls for a second listen."])
