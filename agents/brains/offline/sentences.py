@@ -43,6 +43,7 @@ CLAUSE_MIN_WORDS = 6
 # "so" or "but": those tie a hedge or a rejection to its reason, and the stance needs both.
 _COMPOUND_SPLIT = re.compile(r",\s+and\s+(?=(?:then\s+)?(?:we|i|they)\b)", re.I)
 COMPOUND_MIN_WORDS = 10
+_OWN_REASON = re.compile(r"\bbecause\b", re.I)
 _FIGURE = re.compile(
     r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|"
     r"thousand|million|dozen|half)\b",
@@ -271,9 +272,11 @@ def _split_clauses(sentences: list[str]) -> list[tuple[str, bool]]:
 
 
 def _full_claim(clause: str) -> bool:
-    """Long enough and with a figure of its own: a claim that stands without the other half
-    (a rule with no figure leans on the figure before it, and keeps it)."""
-    return len(words_of(clause)) >= COMPOUND_MIN_WORDS and _FIGURE.search(clause) is not None
+    """Long enough and with a figure or a reason of its own: a claim that stands without the
+    other half (a rule with neither leans on the figure before it, and keeps it)."""
+    return len(words_of(clause)) >= COMPOUND_MIN_WORDS and (
+        _FIGURE.search(clause) is not None or _OWN_REASON.search(clause) is not None
+    )
 
 
 def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:

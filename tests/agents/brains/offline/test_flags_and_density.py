@@ -376,3 +376,22 @@ def test_a_bad_practice_turned_down_reads_as_a_rejection_not_the_flag(
         "And I wouldn't retrain and push", "We retrain and push"
     )
     assert flag_id in flag_ids(brain, stated), stated
+
+
+def test_promoting_the_nightly_winner_by_itself_and_dropping_graders_are_stated_flags(
+    brain: OfflineBrain,
+) -> None:
+    promoted = (
+        "Each night the ranker is retrained on the day's orders, and the best candidate is "
+        "automatically promoted to production before the morning peak."
+    )
+    assert "ungated_auto_deploy" in flag_ids(brain, promoted)
+    dropped = (
+        "We'd pay for expert grading only until launch, because afterwards the usage logs are a "
+        "far bigger test set than any vendor could label."
+    )
+    assert "no_gold_set" in flag_ids(brain, dropped)
+    kept = (
+        "Expert grading of 400 queries stays the release gate for every model, long after launch."
+    )
+    assert "no_gold_set" not in flag_ids(brain, kept)

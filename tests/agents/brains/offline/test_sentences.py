@@ -134,3 +134,14 @@ def test_a_heading_of_six_words_is_not_glued_to_the_line_below() -> None:
     (sentence,) = _read(text)
     assert sentence.text.startswith("A preference label")
     assert sentence.section == "What a usable comparison is"
+
+
+def test_two_claims_each_with_its_own_reason_are_read_apart() -> None:
+    reasoned = (
+        "We'd break the error rate down by region and by device type, because a gain on average "
+        "can hide a loss in one market, and I'd prefer paired comparisons because they need far "
+        "less traffic than a split test."
+    )
+    first, second = _sentences(reasoned)
+    assert first.endswith("in one market")
+    assert second.startswith("I'd prefer paired comparisons because")
