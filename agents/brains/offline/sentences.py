@@ -25,6 +25,13 @@ _BOUNDARY = re.compile(
 _BULLET = re.compile(
     r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\(?[a-z][.)]|step \d+[.:)])\s+", re.I
 )
+# Pictographs that open a line in chat-style notes ("✅ Review answers weekly", "📈 **Metrics**")
+# mark it the way a bullet does; they are not part of what the line says.
+_PICTOGRAPH = (
+    "[\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff][\ufe0f\u200d]*"
+)
+_PICTOGRAPH_LEAD = re.compile(f"^(?:{_PICTOGRAPH})+\\s+")
+_PICTOGRAPH_TAIL = re.compile(f"(?:\\s+{_PICTOGRAPH})+$")
 _ATX = re.compile(r"^#{1,6}\s*(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_]{1,80})(?:\*\*|__)\s*:?\s*$")
 _LABEL_LINE = re.compile(r"^([A-Za-z][^.!?|]{0,50}):\s*$")
@@ -162,6 +169,7 @@ def _starts_block(line: str) -> bool:
     """A line that opens its own markdown block (bullet, table row, heading), never a wrap."""
     return bool(
         _BULLET.match(line)
+        or _PICTOGRAPH_LEAD.match(line)
         or line.count("|") >= 2
         or _TABLE_SEP.match(line)
         or _ATX.match(line)
@@ -204,6 +212,12 @@ def _lines(text: str) -> list[_Line]:
     section = ""
     header: list[str] = []
     for i, line in enumerate(raw):
+        pictograph = _PICTOGRAPH_LEAD.match(line)
+        if pictograph:
+            line = line[pictograph.end() :]
+        tail = _PICTOGRAPH_TAIL.search(line)
+        if tail and _BOLD_LINE.match(line[: tail.start()]):
+            line = line[: tail.start()]  # "**v1 plan** 🚀" is a heading all the same
         if not line:
             continue
         nxt = next((r for r in raw[i + 1 :] if r), None)
@@ -226,8 +240,11 @@ def _lines(text: str) -> list[_Line]:
             continue
         header = []
         bullet = _BULLET.match(line)
-        if bullet:
-            body = line[bullet.end() :].strip()
+        marked = pictograph and not (
+            _ATX.match(line) or _BOLD_LINE.match(line) or _LABEL_LINE.match(line)
+        )
+        if bullet or marked:
+            body = line[bullet.end() :].strip() if bullet else line
             while (inner := _BULLET.match(body)) is not None:
                 body = body[inner.end() :].strip()
             if body:

@@ -395,3 +395,7 @@ def test_promoting_the_nightly_winner_by_itself_and_dropping_graders_are_stated_
         "Expert grading of 400 queries stays the release gate for every model, long after launch."
     )
     assert "no_gold_set" not in flag_ids(brain, kept)
+
+
+def test_thumbs_drawn_as_emoji_are_thumbs_feedback(brain: OfflineBrain) -> None:
+    assert "thumbs_only_feedback" in flag_ids(brain, "👍/👎 on every reply so we know what works.")

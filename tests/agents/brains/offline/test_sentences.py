@@ -145,3 +145,19 @@ def test_two_claims_each_with_its_own_reason_are_read_apart() -> None:
     first, second = _sentences(reasoned)
     assert first.endswith("in one market")
     assert second.startswith("I'd prefer paired comparisons because")
+
+
+def test_pictographs_that_open_a_line_mark_a_bullet_or_a_heading_and_stay_out_of_the_quote() -> (
+    None
+):
+    notes = (
+        "**Launch plan** 🚀\n\n📈 **Metrics**\n👉 Share of tickets closed without an agent, "
+        "target 30%\n✅ Agents grade 200 bot answers a week\n"
+    )
+    found = _read(notes)
+    assert [s.text for s in found] == [
+        "Share of tickets closed without an agent, target 30%",
+        "Agents grade 200 bot answers a week",
+    ]
+    assert {s.section for s in found} == {"Metrics"}
+    assert {s.kind for s in found} == {"bullet"}
