@@ -3,7 +3,8 @@
 Markdown is read, not quoted: headings (``#``, a bold line, a short ``Label:`` line) become the
 section of the sentences under them and are never sentences themselves; bullet and number markers
 are cut; a table's header and separator rows are skipped and each body cell is read on its own
-(a short leading label cell becomes the section of the cells after it).
+(a short leading label cell becomes the section of the cells after it); a fenced code block is
+read line by line, never as wrapped prose; a pictograph that opens a line marks it like a bullet.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _PICTOGRAPH = (
 )
 _PICTOGRAPH_LEAD = re.compile(f"^(?:{_PICTOGRAPH})+\\s+")
 _PICTOGRAPH_TAIL = re.compile(f"(?:\\s+{_PICTOGRAPH})+$")
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
 _ATX = re.compile(r"^#{1,6}\s*(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_]{1,80})(?:\*\*|__)\s*:?\s*$")
 _LABEL_LINE = re.compile(r"^([A-Za-z][^.!?|]{0,50}):\s*$")
@@ -184,10 +186,13 @@ def _unwrap(text: str) -> list[str]:
     raw = text.splitlines()
     out: list[str] = []
     glue_ok = False
+    fenced = False
     for line in raw:
         stripped = line.strip()
-        if not stripped:
-            out.append("")
+        if _FENCE.match(stripped):
+            fenced = not fenced
+        if not stripped or fenced or _FENCE.match(stripped):
+            out.append(line)  # a code block's lines are its own, never wrapped prose
             glue_ok = False
             continue
         if glue_ok and out and not _starts_block(stripped):
@@ -211,7 +216,19 @@ def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     section = ""
     header: list[str] = []
+    outside = ""  # the section a code block sits in, restored when it closes
+    fenced = False
+    above = ""  # the section before the latest heading
     for i, line in enumerate(raw):
+        if _FENCE.match(line):
+            fenced = not fenced
+            if fenced:
+                before = next((r for r in reversed(raw[:i]) if r), "")
+                # "The pipeline:" just above a block introduces the block, not what follows it.
+                outside = above if _LABEL_LINE.match(before) else section
+            else:
+                section = outside
+            continue
         pictograph = _PICTOGRAPH_LEAD.match(line)
         if pictograph:
             line = line[pictograph.end() :]
@@ -252,7 +269,7 @@ def _lines(text: str) -> list[_Line]:
             continue
         title = _heading(line, nxt)
         if title is not None:
-            section = title
+            above, section = section, title
             continue
         out.append(_Line(line, section, "prose", i))
     return out

@@ -161,3 +161,21 @@ def test_pictographs_that_open_a_line_mark_a_bullet_or_a_heading_and_stay_out_of
     ]
     assert {s.section for s in found} == {"Metrics"}
     assert {s.kind for s in found} == {"bullet"}
+
+
+def test_a_code_block_is_read_line_by_line_and_its_label_ends_with_it() -> None:
+    answer = (
+        "The routing, roughly:\n\n```yaml\nroute:\n"
+        "  auto_accept: every required field above 0.95 confidence and all checks pass\n"
+        "  clerk_review: everything else, with only the doubtful fields highlighted\n```\n\n"
+        "I'd set the 0.95 cut-off on the gold set, where the error among accepted forms is below "
+        "half a percent.\n"
+    )
+    found = _read(answer)
+    assert [s.text for s in found] == [
+        "auto_accept: every required field above 0.95 confidence and all checks pass",
+        "clerk_review: everything else, with only the doubtful fields highlighted",
+        "I'd set the 0.95 cut-off on the gold set, where the error among accepted forms is below "
+        "half a percent.",
+    ]
+    assert [s.section for s in found] == ["route", "route", ""]
