@@ -103,10 +103,10 @@ async def select(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
 
 def asked_before(probe: Probe, transcript: list[Turn]) -> bool:
     """Whether the probe repeats a question: a gap once asked is asked again only one level
-    deeper (a follow-up on the reply), and only once."""
+    deeper, and once more about what the reply said of it (a follow-up), each only once."""
     kinds = [t.gap_kind for t in transcript if t.gap == probe.gap and t.speaker != "candidate"]
-    if probe.gap_kind == "deeper":
-        return "deeper" in kinds
+    if probe.gap_kind in ("deeper", "follow_up"):
+        return probe.gap_kind in kinds
     return bool(kinds)
 
 

@@ -26,7 +26,8 @@ class Probe(BaseModel):
     stage: StageId
     gap: str = Field(description="rubric signal or red-flag id this probe targets")
     gap_kind: str = Field(
-        description="missing_signal | thin_signal | red_flag | deeper (past what was covered)"
+        description="missing_signal | thin_signal | red_flag | deeper (past what was covered) | "
+        "follow_up (about what the reply said of an idea already pushed on)"
     )
     severity: float = Field(ge=0, description="higher = asked first")
     text: str = Field(min_length=1)

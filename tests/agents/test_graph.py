@@ -336,3 +336,5 @@ def test_a_gap_is_asked_again_only_one_level_deeper_and_once() -> None:
     assert not asked_before(probe("deeper"), [opening, turn("missing_signal")])
     assert asked_before(probe("deeper"), [opening, turn("deeper")])
     assert asked_before(probe("thin_signal"), [opening, turn("deeper")])
+    assert not asked_before(probe("follow_up"), [opening, turn("deeper")])
+    assert asked_before(probe("follow_up"), [opening, turn("deeper"), turn("follow_up")])

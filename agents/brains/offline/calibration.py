@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -263,6 +264,10 @@ class ProbeSeverity(StrictModel):
     first_pick: float = Field(ge=0)
 
 
+FollowUpOn = Literal["threshold", "quantity", "mechanism"]
+"""What a reply's sentence rests on, which decides the second question asked about it."""
+
+
 class Probes(StrictModel):
     """Probe counts, each panelist's openers, and the deeper question behind each gap."""
 
@@ -278,6 +283,7 @@ class Probes(StrictModel):
     hedge_lead_ins: dict[str, str]
     push: dict[str, str]
     deeper: dict[str, str]
+    follow_up: dict[str, dict[FollowUpOn, str]]
     deeper_asks_about: dict[str, str]
     focus: dict[str, str]
     flag_concerns: dict[str, str]
@@ -292,6 +298,9 @@ class Probes(StrictModel):
                 raise ValueError(f"openers or hedge lead-in missing for {panelist!r}")
             if not self.bridge_lead_ins.get(panelist):
                 raise ValueError(f"bridge lead-ins missing for {panelist!r}")
+            missing = set(get_args(FollowUpOn)) - set(self.follow_up.get(panelist, {}))
+            if missing:
+                raise ValueError(f"follow-up questions missing for {panelist!r}: {sorted(missing)}")
         return self
 
 

@@ -4,9 +4,10 @@ product) and asks one level deeper, in the panelist's voice, grounded in snippet
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.calibration import Calibration, FollowUpOn
 from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.reading import Reading
 from agents.state import Probe
@@ -14,6 +15,7 @@ from agents.transcript import Turn
 from knowledge.models import Panelist, Question, Rubric, Signal
 from knowledge.scope import product_of
 
+_SENSITIVITY = re.compile(r"\b(doubl\w*|tripl\w*|twice|halv\w*|ten times|10x|off by)\b", re.I)
 MIN_FIXED_CHARS = 6
 
 
@@ -22,6 +24,7 @@ class Gap:
     """Something a panelist wants to probe, and the candidate sentence it hangs on."""
 
     kind: str  # missing_signal | thin_signal | red_flag | deeper (past what was covered)
+    # | follow_up (a second question on an idea already pushed on, about the reply's sentence)
     stage: str
     id: str
     severity: float
@@ -185,6 +188,7 @@ def _follow_up_gaps(ask: _Asking, transcript: list[Turn]) -> list[Gap]:
     if not mine:
         return []
     followed = {t.gap for t in transcript if t.gap_kind == "deeper"}
+    followed_up = {t.gap for t in transcript if t.gap_kind == "follow_up"}
     asked = [t.gap for t in mine if t.gap in reading.signals]  # not a red flag's id
     # What the reply showed with substance: the asked idea first, then any other of this
     # panelist's ideas it went to instead ("is accuracy worth it?" answered with unit costs).
@@ -203,13 +207,16 @@ def _follow_up_gaps(ask: _Asking, transcript: list[Turn]) -> list[Gap]:
         signal = reading.signals.get(signal_id)
         if signal is None or signal.owner != ask.panelist.id or signal.stage not in ask.own:
             continue
-        if signal_id in followed or not reading.in_focus(signal_id):
+        if signal_id in followed_up or not reading.in_focus(signal_id):
             continue
+        severity = round(sev.follow_up + signal.weight / 3, 4)
+        if signal_id in followed:
+            # Its deeper question is spent: the second one is about what the reply just said.
+            return [Gap("follow_up", signal.stage, signal_id, severity, anchor)]
         asks_about = ask.calibration.probes.deeper_asks_about.get(signal_id)
         if asks_about is not None and reading.touched(asks_about):
             continue
-        severity = sev.follow_up + signal.weight / 3
-        return [Gap("deeper", signal.stage, signal_id, round(severity, 4), anchor)]
+        return [Gap("deeper", signal.stage, signal_id, severity, anchor)]
     return []
 
 
@@ -366,7 +373,11 @@ class ProbeWriter:
         parts = [opening]
         if gap.kind == "red_flag":
             parts.append(cfg.flag_concerns.get(gap.id, ""))
-        question = cfg.deeper[gap.id] if gap.kind == "deeper" else cfg.push[gap.id]
+        if gap.kind == "follow_up" and gap.anchor is not None:
+            row = reading.rows[gap.anchor]
+            question = cfg.follow_up[panelist.id][_rests_on(row.substance, row.quote)]
+        else:
+            question = cfg.deeper[gap.id] if gap.kind == "deeper" else cfg.push[gap.id]
         if opening.endswith(":") and len(parts) == 1 and not question.startswith("I "):
             question = question[0].lower() + question[1:]  # "Beyond that: how would you …"
         parts.append(question)
@@ -398,6 +409,16 @@ class ProbeWriter:
         text = " ".join(description.split())
         cut = text.find(". ")
         return f"{name}. {text if cut < 0 else text[: cut + 1]}"
+
+
+def _rests_on(parts: Sequence[str], quote: str) -> FollowUpOn:
+    """What a sentence rests on, for the second question about it: a line it draws, else a
+    figure, else how it works."""
+    if "threshold" in parts:
+        return "threshold"
+    if "quantity" in parts and not _SENSITIVITY.search(quote):
+        return "quantity"
+    return "mechanism"  # a figure already tried at double or half needs no "what if" again
 
 
 def _opens(spoken: str, template: str) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.calibration import Calibration
-from agents.brains.offline.probes import _Asking, _deeper_gaps, read_as
+from agents.brains.offline.probes import _Asking, _deeper_gaps, _rests_on, read_as
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_questions
@@ -283,3 +283,41 @@ async def test_a_panelist_starts_only_from_its_own_credited_ideas(
     )
     # The lead engineer does not open on the hiring manager's labeling-cost line.
     assert probes and not any("reviewer hour" in p.text or "$25" in p.text for p in probes)
+
+
+async def test_a_reply_to_a_deeper_question_gets_a_second_question_about_the_reply(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = next(q for q in load_questions().questions if q.id == "hallucination-guardrails")
+    engineer = panel.get("lead_engineer")
+    transcript = opening(GUARDRAILS_ANSWER)
+    first = (await brain.probe(engineer, question, transcript, 1)).value
+    routing = next(p for p in first if p.gap == "model_cascade_routing")
+    transcript.append(
+        Turn(
+            id="t2",
+            speaker="lead_engineer",
+            text=routing.text,
+            round=1,
+            stage=routing.stage,
+            gap=routing.gap,
+            gap_kind=routing.gap_kind,
+        )
+    )
+    reply = (
+        "A small classifier decides the route, and we check every week that at most 2% of the "
+        "chats it kept on the small model needed the large one."
+    )
+    transcript.append(Turn(id="t3", speaker="candidate", text=reply, round=1))
+    second = (await brain.probe(engineer, question, transcript, 2)).value
+    follow = next(p for p in second if p.gap == "model_cascade_routing")
+    assert follow.gap_kind == "follow_up"
+    assert "at most 2% of the chats" in follow.text  # about what the reply said ...
+    assert brain.calibration.probes.deeper[follow.gap] not in follow.text  # ... asked anew
+    assert brain.calibration.probes.follow_up["lead_engineer"]["threshold"][1:] in follow.text
+
+
+def test_a_follow_up_on_a_figure_already_tried_at_double_asks_how_it_works() -> None:
+    assert _rests_on(["quantity"], "At 4,000 a day we need three reviewers") == "quantity"
+    assert _rests_on(["quantity"], "If volume doubled we'd still need only four") == "mechanism"
+    assert _rests_on(["quantity", "threshold"], "Below 0.8 it goes to a person") == "threshold"
