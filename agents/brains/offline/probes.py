@@ -17,6 +17,7 @@ from knowledge.scope import product_of
 
 _SENSITIVITY = re.compile(r"\b(doubl\w*|tripl\w*|twice|halv\w*|ten times|10x|off by)\b", re.I)
 MIN_FIXED_CHARS = 6
+HEDGE_READING_MARGIN = 0.05  # an admission's second reading this close to its first is as good
 
 
 @dataclass(frozen=True)
@@ -117,14 +118,35 @@ def _hedge_gaps(ask: _Asking, open_signals: list[Signal]) -> list[Gap]:
             continue  # the panelist who owns what was admitted follows it up
         if reply is not None and row.turn != reply and any(r.turn == reply for r in reading.rows):
             continue  # a later reply moved on; follow up what they said last
-        # The probe quotes the admission, so it asks about what was admitted, nothing else.
+        # The probe quotes the admission, so it asks about what was admitted, nothing else ...
         target = next((s for s in open_signals if s.id == topic), None)
+        if target is None and i not in reading.answered_hedges:
+            same_stage = [s for s in open_signals if s.stage == row.stage]
+            floor = ask.calibration.similarity.on_topic_threshold
+            target = _nearest_open(reading, i, same_stage, floor)
         if target is None:
             continue
         hedged_stages.add(row.stage)
         sev = ask.calibration.probes.severity.hedge
         gaps.append(Gap("missing_signal", target.stage, target.id, sev, i, hedge=True))
     return gaps
+
+
+def _nearest_open(
+    reading: Reading, index: int, candidates: list[Signal], floor: float
+) -> Signal | None:
+    """... or, when that idea was touched elsewhere, the open idea of its stage the classifier
+    reads the admission as first ("haven't thought about using several models": which
+    requests go where), if it is that close to it at all."""
+    feats = reading.analysis.features[index]
+    best = max(feats.signal_scores[:-1])  # the last is "shows nothing"
+    near = [
+        s
+        for s in candidates
+        if feats.signal_sims[reading.columns[s.id]] >= floor
+        and feats.signal_scores[reading.columns[s.id]] >= best - HEDGE_READING_MARGIN
+    ]
+    return max(near, key=lambda s: (feats.signal_scores[reading.columns[s.id]], s.id), default=None)
 
 
 def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> list[Gap]:

@@ -321,3 +321,34 @@ def test_a_follow_up_on_a_figure_already_tried_at_double_asks_how_it_works() -> 
     assert _rests_on(["quantity"], "At 4,000 a day we need three reviewers") == "quantity"
     assert _rests_on(["quantity"], "If volume doubled we'd still need only four") == "mechanism"
     assert _rests_on(["quantity", "threshold"], "Below 0.8 it goes to a person") == "threshold"
+
+
+async def test_an_admission_about_an_idea_touched_elsewhere_is_asked_about_its_open_neighbour(
+    brain: OfflineBrain, panel: Panel, question: Question
+) -> None:
+    engineer = panel.get("lead_engineer")
+    transcript = opening(
+        "A correct reply resolves the ticket without the customer writing back within three "
+        "days. Agents grade 200 past tickets as our reference set. I picked the model on price "
+        "and quality: at three cents a call it scored within a point of the best one on those "
+        "tickets."
+    )
+    transcript.append(
+        Turn(
+            id="t2",
+            speaker="lead_engineer",
+            text="What goes into the prompt?",
+            round=1,
+            stage="model_integration",
+            gap="prompting_strategy",
+            gap_kind="missing_signal",
+        )
+    )
+    reply = (
+        "To be honest I haven't really thought about running more than one model; I'd likely "
+        "stick with one and tune its prompt."
+    )
+    transcript.append(Turn(id="t3", speaker="candidate", text=reply, round=1))
+    second = (await brain.probe(engineer, question, transcript, 2)).value
+    admitted = [p for p in second if "haven't really thought about running more than one" in p.text]
+    assert admitted and admitted[0].gap == "model_cascade_routing", [p.text for p in second]
