@@ -143,6 +143,9 @@ class Analyzer:
             [p for p in patterns if p.pattern.startswith("^") and ":" in p.pattern]
             for patterns in self.bank.signal_patterns
         ]
+        self._failure_story = [
+            re.compile(p, re.IGNORECASE) for p in calibration.stance.failure_story_patterns
+        ]
         self._memo: OrderedDict[tuple[tuple[str, str], ...], Analysis] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.Lock()
@@ -197,13 +200,16 @@ class Analyzer:
         state, word_count = classify_answer(
             [s.context for s in counted], [s.index in on_topic for s in counted], cal.answer_checks
         )
+        recounted = self._failure_stories(sentences)
         flag_hits: dict[int, list[int]] = {}
         # Injected sentences count towards red flags too: they may only lower the answer.
         for s in sentences:
+            if s.index in recounted:
+                continue
             for i in feats[s.index].flag_hits:
                 flag_hits.setdefault(i, []).append(s.index)
         flagged = {i for found in flag_hits.values() for i in found}
-        usable = self._usable(sentences, feats, injection | buzz_lists | flagged)
+        usable = self._usable(sentences, feats, injection | buzz_lists | flagged | recounted)
         long_answer = word_count >= cal.density.long_answer_words
         findings = self._findings(sentences, feats, usable, long_answer)
         if state != "ok":
@@ -255,6 +261,19 @@ class Analyzer:
             primary=primary,
             whole_patterns=self._whole_patterns(sentences),
         )
+
+    def _failure_stories(self, sentences: list[Sentence]) -> frozenset[int]:
+        """Sentences of a paragraph that opens by telling what went wrong before: the story of
+        the failure, from its first sentence to the paragraph's end."""
+        out: set[int] = set()
+        opened: set[tuple[str, int]] = set()
+        for s in sentences:
+            paragraph = (s.turn_id, s.block)
+            if paragraph not in opened and any(p.search(s.text) for p in self._failure_story):
+                opened.add(paragraph)
+            if paragraph in opened:
+                out.add(s.index)
+        return frozenset(out)
 
     def _whole_patterns(self, sentences: list[Sentence]) -> dict[int, frozenset[int]]:
         """Pattern hits of each sentence that was cut into pieces, read whole, per piece."""

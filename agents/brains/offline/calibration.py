@@ -122,8 +122,11 @@ class StanceCues(StrictModel):
     hedge_patterns: list[str] = Field(min_length=1)
     filler_words: list[str] = Field(min_length=1)
     dismissal_patterns: list[str] = Field(default_factory=list)
+    failure_story_patterns: list[str] = Field(default_factory=list)
 
-    _ok = field_validator("hedge_patterns", "dismissal_patterns")(check_patterns)
+    _ok = field_validator("hedge_patterns", "dismissal_patterns", "failure_story_patterns")(
+        check_patterns
+    )
 
 
 class Injection(StrictModel):

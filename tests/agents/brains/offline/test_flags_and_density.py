@@ -399,3 +399,24 @@ def test_promoting_the_nightly_winner_by_itself_and_dropping_graders_are_stated_
 
 def test_thumbs_drawn_as_emoji_are_thumbs_feedback(brain: OfflineBrain) -> None:
     assert "thumbs_only_feedback" in flag_ids(brain, "👍/👎 on every reply so we know what works.")
+
+
+def test_the_story_of_what_went_wrong_before_is_neither_evidence_nor_a_flag(
+    brain: OfflineBrain,
+) -> None:
+    story = (
+        "At my last job we bought labels from a vendor for an intent model.\n\n"
+        "What went wrong was that the vendor graded itself: every label was checked by their own "
+        "leads against their own reading of the guide. Worse, our test set came from the same "
+        "vendor, so we shipped the model straight to all users and only heard from complaints."
+    )
+    analysis = brain.analyze(opening(story))
+    told = {s.index for s in analysis.sentences if s.block == analysis.sentences[-1].block}
+    assert not any(set(f.sentences) & told for f in analysis.flags)
+    assert not any(
+        e.sentence in told and e.substance_from is not None
+        for f in analysis.findings.values()
+        for e in f.evidence
+    )
+    lesson = story.replace("What went wrong was that", "Here").replace("Worse, our", "Our")
+    assert any(f.sentences for f in brain.analyze(opening(lesson)).flags)
