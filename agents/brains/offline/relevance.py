@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from knowledge.embeddings import Embedder
 from knowledge.models import STAGE_IDS, Question
+from knowledge.scope import CUSTOM_PREFIX
 
 # The answer's closest sentences stand for it (a long answer is judged on its best sixth),
 # averaged with its centroid so that a few sentences near another product do not decide alone.
@@ -169,10 +170,14 @@ class QuestionMatcher:
         product, rival_words = self._product_words(_stems(question_text(question)), others)
         lexical = {j: _share(stems, rival_words[j]) for j in others}
         top = max(others, key=lambda j: (lexical[j], -j))
-        product_share = _share(stems, product)
         if float(scores[best_j]) - asked < OTHER_QUESTION_MARGIN:
             best_j = top  # the embeddings do not single out a rival: name the lexical one
         rival = self._rivals[best_j]
+        if CUSTOM_PREFIX in question.tags:
+            # A typed question shares words with the bank ("claims" with the billing one): its
+            # own words are those the rival's text lacks.
+            product = _stems(question_text(question)) - _stems(question_text(rival))
+        product_share = _share(stems, product)
         return Relevance(
             round(asked, 4),
             round(float(scores[best_j]), 4),

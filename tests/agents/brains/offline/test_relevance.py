@@ -11,6 +11,7 @@ from agents.brains.offline import OfflineBrain
 from agents.brains.offline.relevance import Relevance, names_product
 from knowledge.loader import load_questions
 from knowledge.models import STAGE_IDS
+from knowledge.scope import custom_question
 from tests.agents.brains.interview import Interview
 from tests.agents.brains.offline.conftest import opening, sample
 
@@ -106,3 +107,23 @@ def test_product_terms_match_as_word_starts() -> None:
     question = load_questions().get("speech-transcription-qa")
     assert names_product(question, ["We sample 2% of transcripts for a second listen."])
     assert not names_product(question, ["We sample 2% of calls for a second listen."])
+
+
+INSURANCE_REVIEW = (
+    "A flag only sends a claim to an investigator; it never denies it. A missed fraud costs the "
+    "payout, about $8k on an auto claim, while a false flag costs 45 minutes of an investigator "
+    "and a late payment for an honest customer. The middle band of scores goes to adjusters for "
+    "a five-minute triage, the top band to the fraud unit, and if scoring is down claims fall "
+    "back to today's rules. Each month a random 0.5% of low-score claims is reviewed too, to "
+    "estimate the fraud we miss, and every investigation outcome becomes a training label."
+)
+
+
+async def test_a_typed_question_sharing_words_with_the_bank_keeps_its_own_product(
+    brain: OfflineBrain,
+) -> None:
+    question = custom_question(
+        "Design the human review loop for an AI that flags suspicious insurance claims"
+    )
+    debrief = await Interview(brain).debrief(question, opening(INSURANCE_REVIEW), [])
+    assert not any("different problem" in r.claim for r in debrief.reasons)

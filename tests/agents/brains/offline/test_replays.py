@@ -9,7 +9,8 @@ from agents.brains.offline import OfflineBrain
 from agents.debrief import Debrief
 from agents.transcript import Turn
 from knowledge.loader import load_questions
-from knowledge.models import Panel
+from knowledge.models import Panel, Question
+from knowledge.scope import custom_question
 from tests.agents.brains.interview import Interview
 from tests.agents.brains.offline.conftest import opening, sample
 
@@ -49,10 +50,10 @@ explanation, or abandon the session, because those behaviours tell us the answer
 
 
 async def _debrief(
-    brain: OfflineBrain, panel: Panel, question_id: str, turns: list[Turn]
+    brain: OfflineBrain, panel: Panel, question_id: str | Question, turns: list[Turn]
 ) -> Debrief:
     interview = Interview(brain)
-    question = load_questions().get(question_id)
+    question = load_questions().get(question_id) if isinstance(question_id, str) else question_id
     votes = [await interview.vote(p, question, turns) for p in panel.panelists]
     return await interview.debrief(question, turns, votes)
 
@@ -115,7 +116,13 @@ async def test_no_probe_asks_for_the_held_out_test_just_described(
 async def test_rejecting_rating_buttons_raises_no_flag_and_earns_credit(
     brain: OfflineBrain, panel: Panel
 ) -> None:
-    debrief = await _debrief(brain, panel, "support-bot-deflection", opening(RATING_ANSWER))
+    # A homework helper is its own product: the support-bot question would rightly call the
+    # answer one to a different problem (it never mentions tickets or customers).
+    homework = custom_question(
+        "Design an AI homework helper for high-school students; how would you know its "
+        "explanations help?"
+    )
+    debrief = await _debrief(brain, panel, homework, opening(RATING_ANSWER))
     assert "thumbs_only_feedback" not in {f.id for f in debrief.red_flags}
     rows = [r for r in debrief.evidence if "ignore rating buttons" in r.quote]
     assert rows and rows[0].stance == "rejects" and rows[0].red_flag is None
