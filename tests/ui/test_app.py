@@ -53,11 +53,13 @@ def bank_question(question_id: str = "support-bot-deflection") -> Question:
     return load_questions().get(question_id)
 
 
-def start_session(answer: str, question_id: str = "support-bot-deflection",
-                  max_rounds: int = 0) -> SessionView:
+def start_session(
+    answer: str, question_id: str = "support-bot-deflection", max_rounds: int = 0
+) -> SessionView:
     """A session run through the real PanelService, as the candidate page would."""
-    return run(get_services().panel.start(bank_question(question_id), answer,
-                                          max_rounds=max_rounds))
+    return run(
+        get_services().panel.start(bank_question(question_id), answer, max_rounds=max_rounds)
+    )
 
 
 def texts_rendered_as_markdown(at: AppTest) -> list[tuple[str, bool]]:
@@ -110,8 +112,14 @@ def open_in_queue(at: AppTest, thread_id: str) -> AppTest:
     return at
 
 
-def save_review(at: AppTest, thread_id: str, decision: str, note: str,
-                strong: list[str] | None = None, weak: list[str] | None = None) -> AppTest:
+def save_review(
+    at: AppTest,
+    thread_id: str,
+    decision: str,
+    note: str,
+    strong: list[str] | None = None,
+    weak: list[str] | None = None,
+) -> AppTest:
     at.radio(key=f"rv_decision_{thread_id}").set_value(decision)
     if strong is not None or weak is not None:
         # As in the browser: a stage is freed from one list before it is offered in the other.
@@ -157,7 +165,8 @@ def test_full_offline_interview_to_debrief() -> None:
     assert any("Usage" in e.label for e in at.expander)
     assert at.get("vega_lite_chart"), "the stage-score chart is missing"
     assert {b.proto.label for b in at.get("download_button")} == {
-        "Download Markdown", "Download JSON"
+        "Download Markdown",
+        "Download JSON",
     }
 
     saved = get_services().store.load(thread_id)
@@ -170,6 +179,7 @@ def test_full_offline_interview_to_debrief() -> None:
 
 def test_reload_resumes_mid_interview() -> None:
     at = new_app().run()
+    at.selectbox(key="bank_question").set_value(bank_question()).run()  # what WEAK is about
     at.chat_input(key="answer_input").set_value(WEAK).run()
     thread_id = at.query_params["thread"]
     before = [m.name for m in at.chat_message]
@@ -281,8 +291,12 @@ def test_override_is_persisted_and_counted_in_agreement(
     at = unlock_coach(new_app(), monkeypatch)
     open_in_queue(at, first.thread_id)
     save_review(
-        at, first.thread_id, flipped, "The panel missed that the audit plan has no sample size.",
-        strong=["objective", "data_strategy", "evaluation"], weak=["scaling"],
+        at,
+        first.thread_id,
+        flipped,
+        "The panel missed that the audit plan has no sample size.",
+        strong=["objective", "data_strategy", "evaluation"],
+        weak=["scaling"],
     )
     store = get_services().store
     reviews = store.reviews(first.thread_id)
@@ -323,8 +337,14 @@ def test_add_to_gold_set_writes_a_valid_eval_case(
     at = unlock_coach(new_app(), monkeypatch)
     open_in_queue(at, view.thread_id)
     assert any("Save a review first" in c.value for c in at.caption)
-    save_review(at, view.thread_id, "no_hire", "No audit plan and no numbers anywhere.",
-                strong=[], weak=["data_strategy", "scaling"])
+    save_review(
+        at,
+        view.thread_id,
+        "no_hire",
+        "No audit plan and no numbers anywhere.",
+        strong=[],
+        weak=["data_strategy", "scaling"],
+    )
     at.radio(key="coach_view").set_value("All sessions").run()
     at.selectbox(key="pick_all").set_value(view.thread_id).run()
     at.selectbox(key=f"gold_kind_{view.thread_id}").set_value("weak")

@@ -343,6 +343,7 @@ class VoteVoice(StrictModel):
     worry_hedge: str
     worry_elsewhere: str  # its own stages hold up; the no comes from another's ({stage}, {gap})
     nothing: str
+    partial: str  # its own stages show an idea or two, short of a strength ({quote})
     carried: (
         str  # a hire although its own stages are thin: the others' best line ({quote}, {stage})
     )

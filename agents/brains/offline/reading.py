@@ -27,6 +27,7 @@ from knowledge.models import STAGE_IDS, Question, Rubric, Signal, StageId
 
 OFF_QUESTION_MIN_SIGNALS = 3
 OFF_PRODUCT_MIN_WORDS = 50
+OFF_PRODUCT_MIN_SIGNALS = 2  # ideas shown with substance: one line of sense in junk is not enough
 
 
 @dataclass(frozen=True)
@@ -299,13 +300,19 @@ class Reader:
         rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=True))
         # Only an answer with real content elsewhere is "about another problem"; a thin answer
         # that merely shares words with another question is judged on what it says. One that
-        # never names the product asked about is about something else once it runs long.
+        # never names the product asked about is about something else once it runs long and
+        # shows real ideas (in any stage: a cost answer sent to a drift question shows none
+        # in the drift question's stages).
         off_question = analysis.state == "ok" and (
             (
                 relevance.different_question
                 and len({r.signal for r in rows if r.credited}) >= OFF_QUESTION_MIN_SIGNALS
             )
-            or (not relevance.names_product and analysis.word_count >= OFF_PRODUCT_MIN_WORDS)
+            or (
+                not relevance.names_product
+                and analysis.word_count >= OFF_PRODUCT_MIN_WORDS
+                and len(analysis.credited_signals()) >= OFF_PRODUCT_MIN_SIGNALS
+            )
         )
         if off_question:
             rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=False))

@@ -65,14 +65,21 @@ def panelist_vote(
             for i in reading.credited_rows(s)
             # In a stage it shares, a panelist praises only its own ideas (a lead engineer
             # "could build" the latency budget, not the budget line of the cost stage).
-            if rubric.stage(s).owner == panelist.id or reading.row_owner(i) == panelist.id
+            if _owns(reading, i, panelist.id, rubric)
         ]
         if strengths:
             best = max(strengths, key=lambda i: (len(reading.rows[i].substance), -i))
             phrase = _stage_phrase(rubric, reading.rows[best].stage or own[0])
             lines.append(voice.strength.format(quote=cite(best), stage=phrase))
         else:
-            lines.append(voice.nothing)
+            # Short of a strength, an idea it did credit is named rather than denied.
+            started = [
+                i
+                for s in own
+                for i in reading.credited_rows(s)
+                if _owns(reading, i, panelist.id, rubric)
+            ]
+            lines.append(voice.partial.format(quote=cite(started[0])) if started else voice.nothing)
             carried = _carried_by(reading, own) if result.decision == "hire" else None
             if carried is not None:
                 phrase = _stage_phrase(rubric, reading.rows[carried].stage or own[0])
@@ -190,3 +197,11 @@ def _worry(
     if open_signals and min(reading.scores[s] for s in own if s in reading.scores) < 4:
         return voice.worry_missing.format(focus=cfg.focus[open_signals[0].id])
     return ""
+
+
+def _owns(reading: Reading, row: int, panelist: str, rubric: Rubric) -> bool:
+    """The row's idea is this panelist's: its stage's owner, or the owner of its signal."""
+    stage = reading.rows[row].stage
+    return (stage is not None and rubric.stage(stage).owner == panelist) or reading.row_owner(
+        row
+    ) == panelist

@@ -107,7 +107,7 @@ class DebriefWriter:
             signals_missing=[
                 s.id
                 for s in self.rubric.signals_for(stage)
-                if s.id not in set(credited) and s.id not in reading.unused
+                if s.id not in set(credited) and reading.in_focus(s.id)
             ],
             evidence=_row_quotes(reading, [i for i in best if i is not None], EVIDENCE_PER_STAGE),
         )
@@ -307,7 +307,7 @@ class DebriefWriter:
                 missing = [
                     s
                     for s in self.rubric.signals_for(stage_id)
-                    if not reading.touched(s.id) and s.id not in reading.unused
+                    if not reading.touched(s.id) and reading.in_focus(s.id)
                 ]
                 missing.sort(key=lambda s: (-s.weight, s.id))
                 if missing:

@@ -10,7 +10,7 @@ from agents.brains.offline import OfflineBrain, debrief_json_without_latency
 from agents.citations import all_citations
 from agents.debrief import Debrief
 from agents.transcript import Turn
-from knowledge.loader import load_questions
+from knowledge.loader import load_panel, load_questions
 from knowledge.models import Panel, Question
 from knowledge.scope import custom_question
 from knowledge.settings import Settings
@@ -224,3 +224,30 @@ async def test_a_rejected_answer_hears_of_each_stage_it_left_without_credit(
     for item in quoted:
         quote = item.text.split("“", 1)[1].split("”", 1)[0].rstrip("…")
         assert quote in PRODUCT_SENSE_ONLY
+
+
+ROUTING_SKETCH = (
+    "Completions must appear within 300 ms, so latency decides the design. Single-line "
+    "completions go to a small model and multi-line function bodies go to the large one, "
+    "picked by a lightweight classifier on the request. Streaming helps the large model feel "
+    "faster. Caching common completions saves latency and cost. The large model costs more, so "
+    "keeping most traffic on the small model keeps the bill down. We'd watch acceptance rate "
+    "and tune the routing over time."
+)
+
+
+async def test_a_focused_debrief_names_only_its_focus_and_votes_do_not_deny_credited_lines(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("latency-budget-routing")
+    interview = Interview(brain)
+    turns = opening(ROUTING_SKETCH)
+    votes = [await interview.vote(p, question, turns) for p in load_panel().panelists]
+    debrief = await interview.debrief(question, turns, votes)
+    focus = set(question.focus_signals)
+    assert all(set(s.signals_missing) <= focus for s in debrief.stage_scores.values())
+    assert not any("expert review costs" in r.claim for r in debrief.reasons)
+    credited = {r.signal for r in debrief.evidence if r.credited}
+    engineer = next(v for v in debrief.votes if v.panelist == "lead_engineer")
+    assert credited & {"model_cascade_routing", "latency_budget"}
+    assert "Nothing I heard on routing" not in engineer.rationale

@@ -144,7 +144,7 @@ async def test_a_yes_from_thin_own_stages_names_what_carries_it(brain: OfflineBr
     manager = next(p for p in load_panel().panelists if p.id == "hiring_manager")
     vote = await Interview(brain).vote(manager, question, opening(PREP_SITE))
     assert vote.decision == "hire", vote.rationale
-    assert "concrete enough to put in a budget" in vote.rationale
+    assert "isn't yet a plan I could staff and pay for" in vote.rationale  # its one idea, named
     assert "I'll still back it, because “" in vote.rationale, vote.rationale
     assert vote.citations and vote.citations[0].quote in PREP_SITE
 

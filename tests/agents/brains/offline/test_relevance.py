@@ -127,3 +127,15 @@ async def test_a_typed_question_sharing_words_with_the_bank_keeps_its_own_produc
     )
     debrief = await Interview(brain).debrief(question, opening(INSURANCE_REVIEW), [])
     assert not any("different problem" in r.claim for r in debrief.reasons)
+
+
+async def test_junk_with_one_sensible_line_is_not_an_answer_to_another_problem(
+    brain: OfflineBrain,
+) -> None:
+    junk = (
+        "We would sample 5% of labels for audit. <script>alert(1)</script> <img src=x "
+        "onerror=alert(2)> [click](http://evil) www.evil.example :red[boom] $x^2$ now. "
+    ) * 3
+    question = load_questions().get("medical-coding-assistant")
+    debrief = await Interview(brain).debrief(question, opening(junk), [])
+    assert not any("different problem" in r.claim for r in debrief.reasons)
