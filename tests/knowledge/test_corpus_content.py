@@ -64,6 +64,7 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "humans_removed": r"\b(out of the loop|fully automated|no people|let the \w+ team go)\b",
     "guessing_metric": r"\b(pays the model to guess|rewards it over abstaining|guessing would)\b",
     "savings_ignore_failures": r"\b(called it\s+savings|full saving|failed ones)\b",
+    "audit_stopped": r"\b(stop auditing|switch off the \w+ spot checks|sample could be dropped)\b",
 }
 
 

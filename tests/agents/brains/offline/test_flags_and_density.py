@@ -420,3 +420,17 @@ def test_the_story_of_what_went_wrong_before_is_neither_evidence_nor_a_flag(
     )
     lesson = story.replace("What went wrong was that", "Here").replace("Worse, our", "Our")
     assert any(f.sentences for f in brain.analyze(opening(lesson)).flags)
+
+
+def test_ending_the_audit_once_the_model_looks_good_is_a_flag_however_good_the_rest(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    strong = sample(samples, "strong")["answer"]
+    ended = strong + (
+        "\nOnce the audited error has stayed under 1% for a full quarter, we stop sampling "
+        "altogether and let the model decide on its own."
+    )
+    assert "audit_stopped" not in {f.flag.id for f in brain.analyze(opening(strong)).flags}
+    assert "audit_stopped" in {f.flag.id for f in brain.analyze(opening(ended)).flags}
+    kept = strong + "\nWe never stop sampling entirely; the audit shrinks to 1% but keeps running."
+    assert "audit_stopped" not in {f.flag.id for f in brain.analyze(opening(kept)).flags}
