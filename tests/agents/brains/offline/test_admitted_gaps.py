@@ -144,3 +144,17 @@ def test_a_bare_hedge_after_a_red_flag_probe_admits_the_practice_that_answers_it
     reading = brain.reader.read(question, turns)
     hedge = next(i for i, r in enumerate(reading.rows) if r.turn == "t3")
     assert reading.hedge_topics[hedge] in {"gold_reference_set", "heldout_gold_gate"}
+
+
+def test_an_outline_value_left_open_is_a_hedge_but_a_case_named_unknown_is_not(
+    brain: OfflineBrain,
+) -> None:
+    def stance(text: str) -> str:
+        return brain.analyzer.extractor.features([text])[0].stance
+
+    assert stance("Labeling cost: unknown yet.") == "hedges"
+    assert stance("Latency budget: TBD for now") == "hedges"
+    assert (
+        stance("Pipeline: Unknown layouts go to the larger model with a strict JSON schema.")
+        == "asserts"
+    )
