@@ -119,10 +119,13 @@ class OutputChecker:
                     f"{where}: stage {p.stage!r} is not one this panelist may probe "
                     f"({', '.join(allowed)})"
                 )
-            if p.gap in shown and p.gap_kind != "deeper":
+            past = p.gap_kind in ("deeper", "follow_up")
+            if p.gap in shown and not past:
                 errors.append(f"{where}: {p.gap!r} is already shown; probe a real gap instead")
-            if p.gap_kind == "deeper" and p.gap not in shown:
-                errors.append(f"{where}: a deeper probe pushes past a signal in shown_signals")
+            if past and p.gap not in shown:
+                errors.append(
+                    f"{where}: a {p.gap_kind} probe pushes past a signal in shown_signals"
+                )
             errors += self._anchor(p.anchor, p.gap_kind, p.text, where)
             if p.gap in self._flags:
                 if p.gap_kind != "red_flag":

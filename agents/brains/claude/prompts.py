@@ -78,10 +78,12 @@ threshold, the cost); `anchor` cites those words ({{"turn": "<id>", "quote": "<v
 and the probe's text must name them. Only a missing signal that nothing said touches may have \
 a null anchor, and then the text names the gap for this product. In later rounds follow up on \
 the candidate's latest reply: when it answered your earlier question with substance, ask one \
-level deeper on that answer (gap_kind "deeper", anchored in the reply); a gap already asked is \
-never asked again otherwise. `severity` runs from 0 (nice to know) to 3 (decides the \
-verdict). `text` is the question as you would say it, in your voice, at most two sentences, \
-with no ids or placeholders. `snippet_ids` lists the notes that ground the probe (may be \
+level deeper on that answer (gap_kind "deeper", anchored in the reply), or, when you already \
+asked one level deeper on that idea, a second question about what the reply just said of it \
+(gap_kind "follow_up", anchored in the reply); a gap already asked is never asked again \
+otherwise. `severity` runs from 0 (nice to know) to 3 (decides the verdict). `text` is the \
+question as you would say it, in your voice, at most two sentences, with no ids or \
+placeholders. `snippet_ids` lists the notes that ground the probe (may be \
 empty). Reply with JSON only.
 """
 

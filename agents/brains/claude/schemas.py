@@ -24,7 +24,7 @@ from knowledge.models import Panelist, Rubric, StageId
 
 MAX_PROBES = 3
 MAX_EVIDENCE_ROWS = 80
-GapKind = Literal["missing_signal", "thin_signal", "red_flag", "deeper"]
+GapKind = Literal["missing_signal", "thin_signal", "red_flag", "deeper", "follow_up"]
 
 
 class _Draft(BaseModel):

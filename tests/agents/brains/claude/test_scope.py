@@ -265,6 +265,10 @@ async def test_a_debrief_still_out_of_scope_falls_back_visibly(focused: Question
             "a deeper probe pushes past a signal in shown_signals",
         ),
         (
+            {"probes": [probe(gap_kind="follow_up")]},
+            "a follow_up probe pushes past a signal in shown_signals",
+        ),
+        (
             {"probes": [probe(anchor={"turn": "t1", "quote": "we ship at 90%"})]},
             "anchor: the quote does not appear verbatim in turn t1",
         ),
