@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from agents.brains.offline import OfflineBrain
+from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Question
@@ -57,3 +58,18 @@ def asked(sample_data: dict[str, Any]) -> Question:
 def opening(text: str) -> list[Turn]:
     """A transcript holding only the candidate's opening answer."""
     return [Turn(id="t1", speaker="candidate", text=text)]
+
+
+def exchange(transcript: list[Turn], probe: Probe, reply: str) -> list[Turn]:
+    """The transcript with a round-1 probe asked and the candidate's reply to it."""
+    asked = Turn(
+        id=f"t{len(transcript) + 1}",
+        speaker=probe.panelist,
+        text=probe.text,
+        round=1,
+        stage=probe.stage,
+        gap=probe.gap,
+        gap_kind=probe.gap_kind,
+    )
+    answered = Turn(id=f"t{len(transcript) + 2}", speaker="candidate", text=reply, round=1)
+    return [*transcript, asked, answered]

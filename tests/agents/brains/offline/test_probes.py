@@ -11,7 +11,7 @@ from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
-from tests.agents.brains.offline.conftest import opening, sample
+from tests.agents.brains.offline.conftest import exchange, opening, sample
 from tests.doubles import CorpusIndex
 
 
@@ -293,22 +293,11 @@ async def test_a_reply_to_a_deeper_question_gets_a_second_question_about_the_rep
     transcript = opening(GUARDRAILS_ANSWER)
     first = (await brain.probe(engineer, question, transcript, 1)).value
     routing = next(p for p in first if p.gap == "model_cascade_routing")
-    transcript.append(
-        Turn(
-            id="t2",
-            speaker="lead_engineer",
-            text=routing.text,
-            round=1,
-            stage=routing.stage,
-            gap=routing.gap,
-            gap_kind=routing.gap_kind,
-        )
-    )
     reply = (
         "A small classifier decides the route, and we check every week that at most 2% of the "
         "chats it kept on the small model needed the large one."
     )
-    transcript.append(Turn(id="t3", speaker="candidate", text=reply, round=1))
+    transcript = exchange(transcript, routing, reply)
     second = (await brain.probe(engineer, question, transcript, 2)).value
     follow = next(p for p in second if p.gap == "model_cascade_routing")
     assert follow.gap_kind == "follow_up"
@@ -333,22 +322,19 @@ async def test_an_admission_about_an_idea_touched_elsewhere_is_asked_about_its_o
         "and quality: at three cents a call it scored within a point of the best one on those "
         "tickets."
     )
-    transcript.append(
-        Turn(
-            id="t2",
-            speaker="lead_engineer",
-            text="What goes into the prompt?",
-            round=1,
-            stage="model_integration",
-            gap="prompting_strategy",
-            gap_kind="missing_signal",
-        )
+    prompt = Probe(
+        panelist="lead_engineer",
+        stage="model_integration",
+        gap="prompting_strategy",
+        gap_kind="missing_signal",
+        severity=2.0,
+        text="What goes into the prompt?",
     )
     reply = (
         "To be honest I haven't really thought about running more than one model; I'd likely "
         "stick with one and tune its prompt."
     )
-    transcript.append(Turn(id="t3", speaker="candidate", text=reply, round=1))
+    transcript = exchange(transcript, prompt, reply)
     second = (await brain.probe(engineer, question, transcript, 2)).value
     admitted = [p for p in second if "haven't really thought about running more than one" in p.text]
     assert admitted and admitted[0].gap == "model_cascade_routing", [p.text for p in second]
