@@ -158,3 +158,17 @@ def test_an_outline_value_left_open_is_a_hedge_but_a_case_named_unknown_is_not(
         stance("Pipeline: Unknown layouts go to the larger model with a strict JSON schema.")
         == "asserts"
     )
+
+
+def test_the_academic_way_of_not_committing_is_a_hedge(brain: OfflineBrain) -> None:
+    def stance(text: str) -> str:
+        return brain.analyzer.extractor.features([text])[0].stance
+
+    for text in (
+        "One might recalibrate the threshold quarterly, or whenever the mix of claims changes.",
+        "The sampling literature suggests auditing the cases the model is least sure about.",
+        "Shifts in the score distribution may serve as an early proxy for degradation.",
+        "The exact cadence would need to be determined empirically.",
+    ):
+        assert stance(text) == "hedges", text
+    assert stance("We recalibrate the threshold every quarter on 500 audited claims.") == "asserts"
