@@ -294,7 +294,7 @@ def _split_clauses(sentences: list[str]) -> list[tuple[str, bool]]:
     clauses; each piece with whether it continues the one before."""
     out: list[tuple[str, bool]] = []
     for sentence in sentences:
-        parts = _CLAUSE_SPLIT.split(sentence)
+        parts = _clauses(sentence)
         if len(parts) < 2 or not all(len(words_of(p)) >= CLAUSE_MIN_WORDS for p in parts):
             parts = [sentence]
         for n, part in enumerate(parts):
@@ -303,6 +303,19 @@ def _split_clauses(sentences: list[str]) -> list[tuple[str, bool]]:
                 halves = [part]
             out.extend((h, n > 0 or k > 0) for k, h in enumerate(halves))
     return out
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence cut at each colon or semicolon outside brackets: an aside "(and this is
+    where it went wrong: …)" stays whole."""
+    parts, start = [], 0
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        before = sentence[: m.start()]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
+            continue
+        parts.append(sentence[start : m.start()])
+        start = m.end()
+    return [*parts, sentence[start:]]
 
 
 def _full_claim(clause: str) -> bool:

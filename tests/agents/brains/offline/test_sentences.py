@@ -179,3 +179,13 @@ def test_a_code_block_is_read_line_by_line_and_its_label_ends_with_it() -> None:
         "half a percent.",
     ]
     assert [s.section for s in found] == ["route", "route", ""]
+
+
+def test_a_colon_inside_an_aside_does_not_cut_the_sentence() -> None:
+    aside = (
+        "New versions (this is where my last team slipped: the average hid one big customer) "
+        "ship only if no customer's error rate rises by more than half a point."
+    )
+    assert _sentences(aside) == [aside]
+    plain = "Release bar: no customer's error rate may rise by more than half a point."
+    assert len(_read(plain)) == 1 and _read(plain)[0].section == "Release bar"
