@@ -7,6 +7,7 @@ from __future__ import annotations
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.advice import Advisor
 from agents.brains.offline.probes import read_as
+from agents.brains.offline.reading import Reading
 from agents.brains.offline.votes import worry_elsewhere
 from agents.transcript import Turn
 from knowledge.loader import load_questions
@@ -101,9 +102,9 @@ def test_a_no_vote_from_strong_own_stages_names_the_stage_that_sinks_it(
     assert gap  # the flag's concern or the missing idea, never empty
 
 
-def test_a_hedge_in_a_reply_admits_the_idea_it_names_not_the_question_before_it(
-    brain: OfflineBrain,
-) -> None:
+def _reply_to_interviewer(brain: OfflineBrain, gap: str, reply: str) -> tuple[Reading, int]:
+    """A fraud answer, an interviewer's question about `gap`, and the candidate's reply: the
+    reading, and the reply's row."""
     question = load_questions().get("fraud-review-queue")
     turns = [
         Turn(id="t1", speaker="candidate", text="Chargebacks label the fraud, a month late."),
@@ -113,12 +114,18 @@ def test_a_hedge_in_a_reply_admits_the_idea_it_names_not_the_question_before_it(
             text="How would you know a new version is better before users see it?",
             round=1,
             stage="evaluation",
-            gap="heldout_gold_gate",
+            gap=gap,
         ),
-        Turn(id="t3", speaker="candidate", text="Not sure about costs yet.", round=1),
+        Turn(id="t3", speaker="candidate", text=reply, round=1),
     ]
     reading = brain.reader.read(question, turns)
-    hedge = next(i for i, r in enumerate(reading.rows) if r.turn == "t3")
+    return reading, next(i for i, r in enumerate(reading.rows) if r.turn == "t3")
+
+
+def test_a_hedge_in_a_reply_admits_the_idea_it_names_not_the_question_before_it(
+    brain: OfflineBrain,
+) -> None:
+    reading, hedge = _reply_to_interviewer(brain, "heldout_gold_gate", "Not sure about costs yet.")
     assert reading.signals[reading.hedge_topics[hedge]].stage == "scaling"
     advisor = Advisor(brain.reader.rubric, brain.calibration)
     advice = [a for a in advisor.advice(reading) if a.citation and a.citation.turn == "t3"]
@@ -128,47 +135,36 @@ def test_a_hedge_in_a_reply_admits_the_idea_it_names_not_the_question_before_it(
 def test_a_bare_hedge_after_a_red_flag_probe_admits_the_practice_that_answers_it(
     brain: OfflineBrain,
 ) -> None:
-    question = load_questions().get("fraud-review-queue")
-    turns = [
-        Turn(id="t1", speaker="candidate", text="Chargebacks label the fraud, a month late."),
-        Turn(
-            id="t2",
-            speaker="interviewer",
-            text="How would you know a new version is better before users see it?",
-            round=1,
-            stage="evaluation",
-            gap="no_gold_set",
-        ),
-        Turn(id="t3", speaker="candidate", text="We'd look at it later.", round=1),
-    ]
-    reading = brain.reader.read(question, turns)
-    hedge = next(i for i, r in enumerate(reading.rows) if r.turn == "t3")
+    reading, hedge = _reply_to_interviewer(brain, "no_gold_set", "We'd look at it later.")
     assert reading.hedge_topics[hedge] in {"gold_reference_set", "heldout_gold_gate"}
+
+
+def _stance(brain: OfflineBrain, text: str) -> str:
+    return brain.analyzer.extractor.features([text])[0].stance
 
 
 def test_an_outline_value_left_open_is_a_hedge_but_a_case_named_unknown_is_not(
     brain: OfflineBrain,
 ) -> None:
-    def stance(text: str) -> str:
-        return brain.analyzer.extractor.features([text])[0].stance
-
-    assert stance("Labeling cost: unknown yet.") == "hedges"
-    assert stance("Latency budget: TBD for now") == "hedges"
+    assert _stance(brain, "Labeling cost: unknown yet.") == "hedges"
+    assert _stance(brain, "Latency budget: TBD for now") == "hedges"
     assert (
-        stance("Pipeline: Unknown layouts go to the larger model with a strict JSON schema.")
+        _stance(
+            brain, "Pipeline: Unknown layouts go to the larger model with a strict JSON schema."
+        )
         == "asserts"
     )
 
 
 def test_the_academic_way_of_not_committing_is_a_hedge(brain: OfflineBrain) -> None:
-    def stance(text: str) -> str:
-        return brain.analyzer.extractor.features([text])[0].stance
-
     for text in (
         "One might recalibrate the threshold quarterly, or whenever the mix of claims changes.",
         "The sampling literature suggests auditing the cases the model is least sure about.",
         "Shifts in the score distribution may serve as an early proxy for degradation.",
         "The exact cadence would need to be determined empirically.",
     ):
-        assert stance(text) == "hedges", text
-    assert stance("We recalibrate the threshold every quarter on 500 audited claims.") == "asserts"
+        assert _stance(brain, text) == "hedges", text
+    assert (
+        _stance(brain, "We recalibrate the threshold every quarter on 500 audited claims.")
+        == "asserts"
+    )
