@@ -19,7 +19,7 @@ from agents.brains.base import settle_debrief
 from agents.citations import validate_debrief
 from agents.context import PanelContext, shared_context
 from agents.rounds import check_rounds
-from agents.state import PanelState, Probe, ProbeTask, RoundProbes, VoteTask
+from agents.state import PAST_SHOWN_KINDS, PanelState, Probe, ProbeTask, RoundProbes, VoteTask
 from agents.transcript import Turn, next_turn_id
 from knowledge.models import PANELIST_IDS, Question
 
@@ -105,7 +105,7 @@ def asked_before(probe: Probe, transcript: list[Turn]) -> bool:
     """Whether the probe repeats a question: a gap once asked is asked again only one level
     deeper, and once more about what the reply said of it (a follow-up), each only once."""
     kinds = [t.gap_kind for t in transcript if t.gap == probe.gap and t.speaker != "candidate"]
-    if probe.gap_kind in ("deeper", "follow_up"):
+    if probe.gap_kind in PAST_SHOWN_KINDS:
         return probe.gap_kind in kinds
     return bool(kinds)
 

@@ -17,6 +17,11 @@ from knowledge.models import PanelistId, Question, StageId
 Phase = Literal["opening", "probing", "deliberating", "done"]
 
 
+PAST_SHOWN_KINDS = frozenset({"deeper", "follow_up"})
+"""Probe kinds that ask past a signal already shown, on purpose: its limit, or what the reply
+said of it (never a request for the signal itself)."""
+
+
 class Probe(BaseModel):
     """A follow-up question a panelist wants to ask, grounded in a gap and in snippets."""
 

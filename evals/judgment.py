@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from agents.state import PAST_SHOWN_KINDS
 from evals.models import GoldSentence
 from evals.results import CaseOutcome
 
@@ -17,8 +18,6 @@ ANSWER_TURN = "t1"  # the opening answer; gold annotations cover this turn only
 WITHIN = 0.8
 SPAN_RATIO = 2.0
 _MARKUP = re.compile(r"[*_`#>|]+")
-# Probe kinds that ask past a credited signal on purpose (its limit, or what the reply said).
-PAST_SHOWN = ("deeper", "follow_up")
 
 
 def normalise(text: str) -> str:
@@ -169,7 +168,7 @@ def probe_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
         redundant += [
             {"case": o.case_id, "turn": p.get("id"), "gap": p["gap"]}
             for p in probes
-            if p["gap"] in shown and p.get("gap_kind") not in PAST_SHOWN
+            if p["gap"] in shown and p.get("gap_kind") not in PAST_SHOWN_KINDS
         ]
     return {
         "total": total,
@@ -226,7 +225,7 @@ def contradictions(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
                 n = _turn_number(r.get("turn"))
                 first_credit[r["signal"]] = min(n, first_credit.get(r["signal"], n))
         for p in probe_turns(o):
-            if p.get("gap_kind") in PAST_SHOWN:
+            if p.get("gap_kind") in PAST_SHOWN_KINDS:
                 continue  # asks past the credited signal, on purpose
             if first_credit.get(p["gap"], 10**9) < _turn_number(p.get("id")):
                 probed += 1

@@ -16,6 +16,7 @@ from agents.brains.claude.schemas import (
     VoteDraft,
 )
 from agents.brains.claude.scope import assessed, probe_stages
+from agents.state import PAST_SHOWN_KINDS
 from agents.transcript import Turn
 from knowledge.models import Panelist, Question, Rubric
 
@@ -119,7 +120,7 @@ class OutputChecker:
                     f"{where}: stage {p.stage!r} is not one this panelist may probe "
                     f"({', '.join(allowed)})"
                 )
-            past = p.gap_kind in ("deeper", "follow_up")
+            past = p.gap_kind in PAST_SHOWN_KINDS
             if p.gap in shown and not past:
                 errors.append(f"{where}: {p.gap!r} is already shown; probe a real gap instead")
             if past and p.gap not in shown:
