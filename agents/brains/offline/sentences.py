@@ -34,6 +34,11 @@ _PICTOGRAPH = (
 _PICTOGRAPH_LEAD = re.compile(f"^(?:{_PICTOGRAPH})+\\s+")
 _PICTOGRAPH_TAIL = re.compile(f"(?:\\s+{_PICTOGRAPH})+$")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
+# Inside a code block "# …" is a comment, not a heading: what it says is read, the marker is not,
+# and a comment after code ("x = 5  # why") is read apart from the code it explains.
+_CODE_COMMENT = re.compile(r"^(?:#+|//+|--)\s+(?=\S)")
+_TRAILING_COMMENT = re.compile(r"\s{2,}(?:#|//)\s+(?=\S)")
+_CODE_SYNTAX = re.compile(r"[()=\[\]{}]|^(?:def|class|if|elif|else|for|while|return|try|except)\b")
 _ATX = re.compile(r"^#{1,6}\s*(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_]{1,80})(?:\*\*|__)\s*:?\s*$")
 _LABEL_LINE = re.compile(r"^([A-Za-z][^.!?|]{0,50}):\s*$")
@@ -237,6 +242,12 @@ def _lines(text: str) -> list[_Line]:
             line = line[: tail.start()]  # "**v1 plan** 🚀" is a heading all the same
         if not line:
             continue
+        if fenced and (parts := _commented(line)):
+            out.extend(_Line(part, section, "bullet", i) for part in parts if part)
+            continue
+        if fenced and _CODE_SYNTAX.search(line):
+            out.append(_Line(line, section, "bullet", i))  # "def route(req):" heads nothing
+            continue
         nxt = next((r for r in raw[i + 1 :] if r), None)
         if line.count("|") >= 2 or _TABLE_SEP.match(line):
             if _TABLE_SEP.match(line):
@@ -273,6 +284,18 @@ def _lines(text: str) -> list[_Line]:
             continue
         out.append(_Line(line, section, "prose", i))
     return out
+
+
+def _commented(line: str) -> list[str]:
+    """A code block's comment line as its words, or code and its trailing comment apart; none
+    for a line with no comment."""
+    comment = _CODE_COMMENT.match(line)
+    if comment:
+        return [line[comment.end() :]]
+    trailing = _TRAILING_COMMENT.search(line)
+    if trailing:
+        return [line[: trailing.start()], line[trailing.end() :]]
+    return []
 
 
 def _strip_label(piece: str) -> tuple[str, str]:

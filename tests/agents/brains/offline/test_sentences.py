@@ -189,3 +189,21 @@ def test_a_colon_inside_an_aside_does_not_cut_the_sentence() -> None:
     assert _sentences(aside) == [aside]
     plain = "Release bar: no customer's error rate may rise by more than half a point."
     assert len(_read(plain)) == 1 and _read(plain)[0].section == "Release bar"
+
+
+def test_a_code_comment_is_read_for_its_words_and_code_never_heads_a_section() -> None:
+    answer = (
+        "```python\n# Budget: first token within 300 ms at p95, measured in the editor.\n"
+        "def route(req):\n"
+        "    if out.timed_out:  # never show an error; fall back to the small model\n"
+        "        return small(req)\n```\n"
+    )
+    found = _read(answer)
+    assert [s.text for s in found] == [
+        "first token within 300 ms at p95, measured in the editor.",
+        "def route(req):",
+        "if out.timed_out:",
+        "never show an error; fall back to the small model",
+        "return small(req)",
+    ]
+    assert [s.section for s in found] == ["Budget", "", "", "", ""]
