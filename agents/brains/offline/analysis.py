@@ -7,7 +7,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -146,6 +146,16 @@ class Analyzer:
         self._failure_story = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.failure_story_patterns
         ]
+        self._open_sections = [
+            re.compile(p, re.IGNORECASE) for p in calibration.stance.open_question_sections
+        ]
+        self._context_sections = [
+            re.compile(p, re.IGNORECASE) for p in calibration.stance.context_sections
+        ]
+        context_signals = set(calibration.stance.context_signals)
+        self._context_columns = frozenset(
+            j for j, signal in enumerate(self.bank.signals) if signal.id in context_signals
+        )
         self._memo: OrderedDict[tuple[tuple[str, str], ...], Analysis] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.Lock()
@@ -186,7 +196,7 @@ class Analyzer:
             max_words=cal.limits.max_words,
             max_sentence_words=cal.limits.max_sentence_words,
         )
-        feats = self.extractor.features([s.context for s in sentences])
+        feats = self._still_open(sentences, self.extractor.features([s.context for s in sentences]))
         injection = self._injected(sentences, feats)
         buzz_lists = frozenset(
             s.index for s in sentences if s.index not in injection and feats[s.index].buzzword_list
@@ -261,6 +271,18 @@ class Analyzer:
             primary=primary,
             whole_patterns=self._whole_patterns(sentences),
         )
+
+    def _still_open(
+        self, sentences: list[Sentence], feats: list[SentenceFeatures]
+    ) -> list[SentenceFeatures]:
+        """A plan stated under an "Open questions" heading is an option still undecided: it
+        admits the gap rather than closing it."""
+        return [
+            replace(f, stance="hedges")
+            if f.stance == "asserts" and any(p.search(s.section) for p in self._open_sections)
+            else f
+            for s, f in zip(sentences, feats, strict=True)
+        ]
 
     def _failure_stories(self, sentences: list[Sentence]) -> frozenset[int]:
         """Sentences of a paragraph that opens by telling what went wrong before: the story of
@@ -397,6 +419,9 @@ class Analyzer:
                 for j in candidates
                 if j in pattern_hits or scores[-1] <= scores[j] + admit.dismiss_margin
             ]
+            if any(p.search(s.section) for p in self._context_sections):
+                # The world as it is today shows its baseline and costs, not the design.
+                candidates = [j for j in candidates if j in self._context_columns]
             # A short label that names a signal outright ("Ground truth:", "Bar to launch:") says
             # what the line under it is; otherwise the classifier's ranking decides.
             candidates.sort(key=lambda j: (j not in named_by_label, -scores[j], j))

@@ -123,10 +123,17 @@ class StanceCues(StrictModel):
     filler_words: list[str] = Field(min_length=1)
     dismissal_patterns: list[str] = Field(default_factory=list)
     failure_story_patterns: list[str] = Field(default_factory=list)
+    open_question_sections: list[str] = Field(default_factory=list)
+    context_sections: list[str] = Field(default_factory=list)
+    context_signals: list[str] = Field(default_factory=list)
 
-    _ok = field_validator("hedge_patterns", "dismissal_patterns", "failure_story_patterns")(
-        check_patterns
-    )
+    _ok = field_validator(
+        "hedge_patterns",
+        "dismissal_patterns",
+        "failure_story_patterns",
+        "open_question_sections",
+        "context_sections",
+    )(check_patterns)
 
 
 class Injection(StrictModel):

@@ -434,3 +434,13 @@ def test_ending_the_audit_once_the_model_looks_good_is_a_flag_however_good_the_r
     assert "audit_stopped" in {f.flag.id for f in brain.analyze(opening(ended)).flags}
     kept = strong + "\nWe never stop sampling entirely; the audit shrinks to 1% but keeps running."
     assert "audit_stopped" not in {f.flag.id for f in brain.analyze(opening(kept)).flags}
+
+
+def test_checks_without_a_model_and_a_share_left_to_it_are_not_flags(brain: OfflineBrain) -> None:
+    text = (
+        "Then a few checks that don't need a model at all: line items must sum to the subtotal. "
+        "The first target is 99.5% precision on amounts, with at least 85% of invoices needing "
+        "no human touch."
+    )
+    assert not flag_ids(brain, text) & {"magic_box", "humans_removed"}
+    assert "humans_removed" in flag_ids(brain, "No human ever needs to touch an invoice again.")

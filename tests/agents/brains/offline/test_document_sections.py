@@ -1,0 +1,45 @@
+"""Answers written as documents: what a section heading says about the lines under it."""
+
+from __future__ import annotations
+
+from agents.brains.offline import OfflineBrain
+from knowledge.loader import load_questions
+from tests.agents.brains.offline.conftest import opening
+
+PRD = """\
+## Background
+In-house lawyers at our customers review 300 commercial agreements a month, and a first read
+takes 40 minutes per contract.
+
+## Requirements
+- Every field of the summary links to the clause it came from.
+
+## Open questions
+1. How do we stop the model stating a term that is not in the contract? Options include
+matching quotes against the source clause or a second model pass; engineering to propose.
+2. Model cost per contract is unknown.
+"""
+
+
+async def test_a_plan_under_open_questions_is_an_admitted_gap_not_evidence(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("legal-contract-summaries")
+    reading = brain.reader.read(question, opening(PRD))
+    options = next(r for r in reading.rows if r.quote.startswith("Options include"))
+    assert options.stance == "hedges" and not options.credited
+
+
+async def test_background_shows_how_things_stand_never_a_design_decision(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("legal-contract-summaries")
+    reading = brain.reader.read(question, opening(PRD))
+    today = next(r for r in reading.rows if r.quote.startswith("In-house lawyers"))
+    context = set(brain.calibration.stance.context_signals)
+    assert today.signal is None or today.signal in context
+
+
+def test_the_signals_background_may_show_are_rubric_signals(brain: OfflineBrain) -> None:
+    ids = {s.id for s in brain.rubric.signals}
+    assert set(brain.calibration.stance.context_signals) <= ids
