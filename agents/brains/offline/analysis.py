@@ -278,11 +278,13 @@ class Analyzer:
         """A plan stated under an "Open questions" heading is an option still undecided: it
         admits the gap rather than closing it."""
         return [
-            replace(f, stance="hedges")
-            if f.stance == "asserts" and any(p.search(s.section) for p in self._open_sections)
-            else f
+            replace(f, stance="hedges") if f.stance == "asserts" and self._open(s.section) else f
             for s, f in zip(sentences, feats, strict=True)
         ]
+
+    def _open(self, section: str) -> bool:
+        """The section collects what is still undecided ("Open questions")."""
+        return any(p.search(section) for p in self._open_sections)
 
     def _failure_stories(self, sentences: list[Sentence]) -> frozenset[int]:
         """Sentences of a paragraph that opens by telling what went wrong before: the story of
@@ -559,11 +561,15 @@ class Analyzer:
                 continue  # an answer about something else entirely
             columns = [index[sid] for sid in config.signals if sid in index]
             patterns = self._absence_patterns[flag.id]
+            # Asking whether one is needed ("Do we need a labelled set?") does not describe it.
+            said = [
+                s for s in counted if feats[s.index].stance != "asks" and not self._open(s.section)
+            ]
             touched = any(
-                feats[s.index].signal_sims[j] >= threshold for s in counted for j in columns
+                feats[s.index].signal_sims[j] >= threshold for s in said for j in columns
             ) or any(
                 not negation.rejects_match(s.text, m.start())
-                for s in counted
+                for s in said
                 for p in patterns
                 for m in p.finditer(s.text)
             )

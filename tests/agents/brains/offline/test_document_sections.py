@@ -18,6 +18,7 @@ takes 40 minutes per contract.
 1. How do we stop the model stating a term that is not in the contract? Options include
 matching quotes against the source clause or a second model pass; engineering to propose.
 2. Model cost per contract is unknown.
+3. Do we need a labelled set of contracts to measure summaries against, and who would create it?
 """
 
 
@@ -43,3 +44,10 @@ async def test_background_shows_how_things_stand_never_a_design_decision(
 def test_the_signals_background_may_show_are_rubric_signals(brain: OfflineBrain) -> None:
     ids = {s.id for s in brain.rubric.signals}
     assert set(brain.calibration.stance.context_signals) <= ids
+
+
+def test_asking_whether_a_reference_set_is_needed_does_not_describe_one(
+    brain: OfflineBrain,
+) -> None:
+    flags = {f.flag.id for f in brain.analyze(opening(PRD)).flags}
+    assert "no_gold_set" in flags
