@@ -295,9 +295,15 @@ class Probes(StrictModel):
     deeper: dict[str, str]
     follow_up: dict[str, dict[FollowUpOn, str]]
     deeper_asks_about: dict[str, str]
+    deeper_answered_by: dict[str, list[str]] = Field(default_factory=dict)
     focus: dict[str, str]
     flag_concerns: dict[str, str]
     quote_max_words: int = Field(ge=5)
+
+    @field_validator("deeper_answered_by")
+    @classmethod
+    def _answers_compile(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {signal: check_patterns(patterns) for signal, patterns in value.items()}
 
     @model_validator(mode="after")
     def _complete(self) -> Probes:

@@ -235,11 +235,26 @@ def _follow_up_gaps(ask: _Asking, transcript: list[Turn]) -> list[Gap]:
         if signal_id in followed:
             # Its deeper question is spent: the second one is about what the reply just said.
             return [Gap("follow_up", signal.stage, signal_id, severity, anchor)]
-        asks_about = ask.calibration.probes.deeper_asks_about.get(signal_id)
-        if asks_about is not None and reading.touched(asks_about):
+        if _deeper_answered(ask, signal_id):
             continue
         return [Gap("deeper", signal.stage, signal_id, severity, anchor)]
     return []
+
+
+def _deeper_answered(ask: _Asking, signal_id: str) -> bool:
+    """The candidate already went where the deeper question would: touched the idea it asks
+    for, or asserted something in the wording that answers it."""
+    probes = ask.calibration.probes
+    asks_about = probes.deeper_asks_about.get(signal_id)
+    if asks_about is not None and ask.reading.touched(asks_about):
+        return True
+    answers = probes.deeper_answered_by.get(signal_id, [])
+    return any(
+        re.search(pattern, row.quote, re.IGNORECASE)
+        for row in ask.reading.rows
+        if row.stance in ("asserts", "rejects")
+        for pattern in answers
+    )
 
 
 def _answered_in(reading: Reading, signal_id: str, turn: str) -> int | None:
@@ -263,8 +278,7 @@ def _deeper_gaps(ask: _Asking) -> list[Gap]:
             continue
         if signal.id in ask.asked or not reading.in_focus(signal.id):
             continue
-        asks_about = ask.calibration.probes.deeper_asks_about.get(signal.id)
-        if asks_about is not None and reading.touched(asks_about):
+        if _deeper_answered(ask, signal.id):
             continue  # the answer already went there
         # Only past what was said: the credited sentence, else one the classifier reads as this
         # signal; a sentence merely near it would make the question about something unsaid.

@@ -227,6 +227,27 @@ def test_a_deeper_probe_is_not_asked_where_the_answer_already_went(
     assert "heldout_gold_gate" in deeper(brain.calibration.model_copy(update={"probes": unmapped}))
 
 
+def test_a_deeper_question_the_answer_already_answered_in_its_own_words_is_not_asked(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = load_questions().get("labeling-vendor-quality")
+    audit = (
+        "Hidden gold items make up 3% of each annotator's queue, and an annotator who scores "
+        "below 92% on them for two weeks is taken off the project."
+    )
+    relabeled = audit + " Their past batches are relabeled at the vendor's cost."
+    manager = panel.get("hiring_manager")
+
+    def deeper(text: str) -> list[str]:
+        reading = brain.reader.read(question, opening(text))
+        own = tuple(s for s in manager.stages if s in reading.scope)
+        ask = _Asking(reading, manager, brain.rubric, brain.calibration, own, set(), None)
+        return [g.id for g in _deeper_gaps(ask)]
+
+    assert "labeler_quality_audit" in deeper(audit)
+    assert "labeler_quality_audit" not in deeper(relabeled)
+
+
 MEMO = """\
 Option A, template library with merge fields. Pro: zero risk, cheap. Con: reply rates are flat at
 1.8% and reps ignore the templates.

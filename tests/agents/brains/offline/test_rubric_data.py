@@ -79,6 +79,7 @@ def test_probe_wording_covers_every_rubric_id() -> None:
     assert {s.id for s in rubric.signals} == set(probes.deeper)
     ids = {s.id for s in rubric.signals}
     assert all(a in ids and b in ids and a != b for a, b in probes.deeper_asks_about.items())
+    assert set(probes.deeper_answered_by) <= ids
     assert {f.id for f in rubric.red_flags} <= set(probes.flag_concerns)
     assert {f.id for f in rubric.red_flags} <= set(load_calibration().writer.flag_fix)
 
