@@ -444,3 +444,12 @@ def test_checks_without_a_model_and_a_share_left_to_it_are_not_flags(brain: Offl
     )
     assert not flag_ids(brain, text) & {"magic_box", "humans_removed"}
     assert "humans_removed" in flag_ids(brain, "No human ever needs to touch an invoice again.")
+
+
+def test_a_staffing_floor_regardless_of_volume_is_not_accuracy_at_any_cost(
+    brain: OfflineBrain,
+) -> None:
+    staffing = "Languages: 30 × 6 = 180 moderators, a staffing floor regardless of volume."
+    assert "accuracy_at_any_cost" not in flag_ids(brain, staffing)
+    serving = "The flagship model is called on every post regardless of volume."
+    assert "accuracy_at_any_cost" in flag_ids(brain, serving)
