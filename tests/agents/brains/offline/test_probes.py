@@ -246,6 +246,13 @@ def test_a_deeper_question_the_answer_already_answered_in_its_own_words_is_not_a
 
     assert "labeler_quality_audit" in deeper(audit)
     assert "labeler_quality_audit" not in deeper(relabeled)
+    sample = (
+        "Our leads review a random 1.5% sample of the vendor's labels each week to estimate "
+        "its error rate."
+    )
+    stratified = sample.replace("random 1.5% sample", "stratified 1.5% sample, 50 per intent,")
+    assert "tiered_sample_verification" in deeper(sample)
+    assert "tiered_sample_verification" not in deeper(stratified)
 
 
 MEMO = """\
