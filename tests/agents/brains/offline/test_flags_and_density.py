@@ -453,3 +453,20 @@ def test_a_staffing_floor_regardless_of_volume_is_not_accuracy_at_any_cost(
     assert "accuracy_at_any_cost" not in flag_ids(brain, staffing)
     serving = "The flagship model is called on every post regardless of volume."
     assert "accuracy_at_any_cost" in flag_ids(brain, serving)
+
+
+def test_pushing_every_fine_tune_to_all_users_unattended_and_a_self_sufficient_model_are_flags(
+    brain: OfflineBrain,
+) -> None:
+    push = (
+        "We'd continuously fine-tune on that feedback and push the improved model to all reps "
+        "automatically, so the product gets smarter every week without anyone having to intervene."
+    )
+    assert "ungated_auto_deploy" in flag_ids(brain, push)
+    oracle = (
+        "Because the model has all the context, it can figure out the right angle for each "
+        "prospect on its own."
+    )
+    assert "magic_box" in flag_ids(brain, oracle)
+    checked = "We can't expect the model to figure it out on its own, so drafts cite CRM fields."
+    assert "magic_box" not in flag_ids(brain, checked)
