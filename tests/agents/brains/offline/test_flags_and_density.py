@@ -470,3 +470,15 @@ def test_pushing_every_fine_tune_to_all_users_unattended_and_a_self_sufficient_m
     assert "magic_box" in flag_ids(brain, oracle)
     checked = "We can't expect the model to figure it out on its own, so drafts cite CRM fields."
     assert "magic_box" not in flag_ids(brain, checked)
+
+
+def test_a_model_left_to_make_every_decision_by_itself_removes_the_humans(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "Over time the analyst queue should shrink, and eventually the model can make all the "
+        "block and allow decisions by itself, which saves the most money."
+    )
+    assert "humans_removed" in flag_ids(brain, text)
+    second = "A second certified coder then double-checks all of those verified suggestions."
+    assert "full_expert_verification" in flag_ids(brain, second)
