@@ -146,6 +146,10 @@ class Analyzer:
         self._failure_story = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.failure_story_patterns
         ]
+        self._context_excuses = {
+            fid: [re.compile(p, re.IGNORECASE) for p in patterns]
+            for fid, patterns in calibration.flag_context_excuses.items()
+        }
         self._open_sections = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.open_question_sections
         ]
@@ -217,7 +221,8 @@ class Analyzer:
             if s.index in recounted:
                 continue
             for i in feats[s.index].flag_hits:
-                flag_hits.setdefault(i, []).append(s.index)
+                if not self._excused_by_context(sentences, s, i):
+                    flag_hits.setdefault(i, []).append(s.index)
         flagged = {i for found in flag_hits.values() for i in found}
         usable = self._usable(sentences, feats, injection | buzz_lists | flagged | recounted)
         long_answer = word_count >= cal.density.long_answer_words
@@ -285,6 +290,15 @@ class Analyzer:
     def _open(self, section: str) -> bool:
         """The section collects what is still undecided ("Open questions")."""
         return any(p.search(section) for p in self._open_sections)
+
+    def _excused_by_context(self, sentences: list[Sentence], s: Sentence, flag: int) -> bool:
+        """The sentence before, in the same paragraph, makes the flagged practice sound ("The
+        held-out set comes from merged PRs. Two seniors confirm each one…")."""
+        before = sentences[s.index - 1] if s.index > 0 else None
+        if before is None or (before.turn_id, before.block) != (s.turn_id, s.block):
+            return False
+        patterns = self._context_excuses.get(self.bank.flags[flag].id, [])
+        return any(p.search(before.text) for p in patterns)
 
     def _failure_stories(self, sentences: list[Sentence]) -> frozenset[int]:
         """Sentences of a paragraph that opens by telling what went wrong before: the story of

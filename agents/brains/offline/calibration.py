@@ -418,7 +418,7 @@ class DesignShape(StrictModel):
 class Calibration(StrictModel):
     """Everything tunable about the offline brain."""
 
-    @field_validator("flag_excuses")
+    @field_validator("flag_excuses", "flag_context_excuses")
     @classmethod
     def _excuse_patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in value.values():
@@ -437,6 +437,7 @@ class Calibration(StrictModel):
     structural_flags: dict[str, StructuralFlag]
     absence_flags: dict[str, AbsenceFlag]
     flag_excuses: dict[str, list[str]]
+    flag_context_excuses: dict[str, list[str]] = Field(default_factory=dict)
     flag_overrides: dict[str, list[str]]
     implies: dict[str, list[str]] = Field(default_factory=dict)
     design_shapes: dict[str, DesignShape] = Field(default_factory=dict)

@@ -482,3 +482,18 @@ def test_a_model_left_to_make_every_decision_by_itself_removes_the_humans(
     assert "humans_removed" in flag_ids(brain, text)
     second = "A second certified coder then double-checks all of those verified suggestions."
     assert "full_expert_verification" in flag_ids(brain, second)
+
+
+def test_confirming_each_item_of_the_held_out_set_is_building_it_not_verifying_everything(
+    brain: OfflineBrain,
+) -> None:
+    building = (
+        "The held-out set comes from merged PRs where a reviewer comment was followed by a fix. "
+        "Two senior engineers confirm each one is a real bug, not a style preference."
+    )
+    assert "full_expert_verification" not in flag_ids(brain, building)
+    production = (
+        "The bot comments on every pull request in the organisation. "
+        "Two senior engineers confirm each one is a real bug, not a style preference."
+    )
+    assert "full_expert_verification" in flag_ids(brain, production)
