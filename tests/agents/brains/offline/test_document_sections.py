@@ -51,3 +51,14 @@ def test_asking_whether_a_reference_set_is_needed_does_not_describe_one(
 ) -> None:
     flags = {f.flag.id for f in brain.analyze(opening(PRD)).flags}
     assert "no_gold_set" in flags
+
+
+def test_a_reference_set_with_nothing_a_release_must_clear_on_it_is_not_the_gate(
+    brain: OfflineBrain,
+) -> None:
+    bank = brain.analyzer.bank
+    gate = next(i for i, s in enumerate(bank.signals) if s.id == "heldout_gold_gate")
+    described = "A frozen gold set of 400 past tickets, stratified by product area and language."
+    assert gate in bank.lookalike_signals(described)
+    gated = "A new prompt ships only if it beats the current one on the frozen 400 tickets."
+    assert gate not in bank.lookalike_signals(gated)
