@@ -172,3 +172,15 @@ async def test_spoken_hedges_and_appeals_are_read_for_what_they_are(brain: Offli
     reading = brain.reader.read(question, opening(text))
     assert reading.touched("implicit_behavioral_feedback")
     assert reading.rows[-1].stance == "hedges", reading.rows[-1]
+
+
+async def test_handing_the_design_to_another_team_admits_the_gap(brain: OfflineBrain) -> None:
+    question = load_questions().get("enterprise-rag-assistant")
+    text = (
+        "We should presumably have some check that the citations are real, but I'd leave the "
+        "details of that to the engineering team. Honestly, I'd lean on finance for the cost "
+        "modelling."
+    )
+    reading = brain.reader.read(question, opening(text))
+    assert [r.stance for r in reading.rows] == ["hedges", "hedges"]
+    assert not any(r.credited for r in reading.rows)
