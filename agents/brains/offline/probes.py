@@ -18,6 +18,12 @@ from knowledge.scope import product_of
 _SENSITIVITY = re.compile(r"\b(doubl\w*|tripl\w*|twice|halv\w*|ten times|10x|off by)\b", re.I)
 MIN_FIXED_CHARS = 6
 HEDGE_READING_MARGIN = 0.05  # an admission's second reading this close to its first is as good
+_DOUBTING_PREAMBLE = re.compile(
+    r"^[^,;]{0,80}?\b(not (100% |entirely |totally |completely )?sure|could be wrong|"
+    r"might be wrong|may be wrong|correct me|right framing)\b[^,;]{0,40},\s*(?:but|so)\s+(?=\S)",
+    re.I,
+)
+READ_AS_MARGIN = 0.1  # how far above "shows nothing" a sentence's reading must be to push past it
 
 
 @dataclass(frozen=True)
@@ -298,7 +304,9 @@ def read_as(reading: Reading, signal_id: str) -> int | None:
     sentence said must be about what that sentence is about, and a bare label ("Option A,
     template library") said nothing to go past."""
     column = reading.columns[signal_id]
-    best, best_score = None, 0.0
+    # Read as it with some confidence: a hair above "shows nothing" ("request to prepone the
+    # pilot rather than wait" as a fallback) is no reading to push past.
+    best, best_score = None, READ_AS_MARGIN
     for i, row in enumerate(reading.rows):
         if row.stance not in ("asserts", "rejects") or i in reading.analysis.injection:
             continue
@@ -346,6 +354,13 @@ def choose(gaps: list[Gap], count: int, first_pick: float) -> list[Gap]:
     if chosen:
         chosen[0] = replace(chosen[0], severity=round(chosen[0].severity + first_pick, 4))
     return chosen
+
+
+def claim_quote(text: str, max_words: int) -> str:
+    """short_quote of what the sentence claims, past a doubting preamble ("I'm not 100% sure this
+    is the right framing, but …"): quoted as a strength, the preamble is not what was shown."""
+    preamble = _DOUBTING_PREAMBLE.match(text)
+    return short_quote(text[preamble.end() :] if preamble else text, max_words)
 
 
 def short_quote(text: str, max_words: int) -> str:
@@ -402,7 +417,8 @@ class ProbeWriter:
 
     def _quote(self, reading: Reading, gap: Gap) -> str:
         assert gap.anchor is not None
-        return short_quote(reading.rows[gap.anchor].quote, self.calibration.probes.quote_max_words)
+        quote = short_quote if gap.hedge else claim_quote  # an admission is quoted whole
+        return quote(reading.rows[gap.anchor].quote, self.calibration.probes.quote_max_words)
 
     def _probe(self, gap: Gap, reading: Reading, panelist: Panelist, opening: str) -> Probe:
         cfg = self.calibration.probes

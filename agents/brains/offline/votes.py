@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from agents.brains.offline.calibration import Calibration, Writer
 from agents.brains.offline.citations import snippets
 from agents.brains.offline.grounding import SnippetFinder
-from agents.brains.offline.probes import short_quote
+from agents.brains.offline.probes import claim_quote, short_quote
 from agents.brains.offline.reading import Reader, Reading
 from agents.debrief import Citation, PanelVote
 from knowledge.models import Panelist, Rubric
@@ -51,7 +51,9 @@ def panelist_vote(
     def cite(i: int) -> str:
         row = reading.rows[i]
         cited.append(Citation(turn=row.turn, quote=row.quote))
-        return short_quote(row.quote, VOTE_QUOTE_WORDS)
+        # What was shown is quoted past a doubting preamble; an admission is quoted whole.
+        quote = claim_quote if row.stance in ("asserts", "rejects") else short_quote
+        return quote(row.quote, VOTE_QUOTE_WORDS)
 
     if not own:
         lines.append(voice.outside)

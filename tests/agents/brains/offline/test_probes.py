@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.calibration import Calibration
-from agents.brains.offline.probes import _Asking, _deeper_gaps, _rests_on, read_as
+from agents.brains.offline.probes import _Asking, _deeper_gaps, _rests_on, claim_quote, read_as
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_questions
@@ -366,3 +366,23 @@ async def test_an_admission_about_an_idea_touched_elsewhere_is_asked_about_its_o
     second = (await brain.probe(engineer, question, transcript, 2)).value
     admitted = [p for p in second if "haven't really thought about running more than one" in p.text]
     assert admitted and admitted[0].gap == "model_cascade_routing", [p.text for p in second]
+
+
+def test_a_reading_a_hair_above_shows_nothing_is_not_pushed_past(brain: OfflineBrain) -> None:
+    question = load_questions().get("clinical-trial-matching")
+    text = (
+        "If the gold results come in early, I would request to prepone the pilot rather than "
+        "wait for the full quarter."
+    )
+    reading = brain.reader.read(question, opening(text))
+    assert read_as(reading, "graceful_fallback") is None
+
+
+def test_a_claim_is_quoted_past_its_doubting_preamble() -> None:
+    text = (
+        "I'm not 100% sure this is the right framing, but I think I'd start by pinning down what "
+        "correct means for each field."
+    )
+    shown = "I think I'd start by pinning down what correct means for each field"
+    assert claim_quote(text, 30) == shown
+    assert claim_quote("Gold set: 400 tickets, but refreshed monthly.", 30).startswith("Gold set")
