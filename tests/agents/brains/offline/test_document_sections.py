@@ -62,3 +62,5 @@ def test_a_reference_set_with_nothing_a_release_must_clear_on_it_is_not_the_gate
     assert gate in bank.lookalike_signals(described)
     gated = "A new prompt ships only if it beats the current one on the frozen 400 tickets."
     assert gate not in bank.lookalike_signals(gated)
+    wrapped = "The new\nprompt needs to win 60% of blind comparisons before shipping."
+    assert gate not in bank.lookalike_signals(wrapped)  # a hard-wrapped line is one sentence
