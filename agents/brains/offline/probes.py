@@ -23,6 +23,7 @@ _DOUBTING_PREAMBLE = re.compile(
     r"might be wrong|may be wrong|correct me|right framing)\b[^,;]{0,40},\s*(?:but|so)\s+(?=\S)",
     re.I,
 )
+BARE_CELL_WORDS = 5  # a table cell shorter than this is read back with its row's first cell
 READ_AS_MARGIN = 0.1  # how far above "shows nothing" a sentence's reading must be to push past it
 
 
@@ -418,7 +419,10 @@ class ProbeWriter:
     def _quote(self, reading: Reading, gap: Gap) -> str:
         assert gap.anchor is not None
         quote = short_quote if gap.hedge else claim_quote  # an admission is quoted whole
-        return quote(reading.rows[gap.anchor].quote, self.calibration.probes.quote_max_words)
+        words = self.calibration.probes.quote_max_words
+        said = quote(reading.rows[gap.anchor].quote, words)
+        label = _row_label(reading, gap.anchor)
+        return f"{short_quote(label, words)}”, “{said}" if label else said
 
     def _probe(self, gap: Gap, reading: Reading, panelist: Panelist, opening: str) -> Probe:
         cfg = self.calibration.probes
@@ -461,6 +465,19 @@ class ProbeWriter:
         text = " ".join(description.split())
         cut = text.find(". ")
         return f"{name}. {text if cut < 0 else text[: cut + 1]}"
+
+
+def _row_label(reading: Reading, index: int) -> str | None:
+    """For a bare table cell ("at least 90%"), the first cell of its row ("Action-item
+    recall"): read back together, the two say what the figure is for."""
+    sentences = reading.analysis.sentences
+    cell = sentences[index]
+    if cell.kind != "table" or len(cell.words) >= BARE_CELL_WORDS:
+        return None
+    first = next(
+        s for s in sentences if (s.turn_id, s.block, s.kind) == (cell.turn_id, cell.block, "table")
+    )
+    return first.text if first.index != index else None
 
 
 def _rests_on(parts: Sequence[str], quote: str) -> FollowUpOn:

@@ -6,7 +6,14 @@ from typing import Any
 
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.calibration import Calibration
-from agents.brains.offline.probes import _Asking, _deeper_gaps, _rests_on, claim_quote, read_as
+from agents.brains.offline.probes import (
+    _Asking,
+    _deeper_gaps,
+    _rests_on,
+    _row_label,
+    claim_quote,
+    read_as,
+)
 from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_questions
@@ -386,3 +393,16 @@ def test_a_claim_is_quoted_past_its_doubting_preamble() -> None:
     shown = "I think I'd start by pinning down what correct means for each field"
     assert claim_quote(text, 30) == shown
     assert claim_quote("Gold set: 400 tickets, but refreshed monthly.", 30).startswith("Gold set")
+
+
+def test_a_bare_table_cell_is_read_back_with_its_row_label(brain: OfflineBrain) -> None:
+    table = (
+        "| Metric | Target | Why |\n|---|---|---|\n"
+        "| Action-item recall, owner and item both right | at least 90% | A missed action item "
+        "means work silently stops |\n"
+    )
+    reading = brain.reader.read(load_questions().get("define-correct-answer"), opening(table))
+    cell = next(i for i, r in enumerate(reading.rows) if r.quote == "at least 90%")
+    assert _row_label(reading, cell) == "Action-item recall, owner and item both right"
+    reason = next(i for i, r in enumerate(reading.rows) if r.quote.startswith("A missed"))
+    assert _row_label(reading, reason) is None  # a cell that says something stands alone
