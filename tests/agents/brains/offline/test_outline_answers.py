@@ -184,3 +184,15 @@ async def test_handing_the_design_to_another_team_admits_the_gap(brain: OfflineB
     reading = brain.reader.read(question, opening(text))
     assert [r.stance for r in reading.rows] == ["hedges", "hedges"]
     assert not any(r.credited for r in reading.rows)
+
+
+async def test_declining_to_commit_to_a_number_admits_the_gap(brain: OfflineBrain) -> None:
+    question = load_questions().get("content-moderation")
+    text = (
+        "The exact thresholds are something you tune once the system is live, so I wouldn't want "
+        "to anchor on a number in an interview. I'd rather not put a number on moderator costs "
+        "before we've talked to vendors."
+    )
+    reading = brain.reader.read(question, opening(text))
+    assert {r.stance for r in reading.rows} == {"hedges"}
+    assert not any(r.credited for r in reading.rows)
