@@ -4,6 +4,8 @@ asked, and double-keyed labels with a tie-breaker are not asked for again."""
 
 from __future__ import annotations
 
+import pytest
+
 from agents.brains.offline import OfflineBrain
 from agents.transcript import Turn
 from knowledge.loader import load_panel, load_questions
@@ -174,25 +176,24 @@ async def test_spoken_hedges_and_appeals_are_read_for_what_they_are(brain: Offli
     assert reading.rows[-1].stance == "hedges", reading.rows[-1]
 
 
-async def test_handing_the_design_to_another_team_admits_the_gap(brain: OfflineBrain) -> None:
-    question = load_questions().get("enterprise-rag-assistant")
-    text = (
-        "We should presumably have some check that the citations are real, but I'd leave the "
-        "details of that to the engineering team. Honestly, I'd lean on finance for the cost "
-        "modelling."
-    )
-    reading = brain.reader.read(question, opening(text))
-    assert [r.stance for r in reading.rows] == ["hedges", "hedges"]
-    assert not any(r.credited for r in reading.rows)
-
-
-async def test_declining_to_commit_to_a_number_admits_the_gap(brain: OfflineBrain) -> None:
-    question = load_questions().get("content-moderation")
-    text = (
-        "The exact thresholds are something you tune once the system is live, so I wouldn't want "
-        "to anchor on a number in an interview. I'd rather not put a number on moderator costs "
-        "before we've talked to vendors."
-    )
-    reading = brain.reader.read(question, opening(text))
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [
+        (  # handing the design to another team
+            "enterprise-rag-assistant",
+            "We should presumably have some check that the citations are real, but I'd leave the "
+            "details of that to the engineering team. Honestly, I'd lean on finance for the cost "
+            "modelling.",
+        ),
+        (  # declining to commit to a number
+            "content-moderation",
+            "The exact thresholds are something you tune once the system is live, so I wouldn't "
+            "want to anchor on a number in an interview. I'd rather not put a number on moderator "
+            "costs before we've talked to vendors.",
+        ),
+    ],
+)
+async def test_an_evasion_admits_the_gap(brain: OfflineBrain, question_id: str, text: str) -> None:
+    reading = brain.reader.read(load_questions().get(question_id), opening(text))
     assert {r.stance for r in reading.rows} == {"hedges"}
     assert not any(r.credited for r in reading.rows)
