@@ -3,6 +3,7 @@ product) and asks one level deeper, in the panelist's voice, grounded in snippet
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -255,13 +256,19 @@ def _deeper_answered(ask: _Asking, signal_id: str) -> bool:
     asks_about = probes.deeper_asks_about.get(signal_id)
     if asks_about is not None and ask.reading.touched(asks_about):
         return True
-    answers = probes.deeper_answered_by.get(signal_id, [])
-    return any(
-        re.search(pattern, row.quote, re.IGNORECASE)
-        for row in ask.reading.rows
-        if row.stance in ("asserts", "rejects")
-        for pattern in answers
-    )
+    answers = probes.deeper_answered_by.get(signal_id)
+    return bool(answers) and _any_of(tuple(answers)).search(_asserted(ask.reading)) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _asserted(reading: Reading) -> str:
+    """Every sentence the candidate asserted or rejected, one text; a full stop between them
+    keeps a pattern's within-sentence span from running across two."""
+    return ".\n".join(r.quote for r in reading.rows if r.stance in ("asserts", "rejects"))
 
 
 def _answered_in(reading: Reading, signal_id: str, turn: str) -> int | None:
