@@ -256,8 +256,8 @@ def _deeper_answered(ask: _Asking, signal_id: str) -> bool:
     asks_about = probes.deeper_asks_about.get(signal_id)
     if asks_about is not None and ask.reading.touched(asks_about):
         return True
-    answers = probes.deeper_answered_by.get(signal_id)
-    return bool(answers) and _any_of(tuple(answers)).search(_asserted(ask.reading)) is not None
+    answers = tuple(probes.deeper_answered_by.get(signal_id, ()))
+    return bool(answers) and _any_of(answers).search(_asserted(ask.reading)) is not None
 
 
 @functools.lru_cache(maxsize=256)
