@@ -24,8 +24,8 @@ _BOUNDARY = re.compile(
     r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<=[.!?])[\"'”’)\]*_]*\s+"
 )
 _BULLET = re.compile(
-    r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\(?[a-z][.)]|step \d+[.:)])\s+", re.I
-)
+    r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\d{1,2}/|\(?[a-z][.)]|step \d+[.:)])\s+", re.I
+)  # "3/ " numbers a post of a thread the way "3." numbers a list item
 # Pictographs that open a line in chat-style notes ("✅ Review answers weekly", "📈 **Metrics**")
 # mark it the way a bullet does; they are not part of what the line says.
 _PICTOGRAPH = (
@@ -40,6 +40,10 @@ _CODE_COMMENT = re.compile(r"^(?:#+|//+|--)\s+(?=\S)")
 _TRAILING_COMMENT = re.compile(r"\s{2,}(?:#|//)\s+(?=\S)")
 _CODE_SYNTAX = re.compile(r"[()=\[\]{}]|^(?:def|class|if|elif|else|for|while|return|try|except)\b")
 _ATX = re.compile(r"^#{1,6}\s*(.*?)\s*#*\s*$")
+# A config-style line ("auto_post: 0.95", "tier_2: vision LLM when …") is a line of its own.
+_KEY_VALUE = re.compile(r"^[A-Za-z_][\w.\-]*:\s+\S")
+# "# A field is correct only if …." is a full sentence after a comment marker, not a heading.
+_COMMENT_SENTENCE_WORDS = 8
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_]{1,80})(?:\*\*|__)\s*:?\s*$")
 _LABEL_LINE = re.compile(r"^([A-Za-z][^.!?|]{0,50}):\s*$")
 _LEAD_LABEL = re.compile(
@@ -182,6 +186,7 @@ def _starts_block(line: str) -> bool:
         or _ATX.match(line)
         or _BOLD_LINE.match(line)
         or _LABEL_LINE.match(line)
+        or _KEY_VALUE.match(line)
     )
 
 
@@ -248,6 +253,13 @@ def _lines(text: str) -> list[_Line]:
         if fenced and _CODE_SYNTAX.search(line):
             out.append(_Line(line, section, "bullet", i))  # "def route(req):" heads nothing
             continue
+        if _KEY_VALUE.match(line) and (parts := _commented(line)):
+            out.extend(_Line(part, section, "bullet", i) for part in parts if part)
+            continue
+        atx = _ATX.match(line)
+        if atx and _sentence_after_marker(atx.group(1)):
+            out.append(_Line(line[line.index(atx.group(1)) :], section, "prose", i))
+            continue
         nxt = next((r for r in raw[i + 1 :] if r), None)
         if line.count("|") >= 2 or _TABLE_SEP.match(line):
             if _TABLE_SEP.match(line):
@@ -284,6 +296,11 @@ def _lines(text: str) -> list[_Line]:
             continue
         out.append(_Line(line, section, "prose", i))
     return out
+
+
+def _sentence_after_marker(text: str) -> bool:
+    """A long full sentence behind a "#" marks a comment in config-style notes, not a heading."""
+    return len(text.split()) >= _COMMENT_SENTENCE_WORDS and bool(re.search(r"[.!?]$", text))
 
 
 def _commented(line: str) -> list[str]:

@@ -207,3 +207,39 @@ def test_a_code_comment_is_read_for_its_words_and_code_never_heads_a_section() -
         "return small(req)",
     ]
     assert [s.section for s in found] == ["Budget", "", "", "", ""]
+
+
+def test_thread_posts_are_numbered_items_and_their_lead_labels_are_labels() -> None:
+    answer = (
+        "1/ Volume first. Assume 40k tickets a month.\n\n"
+        "2/ Money: about $0.03 a ticket on the small model.\n\n"
+        "24/7 coverage matters for the night shift."
+    )
+    found = _read(answer)
+    assert [s.text for s in found] == [
+        "Volume first.",
+        "Assume 40k tickets a month.",
+        "about $0.03 a ticket on the small model.",
+        "24/7 coverage matters for the night shift.",
+    ]
+    assert found[2].section == "Money"
+
+
+def test_config_style_notes_read_a_line_per_key_and_full_sentence_comments() -> None:
+    answer = (
+        "# extraction service - v1\n"
+        "routing:\n"
+        '  tier_2: "vision LLM (~$0.03/page) when tier_1 confidence < 0.9"\n'
+        '  tier_3: "clerk queue when tier_2 confidence < 0.8 or any validator fails"\n'
+        "  # A field is correct only if it equals what clerks posted to the ledger.\n"
+        "  auto_post: 0.95   # calibrated monthly on the gold set\n"
+    )
+    found = _read(answer)
+    assert [s.text for s in found] == [
+        'tier_2: "vision LLM (~$0.03/page) when tier_1 confidence < 0.9"',
+        'tier_3: "clerk queue when tier_2 confidence < 0.8 or any validator fails"',
+        "A field is correct only if it equals what clerks posted to the ledger.",
+        "auto_post: 0.95",
+        "calibrated monthly on the gold set",
+    ]
+    assert {s.section for s in found} == {"routing"}
