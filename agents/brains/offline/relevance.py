@@ -28,6 +28,11 @@ OWN_WORDS_SHARE = 0.3
 # other product, however close the embeddings are.
 NO_OWN_WORDS = 0.1
 RIVAL_WORDS_SHARE = 0.2
+# ... and whose own words the other product's outnumber this many times over. A design answer
+# whose sentences name another product's things (tickets, agents, reopens) this often, against
+# a few passing uses of the asked product's ("drafts"), is that other product's design.
+RIVAL_OVER_OWN = 3.0
+RIVAL_DOMINANT_SHARE = 0.3
 # Bank questions this close to the asked one are the same product, not a rival.
 SAME_PRODUCT = 0.5
 _WORD = re.compile(r"[a-z][a-z-]{4,}")
@@ -77,6 +82,8 @@ class Relevance:
     """The same share for the other product whose own words the answer uses most."""
     names_product: bool = True
     """The answer uses at least one of the asked product's terms (or the question has none)."""
+    design: bool = True
+    """The question asks for a whole design (every stage), not one part of it."""
 
     @property
     def different_question(self) -> bool:
@@ -87,8 +94,15 @@ class Relevance:
             return False
         if self.other - self.asked >= OTHER_QUESTION_MARGIN:
             return self.product_words_share < OWN_WORDS_SHARE
+        if self.asked - self.other >= OTHER_QUESTION_MARGIN:
+            return False  # by meaning the answer is plainly about the question asked
+        outnumbered = self.rival_words_share >= RIVAL_OVER_OWN * self.product_words_share
+        if self.design and outnumbered and self.rival_words_share >= RIVAL_DOMINANT_SHARE:
+            return True
         return (
-            self.product_words_share < NO_OWN_WORDS and self.rival_words_share >= RIVAL_WORDS_SHARE
+            self.product_words_share < NO_OWN_WORDS
+            and self.rival_words_share >= RIVAL_WORDS_SHARE
+            and outnumbered
         )
 
 
@@ -186,6 +200,7 @@ class QuestionMatcher:
             round(product_share, 4),
             round(lexical[top], 4),
             named,
+            design=not focused,
         )
 
     def _product_words(

@@ -52,6 +52,24 @@ def test_product_words_decide_when_the_embeddings_do_not() -> None:
     assert far.different_question
 
 
+def test_a_design_answer_full_of_another_products_things_is_about_that_product() -> None:
+    # A support-desk design sent to the sales-email question: "drafts" in two sentences, tickets,
+    # agents and reopens in seven.
+    outnumbered = Relevance(0.33, 0.31, "support", "Support", 0.13, 0.47)
+    assert outnumbered.different_question
+    focused = Relevance(0.33, 0.31, "support", "Support", 0.13, 0.47, design=False)
+    assert not focused.different_question  # a focused answer names its product's things rarely
+    both = Relevance(0.33, 0.31, "support", "Support", 0.2, 0.47)
+    assert not both.different_question
+
+
+def test_product_words_do_not_overrule_a_clear_reading_by_meaning() -> None:
+    # A config-style hallucination answer: few product words per short line, but by meaning
+    # plainly about the question asked.
+    plain = Relevance(0.38, 0.17, "rag", "RAG", 0.08, 0.25, design=False)
+    assert not plain.different_question
+
+
 PROMPT_EVALUATION = (
     "Keep 300 real requests from last month, stratified so rare intents have at least 20 each. "
     "Two graders compare old and new prompt outputs blind, side by side, against a written "
