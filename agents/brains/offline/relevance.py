@@ -100,9 +100,7 @@ class Relevance:
         if self.design and outnumbered and self.rival_words_share >= RIVAL_DOMINANT_SHARE:
             return True
         return (
-            self.product_words_share < NO_OWN_WORDS
-            and self.rival_words_share >= RIVAL_WORDS_SHARE
-            and outnumbered
+            self.product_words_share < NO_OWN_WORDS and self.rival_words_share >= RIVAL_WORDS_SHARE
         )
 
 
