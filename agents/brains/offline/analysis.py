@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -156,6 +156,8 @@ class Analyzer:
         self._context_sections = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.context_sections
         ]
+        self._options = [re.compile(p, re.IGNORECASE) for p in calibration.stance.option_patterns]
+        self._modal = [re.compile(p, re.IGNORECASE) for p in calibration.stance.menu_modal_patterns]
         context_signals = set(calibration.stance.context_signals)
         self._context_columns = frozenset(
             j for j, signal in enumerate(self.bank.signals) if signal.id in context_signals
@@ -280,10 +282,21 @@ class Analyzer:
     def _still_open(
         self, sentences: list[Sentence], feats: list[SentenceFeatures]
     ) -> list[SentenceFeatures]:
-        """A plan stated under an "Open questions" heading is an option still undecided: it
-        admits the gap rather than closing it."""
+        """A plan stated under an "Open questions" heading, or offered as one option among
+        others in a turn that never picks one, is still undecided: it admits the gap rather
+        than closing it."""
+        options = Counter(
+            s.turn_id for s in sentences if any(p.search(s.text) for p in self._options)
+        )
+        menus = {t for t, n in options.items() if n >= self.calibration.stance.menu_min_options}
+
+        def undecided(s: Sentence) -> bool:
+            if self._open(s.section) or any(p.search(s.text) for p in self._options):
+                return True
+            return s.turn_id in menus and any(p.search(s.text) for p in self._modal)
+
         return [
-            replace(f, stance="hedges") if f.stance == "asserts" and self._open(s.section) else f
+            replace(f, stance="hedges") if f.stance == "asserts" and undecided(s) else f
             for s, f in zip(sentences, feats, strict=True)
         ]
 

@@ -126,6 +126,12 @@ class StanceCues(StrictModel):
     open_question_sections: list[str] = Field(default_factory=list)
     context_sections: list[str] = Field(default_factory=list)
     context_signals: list[str] = Field(default_factory=list)
+    option_patterns: list[str] = Field(default_factory=list)
+    """Offering an alternative ("one option is…", "or alternatively we might…")."""
+    menu_modal_patterns: list[str] = Field(default_factory=list)
+    """A plan put as a possibility ("we could…"): in an answer that offers this many options
+    or more without choosing, it is one more option, not a decision."""
+    menu_min_options: int = Field(default=3, ge=1)
 
     _ok = field_validator(
         "hedge_patterns",
@@ -133,6 +139,8 @@ class StanceCues(StrictModel):
         "failure_story_patterns",
         "open_question_sections",
         "context_sections",
+        "option_patterns",
+        "menu_modal_patterns",
     )(check_patterns)
 
 

@@ -168,3 +168,37 @@ def test_the_academic_way_of_not_committing_is_a_hedge(brain: OfflineBrain) -> N
         _stance(brain, "We recalibrate the threshold every quarter on 500 audited claims.")
         == "asserts"
     )
+
+
+MENU_ANSWER = """\
+There are a few ways we could approach this, and I'd want to keep our options open early on.
+
+On quality, one option is to count a comment as good when the author applies its fix. Another
+might be to have senior reviewers rate a sample of comments. We could also keep 500 past PRs
+where a reviewer caught a real bug and see how many of those the bot finds.
+
+On models, we could send diffs under 200 lines to a cheap model, or alternatively we might use one
+mid-sized model for everything. A new model could be checked on the reference set, or we could
+just A/B it on a few teams, or maybe both.
+"""
+
+
+def _stances(brain: OfflineBrain, text: str) -> dict[str, str]:
+    analysis = brain.analyzer.analyze([Turn(id="t1", speaker="candidate", text=text)])
+    return {s.text: f.stance for s, f in zip(analysis.sentences, analysis.features, strict=True)}
+
+
+def _stance_of(stances: dict[str, str], start: str) -> str:
+    return next(stance for text, stance in stances.items() if text.startswith(start))
+
+
+def test_options_offered_and_never_chosen_are_not_the_design(brain: OfflineBrain) -> None:
+    stances = _stances(brain, MENU_ANSWER)
+    for start in ("We could also keep 500 past PRs", "On models, we could send", "Another"):
+        assert _stance_of(stances, start) == "hedges", start
+    # One possibility in an answer that decides is a plan all the same.
+    decided = (
+        "We keep 500 past PRs as the reference set, and a new model ships only if it finds more"
+        " of their bugs. If the cheap model lags, we could route large diffs to the bigger one."
+    )
+    assert set(_stances(brain, decided).values()) == {"asserts"}
