@@ -497,3 +497,35 @@ def test_confirming_each_item_of_the_held_out_set_is_building_it_not_verifying_e
         "Two senior engineers confirm each one is a real bug, not a style preference."
     )
     assert "full_expert_verification" in flag_ids(brain, production)
+
+
+def test_phasing_out_reviewers_and_their_audits_is_stated_not_a_kept_audit(
+    brain: OfflineBrain,
+) -> None:
+    phased = flag_ids(
+        brain,
+        "By month three we phase out human reviewers completely, including the sampled audits,"
+        " and run the pipeline on model labels alone.",
+    )
+    assert phased & {"humans_removed", "audit_stopped"}
+    kept = flag_ids(
+        brain,
+        "We never stop the random audit, even when it looks good, because a new product brings"
+        " new intents. Reviewers re-check 2% of each batch.",
+    )
+    assert not kept & {"humans_removed", "audit_stopped"}
+
+
+def test_a_definition_by_what_a_correct_output_contains_is_credited(brain: OfflineBrain) -> None:
+    analysis = brain.analyze(
+        opening(
+            "I'd stop debating in the abstract. The people who act on the notes, the meeting"
+            " owners, decide: a correct summary lists every decision and action item with its"
+            " owner, and states nothing that wasn't said. I'd write a one-page guideline with five"
+            " worked examples, have three people summarise the same 40 meetings independently,"
+            " and measure agreement per item; low agreement means the definition is still fuzzy."
+            " The agreed versions become a gold set, and every model is scored on action-item"
+            " recall and unsupported-statement rate."
+        )
+    )
+    assert analysis.findings["correct_output_defined"].credited
