@@ -49,6 +49,13 @@ _LABEL_LINE = re.compile(r"^([A-Za-z][^.!?|]{0,50}):\s*$")
 _LEAD_LABEL = re.compile(
     r"^(?:\*\*|__)([^*_]{1,50}?)(?::\s*)?(?:\*\*|__)\s*[:\-–—]?\s+|^([A-Z][\w/&'’ -]{0,30}):\s+"
 )
+# A list item's run-in title ending in a full stop ("4. Citation check. Before display, …"): up
+# to three words, not a short sentence of the candidate's own.
+_RUN_IN_TITLE = re.compile(
+    r"^(?!(?:i|we|they|it|this|that|you|he|she|our|my|their|so|then|yes|no|mrs?|dr|prof|approx)\b)"
+    r"([A-Z][\w/&'’-]*(?: [\w/&'’-]+){0,2})\.\s+(?=[A-Z0-9\"“(])",
+    re.I,
+)
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPHASIS_EDGE = "*_` "
 _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=(?:and|but|so|which|then|because|while|whereas)\b)|\s[—–]\s")
@@ -315,10 +322,14 @@ def _commented(line: str) -> list[str]:
     return []
 
 
-def _strip_label(piece: str) -> tuple[str, str]:
-    """Cut a short leading label (``**Cost:**``, ``Latency:``) off a piece: (label, rest)."""
+def _strip_label(piece: str, run_in: bool = False) -> tuple[str, str]:
+    """Cut a short leading label (``**Cost:**``, ``Latency:``, and in a list item a run-in
+    title: ``Citation check. …``) off a piece: (label, rest)."""
     m = _LEAD_LABEL.match(piece)
     if not m:
+        title = _RUN_IN_TITLE.match(piece) if run_in else None
+        if title and piece[:1].isupper() and len(piece[title.end() :].split()) >= 3:
+            return title.group(1), piece[title.end() :]
         return "", piece
     label = (m.group(1) or m.group(2) or "").strip()
     rest = piece[m.end() :]
@@ -369,7 +380,7 @@ def _full_claim(clause: str) -> bool:
 def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:
     out: list[tuple[str, str, LineKind, int, bool, bool]] = []
     for line in _lines(text):
-        label, body = _strip_label(line.text)
+        label, body = _strip_label(line.text, run_in=line.kind == "bullet")
         section = label or line.section
         for raw, joined in _split_clauses(_BOUNDARY.split(body)):
             piece = raw.strip(_EMPHASIS_EDGE)

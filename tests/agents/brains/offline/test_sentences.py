@@ -216,13 +216,11 @@ def test_thread_posts_are_numbered_items_and_their_lead_labels_are_labels() -> N
         "24/7 coverage matters for the night shift."
     )
     found = _read(answer)
-    assert [s.text for s in found] == [
-        "Volume first.",
-        "Assume 40k tickets a month.",
-        "about $0.03 a ticket on the small model.",
-        "24/7 coverage matters for the night shift.",
+    assert [(s.section, s.text) for s in found] == [
+        ("Volume first", "Assume 40k tickets a month."),
+        ("Money", "about $0.03 a ticket on the small model."),
+        ("", "24/7 coverage matters for the night shift."),
     ]
-    assert found[2].section == "Money"
 
 
 def test_config_style_notes_read_a_line_per_key_and_full_sentence_comments() -> None:
@@ -243,3 +241,19 @@ def test_config_style_notes_read_a_line_per_key_and_full_sentence_comments() -> 
         "calibrated monthly on the gold set",
     ]
     assert {s.section for s in found} == {"routing"}
+
+
+def test_a_list_items_run_in_title_is_its_label_not_a_sentence() -> None:
+    answer = (
+        "4. Citation check. Before display, every answer sentence must cite a chunk.\n"
+        "5. We retrain weekly. The gate is a held-out set of 500 items.\n\n"
+        "Evaluation after launch. A new version must beat the current one first."
+    )
+    found = _read(answer)
+    assert [(s.section, s.text) for s in found] == [
+        ("Citation check", "Before display, every answer sentence must cite a chunk."),
+        ("", "We retrain weekly."),
+        ("", "The gate is a held-out set of 500 items."),
+        ("", "Evaluation after launch."),
+        ("", "A new version must beat the current one first."),
+    ]
