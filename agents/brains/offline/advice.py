@@ -90,9 +90,12 @@ class Advisor:
                     substance=target.substance,
                 )
             else:
-                text = self.calibration.writer.advice.hedge.format(
-                    quote=items.quote(i), focus=focus[target.id]
+                template = (
+                    self.calibration.writer.advice.undecided
+                    if i in reading.analysis.undecided
+                    else self.calibration.writer.advice.hedge
                 )
+                text = template.format(quote=items.quote(i), focus=focus[target.id])
             items.add(text, target.stage, target.id, i)
 
     def _thin_items(self, reading: Reading, items: _Items) -> None:

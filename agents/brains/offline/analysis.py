@@ -94,6 +94,8 @@ class Analysis:
     primary: dict[int, str] = field(default_factory=dict)
     """Per sentence, the one rubric signal it is read as showing (if any)."""
     whole_patterns: dict[int, frozenset[int]] = field(default_factory=dict)
+    undecided: frozenset[int] = frozenset()
+    """Sentences offering one option among others, never chosen (hedges of their own kind)."""
     """For a piece of a sentence cut at a colon or semicolon, the signals whose patterns match
     the whole sentence ("a small model for most; the large one for big diffs" weighs sizes)."""
 
@@ -202,7 +204,9 @@ class Analyzer:
             max_words=cal.limits.max_words,
             max_sentence_words=cal.limits.max_sentence_words,
         )
-        feats = self._still_open(sentences, self.extractor.features([s.context for s in sentences]))
+        feats, undecided = self._still_open(
+            sentences, self.extractor.features([s.context for s in sentences])
+        )
         injection = self._injected(sentences, feats)
         buzz_lists = frozenset(
             s.index for s in sentences if s.index not in injection and feats[s.index].buzzword_list
@@ -277,28 +281,32 @@ class Analyzer:
             features=feats,
             primary=primary,
             whole_patterns=self._whole_patterns(sentences),
+            undecided=undecided,
         )
 
     def _still_open(
         self, sentences: list[Sentence], feats: list[SentenceFeatures]
-    ) -> list[SentenceFeatures]:
+    ) -> tuple[list[SentenceFeatures], frozenset[int]]:
         """A plan stated under an "Open questions" heading, or offered as one option among
         others in a turn that never picks one, is still undecided: it admits the gap rather
-        than closing it."""
+        than closing it. Also returns the sentences that are options."""
         options = Counter(
             s.turn_id for s in sentences if any(p.search(s.text) for p in self._options)
         )
         menus = {t for t, n in options.items() if n >= self.calibration.stance.menu_min_options}
 
-        def undecided(s: Sentence) -> bool:
-            if self._open(s.section) or any(p.search(s.text) for p in self._options):
+        def option(s: Sentence) -> bool:
+            if any(p.search(s.text) for p in self._options):
                 return True
             return s.turn_id in menus and any(p.search(s.text) for p in self._modal)
 
+        asserted = [s for s, f in zip(sentences, feats, strict=True) if f.stance == "asserts"]
+        undecided = frozenset(s.index for s in asserted if option(s))
+        still_open = undecided | {s.index for s in asserted if self._open(s.section)}
         return [
-            replace(f, stance="hedges") if f.stance == "asserts" and undecided(s) else f
+            replace(f, stance="hedges") if s.index in still_open else f
             for s, f in zip(sentences, feats, strict=True)
-        ]
+        ], undecided
 
     def _open(self, section: str) -> bool:
         """The section collects what is still undecided ("Open questions")."""

@@ -346,6 +346,7 @@ class WriterReasons(StrictModel):
     hedge: str
     hedge_on: str  # the hedges name what they admit ({topics})
     hedge_further: str  # ... about what the answer did show: pushed further, no reply ({topics})
+    undecided_on: str  # options offered and never chosen ({topics})
     not_assessed: str
     decision_hire: str
     decision_no_hire: str
@@ -378,6 +379,7 @@ class AdviceText(StrictModel):
     flag: str
     hedge: str
     answered: str  # a hedge that replies to a probe with nothing of its own
+    undecided: str  # one option among several, never chosen ({quote}, {focus})
     missing_near: str
     missing: str
     buzzwords: str

@@ -277,6 +277,8 @@ class DebriefWriter:
                 said = _unique([reading.hedge_topics.get(i) for i in hedged])
                 admitted = [t for t in said if not reading.shown(t)]
                 template = tpl.hedge_on if admitted else tpl.hedge_further
+                if set(hedged) <= reading.analysis.undecided:
+                    template = tpl.undecided_on
                 topics = admitted or said
                 claim = (
                     template.format(

@@ -202,3 +202,13 @@ def test_options_offered_and_never_chosen_are_not_the_design(brain: OfflineBrain
         " of their bugs. If the cheap model lags, we could route large diffs to the bigger one."
     )
     assert set(_stances(brain, decided).values()) == {"asserts"}
+
+
+async def test_options_never_chosen_are_named_as_such_in_reasons_and_advice(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("code-review-bot")
+    scorecard = await Interview(brain).debrief(question, opening(MENU_ANSWER), [])
+    assert any("never picks one" in r.claim for r in scorecard.reasons)
+    chosen = [a.text for a in scorecard.advice if "leaves the choice open" in a.text]
+    assert chosen and all("Pick one" in text for text in chosen)
