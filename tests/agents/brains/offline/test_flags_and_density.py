@@ -529,3 +529,15 @@ def test_a_definition_by_what_a_correct_output_contains_is_credited(brain: Offli
         )
     )
     assert analysis.findings["correct_output_defined"].credited
+
+
+def test_a_weekly_fine_tune_pushed_out_on_its_own_is_an_ungated_deploy(
+    brain: OfflineBrain,
+) -> None:
+    for text in (
+        "We collect those ratings, and every week we automatically fine-tune the model on the"
+        " thumbs-up emails and push the new version out.",
+        "The model will be retrained weekly on the latest moderator decisions and automatically"
+        " deployed so it keeps up with new slang.",
+    ):
+        assert "ungated_auto_deploy" in flag_ids(brain, text), text
