@@ -1,4 +1,5 @@
-"""Whole-answer checks: too short to judge, not readable text, or off the question."""
+"""Whole-answer checks: too short to judge, not readable text, not English, or off the
+question."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Literal
 from agents.brains.offline.calibration import AnswerChecks
 from agents.brains.offline.sentences import words_of
 
-AnswerState = Literal["ok", "empty", "gibberish", "off_topic"]
+AnswerState = Literal["ok", "empty", "gibberish", "not_english", "off_topic"]
 
 
 def classify_answer(
@@ -21,6 +22,10 @@ def classify_answer(
     alpha = [w for w in words if any(c.isalpha() for c in w)]
     if len(alpha) >= config.gibberish_min_words:
         share = sum(1 for w in alpha if w in function) / len(alpha)
+        other = frozenset(config.other_language_words)
+        foreign = sum(1 for w in alpha if w in other) / len(alpha)
+        if share < config.english_max_share and foreign >= config.other_language_min_share:
+            return "not_english", len(words)
         if share < config.gibberish_max_function_share:
             return "gibberish", len(words)
     elif len(alpha) < config.gibberish_min_words:

@@ -162,6 +162,10 @@ class AnswerChecks(StrictModel):
     gibberish_min_words: int = Field(ge=1)
     function_words: list[str] = Field(min_length=5)
     off_topic_max_share: float = Field(ge=0, le=1)
+    other_language_words: list[str] = Field(default_factory=list)
+    """Common words of other languages the candidates write in (Spanish, French, German, …)."""
+    other_language_min_share: float = Field(default=0.15, ge=0, le=1)
+    english_max_share: float = Field(default=0.1, ge=0, le=1)
 
 
 class StructuralFlag(StrictModel):
@@ -340,6 +344,7 @@ class WriterReasons(StrictModel):
     injection: str
     empty: str
     gibberish: str
+    not_english: str
     off_topic: str
     off_question: str
     off_product: str

@@ -319,7 +319,9 @@ class Reader:
         credit = stage_credit(rows, self._signals, cal.scoring)
         all_scores = scores_from_credit(credit, cal.scoring, scope)
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
-        if analysis.state != "ok" or off_question:
+        if analysis.state == "not_english":
+            value = 0.0  # unread, not weak: even odds, and a reviewer decides
+        elif analysis.state != "ok" or off_question:
             value = cal.scoring.decision.non_answer_margin
         else:
             value = margin_from(

@@ -51,6 +51,7 @@ class DebriefWriter:
             result.confidence < self.calibration.scoring.confidence.review_below
             or len({v.decision for v in votes}) > 1
             or reading.off_question
+            or reading.analysis.state == "not_english"
         )
         return Debrief(
             decision=result.decision,
@@ -153,6 +154,7 @@ class DebriefWriter:
             claim = {
                 "empty": tpl.empty.format(words=analysis.word_count),
                 "gibberish": tpl.gibberish,
+                "not_english": tpl.not_english,
                 "off_topic": tpl.off_topic,
             }[analysis.state]
             cites = _row_quotes(reading, counted, 2) or first_sentence

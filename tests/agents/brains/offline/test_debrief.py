@@ -118,6 +118,36 @@ async def test_empty_answer_reason_says_why(
     assert any(c.quote == text for r in debrief.reasons for c in r.citations)
 
 
+SPANISH_ANSWER = (
+    "Primero definiría qué es una sugerencia correcta: el conjunto de códigos que un codificador"
+    " certificado facturaría tras una auditoría. Construiría un conjunto de referencia de 1.500"
+    " historias clínicas, codificadas por dos codificadores senior. Un modelo pequeño sugiere los"
+    " códigos comunes y los casos dudosos van a un modelo grande; por debajo de 0,6 de confianza,"
+    " el caso va directo a un codificador. Cada corrección se guarda como ejemplo de"
+    " entrenamiento."
+)
+
+
+async def test_an_answer_in_another_language_is_unread_not_weak(
+    brain: OfflineBrain, panel: Panel, question: Question
+) -> None:
+    debrief = await full_debrief(brain, panel, question, opening(SPANISH_ANSWER))
+    assert any("not in English" in r.claim for r in debrief.reasons)
+    assert debrief.needs_review and debrief.confidence == 0.5
+    english = await full_debrief(
+        brain, panel, question, opening(sample_answer_with_spanish_words())
+    )
+    assert not any("not in English" in r.claim for r in english.reasons)
+
+
+def sample_answer_with_spanish_words() -> str:
+    return (
+        "We'd keep 1,500 charts coded by two senior coders as the reference set, including the"
+        " Hospital del Mar and Clínica de la Costa notes, and a new model ships only if it beats"
+        " the current one on them by two points."
+    )
+
+
 async def test_votes_weigh_the_panelists_own_stages(
     brain: OfflineBrain, panel: Panel, question: Question
 ) -> None:
