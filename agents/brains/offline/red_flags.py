@@ -21,6 +21,9 @@ class FlagFinding:
     absent: bool = False  # raised because the answer never touches the idea (no sentence)
 
 
+_QUALIFIER = re.compile(r"\bwithout \w+ing\b(?: (?:the |a |any |our )?\w+)?", re.IGNORECASE)
+
+
 class NegationChecker:
     """Decides whether a sentence rejects the idea a red-flag match names."""
 
@@ -38,7 +41,8 @@ class NegationChecker:
         clause_start = 0
         for boundary in self._splitter.finditer(text, 0, start):
             clause_start = boundary.end()
-        before = text[clause_start:start]
+        # "without losing precision, X is worth more": the cue qualifies its own verb, not X.
+        before = _QUALIFIER.sub(" ", text[clause_start:start])
         recent = " ".join(words_of(before)[-self._window :])
         lead = " ".join(before.split()[-self._window :])
         if any(c.search(recent) or c.search(lead) for c in self._clause_cues):
