@@ -32,6 +32,7 @@ class Similarity(StrictModel):
     max_signals_per_sentence: int = Field(ge=1)
     red_flag_threshold: float = Field(gt=0, lt=1)
     red_flag_margin: float = Field(ge=0, lt=1)
+    red_flag_min_words: int = Field(default=0, ge=0)
     injection_threshold: float = Field(gt=0, lt=1)
     on_topic_threshold: float = Field(gt=0, lt=1)
     touch_floor: float = Field(gt=0, lt=1)

@@ -104,7 +104,12 @@ class RedFlagDetector:
                         break
                 if matched:
                     break
-            if not matched and not flag.wording_only and flag_sims[i] >= sim.red_flag_threshold:
+            if (
+                not matched
+                and not flag.wording_only
+                and flag_sims[i] >= sim.red_flag_threshold
+                and len(words_of(text)) >= sim.red_flag_min_words
+            ):
                 if self.negation.rejects_sentence(text):
                     named = True
                 else:

@@ -541,3 +541,26 @@ def test_a_weekly_fine_tune_pushed_out_on_its_own_is_an_ungated_deploy(
         " deployed so it keeps up with new slang.",
     ):
         assert "ungated_auto_deploy" in flag_ids(brain, text), text
+
+
+def test_the_top_model_on_every_request_and_a_hand_off_counted_against_are_stated(
+    brain: OfflineBrain,
+) -> None:
+    assert "accuracy_at_any_cost" in flag_ids(
+        brain,
+        "I'd use the most capable frontier model available on every pull request, and I"
+        " wouldn't trade model quality for savings on inference.",
+    )
+    assert "guessing_metric" in flag_ids(
+        brain,
+        "Primary metric: the share of tickets the bot closes; every hand-off to an agent counts"
+        " against it.",
+    )
+
+
+def test_a_short_sentence_is_never_flagged_on_resemblance_alone(brain: OfflineBrain) -> None:
+    text = (
+        "We don't pay anyone to label: chargebacks come back to us on their own, and every"
+        " analyst call is a yes or no we keep. Both go into the training data every month."
+    )
+    assert "manual_data_collection" not in flag_ids(brain, text)
