@@ -233,6 +233,8 @@ class Unfamiliar(StrictModel):
     markdown_share: float = Field(gt=0, le=1)
     markdown: float = Field(gt=0, le=1)
     focused: float = Field(gt=0, le=1)
+    flagged_hire: float = Field(default=1.0, gt=0, le=1)
+    """A hire for an answer that also states a bad practice: experts split on these."""
 
 
 class ConfidenceParams(StrictModel):

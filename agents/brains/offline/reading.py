@@ -330,10 +330,14 @@ class Reader:
         unfamiliar = self._unfamiliar(analysis, scope)
         shrink = 1.0
         factors = cal.scoring.confidence.unfamiliar
+        if value > 0 and any(not f.absent for f in flags):
+            unfamiliar += ("flagged_hire",)
         for shape in unfamiliar:
-            shrink *= {"short": factors.short, "markdown": factors.markdown}.get(
-                shape, factors.focused
-            )
+            shrink *= {
+                "short": factors.short,
+                "markdown": factors.markdown,
+                "flagged_hire": factors.flagged_hire,
+            }.get(shape, factors.focused)
         return Reading(
             question=question,
             analysis=analysis,

@@ -564,3 +564,20 @@ def test_a_short_sentence_is_never_flagged_on_resemblance_alone(brain: OfflineBr
         " analyst call is a yes or no we keep. Both go into the training data every month."
     )
     assert "manual_data_collection" not in flag_ids(brain, text)
+
+
+def test_a_hire_that_states_a_bad_practice_is_less_certain(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    question = load_questions().get("medical-coding-assistant")
+    strong = sample(samples, "strong")["answer"]
+    flawed = (
+        strong
+        + "\nAfter launch, the model retrains nightly and is pushed to all coders automatically."
+    )
+    clean_reading = brain.reader.read(question, opening(strong))
+    flawed_reading = brain.reader.read(question, opening(flawed))
+    assert flawed_reading.verdict.decision == "hire"
+    assert "flagged_hire" in flawed_reading.unfamiliar
+    assert "flagged_hire" not in clean_reading.unfamiliar
+    assert flawed_reading.shrink < clean_reading.shrink
