@@ -69,6 +69,11 @@ class SignalFinding:
         )[0]
 
 
+# A sentence this short lends its neighbour's substance only as the half of a sentence cut at a
+# colon; on its own it is a headline for the claim that follows.
+BORROW_MIN_WORDS = 6
+
+
 @dataclass(frozen=True)
 class Analysis:
     """The offline brain's reading of a transcript's candidate turns."""
@@ -526,6 +531,8 @@ class Analyzer:
             ):
                 if k != s.index and usable[k] and feats[k].substance:
                     return k
+        if len(s.words) < BORROW_MIN_WORDS and not s.joined:
+            return None  # "Not all errors are equal." heads the claim; it does not make it
         floor = self.calibration.similarity.neighbour_floor
         for distance in range(1, self.calibration.substance.window + 1):
             for k in (s.index - distance, s.index + distance):

@@ -581,3 +581,22 @@ def test_a_hire_that_states_a_bad_practice_is_less_certain(
     assert "flagged_hire" in flawed_reading.unfamiliar
     assert "flagged_hire" not in clean_reading.unfamiliar
     assert flawed_reading.shrink < clean_reading.shrink
+
+
+def test_a_short_headline_does_not_borrow_the_next_sentences_substance(
+    brain: OfflineBrain,
+) -> None:
+    analysis = brain.analyze(
+        opening(
+            "Not all errors are equal. Missing an eligible patient costs a lost enrollment worth"
+            " about $8,000, while a wrong suggestion costs a coordinator two minutes."
+        )
+    )
+    credited = {
+        analysis.sentences[e.sentence].text
+        for f in analysis.findings.values()
+        for e in f.evidence
+        if e.substance_from is not None
+    }
+    assert "Not all errors are equal." not in credited
+    assert any(text.startswith("Missing an eligible patient") for text in credited)
