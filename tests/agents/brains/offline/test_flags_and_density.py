@@ -600,3 +600,24 @@ def test_a_short_headline_does_not_borrow_the_next_sentences_substance(
     }
     assert "Not all errors are equal." not in credited
     assert any(text.startswith("Missing an eligible patient") for text in credited)
+
+
+def test_a_made_up_scene_that_motivates_the_design_is_not_evidence(brain: OfflineBrain) -> None:
+    analysis = brain.analyze(
+        opening(
+            "Picture this. A customer asks your bank's assistant whether setting up direct"
+            " deposit waives the monthly maintenance fee. The assistant replies in two crisp"
+            " sentences, cites nothing, and describes a rule that has never existed. The customer"
+            " changes their payroll, gets charged anyway, and files a complaint that ends up on a"
+            " regulator's desk.\n\n"
+            "Every answer cites a clause, and a verifier model checks each claim against it"
+            " before anything is sent."
+        )
+    )
+    cited = {
+        analysis.sentences[e.sentence].text[:20]
+        for f in analysis.findings.values()
+        for e in f.evidence
+    }
+    assert not any(text.startswith(("Picture", "A customer", "The customer")) for text in cited)
+    assert any(text.startswith("Every answer") for text in cited)
