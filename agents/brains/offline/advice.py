@@ -130,7 +130,11 @@ class Advisor:
             about = _about_stage(reading, stage)
             if reading.scores[stage] != 1 or (about and reading.verdict.decision == "hire"):
                 continue
+            # A vague answer, credited nowhere, comes near every idea and shows none: the
+            # weightiest one not shown is still what it needs.
             target = self._open_signal(reading, stage)
+            if target is None and not any(r.credited for r in reading.rows):
+                target = self._unshown_signal(reading, stage)
             if target is None:
                 continue
             near = _nearest_row(reading, target.id)
@@ -159,6 +163,15 @@ class Advisor:
             if best is None or sim > best[0]:
                 best = (sim, row)
         return best[1] if best else None
+
+    def _unshown_signal(self, reading: Reading, stage: str) -> Signal | None:
+        """The weightiest signal of an assessed stage that no sentence shows."""
+        unshown = [
+            s
+            for s in self.rubric.signals_for(stage)
+            if reading.in_focus(s.id) and not reading.shown(s.id)
+        ]
+        return min(unshown, key=lambda s: (-s.weight, s.id), default=None)
 
     def _open_signal(self, reading: Reading, stage: str | None) -> Signal | None:
         """The weightiest signal of an assessed stage that the answer has not shown."""

@@ -91,6 +91,20 @@ def panelist_gaps(
     gaps = _flag_gaps(ask) + _hedge_gaps(ask, open_signals)
     gaps += _signal_gaps(ask, open_signals, {g.id for g in gaps})
     gaps += _follow_up_gaps(ask, transcript)
+    if not gaps and not any(r.credited for r in reading.rows):
+        # An answer that earned nothing anywhere is still asked about its own stages: a vague
+        # answer comes near every idea ("we'd monitor the right metrics") and shows none.
+        unearned = [s for s in own if reading.scores.get(s, 1) <= 1]
+        bare = [
+            s
+            for s in rubric.signals
+            if s.owner == panelist.id
+            and s.stage in unearned
+            and s.id not in ask.asked
+            and reading.in_focus(s.id)
+            and not reading.shown(s.id)
+        ]
+        gaps = _signal_gaps(ask, bare, set())
     gaps = gaps or _deeper_gaps(ask)
     gaps.sort(key=lambda g: (-g.severity, g.id))
     return gaps

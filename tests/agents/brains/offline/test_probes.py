@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.brains.offline import OfflineBrain
+from agents.brains.offline.advice import Advisor
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.probes import (
     _Asking,
@@ -406,3 +407,32 @@ def test_a_bare_table_cell_is_read_back_with_its_row_label(brain: OfflineBrain) 
     assert _row_label(reading, cell) == "Action-item recall, owner and item both right"
     reason = next(i for i, r in enumerate(reading.rows) if r.quote.startswith("A missed"))
     assert _row_label(reading, reason) is None  # a cell that says something stands alone
+
+
+VAGUE_VENDOR_ANSWER = """\
+Label quality is really important, so I'd approach this in a structured way. First, I'd make sure
+we have a strong partnership with the vendor and clear communication, with regular check-ins so
+issues get raised early. We should align on expectations and share the business context so they
+understand why the work matters.
+
+Second, I'd follow industry best practices for data quality and make sure we're monitoring the
+right metrics on a dashboard that both teams can see. If something looks off, we dig in and fix
+it together.
+
+Third, it's important to iterate. As the model gets better, our needs will change, so we keep
+gathering feedback from users and stakeholders and adjust the process accordingly.
+"""
+
+
+async def test_a_vague_answer_credited_nowhere_is_still_probed_and_advised(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = load_questions().get("labeling-vendor-quality")
+    transcript = opening(VAGUE_VENDOR_ANSWER)
+    owner = next(p for p in panel.panelists if "data_strategy" in p.stages)
+    probes = (await brain.probe(owner, question, transcript, 1)).value
+    assert probes and all(p.stage == "data_strategy" for p in probes)
+    reading = brain.reader.read(question, transcript)
+    assert not any(r.credited for r in reading.rows)
+    advice = Advisor(brain.rubric, brain.calibration).advice(reading)
+    assert advice
