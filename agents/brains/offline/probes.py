@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from agents.brains.offline.calibration import Calibration, FollowUpOn
@@ -79,15 +79,7 @@ def panelist_gaps(
         return []
     asked, reply = asked_gaps(transcript), _latest_reply(transcript)
     ask = _Asking(reading, panelist, rubric, calibration, tuple(own), asked, reply)
-    open_signals = [
-        s
-        for s in rubric.signals
-        if s.owner == panelist.id
-        and s.stage in own
-        and s.id not in ask.asked
-        and reading.in_focus(s.id)
-        and not reading.touched(s.id)
-    ]
+    open_signals = _owned(ask, own, lambda sid: not reading.touched(sid))
     gaps = _flag_gaps(ask) + _hedge_gaps(ask, open_signals)
     gaps += _signal_gaps(ask, open_signals, {g.id for g in gaps})
     gaps += _follow_up_gaps(ask, transcript)
@@ -95,19 +87,23 @@ def panelist_gaps(
         # An answer that earned nothing anywhere is still asked about its own stages: a vague
         # answer comes near every idea ("we'd monitor the right metrics") and shows none.
         unearned = [s for s in own if reading.scores.get(s, 1) <= 1]
-        bare = [
-            s
-            for s in rubric.signals
-            if s.owner == panelist.id
-            and s.stage in unearned
-            and s.id not in ask.asked
-            and reading.in_focus(s.id)
-            and not reading.shown(s.id)
-        ]
-        gaps = _signal_gaps(ask, bare, set())
+        gaps = _signal_gaps(ask, _owned(ask, unearned, lambda sid: not reading.shown(sid)), set())
     gaps = gaps or _deeper_gaps(ask)
     gaps.sort(key=lambda g: (-g.severity, g.id))
     return gaps
+
+
+def _owned(ask: _Asking, stages: Sequence[str], unseen: Callable[[str], bool]) -> list[Signal]:
+    """The panelist's in-focus signals of these stages, not asked yet, that `unseen` keeps."""
+    return [
+        s
+        for s in ask.rubric.signals
+        if s.owner == ask.panelist.id
+        and s.stage in stages
+        and s.id not in ask.asked
+        and ask.reading.in_focus(s.id)
+        and unseen(s.id)
+    ]
 
 
 def _flag_gaps(ask: _Asking) -> list[Gap]:
