@@ -621,3 +621,12 @@ def test_a_made_up_scene_that_motivates_the_design_is_not_evidence(brain: Offlin
     }
     assert not any(text.startswith(("Picture", "A customer", "The customer")) for text in cited)
     assert any(text.startswith("Every answer") for text in cited)
+
+
+def test_a_thing_that_changed_is_not_users_acting_on_the_output(brain: OfflineBrain) -> None:
+    text = (
+        "Support QA leads wrote 12 worked examples, including three tricky ones: merged tickets,"
+        " tickets in two languages, and threads where the customer changed the problem halfway."
+    )
+    analysis = brain.analyze(opening(text))
+    assert not analysis.findings["implicit_behavioral_feedback"].evidence
