@@ -3,6 +3,8 @@ in-scope gap for this product, and none is about a signal the answer already sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.probes import short_quote
 from agents.brains.offline.reading import Reading
@@ -133,8 +135,8 @@ class Advisor:
             # A vague answer, credited nowhere, comes near every idea and shows none: the
             # weightiest one not shown is still what it needs.
             target = self._open_signal(reading, stage)
-            if target is None and not any(r.credited for r in reading.rows):
-                target = self._unshown_signal(reading, stage)
+            if target is None and not reading.credited_rows():
+                target = self._weightiest(reading, stage, lambda s: not reading.shown(s.id))
             if target is None:
                 continue
             near = _nearest_row(reading, target.id)
@@ -164,28 +166,22 @@ class Advisor:
                 best = (sim, row)
         return best[1] if best else None
 
-    def _unshown_signal(self, reading: Reading, stage: str) -> Signal | None:
-        """The weightiest signal of an assessed stage that no sentence shows."""
-        unshown = [
-            s
-            for s in self.rubric.signals_for(stage)
-            if reading.in_focus(s.id) and not reading.shown(s.id)
-        ]
-        return min(unshown, key=lambda s: (-s.weight, s.id), default=None)
-
     def _open_signal(self, reading: Reading, stage: str | None) -> Signal | None:
         """The weightiest signal of an assessed stage that the answer has not shown."""
         if stage is None or stage not in reading.scope:
             return None
-        open_signals = [
-            s
-            for s in self.rubric.signals_for(stage)
-            if reading.in_focus(s.id)
-            and not reading.touched(s.id)
-            and reading.absent(s.id, ABSENT_FLOOR)
-        ]
-        open_signals.sort(key=lambda s: (-s.weight, s.id))
-        return open_signals[0] if open_signals else None
+        return self._weightiest(
+            reading,
+            stage,
+            lambda s: not reading.touched(s.id) and reading.absent(s.id, ABSENT_FLOOR),
+        )
+
+    def _weightiest(
+        self, reading: Reading, stage: str, keep: Callable[[Signal], bool]
+    ) -> Signal | None:
+        """The weightiest in-focus signal of a stage that `keep` keeps."""
+        kept = [s for s in self.rubric.signals_for(stage) if reading.in_focus(s.id) and keep(s)]
+        return min(kept, key=lambda s: (-s.weight, s.id), default=None)
 
 
 def _admitted(reading: Reading, i: int, named: float) -> Signal | None:

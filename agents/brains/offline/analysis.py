@@ -295,18 +295,16 @@ class Analyzer:
         """A plan stated under an "Open questions" heading, or offered as one option among
         others in a turn that never picks one, is still undecided: it admits the gap rather
         than closing it. Also returns the sentences that are options."""
-        options = Counter(
-            s.turn_id for s in sentences if any(p.search(s.text) for p in self._options)
-        )
-        menus = {t for t, n in options.items() if n >= self.calibration.stance.menu_min_options}
-
-        def option(s: Sentence) -> bool:
-            if any(p.search(s.text) for p in self._options):
-                return True
-            return s.turn_id in menus and any(p.search(s.text) for p in self._modal)
-
+        offers = {s.index for s in sentences if any(p.search(s.text) for p in self._options)}
+        per_turn = Counter(sentences[i].turn_id for i in offers)
+        menus = {t for t, n in per_turn.items() if n >= self.calibration.stance.menu_min_options}
         asserted = [s for s, f in zip(sentences, feats, strict=True) if f.stance == "asserts"]
-        undecided = frozenset(s.index for s in asserted if option(s))
+        undecided = frozenset(
+            s.index
+            for s in asserted
+            if s.index in offers
+            or (s.turn_id in menus and any(p.search(s.text) for p in self._modal))
+        )
         still_open = undecided | {s.index for s in asserted if self._open(s.section)}
         return [
             replace(f, stance="hedges") if s.index in still_open else f

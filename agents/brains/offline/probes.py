@@ -83,7 +83,7 @@ def panelist_gaps(
     gaps = _flag_gaps(ask) + _hedge_gaps(ask, open_signals)
     gaps += _signal_gaps(ask, open_signals, {g.id for g in gaps})
     gaps += _follow_up_gaps(ask, transcript)
-    if not gaps and not any(r.credited for r in reading.rows):
+    if not gaps and not reading.credited_rows():
         # An answer that earned nothing anywhere is still asked about its own stages: a vague
         # answer comes near every idea ("we'd monitor the right metrics") and shows none.
         unearned = [s for s in own if reading.scores.get(s, 1) <= 1]
