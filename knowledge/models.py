@@ -197,6 +197,7 @@ class ScopeRules(StrictModel):
     broad_patterns: list[str] = Field(min_length=1)
     stages: dict[StageId, list[str]]
     product_patterns: list[str] = Field(default_factory=list)
+    generic_product_heads: list[str] = Field(default_factory=list)
 
     _broad_ok = field_validator("broad_patterns", "product_patterns")(check_patterns)
 

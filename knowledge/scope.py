@@ -13,6 +13,10 @@ CUSTOM_PREFIX = "custom"
 DEFAULT_PRODUCT = "this product"
 TITLE_MAX = 80
 BROAD_WHEN_NAMING = 3  # a design question that names this many stages assesses all five
+PRODUCT_MAX_WORDS = 6
+CLAUSE_MAX_WORDS = 7
+# What a bare "system" does: "to detect fraudulent claims", "that extracts data from receipts".
+_PURPOSE = re.compile(r"\s+((?:that|which|to|for)\s+[^,.;:?!()]+)", re.IGNORECASE)
 # "Design a…", "Build the…": a whole-system question, whatever else it mentions.
 _IMPERATIVE = re.compile(r"^\W*(please\s+)?(design|build|architect|create|plan)\b", re.IGNORECASE)
 
@@ -25,6 +29,7 @@ class _Compiled:
             for stage in STAGE_IDS
         }
         self.product = [re.compile(p, re.IGNORECASE) for p in rules.product_patterns]
+        self.generic_heads = {h.lower() for h in rules.generic_product_heads}
 
 
 @lru_cache(maxsize=1)
@@ -46,15 +51,34 @@ def infer_scope(text: str) -> list[StageId]:
     return named
 
 
+# A cut clause does not end on a word that needs another after it.
+_DANGLING = frozenset("a an the and or of to for from with by in on at that which their its our".split())
+
+
 def infer_product(text: str) -> str:
     """A short name of what the question is about ('meeting-notes summariser'), for probes."""
-    for pattern in _rules().product:
+    rules = _rules()
+    text = " ".join(text.split())
+    for pattern in rules.product:
         m = pattern.search(text)
         if m:
             words = m.group(1).split()
-            if 1 <= len(words) <= 6:
-                # Acronyms keep their case: "the LLM feature", not "the llm feature".
-                return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
+            if not 1 <= len(words) <= PRODUCT_MAX_WORDS:
+                continue
+            if len(words) == 1 and words[0].lower() in rules.generic_heads:
+                purpose = _PURPOSE.match(text, m.end(1))
+                if purpose:
+                    clause = purpose.group(1).split()
+                    if len(clause) > CLAUSE_MAX_WORDS:
+                        # Cut before the last linking word: "that collects preference pairs".
+                        clause = clause[:CLAUSE_MAX_WORDS]
+                        links = [i for i, w in enumerate(clause) if i > 1 and w.lower() in _DANGLING]
+                        clause = clause[: links[-1]] if links else clause
+                        while clause and clause[-1].lower() in _DANGLING:
+                            clause.pop()
+                    words += clause
+            # Acronyms keep their case: "the LLM feature", not "the llm feature".
+            return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
     return DEFAULT_PRODUCT
 
 

@@ -16,3 +16,21 @@ def test_a_design_question_names_its_product_and_keeps_acronyms() -> None:
 
 def test_a_question_without_a_product_word_falls_back() -> None:
     assert infer_product("How would you know your prompt was good?") == "this product"
+
+
+def test_a_bare_system_is_named_with_what_it_does() -> None:
+    assert infer_product("Design a system to detect fraudulent insurance claims") == (
+        "system to detect fraudulent insurance claims"
+    )
+    assert infer_product("How would you evaluate an LLM that extracts data from receipts?") == (
+        "LLM that extracts data from receipts"
+    )
+    # A long purpose is cut before its last linking word, never on it.
+    assert infer_product(
+        "Design the pipeline that collects human preference comparisons to train the reward model"
+    ) == ("pipeline that collects human preference comparisons")
+
+
+def test_more_product_words_are_heads() -> None:
+    assert infer_product("Design an AI tutor that explains a student's maths mistakes") == "AI tutor"
+    assert infer_product("Design a voice agent that takes restaurant bookings") == "voice agent"
