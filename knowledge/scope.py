@@ -18,6 +18,7 @@ CLAUSE_MAX_WORDS = 7
 # What a bare "system" does: "to detect fraudulent claims", "that extracts data from receipts".
 _PURPOSE = re.compile(r"\s+((?:that|which|to|for)\s+[^,.;:?!()]+)", re.IGNORECASE)
 # "Design a…", "Build the…": a whole-system question, whatever else it mentions.
+_SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
 _IMPERATIVE = re.compile(r"^\W*(please\s+)?(design|build|architect|create|plan)\b", re.IGNORECASE)
 
 
@@ -42,7 +43,8 @@ def infer_scope(text: str) -> list[StageId]:
     whose wording names no stage), else the stages its wording asks about, in rubric order."""
     rules = _rules()
     text = " ".join(text.split())
-    if _IMPERATIVE.match(text):
+    # "We run a card app. Design a feature that…": a design request in any sentence.
+    if any(_IMPERATIVE.match(part) for part in _SENTENCE_START.split(text)):
         return list(STAGE_IDS)
     named = [s for s in STAGE_IDS if any(p.search(text) for p in rules.stages[s])]
     broad = any(p.search(text) for p in rules.broad)
@@ -52,7 +54,9 @@ def infer_scope(text: str) -> list[StageId]:
 
 
 # A cut clause does not end on a word that needs another after it.
-_DANGLING = frozenset("a an the and or of to for from with by in on at that which their its our".split())
+_DANGLING = frozenset(
+    "a an the and or of to for from with by in on at that which their its our".split()  # noqa: SIM905
+)
 
 
 def infer_product(text: str) -> str:
@@ -72,8 +76,8 @@ def infer_product(text: str) -> str:
                     if len(clause) > CLAUSE_MAX_WORDS:
                         # Cut before the last linking word: "that collects preference pairs".
                         clause = clause[:CLAUSE_MAX_WORDS]
-                        links = [i for i, w in enumerate(clause) if i > 1 and w.lower() in _DANGLING]
-                        clause = clause[: links[-1]] if links else clause
+                        links = [i for i, w in enumerate(clause) if w.lower() in _DANGLING]
+                        clause = clause[: links[-1]] if links[-1] > 1 else clause
                         while clause and clause[-1].lower() in _DANGLING:
                             clause.pop()
                     words += clause

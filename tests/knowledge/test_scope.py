@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from knowledge.models import STAGE_IDS
-from knowledge.scope import custom_question, infer_product, product_of
+from knowledge.scope import custom_question, infer_product, infer_scope, product_of
 
 
 def test_a_design_question_names_its_product_and_keeps_acronyms() -> None:
@@ -32,5 +32,18 @@ def test_a_bare_system_is_named_with_what_it_does() -> None:
 
 
 def test_more_product_words_are_heads() -> None:
-    assert infer_product("Design an AI tutor that explains a student's maths mistakes") == "AI tutor"
+    assert (
+        infer_product("Design an AI tutor that explains a student's maths mistakes") == "AI tutor"
+    )
     assert infer_product("Design a voice agent that takes restaurant bookings") == "voice agent"
+
+
+def test_a_design_request_after_some_context_is_still_a_design_question() -> None:
+    text = "We run a corporate card app. Design an LLM feature that categorises card expenses."
+    assert infer_scope(text) == list(STAGE_IDS)
+    assert infer_scope("How would you know your prompt was good?") == ["evaluation"]
+
+
+def test_choosing_between_fine_tuning_and_retrieval_is_about_the_model() -> None:
+    scope = infer_scope("How would you decide between fine-tuning a model and using RAG?")
+    assert "model_integration" in scope
