@@ -110,9 +110,12 @@ class FeatureExtractor:
         best = sims.best_signal.tolist()
         out = []
         for i, text in enumerate(texts):
+            # Resemblance alone is not an appeal: "add strong instructions to the system prompt"
+            # designs a prompt; an appeal speaks to the panel or about the verdict.
             injected = self.injection.matches(text) or (
                 injection_sims[i] >= cal.similarity.injection_threshold
                 and injection_sims[i] > best[i]
+                and self.injection.addresses_panel(text)
             )
             terms = self.buzzwords.count(text)
             parts = self.substance.parts(text)

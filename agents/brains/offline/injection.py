@@ -13,10 +13,15 @@ class InjectionDetector:
     def __init__(self, config: Injection) -> None:
         self._patterns = [re.compile(p, re.IGNORECASE) for p in config.patterns]
         self._block_cues = [re.compile(p, re.IGNORECASE) for p in config.block_cues]
+        self._address_cues = [re.compile(p, re.IGNORECASE) for p in config.address_cues]
 
     def joins_appeal(self, text: str) -> bool:
         """Beside an injection in the same paragraph, this sentence continues the appeal."""
         return any(p.search(text) for p in self._block_cues)
+
+    def addresses_panel(self, text: str) -> bool:
+        """The text speaks to the reader ("you") or about the verdict, grader or rubric."""
+        return any(p.search(text) for p in self._address_cues)
 
     def matches(self, text: str) -> bool:
         """Whether an explicit injection pattern occurs in the text."""

@@ -630,3 +630,56 @@ def test_a_thing_that_changed_is_not_users_acting_on_the_output(brain: OfflineBr
     )
     analysis = brain.analyze(opening(text))
     assert not analysis.findings["implicit_behavioral_feedback"].evidence
+
+
+def test_a_senior_second_pass_on_everything_and_a_retired_qa_team_are_stated_flags(
+    brain: OfflineBrain,
+) -> None:
+    assert "full_expert_verification" in flag_ids(
+        brain,
+        "Each scan is given a second pass by a senior radiologist, so the labels are 100%"
+        " right before training sees them.",
+    )
+    assert "audit_stopped" in flag_ids(
+        brain,
+        "When the pre-labeler passes 97% on validation we go fully automatic and disband the"
+        " human QA team.",
+    )
+    assert "ungated_auto_deploy" in flag_ids(
+        brain,
+        "After each retrain the detector is automatically pushed to every vehicle in the fleet"
+        " overnight.",
+    )
+
+
+def test_an_outcome_defined_by_no_human_touch_and_a_hang_up_are_not_flags(
+    brain: OfflineBrain,
+) -> None:
+    found = flag_ids(
+        brain,
+        "An order counts as handled by the bot only if there's no human touch and the customer"
+        " does not write back within a week. "
+        "We watch whether the shopper closes the chat mid-answer, which usually means something"
+        " went wrong with the reply.",
+    )
+    assert not found & {"humans_removed", "errors_shown_to_user"}, found
+
+
+def test_a_second_pass_is_an_ordinal_not_a_latency_budget(brain: OfflineBrain) -> None:
+    analysis = brain.analyze(
+        opening("Every flagged clause gets a second look from a paralegal before it is sent.")
+    )
+    assert "latency_budget" not in {
+        brain.rubric.signals[j].id for f in analysis.features for j in f.signal_patterns
+    }
+
+
+def test_writing_instructions_into_a_system_prompt_is_design_not_an_appeal(
+    brain: OfflineBrain,
+) -> None:
+    analysis = brain.analyze(
+        opening(
+            "Add firm instructions to the system prompt: answer only from the given policy text."
+        )
+    )
+    assert not analysis.injection
