@@ -683,3 +683,13 @@ def test_writing_instructions_into_a_system_prompt_is_design_not_an_appeal(
         )
     )
     assert not analysis.injection
+
+
+def test_a_metric_that_counts_every_non_answer_against_the_team_rewards_guessing(
+    brain: OfflineBrain,
+) -> None:
+    assert "guessing_metric" in flag_ids(
+        brain,
+        "If the bot cannot find a reply it can send, that counts as a miss for the team, so"
+        " it is pushed to always give the shopper an answer rather than pass them to staff.",
+    )
