@@ -35,6 +35,7 @@ RIVAL_OVER_OWN = 3.0
 RIVAL_DOMINANT_SHARE = 0.3
 # Bank questions this close to the asked one are the same product, not a rival.
 SAME_PRODUCT = 0.5
+ROOT_MIN_LETTERS = 5
 _WORD = re.compile(r"[a-z][a-z-]{4,}")
 # Words of a question's text that say nothing about its product.
 _GENERIC = frozenset(
@@ -84,6 +85,9 @@ class Relevance:
     """The answer uses at least one of the asked product's terms (or the question has none)."""
     design: bool = True
     """The question asks for a whole design (every stage), not one part of it."""
+    typed: bool = False
+    """The question was typed by the user: its few words stand for whatever product the
+    candidate assumes, so only an answer that hardly ever uses them is about another."""
 
     @property
     def different_question(self) -> bool:
@@ -93,7 +97,7 @@ class Relevance:
         if self.other_id is None:
             return False
         if self.other - self.asked >= OTHER_QUESTION_MARGIN:
-            return self.product_words_share < OWN_WORDS_SHARE
+            return self.product_words_share < (NO_OWN_WORDS if self.typed else OWN_WORDS_SHARE)
         if self.asked - self.other >= OTHER_QUESTION_MARGIN:
             return False  # by meaning the answer is plainly about the question asked
         outnumbered = self.rival_words_share >= RIVAL_OVER_OWN * self.product_words_share
@@ -119,6 +123,19 @@ def names_product(question: Question, texts: Sequence[str]) -> bool:
         return True
     terms = re.compile(r"\b(?:" + "|".join(map(re.escape, question.product_terms)) + ")", re.I)
     return any(terms.search(t) for t in texts)
+
+
+def _root(word: str) -> str:
+    """The part of a word its other forms share: 'classif' of 'classifier'."""
+    return word[: max(ROOT_MIN_LETTERS, len(word) - 3)]
+
+
+def _share_roots(sentences: Sequence[set[str]], roots: set[str]) -> float:
+    """Share of sentences (as stems) using a word that starts with any of these roots."""
+    if not sentences or not roots:
+        return 0.0
+    hits = sum(1 for s in sentences if any(w.startswith(r) for w in s for r in roots))
+    return hits / len(sentences)
 
 
 def _share(sentences: Sequence[set[str]], words: set[str]) -> float:
@@ -189,7 +206,10 @@ class QuestionMatcher:
             # A typed question shares words with the bank ("claims" with the billing one): its
             # own words are those the rival's text lacks.
             product = _stems(question_text(question)) - _stems(question_text(rival))
-        product_share = _share(stems, product)
+            # ... and the answer says them in its own forms ("classifying" for "classifier").
+            product_share = _share_roots(stems, {_root(w) for w in product})
+        else:
+            product_share = _share(stems, product)
         return Relevance(
             round(asked, 4),
             round(float(scores[best_j]), 4),
@@ -199,6 +219,7 @@ class QuestionMatcher:
             round(lexical[top], 4),
             named,
             design=not focused,
+            typed=CUSTOM_PREFIX in question.tags,
         )
 
     def _product_words(

@@ -157,3 +157,24 @@ async def test_junk_with_one_sensible_line_is_not_an_answer_to_another_problem(
     question = load_questions().get("medical-coding-assistant")
     debrief = await Interview(brain).debrief(question, opening(junk), [])
     assert not any("different problem" in r.claim for r in debrief.reasons)
+
+
+ROUTING_LABELS = (
+    "Say it sorts inbound emails into a dozen queues. "
+    "Staff already move mis-sorted emails to the right queue, so the queue an email ends in "
+    "is a label we get for free, thousands a week. "
+    "Three senior staff sort the same 300 emails against a written guide and we check how "
+    "often they agree before trusting anyone's labels. "
+    "Those 300 are locked away as the test set and never trained on. "
+    "After launch every time someone moves an email the model sorted, that move is a new "
+    "example, and the scarce review hours go to emails whose top two queues are close."
+)
+
+
+async def test_a_typed_question_in_other_word_forms_is_still_answered(
+    brain: OfflineBrain,
+) -> None:
+    # The answer says "sorts", "labels", "trained", never "classifier" or "training data".
+    question = custom_question("How would you collect training data for a new classifier?")
+    debrief = await Interview(brain).debrief(question, opening(ROUTING_LABELS), [])
+    assert not any("different problem" in r.claim for r in debrief.reasons)
