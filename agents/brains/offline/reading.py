@@ -231,6 +231,16 @@ class _CompiledShape:
     unless: tuple[re.Pattern[str], ...]
 
 
+def _about_other_part(analysis: Analysis, relevance: Relevance, scope: Sequence[str]) -> bool:
+    """An answer nearest a question on another part of the work (pricing, when hallucinations
+    were asked) is about that part only if more of its ideas are there than in the part asked:
+    a guardrail answer that prices one hand-off is still a guardrail answer."""
+    if len(relevance.other_stages) == len(STAGE_IDS):
+        return True  # another whole design: another product
+    shown: dict[str, int] = {s: len(analysis.credited_signals(s)) for s in STAGE_IDS}
+    return sum(shown[s] for s in relevance.other_stages) > sum(shown[s] for s in scope)
+
+
 class Reader:
     """Builds and memoises readings; the analysis underneath is shared across questions."""
 
@@ -307,6 +317,7 @@ class Reader:
             (
                 relevance.different_question
                 and len({r.signal for r in rows if r.credited}) >= OFF_QUESTION_MIN_SIGNALS
+                and _about_other_part(analysis, relevance, scope)
             )
             or (
                 not relevance.names_product

@@ -23,6 +23,7 @@ TOP_SHARE = 6
 # unless this share of its sentences uses the asked product's own words (those of its question's
 # text that no other question's has: "customer" for the support assistant, "posts" for moderation).
 OTHER_QUESTION_MARGIN = 0.1
+TYPED_QUESTION_MARGIN = 0.15
 OWN_WORDS_SHARE = 0.3
 # An answer that hardly uses the asked product's own words while another's fill it is about that
 # other product, however close the embeddings are.
@@ -86,8 +87,9 @@ class Relevance:
     design: bool = True
     """The question asks for a whole design (every stage), not one part of it."""
     typed: bool = False
-    """The question was typed by the user: its few words stand for whatever product the
-    candidate assumes, so only an answer that hardly ever uses them is about another."""
+    """The question was typed by the user, not taken from the bank."""
+    other_stages: tuple[str, ...] = ()
+    """The stages the closest other question assesses."""
 
     @property
     def different_question(self) -> bool:
@@ -96,8 +98,13 @@ class Relevance:
             return True
         if self.other_id is None:
             return False
+        if self.typed:
+            # A typed question is a line or two, nearer by meaning to few answers than the
+            # bank's full prompts are: only a wide gap and none of its words say "elsewhere".
+            far = self.other - self.asked >= TYPED_QUESTION_MARGIN
+            return far and self.product_words_share < NO_OWN_WORDS
         if self.other - self.asked >= OTHER_QUESTION_MARGIN:
-            return self.product_words_share < (NO_OWN_WORDS if self.typed else OWN_WORDS_SHARE)
+            return self.product_words_share < OWN_WORDS_SHARE
         if self.asked - self.other >= OTHER_QUESTION_MARGIN:
             return False  # by meaning the answer is plainly about the question asked
         outnumbered = self.rival_words_share >= RIVAL_OVER_OWN * self.product_words_share
@@ -185,13 +192,25 @@ class QuestionMatcher:
         # prompt-evaluation answer to a hallucination question); one about the same stage
         # would share its words.
         focused = len(question.assesses) < len(STAGE_IDS)
+        scope = set(question.assesses)
         others = [
             j
             for j, q in enumerate(self._rivals)
             if q.id != question.id
             and not same[j]
-            and (self._design[j] or (focused and not set(q.assesses) & set(question.assesses)))
+            and (self._design[j] or (focused and not set(q.assesses) & scope))
         ]
+        typed = CUSTOM_PREFIX in question.tags
+        if typed:
+            # A typed question is a line or two; a bank question on the same product or part
+            # speaks for it too (the answer is nearer "hallucinations in a bank's assistant"
+            # than to "reduce hallucinations in a telecom chatbot").
+            kin = [
+                j
+                for j, q in enumerate(self._rivals)
+                if same[j] or (focused and not self._design[j] and set(q.assesses) & scope)
+            ]
+            asked = max([asked, *(float(scores[j]) for j in kin)])
         if not others:
             return Relevance(round(asked, 4), 0.0, None, None, names_product=named)
         best_j = max(others, key=lambda j: (float(scores[j]), -j))
@@ -202,7 +221,7 @@ class QuestionMatcher:
         if float(scores[best_j]) - asked < OTHER_QUESTION_MARGIN:
             best_j = top  # the embeddings do not single out a rival: name the lexical one
         rival = self._rivals[best_j]
-        if CUSTOM_PREFIX in question.tags:
+        if typed:
             # A typed question shares words with the bank ("claims" with the billing one): its
             # own words are those the rival's text lacks.
             product = _stems(question_text(question)) - _stems(question_text(rival))
@@ -219,7 +238,8 @@ class QuestionMatcher:
             round(lexical[top], 4),
             named,
             design=not focused,
-            typed=CUSTOM_PREFIX in question.tags,
+            typed=typed,
+            other_stages=tuple(rival.assesses),
         )
 
     def _product_words(

@@ -693,3 +693,28 @@ def test_a_metric_that_counts_every_non_answer_against_the_team_rewards_guessing
         "If the bot cannot find a reply it can send, that counts as a miss for the team, so"
         " it is pushed to always give the shopper an answer rather than pass them to staff.",
     )
+
+
+def test_a_rule_of_thumb_is_not_a_rating_button(brain: OfflineBrain) -> None:
+    found = flag_ids(
+        brain,
+        "**Rule of thumb:** prompt first, add retrieval when facts are missing, and train"
+        " only when the tone is wrong.",
+    )
+    assert "thumbs_only_feedback" not in found
+
+
+def test_a_failed_check_handed_to_a_person_is_a_fallback_with_a_condition(
+    brain: OfflineBrain,
+) -> None:
+    analysis = brain.analyze(
+        opening(
+            "A string match confirms every fee in the reply appears in the fare rules. "
+            "If not, don't send it; pass it to an agent with the draft attached."
+        )
+    )
+    fallback = next(s for s in analysis.sentences if s.text.startswith("If not"))
+    feats = analysis.features[fallback.index]
+    assert "causal" in feats.parts
+    ids = {brain.rubric.signals[j].id for j in feats.signal_patterns}
+    assert "graceful_fallback" in ids

@@ -3,11 +3,14 @@ an answer to a different problem (embeddings and the products' own words both co
 
 from __future__ import annotations
 
+from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from agents.brains.offline import OfflineBrain
+from agents.brains.offline.reading import _about_other_part
 from agents.brains.offline.relevance import Relevance, names_product
 from knowledge.loader import load_questions
 from knowledge.models import STAGE_IDS
@@ -178,3 +181,23 @@ async def test_a_typed_question_in_other_word_forms_is_still_answered(
     question = custom_question("How would you collect training data for a new classifier?")
     debrief = await Interview(brain).debrief(question, opening(ROUTING_LABELS), [])
     assert not any("different problem" in r.claim for r in debrief.reasons)
+
+
+def test_a_typed_question_needs_a_wide_gap_and_none_of_its_words() -> None:
+    # A line-long typed question sits further from any answer than the bank's full prompts.
+    near = Relevance(0.33, 0.45, "cost-per-resolution", "Pricing", product_words_share=0.06)
+    assert near.different_question
+    assert not replace(near, typed=True).different_question
+    far = replace(near, asked=0.25, typed=True)
+    assert far.different_question
+    assert not replace(far, product_words_share=0.2).different_question
+
+
+def test_an_answer_nearest_another_part_is_about_it_only_if_its_ideas_are_there() -> None:
+    shown = {"model_integration": 3, "scaling": 1}
+    analysis = SimpleNamespace(credited_signals=lambda stage: [stage] * shown.get(stage, 0))
+    pricing = Relevance(0.33, 0.45, "cost-per-resolution", "Pricing", other_stages=("scaling",))
+    assert not _about_other_part(analysis, pricing, ("model_integration",))  # type: ignore[arg-type]
+    assert _about_other_part(analysis, pricing, ("evaluation",))  # type: ignore[arg-type]
+    design = replace(pricing, other_stages=tuple(STAGE_IDS))
+    assert _about_other_part(analysis, design, ("model_integration",))  # type: ignore[arg-type]
