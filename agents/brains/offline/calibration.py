@@ -151,9 +151,10 @@ class Injection(StrictModel):
     patterns: list[str] = Field(min_length=1)
     block_cues: list[str] = Field(default_factory=list)
     address_cues: list[str] = Field(default_factory=list)
+    defence_cues: list[str] = Field(default_factory=list)
     exemplars: list[str] = Field(min_length=1)
 
-    _ok = field_validator("patterns", "block_cues", "address_cues")(check_patterns)
+    _ok = field_validator("patterns", "block_cues", "address_cues", "defence_cues")(check_patterns)
 
 
 class AnswerChecks(StrictModel):

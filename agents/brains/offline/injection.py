@@ -14,6 +14,7 @@ class InjectionDetector:
         self._patterns = [re.compile(p, re.IGNORECASE) for p in config.patterns]
         self._block_cues = [re.compile(p, re.IGNORECASE) for p in config.block_cues]
         self._address_cues = [re.compile(p, re.IGNORECASE) for p in config.address_cues]
+        self._defence_cues = [re.compile(p, re.IGNORECASE) for p in config.defence_cues]
 
     def joins_appeal(self, text: str) -> bool:
         """Beside an injection in the same paragraph, this sentence continues the appeal."""
@@ -24,5 +25,8 @@ class InjectionDetector:
         return any(p.search(text) for p in self._address_cues)
 
     def matches(self, text: str) -> bool:
-        """Whether an explicit injection pattern occurs in the text."""
-        return any(p.search(text) for p in self._patterns)
+        """Whether an explicit injection pattern occurs in the text, other than one quoted in a
+        design that defends against it."""
+        if not any(p.search(text) for p in self._patterns):
+            return False
+        return not any(p.search(text) for p in self._defence_cues)

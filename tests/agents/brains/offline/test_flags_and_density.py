@@ -718,3 +718,31 @@ def test_a_failed_check_handed_to_a_person_is_a_fallback_with_a_condition(
     assert "causal" in feats.parts
     ids = {brain.rubric.signals[j].id for j in feats.signal_patterns}
     assert "graceful_fallback" in ids
+
+
+def test_switching_off_the_hidden_checks_and_a_hand_off_that_is_a_miss_are_stated(
+    brain: OfflineBrain,
+) -> None:
+    assert "audit_stopped" in flag_ids(
+        brain,
+        "After two clean quarters we switched off the seeded questions and the weekly"
+        " spot-checks to save budget.",
+    )
+    assert "guessing_metric" in flag_ids(
+        brain,
+        "Each escalation to an agent is a failure on this dashboard, so the bot keeps trying.",
+    )
+
+
+def test_a_resolution_no_human_touched_and_a_filter_that_blocks_an_attack_are_design(
+    brain: OfflineBrain,
+) -> None:
+    assert "humans_removed" not in flag_ids(
+        brain,
+        "A chat is resolved only when no human touched it and the buyer did not come back"
+        " within a week.",
+    )
+    analysis = brain.analyze(
+        opening('An input filter rejects messages like "ignore previous instructions" first.')
+    )
+    assert not analysis.injection
