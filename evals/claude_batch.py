@@ -160,9 +160,9 @@ async def _score(brain: ClaudeBrain, case: EvalCase, result: CaseResult | None) 
 
     from agents.brains.base import settle_debrief
     from agents.brains.claude.client import Reply
-    from knowledge.loader import load_questions
+    from evals.typed_questions import eval_questions
 
-    question = load_questions().get(case.question_id)
+    question = eval_questions()[case.question_id]
     transcript = opening_transcript(case)
     if result is None or result.type != "succeeded":
         why = "no result" if result is None else result.type
@@ -198,12 +198,12 @@ async def run_batch_eval(
     """
     from agents.brains.claude import ClaudeBrain
     from agents.brains.claude.client import ClaudeCallFailed
-    from knowledge.loader import load_questions
+    from evals.typed_questions import eval_questions
 
     if brain is None:
         brain = ClaudeBrain.from_settings(settings, client=client)
-    bank = load_questions()
-    unknown = sorted({c.question_id for c in cases} - {q.id for q in bank.questions})
+    known = eval_questions()
+    unknown = sorted({c.question_id for c in cases} - set(known))
     if unknown:
         raise BatchEvalError(f"unknown question id(s) in the cases: {', '.join(unknown)}")
     ids = [custom_id(c.id) for c in cases]
@@ -216,7 +216,7 @@ async def run_batch_eval(
     if todo:
         requests = []
         for case in todo:
-            call = brain.debrief_call(bank.get(case.question_id), opening_transcript(case), [])
+            call = brain.debrief_call(known[case.question_id], opening_transcript(case), [])
             requests.append({"custom_id": custom_id(case.id), "params": brain.request_params(call)})
         try:
             batch = await brain.client.submit_batch(requests)

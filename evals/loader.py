@@ -215,11 +215,12 @@ def _rubric_ids() -> tuple[set[str], set[str]]:
 
 
 def _bank_scopes() -> dict[str, list[str]]:
-    """Each bank question's id and the stages it assesses."""
-    from knowledge.loader import KnowledgeFileError, load_questions
+    """Each question's id (the bank's and the typed ones) and the stages it assesses."""
+    from evals.typed_questions import eval_questions
+    from knowledge.loader import KnowledgeFileError
 
     try:
-        return {q.id: list(q.assesses) for q in load_questions().questions}
+        return {qid: list(q.assesses) for qid, q in eval_questions().items()}
     except KnowledgeFileError as exc:
         raise EvalCaseError(f"cannot check question ids against the bank: {exc}") from exc
 

@@ -257,11 +257,11 @@ async def run_graph_eval(
     from agents.brains.factory import make_brain
     from agents.brains.offline import OfflineBrain
     from agents.session import PanelService
-    from knowledge.loader import load_questions
+    from evals.typed_questions import eval_questions
     from knowledge.retrieval import Retriever
 
-    bank = load_questions()
-    questions = {c.question_id: bank.get(c.question_id) for c in cases}
+    known = eval_questions()
+    questions = {c.question_id: known[c.question_id] for c in cases}
     index = Retriever.from_settings(settings)
     orders = [list(cases), list(reversed(cases))] if repeat else [list(cases)]
     runs = []

@@ -59,10 +59,11 @@ def swap_targets(own: Question, bank: Sequence[Question]) -> list[Question]:
 async def run(brain: Brain, splits: Sequence[str]) -> list[Swap]:
     """Every swap of the splits' hire answers, in case order."""
     bank = load_questions()
+    ids = {q.id for q in bank.questions}
     out = []
     for case in load_cases():
-        if case.split not in splits or case.gold_decision != "hire":
-            continue
+        if case.split not in splits or case.gold_decision != "hire" or case.question_id not in ids:
+            continue  # a typed question has no bank product to swap from
         own = bank.get(case.question_id)
         turns = [Turn(id="t1", speaker="candidate", text=case.answer)]
         for target in swap_targets(own, bank.questions):
