@@ -746,3 +746,30 @@ def test_a_resolution_no_human_touched_and_a_filter_that_blocks_an_attack_are_de
         opening('An input filter rejects messages like "ignore previous instructions" first.')
     )
     assert not analysis.injection
+
+
+def test_stopping_the_samples_after_a_good_run_and_full_autonomy_are_stated(
+    brain: OfflineBrain,
+) -> None:
+    found = flag_ids(
+        brain,
+        "Phase 3: fully autonomous matching. Once precision has held above 98% for two"
+        " quarters, we stop sampling reviews and the clerk only sees a monthly summary.",
+    )
+    assert {"audit_stopped", "humans_removed"} <= found, found
+    assert "guessing_metric" in flag_ids(
+        brain,
+        "An unanswered question sends the user back to a colleague, so we treat abstentions"
+        " as failures in the answer rate.",
+    )
+
+
+def test_a_resolution_with_no_human_touch_and_ratings_among_behaviours_are_not_flags(
+    brain: OfflineBrain,
+) -> None:
+    found = flag_ids(
+        brain,
+        "In the trial, 40% of chats are resolved (no human touch, no reopen within three days). "
+        "We log thumbs up/down, copy-to-clipboard and a follow-up question within two minutes.",
+    )
+    assert not found & {"humans_removed", "thumbs_only_feedback"}, found
