@@ -100,9 +100,12 @@ class Relevance:
             return False
         if self.typed:
             # A typed question is a line or two, nearer by meaning to few answers than the
-            # bank's full prompts are: only a wide gap and none of its words say "elsewhere".
+            # bank's full prompts are: only a wide gap and none of its words say "elsewhere" —
+            # or, for a whole design, another product's words filling an answer that hardly
+            # uses its own (an eval platform to sell, answered as our support bot's evals).
             far = self.other - self.asked >= TYPED_QUESTION_MARGIN
-            return far and self.product_words_share < NO_OWN_WORDS
+            crowded = self.design and self.rival_words_share >= RIVAL_WORDS_SHARE
+            return (far or crowded) and self.product_words_share < NO_OWN_WORDS
         if self.other - self.asked >= OTHER_QUESTION_MARGIN:
             return self.product_words_share < OWN_WORDS_SHARE
         if self.asked - self.other >= OTHER_QUESTION_MARGIN:

@@ -201,3 +201,14 @@ def test_an_answer_nearest_another_part_is_about_it_only_if_its_ideas_are_there(
     assert _about_other_part(analysis, pricing, ("evaluation",))  # type: ignore[arg-type]
     design = replace(pricing, other_stages=tuple(STAGE_IDS))
     assert _about_other_part(analysis, design, ("model_integration",))  # type: ignore[arg-type]
+
+
+def test_a_typed_design_answered_in_another_products_words_is_about_that_product() -> None:
+    # Close by meaning, but the answer hardly says the typed product's words and another's
+    # fill it: a whole design for that other product.
+    crowded = Relevance(
+        0.32, 0.30, "support-bot-deflection", "Support", 0.04, 0.23, typed=True, design=True
+    )
+    assert crowded.different_question
+    assert not replace(crowded, design=False).different_question
+    assert not replace(crowded, product_words_share=0.15).different_question
