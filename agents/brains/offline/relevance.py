@@ -204,16 +204,7 @@ class QuestionMatcher:
             and (self._design[j] or (focused and not set(q.assesses) & scope))
         ]
         typed = CUSTOM_PREFIX in question.tags
-        if typed:
-            # A typed question is a line or two; a bank question on the same product or part
-            # speaks for it too (the answer is nearer "hallucinations in a bank's assistant"
-            # than to "reduce hallucinations in a telecom chatbot").
-            kin = [
-                j
-                for j, q in enumerate(self._rivals)
-                if same[j] or (focused and not self._design[j] and set(q.assesses) & scope)
-            ]
-            asked = max([asked, *(float(scores[j]) for j in kin)])
+        typed = CUSTOM_PREFIX in question.tags
         if not others:
             return Relevance(round(asked, 4), 0.0, None, None, names_product=named)
         best_j = max(others, key=lambda j: (float(scores[j]), -j))
