@@ -59,6 +59,25 @@ _DANGLING = frozenset(
 )
 
 
+def _purpose(text: str, at: int) -> list[str]:
+    """The words saying what a bare "system" at `at` does ("to detect fraudulent claims"), cut
+    before the last linking word when long: "that collects human preference comparisons"."""
+    found = _PURPOSE.match(text, at)
+    if not found:
+        return []
+    clause = found.group(1).split()
+    if len(clause) <= CLAUSE_MAX_WORDS:
+        return clause
+    clause = clause[:CLAUSE_MAX_WORDS]
+    # The clause opens on a linking word ("that", "to"), so there is always one to cut at.
+    last_link = max(i for i, w in enumerate(clause) if w.lower() in _DANGLING)
+    if last_link > 1:
+        clause = clause[:last_link]
+    while clause and clause[-1].lower() in _DANGLING:
+        clause.pop()
+    return clause
+
+
 def infer_product(text: str) -> str:
     """A short name of what the question is about ('meeting-notes summariser'), for probes."""
     rules = _rules()
@@ -70,17 +89,7 @@ def infer_product(text: str) -> str:
             if not 1 <= len(words) <= PRODUCT_MAX_WORDS:
                 continue
             if len(words) == 1 and words[0].lower() in rules.generic_heads:
-                purpose = _PURPOSE.match(text, m.end(1))
-                if purpose:
-                    clause = purpose.group(1).split()
-                    if len(clause) > CLAUSE_MAX_WORDS:
-                        # Cut before the last linking word: "that collects preference pairs".
-                        clause = clause[:CLAUSE_MAX_WORDS]
-                        links = [i for i, w in enumerate(clause) if w.lower() in _DANGLING]
-                        clause = clause[: links[-1]] if links[-1] > 1 else clause
-                        while clause and clause[-1].lower() in _DANGLING:
-                            clause.pop()
-                    words += clause
+                words += _purpose(text, m.end(1))
             # Acronyms keep their case: "the LLM feature", not "the llm feature".
             return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
     return DEFAULT_PRODUCT

@@ -204,7 +204,6 @@ class QuestionMatcher:
             and (self._design[j] or (focused and not set(q.assesses) & scope))
         ]
         typed = CUSTOM_PREFIX in question.tags
-        typed = CUSTOM_PREFIX in question.tags
         if not others:
             return Relevance(round(asked, 4), 0.0, None, None, names_product=named)
         best_j = max(others, key=lambda j: (float(scores[j]), -j))
