@@ -3,6 +3,7 @@ injection, buzzwords and the answer's state. Memoised per transcript."""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -295,7 +296,11 @@ class Analyzer:
         """A plan stated under an "Open questions" heading, or offered as one option among
         others in a turn that never picks one, is still undecided: it admits the gap rather
         than closing it. Also returns the sentences that are options."""
-        offers = {s.index for s in sentences if any(p.search(s.text) for p in self._options)}
+        offers = {
+            s.index
+            for s in sentences
+            if self.extractor.remembered("option", s.text, self._offers_option)
+        }
         per_turn = Counter(sentences[i].turn_id for i in offers)
         menus = {t for t, n in per_turn.items() if n >= self.calibration.stance.menu_min_options}
         asserted = [s for s, f in zip(sentences, feats, strict=True) if f.stance == "asserts"]
@@ -310,6 +315,10 @@ class Analyzer:
             replace(f, stance="hedges") if s.index in still_open else f
             for s, f in zip(sentences, feats, strict=True)
         ], undecided
+
+    def _offers_option(self, text: str) -> bool:
+        """The sentence offers an alternative ("one option is…", "or alternatively we might…")."""
+        return _any_match(self._options, text)
 
     def _open(self, section: str) -> bool:
         """The section collects what is still undecided ("Open questions")."""
@@ -351,7 +360,11 @@ class Analyzer:
             if len(group) < 2:
                 continue
             text = "; ".join(s.text for s in group)
-            hits = frozenset(self.bank.signal_pattern_hits(text, negation))
+            hits = self.extractor.remembered(
+                "whole_patterns",
+                text,
+                lambda t: frozenset(self.bank.signal_pattern_hits(t, negation)),
+            )
             out.update((s.index, hits) for s in group)
         return out
 
@@ -587,6 +600,7 @@ class Analyzer:
         threshold = self.calibration.similarity.signal_threshold
         index = {s.id: j for j, s in enumerate(self.bank.signals)}
         negation = self.red_flags.negation
+        remembered = self.extractor.remembered
         out: list[FlagFinding] = []
         for flag in self.bank.flags:
             config = self.calibration.absence_flags.get(flag.id)
@@ -597,22 +611,28 @@ class Analyzer:
             if any(sid in findings and findings[sid].credited for sid in config.excused_by):
                 continue
             subjects = self._absence_subjects[flag.id]
-            if not any(p.search(s.context) for s in counted for p in subjects):
+            if not any(
+                remembered(f"subject:{flag.id}", s.context, functools.partial(_any_match, subjects))
+                for s in counted
+            ):
                 continue  # an answer about something else entirely
             columns = [index[sid] for sid in config.signals if sid in index]
             patterns = self._absence_patterns[flag.id]
+
+            def describes(text: str, patterns: list[re.Pattern[str]] = patterns) -> bool:
+                return any(
+                    not negation.rejects_match(text, m.start())
+                    for p in patterns
+                    for m in p.finditer(text)
+                )
+
             # Asking whether one is needed ("Do we need a labelled set?") does not describe it.
             said = [
                 s for s in counted if feats[s.index].stance != "asks" and not self._open(s.section)
             ]
             touched = any(
                 feats[s.index].signal_sims[j] >= threshold for s in said for j in columns
-            ) or any(
-                not negation.rejects_match(s.text, m.start())
-                for s in said
-                for p in patterns
-                for m in p.finditer(s.text)
-            )
+            ) or any(remembered(f"absence:{flag.id}", s.text, describes) for s in said)
             if not touched:
                 out.append(FlagFinding(flag, (), structural=True, absent=True))
         return out
@@ -635,3 +655,8 @@ class Analyzer:
             if data_credit > config.max_data_credit:
                 return []
         return topic
+
+
+def _any_match(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
+    """Whether any of the patterns matches somewhere in the text."""
+    return any(p.search(text) for p in patterns)

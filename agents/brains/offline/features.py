@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +22,9 @@ from agents.brains.offline.stance import StanceReader
 from agents.brains.offline.substance import SubstanceDetector, SubstanceKind
 from agents.debrief import Stance, SubstancePart
 from knowledge.embeddings import Embedder
+
+T = TypeVar("T")
+READINGS_LIMIT = 200_000  # remembered (kind, text) readings before the memo starts afresh
 
 
 @dataclass(frozen=True)
@@ -72,14 +77,31 @@ class FeatureExtractor:
         self.stance = StanceReader(calibration.stance)
         self._cache: OrderedDict[str, SentenceFeatures] = OrderedDict()
         self._cache_size = cache_size
+        self._readings: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
     def share_cache(self, other: FeatureExtractor) -> None:
         """Start from another extractor's features (same rubric, calibration and classifier)."""
         with other._lock:
             computed = OrderedDict(other._cache)
+            readings = dict(other._readings)
         with self._lock:
             self._cache = computed
+            self._readings = readings
+
+    def remembered(self, kind: str, text: str, read: Callable[[str], T]) -> T:
+        """`read(text)`, a pure function of one text, computed once per (kind, text) and shared
+        as the features are (analyses re-read the same sentences through each round)."""
+        key = (kind, text)
+        with self._lock:
+            if key in self._readings:
+                return self._readings[key]
+        value = read(text)
+        with self._lock:
+            if len(self._readings) >= READINGS_LIMIT:
+                self._readings.clear()
+            self._readings[key] = value
+        return value
 
     def features(self, texts: list[str]) -> list[SentenceFeatures]:
         """Features of each text, in order."""

@@ -33,3 +33,22 @@ def _with_analyzer(brain: OfflineBrain, analyzer: Analyzer) -> OfflineBrain:
     other = OfflineBrain(brain.settings, rubric=brain.rubric, calibration=brain.calibration)
     other._analyzer = analyzer
     return other
+
+
+def test_a_reading_of_a_text_is_computed_once_and_shared_like_the_features(
+    brain: OfflineBrain,
+) -> None:
+    first = Analyzer(brain.rubric, brain.calibration, brain.analyzer.embedder)
+    calls: list[str] = []
+
+    def read(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    assert first.extractor.remembered("length", "two words", read) == 9
+    assert first.extractor.remembered("length", "two words", read) == 9
+    assert first.extractor.remembered("other", "two words", read) == 9  # another kind: read again
+    second = Analyzer(brain.rubric, brain.calibration, brain.analyzer.embedder)
+    second.extractor.share_cache(first.extractor)
+    assert second.extractor.remembered("length", "two words", read) == 9
+    assert calls == ["two words", "two words"]
