@@ -47,3 +47,9 @@ def test_a_design_request_after_some_context_is_still_a_design_question() -> Non
 def test_choosing_between_fine_tuning_and_retrieval_is_about_the_model() -> None:
     scope = infer_scope("How would you decide between fine-tuning a model and using RAG?")
     assert "model_integration" in scope
+
+
+def test_choosing_what_goes_to_labelers_is_about_uncertain_cases_too() -> None:
+    scope = infer_scope("Which support chats should we send to annotators first for our model?")
+    assert {"data_strategy", "evaluation"} <= set(scope)
+    assert "evaluation" not in infer_scope("Who should label the data for a claims model?")
