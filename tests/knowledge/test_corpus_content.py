@@ -65,6 +65,7 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "guessing_metric": r"\b(pays the model to guess|rewards it over abstaining|guessing would)\b",
     "savings_ignore_failures": r"\b(called it\s+savings|full saving|failed ones)\b",
     "audit_stopped": r"\b(stop auditing|switch off the \w+ spot checks|sample could be dropped)\b",
+    "unchecked_llm_judge": r"\b(llm judge|judge's average|graded a sample by hand)\b",
 }
 
 

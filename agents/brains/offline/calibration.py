@@ -105,11 +105,15 @@ class Negation(StrictModel):
     clause_cues: list[str]
     after_cues: list[str] = Field(default_factory=list)
     sentence_cues: list[str]
+    rejecting_labels: list[str] = Field(default_factory=list)
+    """A short lead label that files what follows under "not doing" ("Things I'd avoid: …")."""
     clause_splitter: str
     max_words_before_match: int = Field(ge=1)
     polarity: str
 
-    _ok = field_validator("clause_cues", "after_cues", "sentence_cues")(check_patterns)
+    _ok = field_validator("clause_cues", "after_cues", "sentence_cues", "rejecting_labels")(
+        check_patterns
+    )
 
     @field_validator("clause_splitter", "polarity")
     @classmethod

@@ -22,6 +22,8 @@ class FlagFinding:
 
 
 _QUALIFIER = re.compile(r"\bwithout \w+ing\b(?: (?:the |a |any |our )?\w+)?", re.IGNORECASE)
+# A lead label: a few words, then a colon, opening the sentence ("Things I would not do: …").
+_LEAD_LABEL = re.compile(r"^\W*((?:[\w'’-]+\s+){0,5}[\w'’-]+)\s*:\s")
 
 
 class NegationChecker:
@@ -32,12 +34,16 @@ class NegationChecker:
         self._clause_cues = [re.compile(p, re.IGNORECASE) for p in config.clause_cues]
         self._after_cues = [re.compile(p, re.IGNORECASE) for p in config.after_cues]
         self._sentence_cues = [re.compile(p, re.IGNORECASE) for p in config.sentence_cues]
+        self._rejecting_labels = [re.compile(p, re.IGNORECASE) for p in config.rejecting_labels]
         self._splitter = re.compile(config.clause_splitter, re.IGNORECASE)
         self._window = config.max_words_before_match
 
     def rejects_match(self, text: str, start: int, end: int | None = None) -> bool:
-        """A rejection cue in the same clause, shortly before the match at `start`, or a
-        judgment right after it ("rating buttons are mostly noise")."""
+        """A rejection cue in the same clause, shortly before the match at `start`, a judgment
+        right after it ("rating buttons are mostly noise"), or a lead label that files the
+        sentence under what not to do."""
+        if self._under_rejecting_label(text, start):
+            return True
         clause_start = 0
         for boundary in self._splitter.finditer(text, 0, start):
             clause_start = boundary.end()
@@ -57,6 +63,14 @@ class NegationChecker:
     def rejects_sentence(self, text: str) -> bool:
         """A cue that rejects the sentence's whole idea (rather than, avoid, the mistake …)."""
         return any(c.search(text) for c in self._sentence_cues)
+
+    def _under_rejecting_label(self, text: str, start: int) -> bool:
+        lead = _LEAD_LABEL.match(text)
+        return (
+            lead is not None
+            and lead.end() <= start
+            and any(c.search(lead.group(1)) for c in self._rejecting_labels)
+        )
 
 
 class RedFlagDetector:

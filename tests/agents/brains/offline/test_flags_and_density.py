@@ -773,3 +773,60 @@ def test_a_resolution_with_no_human_touch_and_ratings_among_behaviours_are_not_f
         "We log thumbs up/down, copy-to-clipboard and a follow-up question within two minutes.",
     )
     assert not found & {"humans_removed", "thumbs_only_feedback"}, found
+
+
+JUDGED_BY_A_MODEL = (
+    "We would ship a reply assistant for the billing desk. Before any prompt change goes live, "
+    "we replay four hundred past billing emails, and an LLM-as-judge grades each new draft on "
+    "accuracy and tone. The change ships only if the judge's average grade beats the current "
+    "prompt by a clear margin. After launch we watch how often agents rewrite a draft before "
+    "sending it, and a small model takes the short emails to keep the cost near a cent each."
+)
+
+
+def test_a_judge_model_nobody_checked_against_people_is_a_flag(brain: OfflineBrain) -> None:
+    assert "unchecked_llm_judge" in flag_ids(brain, JUDGED_BY_A_MODEL)
+    checked = JUDGED_BY_A_MODEL + (
+        " Two billing leads grade a hundred drafts by hand first, and we only trust the judge"
+        " while it agrees with them on at least nine in ten."
+    )
+    assert "unchecked_llm_judge" not in flag_ids(brain, checked)
+    assert "thumbs_only_feedback" not in flag_ids(brain, JUDGED_BY_A_MODEL)  # a grader's score
+
+
+def test_a_practice_listed_under_what_not_to_do_or_ranked_below_is_rejected(
+    brain: OfflineBrain,
+) -> None:
+    found = flag_ids(
+        brain,
+        "What I would not do: retire the weekly spot checks once the scores have held for a"
+        " season. Reopened tickets are far more telling than a thumbs widget.",
+    )
+    assert not found & {"audit_stopped", "thumbs_only_feedback"}, found
+
+
+def test_a_success_counted_when_the_user_gives_up_and_always_the_top_model_are_stated(
+    brain: OfflineBrain,
+) -> None:
+    assert "guessing_metric" in flag_ids(
+        brain,
+        "A chat counts as resolved when the shopper closes the chat window or stays silent"
+        " for twenty minutes without asking for a person.",
+    )
+    assert "accuracy_at_any_cost" in flag_ids(
+        brain, "Buyers pay for quality, so we would always use the strongest frontier model."
+    )
+
+
+def test_cost_waved_away_without_a_figure_earns_no_credit(brain: OfflineBrain) -> None:
+    waved = brain.analyze(
+        opening(
+            "Model prices keep falling, so inference spend is not a real concern for this"
+            " assistant. Whatever margin squeeze we see this year will go away by itself."
+        )
+    )
+    assert all(f.no_credit for f in waved.features), [f.no_credit for f in waved.features]
+    priced = brain.analyze(
+        opening("At two cents a call and 40,000 calls a month, the bill is modest: about $800.")
+    )
+    assert not priced.features[0].no_credit
