@@ -190,7 +190,9 @@ class StructuralFlag(StrictModel):
 class AbsenceFlag(StrictModel):
     """A red flag raised when a substantive answer never touches an idea at all."""
 
-    signals: list[str] = Field(min_length=1)
+    signals: list[str] = Field(default_factory=list)
+    """Signals whose evidence, or a sentence close to them, touches the idea; none: only the
+    patterns do (no signal stands for checking a judge model against people)."""
     patterns: list[str] = Field(min_length=1)
     min_words: int = Field(ge=1)
     subject_patterns: list[str] = Field(min_length=1)
