@@ -137,6 +137,16 @@ class StanceCues(StrictModel):
     """A plan put as a possibility ("we could…"): in an answer that offers this many options
     or more without choosing, it is one more option, not a decision."""
     menu_min_options: int = Field(default=3, ge=1)
+    hedge_topic_cues: dict[str, list[str]] = Field(default_factory=dict)
+    """Per signal, words that name it in an admission ("I haven't priced the model yet" is
+    about inference cost); the first signal whose cue matches is what the hedge admits."""
+
+    @field_validator("hedge_topic_cues")
+    @classmethod
+    def _cues_ok(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in value.values():
+            check_patterns(patterns)
+        return value
 
     _ok = field_validator(
         "hedge_patterns",

@@ -138,6 +138,10 @@ def _hedge_gaps(ask: _Asking, open_signals: list[Signal]) -> list[Gap]:
             continue  # a later reply moved on; follow up what they said last
         # The probe quotes the admission, so it asks about what was admitted, nothing else ...
         target = next((s for s in open_signals if s.id == topic), None)
+        if target is None and i in reading.named_hedges and not reading.shown(topic):
+            # An admission that names its topic is followed up unless the answer shows it
+            # elsewhere: a nearby sentence on another idea does not settle it.
+            target = next((s for s in _owned(ask, ask.own, lambda _: True) if s.id == topic), None)
         if target is None and i not in reading.answered_hedges:
             same_stage = [s for s in open_signals if s.stage == row.stage]
             floor = ask.calibration.similarity.on_topic_threshold

@@ -68,6 +68,8 @@ class Reading:
     """Per hedging sentence, the signal it admits a gap in (read with the sentence before it)."""
     answered_hedges: frozenset[int]
     """Hedges that say nothing of their own, in a reply: they admit what the panel just asked."""
+    named_hedges: frozenset[int] = frozenset()
+    """Hedges that name what they admit outright ("I haven't priced the model yet")."""
     unused: frozenset[str] = frozenset()
     """Signals this product or this design has no use for: never probed, advised or missing."""
 
@@ -258,6 +260,11 @@ class Reader:
         self.matcher = matcher
         self._signals = {s.id: s for s in rubric.signals}
         self._columns = {s.id: j for j, s in enumerate(analyzer.bank.signals)}
+        self._hedge_cues = [
+            (sid, re.compile("|".join(f"(?:{p})" for p in cues), re.IGNORECASE))
+            for sid, cues in calibration.stance.hedge_topic_cues.items()
+            if sid in self._columns and cues
+        ]
         self._memo: OrderedDict[tuple[object, ...], Reading] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.Lock()
@@ -294,7 +301,7 @@ class Reader:
     def _read(self, question: Question, transcript: list[Turn]) -> Reading:
         cal = self.calibration
         analysis = self.analyzer.analyze(transcript)
-        hedge_topics, answered = self._hedge_topics(analysis, self._asked(transcript))
+        hedge_topics, answered, named = self._hedge_topics(analysis, self._asked(transcript))
         scope = tuple(s for s in STAGE_IDS if s in question.assesses) or STAGE_IDS
         counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
         relevance = (
@@ -371,6 +378,7 @@ class Reader:
             classifier_touch_rank=cal.classifier.touch_rank,
             hedge_topics=hedge_topics,
             answered_hedges=frozenset(answered),
+            named_hedges=frozenset(named),
             unused=frozenset(question.unused_signals) | self._unused_by_design(analysis),
         )
 
@@ -437,20 +445,23 @@ class Reader:
 
     def _hedge_topics(
         self, analysis: Analysis, asked: Mapping[str, tuple[str, ...]]
-    ) -> tuple[dict[int, str], set[int]]:
-        """What each admitted gap is about, and which hedges admit what the panel just asked.
+    ) -> tuple[dict[int, str], set[int], set[int]]:
+        """What each admitted gap is about, which hedges admit what the panel just asked, and
+        which name their topic outright.
 
         A hedge that says little itself ("We'd look at it later") in a reply admits the asked
         signal it is closest to, unless another idea is clearly closer. Otherwise: the
         classifier's reading of the hedge when it reads one; else the closest signal to the
         hedge or, when the hedge says little itself ("I haven't thought about the number"), to
-        it and the sentence before it in the same turn."""
+        it and the sentence before it in the same turn. A hedge that names its topic outright
+        ("I haven't priced the model yet") is about what it names."""
         floor = self.calibration.similarity.on_topic_threshold
         own = self.calibration.similarity.neighbour_floor
         margin = self.calibration.similarity.hedge_topic_margin
         signals = self.analyzer.bank.signals
         topics: dict[int, str] = {}
         answered: set[int] = set()
+        named: set[int] = set()
         for s in analysis.sentences:
             feats = analysis.features[s.index]
             if feats.stance != "hedges" or not feats.signal_sims:
@@ -464,6 +475,11 @@ class Reader:
                     topics[s.index] = closest_asked
                     answered.add(s.index)
                     continue
+            cued = next((sid for sid, cue in self._hedge_cues if cue.search(s.text)), None)
+            if cued is not None:
+                topics[s.index] = cued  # the admission names what it is about
+                named.add(s.index)
+                continue
             scores = feats.signal_scores
             read = max(range(len(signals)), key=lambda j: scores[j])
             if scores[read] > scores[-1]:
@@ -478,7 +494,7 @@ class Reader:
             best = max(range(len(sims)), key=lambda j: sims[j])
             if sims[best] >= needed:
                 topics[s.index] = signals[best].id
-        return topics, answered
+        return topics, answered, named
 
     def _in_scope_reading(
         self, analysis: Analysis, index: int, scope: tuple[str, ...]

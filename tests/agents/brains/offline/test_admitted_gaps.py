@@ -10,7 +10,7 @@ from agents.brains.offline.probes import read_as
 from agents.brains.offline.reading import Reading
 from agents.brains.offline.votes import worry_elsewhere
 from agents.transcript import Turn
-from knowledge.loader import load_questions
+from knowledge.loader import load_panel, load_questions
 from knowledge.models import Panel
 from tests.agents.brains.interview import Interview
 from tests.agents.brains.offline.conftest import opening
@@ -212,3 +212,28 @@ async def test_options_never_chosen_are_named_as_such_in_reasons_and_advice(
     assert any("never picks one" in r.claim for r in scorecard.reasons)
     chosen = [a.text for a in scorecard.advice if "leaves the choice open" in a.text]
     assert chosen and all("Pick one" in text for text in chosen)
+
+
+HELPDESK_ANSWER = """\
+A support reply counts as right when a senior agent would have sent it unchanged for that
+customer's order and plan. Two senior agents answer 300 customer tickets from last month and a
+third settles disagreements; that set is kept out of every prompt. A release ships only if it
+resolves 65% of those with no wrong policy statement. If the model times out after 5 seconds, the
+customer gets the usual "an agent will join you" note. Every week a senior agent grades 80
+random closed chats blind.
+
+I haven't priced the model yet; engineering would give me that before launch.
+"""
+
+
+async def test_an_admission_that_names_its_topic_is_followed_up_by_its_owner(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("support-bot-deflection")
+    panel = {p.id: p for p in load_panel().panelists}
+    probes = await Interview(brain).probe(
+        panel["hiring_manager"], question, opening(HELPDESK_ANSWER), 1
+    )
+    quoting = [p for p in probes if "priced the model yet" in p.text]
+    assert quoting, [p.text for p in probes]
+    assert quoting[0].gap == "inference_cost"
