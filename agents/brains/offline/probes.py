@@ -310,7 +310,7 @@ def _deeper_gaps(ask: _Asking) -> list[Gap]:
             continue  # the answer already went there
         # Only past what was said: the credited sentence, else one the classifier reads as this
         # signal; a sentence merely near it would make the question about something unsaid.
-        anchor = reading.best_row(signal.id)
+        anchor = reading.anchor_row(signal.id)
         if anchor is None:
             anchor = read_as(reading, signal.id)
         if anchor is not None:

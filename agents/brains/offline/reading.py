@@ -102,6 +102,20 @@ class Reading:
         found = [i for i, r in enumerate(self.rows) if r.credited and r.signal == signal_id]
         return max(found, key=lambda i: (len(self.rows[i].substance), -i)) if found else None
 
+    def anchor_row(self, signal_id: str) -> int | None:
+        """The credited sentence a follow-up on this signal quotes: one the classifier reads
+        first as this signal if there is one (a sentence credited for it as a runner-up is
+        often about something else), then the one with the most substance."""
+        column = self.columns[signal_id]
+        found = [i for i, r in enumerate(self.rows) if r.credited and r.signal == signal_id]
+
+        def key(i: int) -> tuple[bool, int, int]:
+            scores = self.analysis.features[i].signal_scores[:-1]
+            first = max(range(len(scores)), key=lambda j: (scores[j], -j)) == column
+            return first, len(self.rows[i].substance), -i
+
+        return max(found, key=key) if found else None
+
     def thin_rows(self, stage: str | None = None) -> list[int]:
         """Sentences that assert an in-scope signal with no substance behind it."""
         credited = self.credited_signals()

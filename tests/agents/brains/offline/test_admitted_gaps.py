@@ -4,6 +4,8 @@ panelist voting no although its own stages hold up says which stage sinks the an
 
 from __future__ import annotations
 
+from typing import Any
+
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.advice import Advisor
 from agents.brains.offline.probes import read_as
@@ -13,7 +15,7 @@ from agents.transcript import Turn
 from knowledge.loader import load_panel, load_questions
 from knowledge.models import Panel
 from tests.agents.brains.interview import Interview
-from tests.agents.brains.offline.conftest import opening
+from tests.agents.brains.offline.conftest import asked, opening
 
 INVOICE_ANSWER = """\
 First I'd ask what a mistake costs here. Posting a wrong amount to the ledger means finance has
@@ -237,3 +239,26 @@ async def test_an_admission_that_names_its_topic_is_followed_up_by_its_owner(
     quoting = [p for p in probes if "priced the model yet" in p.text]
     assert quoting, [p.text for p in probes]
     assert quoting[0].gap == "inference_cost"
+
+
+def test_a_follow_up_quotes_a_sentence_read_first_as_its_signal_when_there_is_one(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    checked = 0
+    for item in samples["samples"][:12]:
+        reading = brain.reader.read(asked(item), opening(item["answer"]))
+        for signal_id in reading.credited_signals():
+            rows = [i for i, r in enumerate(reading.rows) if r.credited and r.signal == signal_id]
+            first = [i for i in rows if _read_first(reading, i) == signal_id]
+            anchor = reading.anchor_row(signal_id)
+            assert anchor in rows
+            if first:
+                checked += 1
+                assert anchor in first, (signal_id, reading.rows[anchor].quote)
+    assert checked >= 10
+
+
+def _read_first(reading: Reading, index: int) -> str:
+    scores = reading.analysis.features[index].signal_scores[:-1]
+    column = max(range(len(scores)), key=lambda j: (scores[j], -j))
+    return next(s for s, c in reading.columns.items() if c == column)

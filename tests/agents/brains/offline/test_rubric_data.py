@@ -90,6 +90,14 @@ def test_what_a_panel_asks_for_names_real_signals_and_parts() -> None:
     assert {p for parts in writer.asks_for.values() for p in parts} <= set(writer.part_names)
 
 
+def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids() -> None:
+    calibration, rubric = load_calibration(), load_rubric()
+    assert set(calibration.stance.hedge_topic_cues) <= {s.id for s in rubric.signals}
+    assert set(calibration.absence_flags) <= {f.id for f in rubric.red_flags}
+    signals = {s for config in calibration.absence_flags.values() for s in config.signals}
+    assert signals <= {s.id for s in rubric.signals}
+
+
 @pytest.mark.parametrize(
     ("signal", "text"),
     [
