@@ -127,6 +127,8 @@ class StanceCues(StrictModel):
     hedge_patterns: list[str] = Field(min_length=1)
     filler_words: list[str] = Field(min_length=1)
     dismissal_patterns: list[str] = Field(default_factory=list)
+    figureless_dismissal_patterns: list[str] = Field(default_factory=list)
+    """Waving a problem away that counts only when the sentence carries no figure."""
     failure_story_patterns: list[str] = Field(default_factory=list)
     open_question_sections: list[str] = Field(default_factory=list)
     context_sections: list[str] = Field(default_factory=list)
@@ -151,6 +153,7 @@ class StanceCues(StrictModel):
     _ok = field_validator(
         "hedge_patterns",
         "dismissal_patterns",
+        "figureless_dismissal_patterns",
         "failure_story_patterns",
         "open_question_sections",
         "context_sections",

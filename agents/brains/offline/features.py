@@ -147,7 +147,7 @@ class FeatureExtractor:
             hits, rejected = self.red_flags.sentence_flags(text, polar_flag_rows[i], best[i])
             stance = self.stance.read(text, bool(rejected) and not hits)
             # Waving a problem away earns nothing, whatever it resembles.
-            voided = voided or self.stance.dismisses(text)
+            voided = voided or self.stance.dismisses(text, "quantity" in parts)
             if voided:
                 kinds = ()
             if stance in ("asks", "hedges"):

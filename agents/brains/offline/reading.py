@@ -99,7 +99,7 @@ class Reading:
 
     def best_row(self, signal_id: str) -> int | None:
         """The credited sentence for a signal with the most substance (first on ties)."""
-        found = [i for i, r in enumerate(self.rows) if r.credited and r.signal == signal_id]
+        found = self._credited_for(signal_id)
         return max(found, key=lambda i: (len(self.rows[i].substance), -i)) if found else None
 
     def anchor_row(self, signal_id: str) -> int | None:
@@ -107,7 +107,7 @@ class Reading:
         first as this signal if there is one (a sentence credited for it as a runner-up is
         often about something else), then the one with the most substance."""
         column = self.columns[signal_id]
-        found = [i for i, r in enumerate(self.rows) if r.credited and r.signal == signal_id]
+        found = self._credited_for(signal_id)
 
         def key(i: int) -> tuple[bool, int, int]:
             scores = self.analysis.features[i].signal_scores[:-1]
@@ -115,6 +115,10 @@ class Reading:
             return first, len(self.rows[i].substance), -i
 
         return max(found, key=key) if found else None
+
+    def _credited_for(self, signal_id: str) -> list[int]:
+        """The rows credited for this signal."""
+        return [i for i, r in enumerate(self.rows) if r.credited and r.signal == signal_id]
 
     def thin_rows(self, stage: str | None = None) -> list[int]:
         """Sentences that assert an in-scope signal with no substance behind it."""

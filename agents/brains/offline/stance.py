@@ -19,10 +19,15 @@ class StanceReader:
         self._hedges = [re.compile(p, re.IGNORECASE) for p in config.hedge_patterns]
         self._filler = frozenset(config.filler_words)
         self._dismissals = [re.compile(p, re.IGNORECASE) for p in config.dismissal_patterns]
+        self._figureless = [
+            re.compile(p, re.IGNORECASE) for p in config.figureless_dismissal_patterns
+        ]
 
-    def dismisses(self, text: str) -> bool:
-        """The sentence waves a problem away ("so it's fine"): a claim with no mechanism."""
-        return any(p.search(text) for p in self._dismissals)
+    def dismisses(self, text: str, quantified: bool) -> bool:
+        """The sentence waves a problem away ("so it's fine"): a claim with no mechanism; some
+        ("the bill is modest") only when it gives no figure (`quantified`: it does)."""
+        patterns = self._dismissals if quantified else [*self._dismissals, *self._figureless]
+        return any(p.search(text) for p in patterns)
 
     def filler(self, content_words: list[str]) -> bool:
         """Only framing words ("So I'd build two things first."): no signal can be read off it."""

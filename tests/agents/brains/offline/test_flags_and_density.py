@@ -830,3 +830,5 @@ def test_cost_waved_away_without_a_figure_earns_no_credit(brain: OfflineBrain) -
         opening("At two cents a call and 40,000 calls a month, the bill is modest: about $800.")
     )
     assert not priced.features[0].no_credit
+    in_words = brain.analyze(opening("Even at forty percent automation the bot pays for itself."))
+    assert not in_words.features[0].no_credit
