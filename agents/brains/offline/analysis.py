@@ -621,7 +621,7 @@ class Analyzer:
 
             def describes(text: str, patterns: list[re.Pattern[str]] = patterns) -> bool:
                 return any(
-                    not negation.rejects_match(text, m.start())
+                    not negation.rejects_match(text, m.start(), m.end())
                     for p in patterns
                     for m in p.finditer(text)
                 )

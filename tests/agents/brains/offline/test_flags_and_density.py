@@ -832,3 +832,57 @@ def test_cost_waved_away_without_a_figure_earns_no_credit(brain: OfflineBrain) -
     assert not priced.features[0].no_credit
     in_words = brain.analyze(opening("Even at forty percent automation the bot pays for itself."))
     assert not in_words.features[0].no_credit
+
+
+PRICED_BY_THE_VENDOR = (
+    "We would buy extraction rather than build it. Of the four providers we trialled, one "
+    "reports 96% field accuracy on its own benchmark, so we pick it and send anything under "
+    "0.85 confidence on the amount to a clerk. Clerk corrections go back to the provider every "
+    "month, and each new model version must hold its benchmark score before we switch. At nine "
+    "cents a page and a few thousand pages a day the bill stays small next to the clerks' time."
+)
+
+
+def test_a_vendors_own_figures_taken_as_quality_are_a_flag(brain: OfflineBrain) -> None:
+    assert "vendor_quality_trusted" in flag_ids(brain, PRICED_BY_THE_VENDOR)
+    audited = PRICED_BY_THE_VENDOR + (
+        " Our own AP leads label a random sample of 300 invoices each quarter, and we pay on the"
+        " accuracy we measure there, not on the provider's figure."
+    )
+    assert "vendor_quality_trusted" not in flag_ids(brain, audited)
+    waved_off = PRICED_BY_THE_VENDOR + (
+        " Labeling our own sample of invoices would be overkill; the provider has seen millions."
+    )
+    assert "vendor_quality_trusted" in flag_ids(brain, waved_off)
+
+
+def test_an_experiment_called_after_two_days_or_at_first_significance_is_a_flag(
+    brain: OfflineBrain,
+) -> None:
+    for text in (
+        "We ran the A/B test for two days on the new ranking and rolled it out because "
+        "conversion was up 3%.",
+        "As soon as the experiment reaches significance we stop it and ship the winner.",
+        "A 48-hour experiment on reply rate settled it, and the drafts went to every rep.",
+    ):
+        assert "short_experiment" in flag_ids(brain, text), text
+    for text in (
+        "We would not call the test after two days; it runs two full weeks so both weekends count.",
+        "The experiment runs for 14 days and we read it once, at the end.",
+        "Replies are counted for 48 hours after each send, over a test that runs three weeks.",
+    ):
+        assert "short_experiment" not in flag_ids(brain, text), text
+
+
+def test_a_latency_budget_met_only_on_average_is_a_flag(brain: OfflineBrain) -> None:
+    for text in (
+        "On average the two models together answer in 260 ms, so we stay under the 300 ms budget.",
+        "The odd slow completion gets smoothed out across a session, so the tail doesn't matter.",
+    ):
+        assert "average_latency_budget" in flag_ids(brain, text), text
+    for text in (
+        "The mean is 210 ms but p95 is what the 300 ms budget is written against.",
+        "p95 time to first token stays under 300 ms on both routes, measured separately.",
+        "Average handle time for an agent is six minutes today.",
+    ):
+        assert "average_latency_budget" not in flag_ids(brain, text), text
