@@ -586,7 +586,8 @@ class Analyzer:
                 if sid in findings
             ):
                 continue
-            out.append(FlagFinding(flag, tuple(hits[i]), structural=False))
+            turns = {s.turn_id for s in sentences if s.index in hits[i]}
+            out.append(FlagFinding(flag, tuple(hits[i]), structural=False, restated=len(turns) > 1))
         return out
 
     def _absent(

@@ -233,6 +233,9 @@ class DecisionWeights(StrictModel):
     red_flag_weight: float = Field(ge=0)
     extra_flag_penalty: float = Field(ge=0)
     absence_flag_weight: float = Field(ge=0, le=1)
+    restated_flag_weight: float = Field(default=1.0, ge=1)
+    """A practice the candidate states again in a reply (often defending it when probed) weighs
+    this many times one stated once."""
     buzzword_penalty: float = Field(ge=0)
     bias: float
     non_answer_margin: float = Field(lt=0)

@@ -19,6 +19,7 @@ class FlagFinding:
     sentences: tuple[int, ...]
     structural: bool
     absent: bool = False  # raised because the answer never touches the idea (no sentence)
+    restated: bool = False  # stated again in a later turn: the practice is the plan, not a slip
 
 
 _QUALIFIER = re.compile(r"\bwithout \w+ing\b(?: (?:the |a |any |our )?\w+)?", re.IGNORECASE)

@@ -106,6 +106,7 @@ def margin_from(
     value -= d.red_flag_weight * sum(
         f.flag.severity
         * (d.absence_flag_weight if f.absent else 1.0)
+        * (d.restated_flag_weight if f.restated else 1.0)
         * (focus if f.flag.stage in assessed and not f.absent else 1.0)
         for f in flags
     )

@@ -8,6 +8,7 @@ import pytest
 
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.scoring import margin, verdict
+from agents.transcript import Turn
 from knowledge.loader import load_panel, load_questions
 from tests.agents.brains.interview import Interview
 from tests.agents.brains.offline.conftest import opening, sample
@@ -886,3 +887,31 @@ def test_a_latency_budget_met_only_on_average_is_a_flag(brain: OfflineBrain) -> 
         "Average handle time for an agent is six minutes today.",
     ):
         assert "average_latency_budget" not in flag_ids(brain, text), text
+
+
+def test_a_practice_defended_in_a_reply_weighs_more_than_one_stated_once(
+    brain: OfflineBrain,
+) -> None:
+    answer = opening(
+        "Drafts come from the CRM notes and the last call summary, and a checker blocks any claim "
+        "the notes do not support. We ran the A/B test for two days across forty reps and shipped "
+        "it to everyone because replies were up 12%."
+    )
+    probe = Turn(id="t2", speaker="interviewer", text="Why two days?", round=1, stage="evaluation")
+    backed_off = [*answer, probe, Turn(id="t3", speaker="candidate", text="Fair point.", round=1)]
+    defended = [
+        *answer,
+        probe,
+        Turn(
+            id="t3",
+            speaker="candidate",
+            text="Two days was plenty, the volume gave us significance and more days add nothing.",
+            round=1,
+        ),
+    ]
+    scoring = brain.calibration.scoring
+    once = [f for f in brain.analyze(backed_off).flags if f.flag.id == "short_experiment"]
+    again = [f for f in brain.analyze(defended).flags if f.flag.id == "short_experiment"]
+    assert once and not once[0].restated
+    assert again and again[0].restated
+    assert margin(brain.analyze(defended), scoring) < margin(brain.analyze(backed_off), scoring)
