@@ -89,6 +89,13 @@ def panelist_gaps(
         unearned = [s for s in own if reading.scores.get(s, 1) <= 1]
         gaps = _signal_gaps(ask, _owned(ask, unearned, lambda sid: not reading.shown(sid)), set())
     gaps = gaps or _deeper_gaps(ask)
+    if not gaps:
+        # Every idea of a stage it owns came up, yet the stage is not earned: go past what was
+        # said about one of them, quoting it, rather than ask nothing.
+        covered = ask.calibration.scoring.decision.covered_score
+        unearned = [s for s in own if reading.scores.get(s, 1) < covered]
+        pending = _owned(ask, unearned, lambda sid: not reading.shown(sid))
+        gaps = _past_touched_gaps(ask, pending)
     gaps.sort(key=lambda g: (-g.severity, g.id))
     return gaps
 
@@ -184,7 +191,10 @@ def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> l
         weakness = (4 - reading.scores.get(signal.stage, 1)) / 3
         thin = [i for i in reading.thin_rows(signal.stage) if reading.rows[i].signal == signal.id]
         if thin:
-            anchor = next((i for i in reversed(thin) if reading.rows[i].turn == reply), thin[0])
+            anchor = next(
+                (i for i in reversed(thin) if reading.rows[i].turn == reply),
+                _clearest(reading, signal.id, thin),
+            )
             kind, severity = "thin_signal", sev.thin_signal + signal.weight / 3 + weakness / 2
         else:
             # Round 2 follows up the reply: a reply sentence close enough to build on beats a
@@ -313,6 +323,29 @@ def _deeper_gaps(ask: _Asking) -> list[Gap]:
         anchor = reading.anchor_row(signal.id)
         if anchor is None:
             anchor = read_as(reading, signal.id)
+        if anchor is not None:
+            sev = ask.calibration.probes.severity.missing_signal + signal.weight / 3
+            gaps.append(Gap("deeper", signal.stage, signal.id, round(sev, 4), anchor))
+    return gaps
+
+
+def _clearest(reading: Reading, signal_id: str, rows: list[int]) -> int | None:
+    """Of several sentences about a signal, the one the classifier reads most clearly as it."""
+    column = reading.columns[signal_id]
+    features = reading.analysis.features
+    return max(rows, key=lambda i: (features[i].signal_scores[column], -i), default=None)
+
+
+def _past_touched_gaps(ask: _Asking, signals: list[Signal]) -> list[Gap]:
+    """One level past ideas the answer touched without showing them, each anchored on a bare
+    mention of it, else the first sentence that touched it."""
+    reading = ask.reading
+    gaps = []
+    for signal in signals:
+        if _deeper_answered(ask, signal.id):
+            continue
+        thin = [i for i in reading.thin_rows(signal.stage) if reading.rows[i].signal == signal.id]
+        anchor = _clearest(reading, signal.id, thin or list(reading.touching_rows(signal.id)))
         if anchor is not None:
             sev = ask.calibration.probes.severity.missing_signal + signal.weight / 3
             gaps.append(Gap("deeper", signal.stage, signal.id, round(sev, 4), anchor))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from agents.brains.offline.analysis import Analysis, Analyzer
@@ -178,6 +178,12 @@ class Reading:
 
     def _touched(self, signal_id: str, besides: Collection[int], named: bool) -> bool:
         """Said with some substance by a sentence close to this signal (not one of `besides`)."""
+        return next(self.touching_rows(signal_id, besides, named), None) is not None
+
+    def touching_rows(
+        self, signal_id: str, besides: Collection[int] = (), named: bool = True
+    ) -> Iterator[int]:
+        """The sentences that touch this signal (see `touched`), in order."""
         column = self.columns[signal_id]
         for i, r in enumerate(self.rows):
             if i in besides or r.stance not in ("asserts", "rejects"):
@@ -189,22 +195,24 @@ class Reading:
             whole = self.analysis.whole_patterns.get(i, ())
             named_here = column in feats.signal_patterns or column in whole
             if named_here and (named or substantive):
-                return True  # named outright, even if the sentence was read for another one
+                yield i  # named outright, even if the sentence was read for another one
+                continue
             if not substantive:
                 continue  # credited rows have substance, if only in the classifier's reading
             if feats.signal_sims[column] >= self.touch_floor:
-                return True
+                yield i
+                continue
             if self.touch_rank and feats.signal_sims[column] >= self.touch_rank_floor:
                 closer = sum(sim > feats.signal_sims[column] for sim in feats.signal_sims)
                 if closer < self.touch_rank:
-                    return True  # among the few signals this sentence is closest to
+                    yield i  # among the few signals this sentence is closest to
+                    continue
             scores = feats.signal_scores
             likelier = sum(score > scores[column] for score in scores[:-1])
             if scores[column] > scores[-1] and likelier < self.classifier_touch_rank:
-                return True  # the classifier reads it as this signal, or nearly
-            if r.credited and likelier <= self.classifier_touch_rank:
-                return True  # a credited sentence often shows its runner-up signals too
-        return False
+                yield i  # the classifier reads it as this signal, or nearly
+            elif r.credited and likelier <= self.classifier_touch_rank:
+                yield i  # a credited sentence often shows its runner-up signals too
 
     def shown(self, signal_id: str, besides: Collection[int] = ()) -> bool:
         """Already shown with substance: credited, or a substantive asserting sentence (not one

@@ -436,3 +436,25 @@ async def test_a_vague_answer_credited_nowhere_is_still_probed_and_advised(
     assert not any(r.credited for r in reading.rows)
     advice = Advisor(brain.rubric, brain.calibration).advice(reading)
     assert advice
+
+
+THIN_FOCUSED_ANSWER = (
+    "Honestly I would not pick the prompt by having the team eyeball ten outputs and vote. First "
+    "we agree what good means: faithful, covers the decisions, short. Then we keep aside about "
+    "250 past tickets, summarised by two support leads, and run both prompts on them, checking "
+    "the results by ticket type and length too. If the new prompt looks better, we A/B it and "
+    "watch what agents do with the summary: edits, regenerations, copying it into the ticket."
+)
+
+
+async def test_a_thin_stage_whose_ideas_all_came_up_is_still_asked_about(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    # Every evaluation idea is touched, none missing, yet the stage is not earned: the
+    # interviewer goes past what was said, quoting it, instead of asking nothing.
+    question = next(q for q in load_questions().questions if q.id == "prompt-change-evaluation")
+    transcript = opening(THIN_FOCUSED_ANSWER)
+    probes = (await brain.probe(panel.get("interviewer"), question, transcript, 1)).value
+    assert probes
+    assert all(p.gap_kind == "deeper" and p.stage == "evaluation" for p in probes)
+    assert all("“" in p.text for p in probes)  # each quotes the candidate
