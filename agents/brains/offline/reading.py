@@ -374,7 +374,7 @@ class Reader:
         unfamiliar = self._unfamiliar(analysis, scope)
         shrink = 1.0
         factors = cal.scoring.confidence.unfamiliar
-        if value > 0 and any(not f.absent for f in flags):
+        if value > 0 and flags:
             unfamiliar += ("flagged_hire",)
         for shape in unfamiliar:
             shrink *= {

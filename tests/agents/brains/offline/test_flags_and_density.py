@@ -584,6 +584,25 @@ def test_a_hire_that_states_a_bad_practice_is_less_certain(
     assert flawed_reading.shrink < clean_reading.shrink
 
 
+def test_a_hire_raising_a_flag_by_silence_is_less_certain_too(brain: OfflineBrain) -> None:
+    question = load_questions().get("document-extraction")
+    strong = (
+        PRICED_BY_THE_VENDOR
+        + " A touchless invoice is one posted with no clerk edit; finance owns that definition."
+        + " Clerk edits are our labels, and any change to a supplier's bank details always goes to"
+        + " a person. We track touchless rate and cost per invoice weekly, aiming at 75% touchless."
+        + " Our twenty largest suppliers go through a fixed template parser first, which is cheaper"
+        + " and faster; only the long tail reaches the model. A clerk costs about $2 an invoice,"
+        + " so each point of touchless rate is worth roughly $600 a month at our volume, and p95"
+        + " from upload to posting has to stay under ten minutes for the payment runs."
+    )
+    reading = brain.reader.read(question, opening(strong))
+    assert [f.flag.id for f in reading.flags] == ["vendor_quality_trusted"]
+    assert reading.flags[0].absent
+    assert reading.verdict.decision == "hire"
+    assert "flagged_hire" in reading.unfamiliar
+
+
 def test_a_short_headline_does_not_borrow_the_next_sentences_substance(
     brain: OfflineBrain,
 ) -> None:
