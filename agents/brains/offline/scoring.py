@@ -101,6 +101,9 @@ def margin_from(
     value += d.coverage_weight * covered_stages(scores, scoring, assessed)
     focus = len(STAGE_IDS) / len(assessed)
     value *= focus
+    if len(assessed) < len(STAGE_IDS):
+        # A focused question asks for each of its few stages: one left blank is half the answer.
+        value -= d.blank_focus_stage_penalty * sum(1 for s in assessed if scores.get(s, 1) <= 1)
     # A focused question's answer is all about its few stages, so a practice it states in one of
     # them weighs as much, relative to the whole answer, as the stage scores do.
     value -= d.red_flag_weight * sum(

@@ -24,3 +24,24 @@ def test_a_live_number_counts_for_evaluation_when_only_evaluation_is_asked(
     reading = brain.reader.read(focused, opening(PROMPT_EVAL_ANSWER))
     live = [r for r in reading.rows if "the number I own" in r.quote]
     assert live and live[0].stage == "evaluation" and live[0].credited
+
+
+def test_a_focused_question_with_one_of_its_stages_left_blank_is_not_hired(
+    brain: OfflineBrain,
+) -> None:
+    # The latency question asks about routing and about the budget and its cost; an answer
+    # that designs a fine routing and never speaks to time or money answers half of it.
+    from agents.brains.offline.scoring import margin_from
+
+    scoring = brain.calibration.scoring
+    scope = ("model_integration", "scaling")
+    half = margin_from({"model_integration": 4, "scaling": 1}, [], False, scoring, None, scope)
+    both = margin_from({"model_integration": 4, "scaling": 2}, [], False, scoring, None, scope)
+    assert half <= 0 < both
+    whole = margin_from(
+        {"objective": 4, "data_strategy": 4, "model_integration": 4, "evaluation": 4, "scaling": 1},
+        [],
+        False,
+        scoring,
+    )
+    assert whole > 0  # a whole design may leave one of five stages for the follow-ups
