@@ -45,3 +45,17 @@ def test_a_focused_question_with_one_of_its_stages_left_blank_is_not_hired(
         scoring,
     )
     assert whole > 0  # a whole design may leave one of five stages for the follow-ups
+
+
+def test_tier_two_support_and_an_old_prompt_are_not_model_design(brain: OfflineBrain) -> None:
+    # Lexical anchors of credit: "tier" alone is no cascade of models, "prompt" after "old" or
+    # "both" is a comparison of prompts, not a prompt's design.
+    columns = {s.id: j for j, s in enumerate(brain.analyzer.bank.signals)}
+    named = brain.analyzer.extractor.features(
+        [
+            "The notes go to whoever picks the case up next, often someone in tier 2 support.",
+            "Old prompt and new prompt both run on the same 300 past cases.",
+        ]
+    )
+    assert columns["model_cascade_routing"] not in named[0].signal_patterns
+    assert columns["prompting_strategy"] not in named[1].signal_patterns
