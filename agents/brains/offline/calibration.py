@@ -234,10 +234,10 @@ class DecisionWeights(StrictModel):
     extra_flag_penalty: float = Field(ge=0)
     absence_flag_weight: float = Field(ge=0, le=1)
     restated_flag_weight: float = Field(default=1.0, ge=1)
-    blank_focus_stage_penalty: float = Field(default=0.0, ge=0)
-    """Subtracted per assessed stage with no evidence at all, for a question of fewer stages."""
     """A practice the candidate states again in a reply (often defending it when probed) weighs
     this many times one stated once."""
+    blank_focus_stage_penalty: float = Field(default=0.0, ge=0)
+    """Subtracted per assessed stage with no evidence at all, for a question of fewer stages."""
     buzzword_penalty: float = Field(ge=0)
     bias: float
     non_answer_margin: float = Field(lt=0)

@@ -337,8 +337,8 @@ def _clearest(reading: Reading, signal_id: str, rows: list[int]) -> int | None:
 
 
 def _past_touched_gaps(ask: _Asking, signals: list[Signal]) -> list[Gap]:
-    """One level past ideas the answer touched without showing them, each anchored on a bare
-    mention of it, else the first sentence that touched it."""
+    """One level past ideas the answer touched without showing them, each anchored on the bare
+    mention of it (else the sentence touching it) that the classifier reads most clearly as it."""
     reading = ask.reading
     gaps = []
     for signal in signals:
