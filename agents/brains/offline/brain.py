@@ -144,7 +144,7 @@ class OfflineBrain:
         reading = self.reader.read(question, transcript)
         gaps = panelist_gaps(reading, panelist, self.rubric, self.calibration, transcript)
         cfg = self.calibration.probes
-        chosen = choose(gaps, cfg.per_panelist, cfg.severity.first_pick)
+        chosen = choose(gaps, cfg.per_panelist, cfg.severity.first_pick, self.calibration.implies)
         writer = ProbeWriter(self.calibration, self.finder, self.rubric)
         probes = writer.write_all(chosen, reading, panelist, question, transcript)
         return StepResult(probes, _usage(f"probe:{panelist.id}:r{round}", start))

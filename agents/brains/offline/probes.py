@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from agents.brains.offline.calibration import Calibration, FollowUpOn
@@ -393,9 +393,21 @@ def _nearest(reading: Reading, signal_id: str, floor: float, turn: str | None = 
     return best
 
 
-def choose(gaps: list[Gap], count: int, first_pick: float) -> list[Gap]:
+def choose(
+    gaps: list[Gap],
+    count: int,
+    first_pick: float,
+    implies: Mapping[str, Sequence[str]] | None = None,
+) -> list[Gap]:
     """The most severe gaps, one per stage first; the best one gets the first-pick boost so each
-    panelist's top question outranks the others' second ones."""
+    panelist's top question outranks the others' second ones. Two ideas one implies of the other
+    (`implies`: corrections fed back are data from usage) are not asked in one round: the second
+    question would sound like the first."""
+    related = {(a, b) for a, bs in (implies or {}).items() for b in bs}
+
+    def echoes(gap: Gap, chosen: list[Gap]) -> bool:
+        return any((gap.id, c.id) in related or (c.id, gap.id) in related for c in chosen)
+
     chosen: list[Gap] = []
     stages: set[str] = set()
     for gap in gaps:
@@ -403,7 +415,7 @@ def choose(gaps: list[Gap], count: int, first_pick: float) -> list[Gap]:
             chosen.append(gap)
             stages.add(gap.stage)
     for gap in gaps:
-        if len(chosen) < count and gap not in chosen:
+        if len(chosen) < count and gap not in chosen and not echoes(gap, chosen):
             chosen.append(gap)
     chosen.sort(key=lambda g: (-g.severity, g.id))
     if chosen:

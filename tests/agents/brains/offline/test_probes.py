@@ -8,10 +8,12 @@ from agents.brains.offline import OfflineBrain
 from agents.brains.offline.advice import Advisor
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.probes import (
+    Gap,
     _Asking,
     _deeper_gaps,
     _rests_on,
     _row_label,
+    choose,
     claim_quote,
     read_as,
 )
@@ -458,3 +460,19 @@ async def test_a_thin_stage_whose_ideas_all_came_up_is_still_asked_about(
     assert probes
     assert all(p.gap_kind == "deeper" and p.stage == "evaluation" for p in probes)
     assert all("“" in p.text for p in probes)  # each quotes the candidate
+
+
+def test_one_round_does_not_ask_an_idea_and_the_idea_it_implies() -> None:
+    # "How does a correction get back into training?" then "Which user action becomes a training
+    # example?" is one question asked twice.
+    gaps = [
+        Gap("missing_signal", "data_strategy", "corrections_feed_training", 3.0, None),
+        Gap("missing_signal", "data_strategy", "data_from_usage", 2.9, None),
+        Gap("missing_signal", "data_strategy", "who_labels", 2.0, None),
+    ]
+    implies = {"corrections_feed_training": ["data_from_usage"]}
+    assert [g.id for g in choose(gaps, 2, 0.0, implies)] == [
+        "corrections_feed_training",
+        "who_labels",
+    ]
+    assert [g.id for g in choose(gaps, 2, 0.0)] == ["corrections_feed_training", "data_from_usage"]
