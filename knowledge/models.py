@@ -198,6 +198,9 @@ class ScopeRules(StrictModel):
     stages: dict[StageId, list[str]]
     product_patterns: list[str] = Field(default_factory=list)
     generic_product_heads: list[str] = Field(default_factory=list)
+    vague_product_modifiers: list[str] = Field(default_factory=list)
+    """Words that leave a generic head as bare as before ("an AI feature" says no more than
+    "a feature"), so it too is named with what it does."""
 
     _broad_ok = field_validator("broad_patterns", "product_patterns")(check_patterns)
 

@@ -31,6 +31,7 @@ class _Compiled:
         }
         self.product = [re.compile(p, re.IGNORECASE) for p in rules.product_patterns]
         self.generic_heads = {h.lower() for h in rules.generic_product_heads}
+        self.vague = {w.lower() for w in rules.vague_product_modifiers}
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +89,8 @@ def infer_product(text: str) -> str:
             words = m.group(1).split()
             if not 1 <= len(words) <= PRODUCT_MAX_WORDS:
                 continue
-            if len(words) == 1 and words[0].lower() in rules.generic_heads:
+            *modifiers, head = (w.lower() for w in words)
+            if head in rules.generic_heads and set(modifiers) <= rules.vague:
                 words += _purpose(text, m.end(1))
             # Acronyms keep their case: "the LLM feature", not "the llm feature".
             return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)

@@ -8,10 +8,17 @@ from knowledge.scope import custom_question, infer_product, infer_scope, product
 
 def test_a_design_question_names_its_product_and_keeps_acronyms() -> None:
     text = "Design an LLM feature that drafts replies to app-store reviews for a game studio"
-    assert infer_product(text) == "LLM feature"
+    assert infer_product(text) == "LLM feature that drafts replies to app-store reviews"
     question = custom_question(text)
-    assert product_of(question) == "the LLM feature"
+    assert product_of(question) == "the LLM feature that drafts replies to app-store reviews"
     assert question.assesses == list(STAGE_IDS)
+
+
+def test_a_generic_head_behind_words_that_add_nothing_is_named_with_what_it_does() -> None:
+    assert infer_product("Design an AI feature that writes alt text for images in a CMS.") == (
+        "AI feature that writes alt text for images"
+    )
+    assert infer_product("Design an AI tutor that explains maths mistakes.") == "AI tutor"
 
 
 def test_a_question_without_a_product_word_falls_back() -> None:
