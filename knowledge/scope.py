@@ -60,6 +60,36 @@ _DANGLING = frozenset(
 )
 
 
+_MAIN_VERBS = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "were",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "has",
+        "have",
+        "hasn't",
+        "keeps",
+        "seems",
+        "looks",
+        "gets",
+        "works",
+        "does",
+        "doesn't",
+        "should",
+        "will",
+        "would",
+        "can",
+        "could",
+        "might",
+        "must",
+    }
+)
+
+
 def _purpose(text: str, at: int) -> list[str]:
     """The words saying what a bare "system" at `at` does ("to detect fraudulent claims"), cut
     before the last linking word when long: "that collects human preference comparisons"."""
@@ -67,13 +97,16 @@ def _purpose(text: str, at: int) -> list[str]:
     if not found:
         return []
     clause = found.group(1).split()
-    if len(clause) <= CLAUSE_MAX_WORDS:
-        return clause
-    clause = clause[:CLAUSE_MAX_WORDS]
-    # The clause opens on a linking word ("that", "to"), so there is always one to cut at.
-    last_link = max(i for i, w in enumerate(clause) if w.lower() in _DANGLING)
-    if last_link > 1:
-        clause = clause[:last_link]
+    # "our AI that flags expense claims is good enough…": the clause ends where the
+    # sentence's own verb begins.
+    verb = next((i for i, w in enumerate(clause) if i > 1 and w.lower() in _MAIN_VERBS), None)
+    clause = clause[:verb]
+    if len(clause) > CLAUSE_MAX_WORDS:
+        clause = clause[:CLAUSE_MAX_WORDS]
+        # The clause opens on a linking word ("that", "to"), so there is always one to cut at.
+        last_link = max(i for i, w in enumerate(clause) if w.lower() in _DANGLING)
+        if last_link > 1:
+            clause = clause[:last_link]
     while clause and clause[-1].lower() in _DANGLING:
         clause.pop()
     return clause
@@ -99,7 +132,8 @@ def infer_product(text: str) -> str:
 
 def product_of(question: Question) -> str:
     """What the panel calls the thing being designed ('the support assistant', 'this product')."""
-    return f"the {question.product}" if question.product else DEFAULT_PRODUCT
+    named = question.product and question.product != DEFAULT_PRODUCT
+    return f"the {question.product}" if named else DEFAULT_PRODUCT
 
 
 def parse_stages(raw: str) -> list[StageId]:

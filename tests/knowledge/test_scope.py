@@ -23,6 +23,27 @@ def test_a_generic_head_behind_words_that_add_nothing_is_named_with_what_it_does
 
 def test_a_question_without_a_product_word_falls_back() -> None:
     assert infer_product("How would you know your prompt was good?") == "this product"
+    question = custom_question("How do you decide what accuracy is good enough to launch?")
+    assert product_of(question) == "this product"  # never "the this product"
+
+
+def test_a_bare_ai_is_named_with_what_it_does_up_to_the_sentences_own_verb() -> None:
+    text = (
+        "How would you decide whether our AI that flags suspicious expense claims is good"
+        " enough to turn on for every customer?"
+    )
+    assert infer_product(text) == "AI that flags suspicious expense claims"
+    assert infer_product("Design an LLM that extracts data from receipts and is cheap") == (
+        "LLM that extracts data from receipts"
+    )
+
+
+def test_a_launch_bar_or_a_hand_off_threshold_is_a_focused_question() -> None:
+    ready = "How would you decide whether our expense-claim flagger is good enough to turn on?"
+    assert infer_scope(ready) == ["objective", "evaluation"]
+    assert infer_scope("Is our churn model ready to ship?") == ["objective", "evaluation"]
+    handoff = "How would you set the confidence threshold at which our invoice model hands off?"
+    assert infer_scope(handoff) == ["model_integration"]
 
 
 def test_a_bare_system_is_named_with_what_it_does() -> None:
