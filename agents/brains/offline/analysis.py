@@ -146,6 +146,10 @@ class Analyzer:
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.subject_patterns]
             for fid, cfg in calibration.absence_flags.items()
         }
+        self._absence_contexts = {
+            fid: [re.compile(p, re.IGNORECASE) for p in cfg.context_patterns]
+            for fid, cfg in calibration.absence_flags.items()
+        }
         # Rubric patterns that read a short label on its own ("^(ground truth|…)\\s*:").
         self._label_patterns = [
             [p for p in patterns if p.pattern.startswith("^") and ":" in p.pattern]
@@ -153,6 +157,9 @@ class Analyzer:
         ]
         self._failure_story = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.failure_story_patterns
+        ]
+        self._failure_turn = [
+            re.compile(p, re.IGNORECASE) for p in calibration.stance.failure_story_turn_patterns
         ]
         self._context_excuses = {
             fid: [re.compile(p, re.IGNORECASE) for p in patterns]
@@ -335,13 +342,20 @@ class Analyzer:
 
     def _failure_stories(self, sentences: list[Sentence]) -> frozenset[int]:
         """Sentences of a paragraph that opens by telling what went wrong before: the story of
-        the failure, from its first sentence to the paragraph's end."""
+        the failure, from its first sentence to the paragraph's end or to the sentence that
+        turns to what worked."""
         out: set[int] = set()
         opened: set[tuple[str, int]] = set()
+        closed: set[tuple[str, int]] = set()
         for s in sentences:
             paragraph = (s.turn_id, s.block)
+            if paragraph in closed:
+                continue
             if paragraph not in opened and any(p.search(s.text) for p in self._failure_story):
                 opened.add(paragraph)
+            elif paragraph in opened and any(p.search(s.text) for p in self._failure_turn):
+                closed.add(paragraph)
+                continue
             if paragraph in opened:
                 out.add(s.index)
         return frozenset(out)
@@ -617,6 +631,9 @@ class Analyzer:
                 for s in counted
             ):
                 continue  # an answer about something else entirely
+            contexts = self._absence_contexts[flag.id]
+            if contexts and not any(_any_match(contexts, s.context) for s in counted):
+                continue  # the condition that makes the absence a fault is not stated
             columns = [index[sid] for sid in config.signals if sid in index]
             patterns = self._absence_patterns[flag.id]
 

@@ -130,6 +130,8 @@ class StanceCues(StrictModel):
     figureless_dismissal_patterns: list[str] = Field(default_factory=list)
     """Waving a problem away that counts only when the sentence carries no figure."""
     failure_story_patterns: list[str] = Field(default_factory=list)
+    failure_story_turn_patterns: list[str] = Field(default_factory=list)
+    """A sentence that turns a failure story to what worked ("What worked: …") ends it."""
     open_question_sections: list[str] = Field(default_factory=list)
     context_sections: list[str] = Field(default_factory=list)
     context_signals: list[str] = Field(default_factory=list)
@@ -155,6 +157,7 @@ class StanceCues(StrictModel):
         "dismissal_patterns",
         "figureless_dismissal_patterns",
         "failure_story_patterns",
+        "failure_story_turn_patterns",
         "open_question_sections",
         "context_sections",
         "option_patterns",
@@ -210,10 +213,13 @@ class AbsenceFlag(StrictModel):
     min_words: int = Field(ge=1)
     subject_patterns: list[str] = Field(min_length=1)
     """The answer must be about the thing the idea belongs to (a model or automated system)."""
+    context_patterns: list[str] = Field(default_factory=list)
+    """Some sentence must also state the condition that makes the absence a fault (a rare
+    class behind an accuracy figure); none: the subject alone is enough."""
     excused_by: list[str] = Field(default_factory=list)
     """Signals that, credited, show the answer does the idea's work another way."""
 
-    _ok = field_validator("patterns", "subject_patterns")(check_patterns)
+    _ok = field_validator("patterns", "subject_patterns", "context_patterns")(check_patterns)
 
 
 class EvidenceDensity(StrictModel):

@@ -423,6 +423,21 @@ def test_the_story_of_what_went_wrong_before_is_neither_evidence_nor_a_flag(
     assert any(f.sentences for f in brain.analyze(opening(lesson)).flags)
 
 
+def test_a_failure_story_ends_where_it_turns_to_what_worked(brain: OfflineBrain) -> None:
+    story = (
+        "Data: the mistake we made early was paying two temps to tag 15k receipts in a sheet."
+        " It was out of date within a quarter. What worked: every category a bookkeeper changes"
+        " in the product becomes a training label, about 150k a month, logged with who changed it."
+    )
+    analysis = brain.analyze(opening(story))
+    worked = analysis.sentences[-1].index
+    usage = analysis.findings["data_from_usage"]
+    assert any(e.sentence >= worked and e.substance_from is not None for e in usage.evidence)
+    told = story.replace("What worked: every", "Also every")
+    usage = brain.analyze(opening(told)).findings.get("data_from_usage")
+    assert usage is None or not usage.credited
+
+
 def test_ending_the_audit_once_the_model_looks_good_is_a_flag_however_good_the_rest(
     brain: OfflineBrain, samples: dict[str, Any]
 ) -> None:
@@ -934,3 +949,51 @@ def test_a_practice_defended_in_a_reply_weighs_more_than_one_stated_once(
     assert once and not once[0].restated
     assert again and again[0].restated
     assert margin(brain.analyze(defended), scoring) < margin(brain.analyze(backed_off), scoring)
+
+
+RARE_AND_ACCURATE = (
+    "We would build the labelled set from a year of card-audit outcomes, about 20,000 payments,"
+    " and hold out the last quarter so the test looks forward in time. Roughly 1% of payments"
+    " turn out to be fraud once the chargebacks arrive. On that holdout the model scores 98.6%"
+    " accuracy, which clears the 97% bar risk agreed with us, so it is ready for the pilot."
+    " Two merchants go first, and their analysts tell us weekly whether the alerts help."
+)
+
+
+def test_accuracy_on_a_rare_class_is_a_flag_unless_the_rare_cases_are_counted(
+    brain: OfflineBrain,
+) -> None:
+    assert "accuracy_hides_rare_cases" in flag_ids(brain, RARE_AND_ACCURATE)
+    counted = RARE_AND_ACCURATE + (
+        " Accuracy alone would flatter it, so the bar is recall on confirmed fraud above 80% with"
+        " at most one false alarm in five flags."
+    )
+    assert "accuracy_hides_rare_cases" not in flag_ids(brain, counted)
+    common = RARE_AND_ACCURATE.replace("Roughly 1% of payments turn out to be fraud", "Fraud")
+    assert "accuracy_hides_rare_cases" not in flag_ids(brain, common)
+
+
+def test_a_human_step_judged_worthless_or_a_retired_queue_removes_humans(
+    brain: OfflineBrain,
+) -> None:
+    worthless = "Once shadow mode matches the panel, I don't see value in keeping a human step."
+    assert "humans_removed" in flag_ids(brain, worthless)
+    retired = "We expand peril by peril over a year and a half until the adjuster queue is retired."
+    assert "humans_removed" in flag_ids(brain, retired)
+    scoped = "I don't see value in keeping a human step for the easy password resets."
+    assert "humans_removed" not in flag_ids(brain, scoped)
+
+
+def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "We measure the hallucination rate with that same verifier on all traffic. Using the same"
+        " model is actually an advantage, since it knows the claims it tends to make."
+    )
+    assert "unchecked_llm_judge" in flag_ids(brain, text)
+    checked = (
+        "We measure the hallucination rate with the verifier only after checking its agreement"
+        " with compliance reviewers on 300 answers."
+    )
+    assert "unchecked_llm_judge" not in flag_ids(brain, checked)
