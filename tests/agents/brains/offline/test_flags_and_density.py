@@ -997,3 +997,18 @@ def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
         " with compliance reviewers on 300 answers."
     )
     assert "unchecked_llm_judge" not in flag_ids(brain, checked)
+
+
+def test_clinical_screening_is_not_an_interface(brain: OfflineBrain) -> None:
+    screening = (
+        "Coordinators pre-screen every referral against the protocol before a visit. The tool"
+        " drafts that pre-screen, criterion by criterion, with the chart line it relied on. Two"
+        " coordinators screen 150 past referrals for a reference, and a PI settles their splits."
+        " After launch we watch the screen-fail rate of suggested patients at the first visit."
+    )
+    assert "ui_focus" not in flag_ids(brain, screening)
+    interface = (
+        "The first screen shows the patient list. Each row gets a colour badge and an icon."
+        " The settings screen lets coordinators pick a dark mode. The layout stays on one page."
+    )
+    assert "ui_focus" in flag_ids(brain, interface)

@@ -112,6 +112,10 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("output_verification", "An LLM-as-a-judge pass scores every draft for faithfulness."),
         ("labeler_quality_audit", "We slip known items into every batch the vendor labels."),
         ("gold_reference_set", "Two nurses judge each pair and a third settles where they differ."),
+        ("tiered_sample_verification", "Every week ~200 summaries go to two senior editors."),
+        ("tiered_sample_verification", "40 random accepted replies a week go back to Priya."),
+        ("data_from_usage", "The real labels come from adjusters: a changed field is a miss."),
+        ("data_from_usage", "Every correction inside the tool becomes a label with its context."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
