@@ -68,6 +68,8 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "unchecked_llm_judge": r"\b(llm judge|judge's average|graded a sample by hand)\b",
     "vendor_quality_trusted": r"\b(vendor's own|provider's own|published benchmark)\b",
     "accuracy_hides_rare_cases": r"\b(overall accuracy|flags nothing|right 97 times)\b",
+    "predictions_as_labels": r"\b(as ground truth|own predictions|own training labels)\b",
+    "synthetic_only_eval": r"\b(llm wrote|generated test cases|synthetic queries)\b",
     "short_experiment": r"\b(two weekdays|48-hour a/b|at first significance)\b",
     "average_latency_budget": r"\b(blended mean|average response time|averaged away)\b",
 }

@@ -1012,3 +1012,34 @@ def test_clinical_screening_is_not_an_interface(brain: OfflineBrain) -> None:
         " The settings screen lets coordinators pick a dark mode. The layout stays on one page."
     )
     assert "ui_focus" in flag_ids(brain, interface)
+
+
+def test_confident_outputs_kept_as_labels_unchecked_are_a_flag(brain: OfflineBrain) -> None:
+    text = "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth."
+    assert "predictions_as_labels" in flag_ids(brain, text)
+    assert "predictions_as_labels" in flag_ids(brain, "We retrain nightly on its own predictions.")
+    checked = (
+        "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth"
+        " only after an analyst has spot-checked it."
+    )
+    assert "predictions_as_labels" not in flag_ids(brain, checked)
+    corrected = "Anything above 0.9 is auto-approved, and clerk fixes on the rest become labels."
+    assert "predictions_as_labels" not in flag_ids(brain, corrected)
+
+
+GENERATED_TESTS = (
+    "The assistant answers from the wiki with citations and falls back to a list of pages when"
+    " nothing supports an answer. For evaluation, an LLM writes three questions for every wiki"
+    " page with the reference answer, about 9,000 pairs, and every prompt or retrieval change"
+    " must keep faithfulness above 0.95 on them. Editors read a few pairs to make sure they make"
+    " sense. At two cents a question the whole thing costs less than one support hire."
+)
+
+
+def test_a_gate_on_model_written_questions_alone_is_a_flag(brain: OfflineBrain) -> None:
+    assert "synthetic_only_eval" in flag_ids(brain, GENERATED_TESTS)
+    real = GENERATED_TESTS + (
+        " Each month we also sample 300 real employee questions from the logs and editors grade"
+        " the answers."
+    )
+    assert "synthetic_only_eval" not in flag_ids(brain, real)
