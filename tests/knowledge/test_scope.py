@@ -81,3 +81,19 @@ def test_choosing_what_goes_to_labelers_is_about_uncertain_cases_too() -> None:
     scope = infer_scope("Which support chats should we send to annotators first for our model?")
     assert {"data_strategy", "evaluation"} <= set(scope)
     assert "evaluation" not in infer_scope("Who should label the data for a claims model?")
+
+
+def test_dashboards_provider_updates_and_ending_expert_checks_are_focused() -> None:
+    assert infer_scope("What goes on the weekly quality dashboard for our OCR model?") == [
+        "evaluation"
+    ]
+    update = "Our LLM provider pushed an update and outputs changed. How would you handle it?"
+    assert infer_scope(update) == ["model_integration", "evaluation"]
+    exit_check = "How would you decide when the tagger no longer needs a lawyer to check it?"
+    assert infer_scope(exit_check) == ["data_strategy", "evaluation"]
+
+
+def test_fine_tuning_against_retrieval_is_a_model_choice_not_a_data_plan() -> None:
+    choice = "How would you choose between fine-tuning and retrieval for our support assistant?"
+    assert infer_scope(choice) == ["model_integration"]
+    assert "data_strategy" in infer_scope("How would you fine-tune our model on new tickets?")
