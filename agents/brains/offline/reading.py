@@ -475,12 +475,12 @@ class Reader:
         """What each admitted gap is about, which hedges admit what the panel just asked, and
         which name their topic outright.
 
-        A hedge that says little itself ("We'd look at it later") in a reply admits the asked
-        signal it is closest to, unless another idea is clearly closer. Otherwise: the
-        classifier's reading of the hedge when it reads one; else the closest signal to the
-        hedge or, when the hedge says little itself ("I haven't thought about the number"), to
-        it and the sentence before it in the same turn. A hedge that names its topic outright
-        ("I haven't priced the model yet") is about what it names."""
+        A hedge that names its topic outright ("I haven't priced the model yet") is about what
+        it names, whatever was asked. A hedge that says little itself ("We'd look at it later")
+        in a reply admits the asked signal it is closest to, unless another idea is clearly
+        closer. Otherwise: the classifier's reading of the hedge when it reads one; else the
+        closest signal to the hedge or, when the hedge says little itself ("I haven't thought
+        about the number"), to it and the sentence before it in the same turn."""
         floor = self.calibration.similarity.on_topic_threshold
         own = self.calibration.similarity.neighbour_floor
         margin = self.calibration.similarity.hedge_topic_margin
@@ -493,6 +493,11 @@ class Reader:
             if feats.stance != "hedges" or not feats.signal_sims:
                 continue
             sims = list(feats.signal_sims)
+            cued = next((sid for sid, cue in self._hedge_cues if cue.search(s.text)), None)
+            if cued is not None:
+                topics[s.index] = cued  # the admission names what it is about
+                named.add(s.index)
+                continue
             questions = asked.get(s.turn_id, ())
             if questions and max(sims) < own:
                 closest_asked = max(questions, key=lambda g: sims[self._columns[g]])
@@ -501,11 +506,6 @@ class Reader:
                     topics[s.index] = closest_asked
                     answered.add(s.index)
                     continue
-            cued = next((sid for sid, cue in self._hedge_cues if cue.search(s.text)), None)
-            if cued is not None:
-                topics[s.index] = cued  # the admission names what it is about
-                named.add(s.index)
-                continue
             scores = feats.signal_scores
             read = max(range(len(signals)), key=lambda j: scores[j])
             if scores[read] > scores[-1]:

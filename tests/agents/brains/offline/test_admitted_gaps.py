@@ -134,6 +134,15 @@ def test_a_hedge_in_a_reply_admits_the_idea_it_names_not_the_question_before_it(
     assert all(a.stage == "scaling" for a in advice), [a.text for a in advice]
 
 
+def test_an_admission_about_token_math_is_about_the_model_bill(brain: OfflineBrain) -> None:
+    reply = (
+        "Here I am honestly unsure — my token math is tens of millions of tokens per study if"
+        " naive, so a rules pre-filter and re-checking only changed records are needed."
+    )
+    reading, hedge = _reply_to_interviewer(brain, "drift_retraining_trigger", reply)
+    assert reading.hedge_topics[hedge] == "inference_cost"
+
+
 def test_a_bare_hedge_after_a_red_flag_probe_admits_the_practice_that_answers_it(
     brain: OfflineBrain,
 ) -> None:
