@@ -99,3 +99,23 @@ async def test_a_design_where_no_one_labels_is_not_asked_about_careless_labelers
     assert not missing & people_work
     labeled = CODE_BOT + "Two senior engineers label a sample of 100 of those pull requests."
     assert not people_work & brain.reader.read(question, opening(labeled)).unused
+
+
+RECONCILE = """\
+Each night the assistant matches the day's card charges to receipts and ledger lines; it is a
+nightly batch, so nobody waits on it. Matches above 0.9 post themselves, the rest go to the
+bookkeeper's morning queue, and every change she makes is logged as a label. A model call costs
+about a tenth of a cent, so 40,000 charges a night is around $40.
+"""
+
+
+async def test_a_nightly_batch_is_not_asked_for_a_latency_budget(brain: OfflineBrain) -> None:
+    question = custom_question("Design an AI feature that reconciles card charges with receipts")
+    turns = opening(RECONCILE)
+    reading = brain.reader.read(question, turns)
+    assert "latency_budget" in reading.unused
+    interview = Interview(brain)
+    debrief = await interview.debrief(question, turns, [])
+    assert "latency_budget" not in {a.target for a in debrief.advice}
+    live = RECONCILE.replace("it is a\nnightly batch, so nobody waits on it", "agents see it live")
+    assert "latency_budget" not in brain.reader.read(question, opening(live)).unused
