@@ -19,10 +19,13 @@ LineKind = Literal["prose", "bullet", "table"]
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-/.%$]*")
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space, but not at
-# "e.g." / "i.e." / "vs." / "approx." inside one.
+# "e.g." / "i.e." / "vs." / "approx." / "6 a.m." inside one.
 _BOUNDARY = re.compile(
-    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<=[.!?])[\"'”’)\]*_]*\s+"
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\b[ap]\.m\.)"
+    r"(?<=[.!?])[\"'”’)\]*_]*\s+"
 )
+# A memo's header lines ("To: Head of Support", "Re: the call list") head nothing.
+_MEMO_HEADER = re.compile(r"^\W*(to|from|re|subject|cc|bcc|date|attn)\s*:", re.I)
 _BULLET = re.compile(
     r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\d{1,2}/|\(?[a-z][.)]|step \d+[.:)])\s+", re.I
 )  # "3/ " numbers a post of a thread the way "3." numbers a list item
@@ -138,6 +141,8 @@ class _Line:
 
 def _heading(line: str, next_line: str | None) -> str | None:
     """The heading text if this line is a heading, else None."""
+    if _MEMO_HEADER.match(line):
+        return None
     m = _ATX.match(line)
     if m:
         return m.group(1).strip("*_ ")
@@ -377,10 +382,72 @@ def _full_claim(clause: str) -> bool:
     )
 
 
+# A prose paragraph may open on a one-word title ("Cost. It runs nightly…", "Why. Today…").
+_PROSE_TITLE = re.compile(r"^(?:The |Our )?([A-Z]?[a-z]+)\.\s+(?=[A-Z0-9])")
+_TITLE_WORDS = frozenset(
+    [
+        "why",
+        "what",
+        "how",
+        "who",
+        "when",
+        "where",
+        "cost",
+        "costs",
+        "data",
+        "model",
+        "models",
+        "evaluation",
+        "eval",
+        "metrics",
+        "metric",
+        "scale",
+        "scaling",
+        "latency",
+        "labels",
+        "risks",
+        "risk",
+        "rollout",
+        "objective",
+        "goal",
+        "summary",
+        "context",
+        "approach",
+        "plan",
+    ]
+)
+
+
+# ... or on a short indirect question as its title ("Where the labels come from. We log…").
+_WH_TITLE = re.compile(
+    r"^((?:What|Where|How|Why|Who|When|Which)\b[^.!?:;]{0,40}?)\.\s+(?=[A-Z0-9\"“(])"
+)
+_WH_TITLE_MAX_WORDS = 6
+_COPULA = re.compile(r"\b(is|are|was|were)\b", re.I)
+
+
+def _titled(text: str) -> bool:
+    """A prose line that opens on a one-word title naming a part of the design."""
+    m = _PROSE_TITLE.match(text)
+    return m is not None and m.group(1).lower() in _TITLE_WORDS
+
+
+def _wh_title(text: str) -> tuple[str, str]:
+    """A prose line's opening indirect-question title and the rest ("", text: none)."""
+    m = _WH_TITLE.match(text)
+    # "What we log is edits." is a claim, not a title.
+    if m is None or len(m.group(1).split()) > _WH_TITLE_MAX_WORDS or _COPULA.search(m.group(1)):
+        return "", text
+    rest = text[m.end() :]
+    return (m.group(1), rest) if len(rest.split()) >= 3 else ("", text)
+
+
 def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:
     out: list[tuple[str, str, LineKind, int, bool, bool]] = []
     for line in _lines(text):
-        label, body = _strip_label(line.text, run_in=line.kind == "bullet")
+        label, body = _strip_label(line.text, run_in=line.kind == "bullet" or _titled(line.text))
+        if not label and line.kind == "prose":
+            label, body = _wh_title(line.text)
         section = label or line.section
         for raw, joined in _split_clauses(_BOUNDARY.split(body)):
             piece = raw.strip(_EMPHASIS_EDGE)

@@ -257,3 +257,25 @@ def test_a_list_items_run_in_title_is_its_label_not_a_sentence() -> None:
         ("", "Evaluation after launch."),
         ("", "A new version must beat the current one first."),
     ]
+
+
+def test_a_memo_reads_its_run_in_titles_as_sections_and_its_header_as_nothing() -> None:
+    memo = (
+        "To: Head of Support\nRe: the triage model\n\n"
+        "Why. Tickets wait four hours for a first touch today, and half are password resets.\n\n"
+        "Where the labels come from. Every re-route an agent makes is logged with the queue.\n\n"
+        "Cost. It runs at 6 a.m. as a batch over the night's tickets, under a cent each.\n\n"
+        "What we log is edits. Agents fix the draft and we keep the diff."
+    )
+    read = {s.text: s.section for s in _read(memo)}
+    assert read[
+        "Tickets wait four hours for a first touch today, and half are password resets."
+    ] == ("Why")
+    assert read["Every re-route an agent makes is logged with the queue."] == (
+        "Where the labels come from"
+    )
+    assert (
+        read["It runs at 6 a.m. as a batch over the night's tickets, under a cent each."] == "Cost"
+    )
+    assert "What we log is edits." in read  # a claim, not a title
+    assert "To: Head of Support" not in read.values()
