@@ -116,6 +116,9 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("tiered_sample_verification", "40 random accepted replies a week go back to Priya."),
         ("data_from_usage", "The real labels come from adjusters: a changed field is a miss."),
         ("data_from_usage", "Every correction inside the tool becomes a label with its context."),
+        ("heldout_gold_gate", "Replay the past quarter and compare what the new ranking recovers."),
+        ("online_ab_test", "Four stores work the model's order for a month, four the usual way."),
+        ("online_ab_test", "Then a six-week pilot in two regions before anyone else sees it."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
