@@ -119,6 +119,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("heldout_gold_gate", "Replay the past quarter and compare what the new ranking recovers."),
         ("online_ab_test", "Four stores work the model's order for a month, four the usual way."),
         ("online_ab_test", "Then a six-week pilot in two regions before anyone else sees it."),
+        ("model_cascade_routing", "Refund disputes skip the bot and go to the billing queue."),
+        ("model_as_costed_component", "No LLM for the scoring; a small tree model does that part."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
