@@ -819,14 +819,39 @@ JUDGED_BY_A_MODEL = (
 )
 
 
-def test_a_judge_model_nobody_checked_against_people_is_a_flag(brain: OfflineBrain) -> None:
-    assert "unchecked_llm_judge" in flag_ids(brain, JUDGED_BY_A_MODEL)
-    checked = JUDGED_BY_A_MODEL + (
-        " Two billing leads grade a hundred drafts by hand first, and we only trust the judge"
-        " while it agrees with them on at least nine in ten."
-    )
-    assert "unchecked_llm_judge" not in flag_ids(brain, checked)
-    assert "thumbs_only_feedback" not in flag_ids(brain, JUDGED_BY_A_MODEL)  # a grader's score
+GENERATED_TESTS = (
+    "The assistant answers from the wiki with citations and falls back to a list of pages when"
+    " nothing supports an answer. For evaluation, an LLM writes three questions for every wiki"
+    " page with the reference answer, about 9,000 pairs, and every prompt or retrieval change"
+    " must keep faithfulness above 0.95 on them. Editors read a few pairs to make sure they make"
+    " sense. At two cents a question the whole thing costs less than one support hire."
+)
+
+
+@pytest.mark.parametrize(
+    ("flag", "answer", "check"),
+    [
+        (
+            "unchecked_llm_judge",
+            JUDGED_BY_A_MODEL,
+            " Two billing leads grade a hundred drafts by hand first, and we only trust the judge"
+            " while it agrees with them on at least nine in ten.",
+        ),
+        (
+            "synthetic_only_eval",
+            GENERATED_TESTS,
+            " Each month we also sample 300 real employee questions from the logs and editors"
+            " grade the answers.",
+        ),
+    ],
+)
+def test_a_model_made_measure_nobody_checked_against_people_is_a_flag(
+    brain: OfflineBrain, flag: str, answer: str, check: str
+) -> None:
+    """A judge model never compared with people, a gate on questions a model wrote."""
+    assert flag in flag_ids(brain, answer)
+    assert flag not in flag_ids(brain, answer + check)
+    assert "thumbs_only_feedback" not in flag_ids(brain, answer)  # a grader's score
 
 
 def test_a_practice_listed_under_what_not_to_do_or_ranked_below_is_rejected(
@@ -1025,21 +1050,3 @@ def test_confident_outputs_kept_as_labels_unchecked_are_a_flag(brain: OfflineBra
     assert "predictions_as_labels" not in flag_ids(brain, checked)
     corrected = "Anything above 0.9 is auto-approved, and clerk fixes on the rest become labels."
     assert "predictions_as_labels" not in flag_ids(brain, corrected)
-
-
-GENERATED_TESTS = (
-    "The assistant answers from the wiki with citations and falls back to a list of pages when"
-    " nothing supports an answer. For evaluation, an LLM writes three questions for every wiki"
-    " page with the reference answer, about 9,000 pairs, and every prompt or retrieval change"
-    " must keep faithfulness above 0.95 on them. Editors read a few pairs to make sure they make"
-    " sense. At two cents a question the whole thing costs less than one support hire."
-)
-
-
-def test_a_gate_on_model_written_questions_alone_is_a_flag(brain: OfflineBrain) -> None:
-    assert "synthetic_only_eval" in flag_ids(brain, GENERATED_TESTS)
-    real = GENERATED_TESTS + (
-        " Each month we also sample 300 real employee questions from the logs and editors grade"
-        " the answers."
-    )
-    assert "synthetic_only_eval" not in flag_ids(brain, real)
