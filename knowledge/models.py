@@ -201,6 +201,9 @@ class ScopeRules(StrictModel):
     vague_product_modifiers: list[str] = Field(default_factory=list)
     """Words that leave a generic head as bare as before ("an AI feature" says no more than
     "a feature"), so it too is named with what it does."""
+    purpose_ends_at: list[str] = Field(default_factory=list)
+    """Verbs of the question's own sentence: a product's purpose clause ends before them
+    ("our AI that flags expense claims | is good enough…")."""
 
     _broad_ok = field_validator("broad_patterns", "product_patterns")(check_patterns)
 

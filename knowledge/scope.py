@@ -32,6 +32,7 @@ class _Compiled:
         self.product = [re.compile(p, re.IGNORECASE) for p in rules.product_patterns]
         self.generic_heads = {h.lower() for h in rules.generic_product_heads}
         self.vague = {w.lower() for w in rules.vague_product_modifiers}
+        self.purpose_ends = {w.lower() for w in rules.purpose_ends_at}
 
 
 @lru_cache(maxsize=1)
@@ -60,36 +61,6 @@ _DANGLING = frozenset(
 )
 
 
-_MAIN_VERBS = frozenset(
-    {
-        "is",
-        "are",
-        "was",
-        "were",
-        "isn't",
-        "aren't",
-        "wasn't",
-        "has",
-        "have",
-        "hasn't",
-        "keeps",
-        "seems",
-        "looks",
-        "gets",
-        "works",
-        "does",
-        "doesn't",
-        "should",
-        "will",
-        "would",
-        "can",
-        "could",
-        "might",
-        "must",
-    }
-)
-
-
 def _purpose(text: str, at: int) -> list[str]:
     """The words saying what a bare "system" at `at` does ("to detect fraudulent claims"), cut
     before the last linking word when long: "that collects human preference comparisons"."""
@@ -99,7 +70,8 @@ def _purpose(text: str, at: int) -> list[str]:
     clause = found.group(1).split()
     # "our AI that flags expense claims is good enough…": the clause ends where the
     # sentence's own verb begins.
-    verb = next((i for i, w in enumerate(clause) if i > 1 and w.lower() in _MAIN_VERBS), None)
+    ends = _rules().purpose_ends
+    verb = next((i for i, w in enumerate(clause) if i > 1 and w.lower() in ends), None)
     clause = clause[:verb]
     if len(clause) > CLAUSE_MAX_WORDS:
         clause = clause[:CLAUSE_MAX_WORDS]
