@@ -129,6 +129,9 @@ class StanceCues(StrictModel):
     dismissal_patterns: list[str] = Field(default_factory=list)
     figureless_dismissal_patterns: list[str] = Field(default_factory=list)
     """Waving a problem away that counts only when the sentence carries no figure."""
+    unsure_case_patterns: list[str] = Field(default_factory=list)
+    """The cases a design says the system is unsure of ("we never post an amount we are not
+    sure of"): a rule for those cases, not the candidate admitting a gap."""
     failure_story_patterns: list[str] = Field(default_factory=list)
     failure_story_turn_patterns: list[str] = Field(default_factory=list)
     """A sentence that turns a failure story to what worked ("What worked: …") ends it."""
@@ -156,6 +159,7 @@ class StanceCues(StrictModel):
         "hedge_patterns",
         "dismissal_patterns",
         "figureless_dismissal_patterns",
+        "unsure_case_patterns",
         "failure_story_patterns",
         "failure_story_turn_patterns",
         "open_question_sections",

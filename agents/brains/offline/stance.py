@@ -17,6 +17,7 @@ class StanceReader:
 
     def __init__(self, config: StanceCues) -> None:
         self._hedges = [re.compile(p, re.IGNORECASE) for p in config.hedge_patterns]
+        self._unsure_cases = [re.compile(p, re.IGNORECASE) for p in config.unsure_case_patterns]
         self._filler = frozenset(config.filler_words)
         self._dismissals = [re.compile(p, re.IGNORECASE) for p in config.dismissal_patterns]
         self._figureless = [
@@ -39,8 +40,11 @@ class StanceReader:
 
     def hedges(self, text: str) -> bool:
         """The sentence admits a gap or hedges ('we have not costed that part'); words it
-        quotes (what the product would say to a user) are not the candidate hedging."""
+        quotes (what the product would say to a user), and the cases it says the system is
+        unsure of ('an amount we are not sure of'), are not the candidate hedging."""
         own = _QUOTED.sub(" ", text)
+        for cases in self._unsure_cases:
+            own = cases.sub(" ", own)
         return any(p.search(own) for p in self._hedges)
 
     def read(self, text: str, rejects_a_flag: bool) -> Stance:

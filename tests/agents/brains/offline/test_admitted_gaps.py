@@ -271,3 +271,10 @@ def _read_first(reading: Reading, index: int) -> str:
     scores = reading.analysis.features[index].signal_scores[:-1]
     column = max(range(len(scores)), key=lambda j: (scores[j], -j))
     return next(s for s, c in reading.columns.items() if c == column)
+
+
+def test_the_cases_a_design_is_unsure_of_are_a_rule_not_an_admission(brain: OfflineBrain) -> None:
+    assert _stance(brain, "We never post an amount we are not sure of.") != "hedges"
+    assert _stance(brain, "Anything the model is not sure about goes to a clerk.") != "hedges"
+    assert _stance(brain, "I'm not sure about the labeling cost.") == "hedges"
+    assert _stance(brain, "The part I'm not sure about is the review cost.") == "hedges"
