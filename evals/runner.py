@@ -206,10 +206,9 @@ async def run_pass(
 
 
 def _texts_of(cases: Sequence[EvalCase]) -> list[str]:
-    """Every answer and scripted reply of these cases, and the simulated candidate's fixed
-    lines."""
-    texts = [t for c in cases for t in (c.answer, *c.replies.values())]
-    return [*texts, *NOT_CONSIDERED, NOTHING_TO_ADD]
+    """Every opening answer of these cases, and the simulated candidate's fixed lines. Scripted
+    replies are read when the panel asks for them: about half are never asked for."""
+    return [*(c.answer for c in cases), *NOT_CONSIDERED, NOTHING_TO_ADD]
 
 
 def _announce(on_done: OnProgress, number: int, outcome: CaseOutcome) -> None:
