@@ -191,6 +191,20 @@ class QuestionBank(StrictModel):
         raise KeyError(question_id)
 
 
+class QuestionAsk(StrictModel):
+    """A part a question asks for by name ("how many reviewers we need") and the rubric signals
+    that answer it."""
+
+    pattern: str
+    signals: list[str] = Field(min_length=1)
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_ok(cls, value: str) -> str:
+        check_patterns([value])
+        return value
+
+
 class ScopeRules(StrictModel):
     """How a free-text question's assessed stages and product are read from its wording."""
 
@@ -204,6 +218,9 @@ class ScopeRules(StrictModel):
     purpose_ends_at: list[str] = Field(default_factory=list)
     """Verbs of the question's own sentence: a product's purpose clause ends before them
     ("our AI that flags expense claims | is good enough…")."""
+    asks: list[QuestionAsk] = Field(default_factory=list)
+    """Parts a question can ask for by name; an answer that leaves several of them out answers
+    a neighbouring question."""
 
     _broad_ok = field_validator("broad_patterns", "product_patterns")(check_patterns)
 

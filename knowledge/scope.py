@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from knowledge.loader import load_scope_rules
@@ -22,6 +23,14 @@ _SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
 _IMPERATIVE = re.compile(r"^\W*(please\s+)?(design|build|architect|create|plan)\b", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Ask:
+    """A part the question asks for by name, in its own words, and the signals that answer it."""
+
+    phrase: str
+    signals: tuple[str, ...]
+
+
 class _Compiled:
     def __init__(self, rules: ScopeRules) -> None:
         self.broad = [re.compile(p, re.IGNORECASE) for p in rules.broad_patterns]
@@ -33,6 +42,7 @@ class _Compiled:
         self.generic_heads = {h.lower() for h in rules.generic_product_heads}
         self.vague = {w.lower() for w in rules.vague_product_modifiers}
         self.purpose_ends = {w.lower() for w in rules.purpose_ends_at}
+        self.asks = [(re.compile(a.pattern, re.IGNORECASE), tuple(a.signals)) for a in rules.asks]
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +63,25 @@ def infer_scope(text: str) -> list[StageId]:
     if not named or (broad and len(named) >= BROAD_WHEN_NAMING):
         return list(STAGE_IDS)
     return named
+
+
+_CLAUSE_END = re.compile(r"[,;:.?!()]|\s(?:and|or)\s")
+
+
+def infer_asks(text: str) -> list[Ask]:
+    """The parts a question asks for by name ("in what order", "how many reviewers we need"),
+    in the order it asks them."""
+    text = " ".join(text.split())
+    found = []
+    for pattern, signals in _rules().asks:
+        m = pattern.search(text)
+        if m:
+            # The ask in full: to the end of its clause ("how we know the reviewers are making
+            # the right call").
+            end = _CLAUSE_END.search(text, m.end())
+            phrase = text[m.start() : end.start() if end else len(text)]
+            found.append((m.start(), Ask(phrase.strip(" ,;:?."), signals)))
+    return [ask for _, ask in sorted(found, key=lambda f: f[0])]
 
 
 # A cut clause does not end on a word that needs another after it.

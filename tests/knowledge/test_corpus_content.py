@@ -70,6 +70,8 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "accuracy_hides_rare_cases": r"\b(overall accuracy|flags nothing|right 97 times)\b",
     "predictions_as_labels": r"\b(as ground truth|own predictions|own training labels)\b",
     "synthetic_only_eval": r"\b(llm wrote|generated test cases|synthetic queries)\b",
+    "engagement_as_success": r"\b(headline metric|on that north star|engagement minutes)\b",
+    "random_only_labels": r"\b(uniform random sample|biased population|skew the data)\b",
     "short_experiment": r"\b(two weekdays|48-hour a/b|at first significance)\b",
     "average_latency_budget": r"\b(blended mean|average response time|averaged away)\b",
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from knowledge.models import STAGE_IDS
-from knowledge.scope import custom_question, infer_product, infer_scope, product_of
+from knowledge.scope import custom_question, infer_asks, infer_product, infer_scope, product_of
 
 
 def test_a_design_question_names_its_product_and_keeps_acronyms() -> None:
@@ -97,3 +97,19 @@ def test_fine_tuning_against_retrieval_is_a_model_choice_not_a_data_plan() -> No
     choice = "How would you choose between fine-tuning and retrieval for our support assistant?"
     assert infer_scope(choice) == ["model_integration"]
     assert "data_strategy" in infer_scope("How would you fine-tune our model on new tickets?")
+
+
+def test_the_parts_a_question_names_are_read_in_order_to_the_end_of_their_clause() -> None:
+    text = (
+        "Our app flags risky listings. Design the review queue behind it: which flags reach"
+        " moderators, in what order, how many moderators we need, and how we know the"
+        " moderators are getting it right."
+    )
+    assert [a.phrase for a in infer_asks(text)] == [
+        "which flags reach moderators",
+        "in what order",
+        "how many moderators we need",
+        "how we know the moderators are getting it right",
+    ]
+    assert infer_asks(text)[2].signals == ("volume_and_capacity", "labeling_cost")
+    assert infer_asks("Design a system that summarises legal contracts for lawyers.") == []

@@ -73,6 +73,9 @@ class SignalFinding:
 # A sentence this short lends its neighbour's substance only as the half of a sentence cut at a
 # colon; on its own it is a headline for the claim that follows.
 BORROW_MIN_WORDS = 6
+# How many sentences back a flag's context excuse may stand: "The reference set comes from past
+# queries. People write a question for each. Someone else confirms every pair."
+CONTEXT_EXCUSE_REACH = 2
 
 
 @dataclass(frozen=True)
@@ -177,19 +180,23 @@ class Analyzer:
         self._context_columns = frozenset(
             j for j, signal in enumerate(self.bank.signals) if signal.id in context_signals
         )
-        self._memo: OrderedDict[tuple[tuple[str, str], ...], Analysis] = OrderedDict()
+        self._memo: OrderedDict[tuple[frozenset[str], tuple[tuple[str, str], ...]], Analysis] = (
+            OrderedDict()
+        )
         self._memo_size = memo_size
         self._lock = threading.Lock()
 
-    def analyze(self, transcript: list[Turn]) -> Analysis:
-        """The analysis of the candidate's turns (memoised on their ids and text)."""
-        key = tuple((t.id, t.text) for t in transcript if t.speaker == "candidate")
+    def analyze(self, transcript: list[Turn], scope: Sequence[str] = STAGE_IDS) -> Analysis:
+        """The analysis of the candidate's turns (memoised on their ids and text) for a
+        question assessing the stages in `scope`."""
+        lens = frozenset(scope) if set(scope) < set(STAGE_IDS) else frozenset(STAGE_IDS)
+        key = (lens, tuple((t.id, t.text) for t in transcript if t.speaker == "candidate"))
         with self._lock:
             cached = self._memo.get(key)
             if cached is not None:
                 self._memo.move_to_end(key)
                 return cached
-        result = self._analyze(transcript)
+        result = self._analyze(transcript, lens)
         with self._lock:
             self._memo[key] = result
             while len(self._memo) > self._memo_size:
@@ -210,7 +217,7 @@ class Analyzer:
             contexts.update((s.context, None) for s in sentences)
         self.extractor.features(list(contexts))
 
-    def _analyze(self, transcript: list[Turn]) -> Analysis:
+    def _analyze(self, transcript: list[Turn], scope: frozenset[str]) -> Analysis:
         cal = self.calibration
         sentences, truncated = split_candidate_turns(
             transcript,
@@ -245,7 +252,7 @@ class Analyzer:
         flagged = {i for found in flag_hits.values() for i in found}
         usable = self._usable(sentences, feats, injection | buzz_lists | flagged | recounted)
         long_answer = word_count >= cal.density.long_answer_words
-        findings = self._findings(sentences, feats, usable, long_answer)
+        findings = self._findings(sentences, feats, usable, long_answer, scope)
         if state != "ok":
             # Nothing in an empty, unreadable or off-topic answer earns credit.
             findings = {sid: SignalFinding(f.signal, ()) for sid, f in findings.items()}
@@ -332,13 +339,14 @@ class Analyzer:
         return any(p.search(section) for p in self._open_sections)
 
     def _excused_by_context(self, sentences: list[Sentence], s: Sentence, flag: int) -> bool:
-        """The sentence before, in the same paragraph, makes the flagged practice sound ("The
-        held-out set comes from merged PRs. Two seniors confirm each one…")."""
-        before = sentences[s.index - 1] if s.index > 0 else None
-        if before is None or (before.turn_id, before.block) != (s.turn_id, s.block):
-            return False
+        """One of the two sentences before, in the same paragraph, makes the flagged practice
+        sound ("The held-out set comes from merged PRs. Two seniors confirm each one…")."""
         patterns = self._context_excuses.get(self.bank.flags[flag].id, [])
-        return any(p.search(before.text) for p in patterns)
+        for before in sentences[max(0, s.index - CONTEXT_EXCUSE_REACH) : s.index]:
+            same_paragraph = (before.turn_id, before.block) == (s.turn_id, s.block)
+            if same_paragraph and any(p.search(before.text) for p in patterns):
+                return True
+        return False
 
     def _failure_stories(self, sentences: list[Sentence]) -> frozenset[int]:
         """Sentences of a paragraph that opens by telling what went wrong before: the story of
@@ -435,6 +443,7 @@ class Analyzer:
         feats: list[SentenceFeatures],
         usable: list[bool],
         long_answer: bool,
+        scope: frozenset[str],
     ) -> dict[str, SignalFinding]:
         cal = self.calibration.similarity
         strong = self.calibration.density.strong_similarity
@@ -490,8 +499,17 @@ class Analyzer:
                 # The world as it is today shows its baseline and costs, not the design.
                 candidates = [j for j in candidates if j in self._context_columns]
             # A short label that names a signal outright ("Ground truth:", "Bar to launch:") says
-            # what the line under it is; otherwise the classifier's ranking decides.
-            candidates.sort(key=lambda j: (j not in named_by_label, -scores[j], j))
+            # what the line under it is; then a reading the question asks about beats one it
+            # does not ("a 70% margin target" answers a cost question as unit economics, not as
+            # a success metric); otherwise the classifier's ranking decides.
+            candidates.sort(
+                key=lambda j: (
+                    j not in named_by_label,
+                    self.bank.signals[j].stage not in scope,
+                    -scores[j],
+                    j,
+                )
+            )
             # A table cell is a fragment (the condition may sit in the next cell): only whole
             # sentences are judged look-alikes.
             lookalikes = feats[s.index].lookalikes if s.kind != "table" else frozenset()

@@ -248,6 +248,12 @@ class DecisionWeights(StrictModel):
     this many times one stated once."""
     blank_focus_stage_penalty: float = Field(default=0.0, ge=0)
     """Subtracted per assessed stage with no evidence at all, for a question of fewer stages."""
+    flagged_stage_cap: int = Field(default=4, ge=1, le=4)
+    """A stage in which the answer states a red flag of at least `flagged_stage_severity` scores
+    at most this: a harmful north star is not a well-defined objective, however precise."""
+    flagged_stage_severity: int = Field(default=3, ge=1)
+    missing_ask_penalty: float = Field(default=0.0, ge=0)
+    """Subtracted per part a question names that the answer leaves out (when it names several)."""
     buzzword_penalty: float = Field(ge=0)
     bias: float
     non_answer_margin: float = Field(lt=0)
@@ -387,6 +393,7 @@ class WriterReasons(StrictModel):
     off_topic: str
     off_question: str
     off_product: str
+    missing_asks: str = "The question asks {asks}; the answer never says."
     hedge: str
     hedge_on: str  # the hedges name what they admit ({topics})
     hedge_further: str  # ... about what the answer did show: pushed further, no reply ({topics})

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from agents.brains.offline.analysis import Analysis, Analyzer
 from agents.brains.offline.calibration import Calibration, Scoring
 from agents.brains.offline.red_flags import FlagFinding
-from agents.brains.offline.relevance import QuestionMatcher, Relevance
+from agents.brains.offline.relevance import QuestionMatcher, Relevance, question_text
 from agents.brains.offline.scoring import (
     Verdict,
     assessed_flags,
+    cap_flagged_stages,
     depth_weight,
     margin_from,
     scores_from_credit,
@@ -24,10 +25,12 @@ from agents.brains.offline.scoring import (
 from agents.debrief import EvidenceRow
 from agents.transcript import Turn
 from knowledge.models import STAGE_IDS, Question, Rubric, Signal, StageId
+from knowledge.scope import Ask, infer_asks
 
 OFF_QUESTION_MIN_SIGNALS = 3
 OFF_PRODUCT_MIN_WORDS = 50
 OFF_PRODUCT_MIN_SIGNALS = 2  # ideas shown with substance: one line of sense in junk is not enough
+NAMED_ASKS_MIN = 2  # a question that names this many parts expects each of them answered
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Reading:
     """Hedges that name what they admit outright ("I haven't priced the model yet")."""
     unused: frozenset[str] = frozenset()
     """Signals this product or this design has no use for: never probed, advised or missing."""
+    missing_asks: tuple[Ask, ...] = ()
+    """Parts the question asks for by name that no sentence of the answer addresses."""
 
     def in_focus(self, signal_id: str) -> bool:
         """A signal the question asks about: any of an assessed stage, or when the question
@@ -326,9 +331,9 @@ class Reader:
 
     def _read(self, question: Question, transcript: list[Turn]) -> Reading:
         cal = self.calibration
-        analysis = self.analyzer.analyze(transcript)
-        hedge_topics, answered, named = self._hedge_topics(analysis, self._asked(transcript))
         scope = tuple(s for s in STAGE_IDS if s in question.assesses) or STAGE_IDS
+        analysis = self.analyzer.analyze(transcript, scope)
+        hedge_topics, answered, named = self._hedge_topics(analysis, self._asked(transcript))
         counted = [s.index for s in analysis.sentences if s.index not in analysis.injection]
         relevance = (
             self.matcher.relevance(
@@ -360,8 +365,11 @@ class Reader:
         )
         if off_question:
             rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=False))
+        missing_asks = self._missing_asks(question, rows) if analysis.state == "ok" else ()
         credit = stage_credit(rows, self._signals, cal.scoring)
-        all_scores = scores_from_credit(credit, cal.scoring, scope)
+        all_scores = cap_flagged_stages(
+            scores_from_credit(credit, cal.scoring, scope), flags, cal.scoring
+        )
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
         if analysis.state == "not_english":
             value = 0.0  # unread, not weak: even odds, and a reviewer decides
@@ -371,6 +379,7 @@ class Reader:
             value = margin_from(
                 all_scores, flags, analysis.buzzword_dense, cal.scoring, None, scope
             )
+            value -= cal.scoring.decision.missing_ask_penalty * len(missing_asks)
         unfamiliar = self._unfamiliar(analysis, scope)
         shrink = 1.0
         factors = cal.scoring.confidence.unfamiliar
@@ -406,7 +415,18 @@ class Reader:
             answered_hedges=frozenset(answered),
             named_hedges=frozenset(named),
             unused=frozenset(question.unused_signals) | self._unused_by_design(analysis),
+            missing_asks=missing_asks,
         )
+
+    @staticmethod
+    def _missing_asks(question: Question, rows: Sequence[EvidenceRow]) -> tuple[Ask, ...]:
+        """The parts the question names (when it names several) that no asserted sentence
+        addresses: "how many reviewers we need" with no word on reviewer capacity."""
+        asks = infer_asks(question_text(question))
+        if len(asks) < NAMED_ASKS_MIN:
+            return ()
+        shown = {r.signal for r in rows if r.signal and r.stance == "asserts"}
+        return tuple(a for a in asks if not shown.intersection(a.signals))
 
     def _unused_by_design(self, analysis: Analysis) -> frozenset[str]:
         """Signals the answer's design has no use for: every model it names is of one shape, or
@@ -427,13 +447,16 @@ class Reader:
             return reading.verdict
         credit = stage_credit(reading.rows, self._signals, cal.scoring)
         value = margin_from(
-            scores_from_credit(credit, cal.scoring, reading.scope),
+            cap_flagged_stages(
+                scores_from_credit(credit, cal.scoring, reading.scope), reading.flags, cal.scoring
+            ),
             reading.flags,
             analysis.buzzword_dense,
             cal.scoring,
             boost,
             reading.scope,
         )
+        value -= cal.scoring.decision.missing_ask_penalty * len(reading.missing_asks)
         return verdict(value, cal.scoring, reading.shrink)
 
     def _unfamiliar(self, analysis: Analysis, scope: tuple[StageId, ...]) -> tuple[str, ...]:

@@ -39,6 +39,17 @@ def scores_from_credit(
     }
 
 
+def cap_flagged_stages(
+    scores: Mapping[str, int], flags: Sequence[FlagFinding], scoring: Scoring
+) -> dict[str, int]:
+    """Scores with each stage that states a serious red flag held at the cap."""
+    d = scoring.decision
+    capped = {
+        f.flag.stage for f in flags if not f.absent and f.flag.severity >= d.flagged_stage_severity
+    }
+    return {s: min(v, d.flagged_stage_cap) if s in capped else v for s, v in scores.items()}
+
+
 def depth_weight(parts: Sequence[str], scoring: Scoring) -> float:
     """The share of a signal's weight its best sentence earns, by its concrete parts."""
     concrete = sum(1 for p in parts if p != "who")

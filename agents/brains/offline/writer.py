@@ -178,6 +178,18 @@ class DebriefWriter:
             reasons.append(
                 Reason(claim=claim, kind="concern", citations=_row_quotes(reading, counted, 2))
             )
+        if reading.missing_asks and not reading.off_question:
+            asks = [a.phrase[0].lower() + a.phrase[1:] for a in reading.missing_asks]
+            named = asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + " and " + asks[-1]
+            stage = reading.signals[reading.missing_asks[0].signals[0]].stage
+            reasons.append(
+                Reason(
+                    claim=tpl.missing_asks.format(asks=named),
+                    stage=stage,
+                    kind="concern",
+                    citations=self._stage_snippet(stage, "negative"),
+                )
+            )
         if analysis.injection:
             cites = _row_quotes(reading, sorted(analysis.injection), 2)
             reasons.append(Reason(claim=tpl.injection, kind="concern", citations=cites))

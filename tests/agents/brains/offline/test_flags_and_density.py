@@ -1050,3 +1050,49 @@ def test_confident_outputs_kept_as_labels_unchecked_are_a_flag(brain: OfflineBra
     assert "predictions_as_labels" not in flag_ids(brain, checked)
     corrected = "Anything above 0.9 is auto-approved, and clerk fixes on the rest become labels."
     assert "predictions_as_labels" not in flag_ids(brain, corrected)
+
+
+def test_time_spent_as_the_north_star_is_a_flag(brain: OfflineBrain) -> None:
+    text = "Our north star is weekly minutes each student spends with the assistant, up from 20."
+    assert "engagement_as_success" in flag_ids(brain, text)
+    saved = "Our north star is agent minutes saved per ticket, 4 today and 6 by spring."
+    assert "engagement_as_success" not in flag_ids(brain, saved)
+    handle = "The primary metric is handling time per claim, which we want below 9 minutes."
+    assert "engagement_as_success" not in flag_ids(brain, handle)
+
+
+def test_labels_from_a_random_sample_alone_are_a_flag(brain: OfflineBrain) -> None:
+    text = "Only the uniform random sample feeds retraining, so the labels stay unbiased."
+    assert "random_only_labels" in flag_ids(brain, text)
+    refused = "We deliberately avoid targeting low-confidence cases for review."
+    assert "random_only_labels" in flag_ids(brain, refused)
+    mixed = "Reviewers get low-confidence cases plus a 2% random slice to measure overall error."
+    assert "random_only_labels" not in flag_ids(brain, mixed)
+    not_alone = "We do not target by confidence alone; disagreements go to reviewers as well."
+    assert "random_only_labels" not in flag_ids(brain, not_alone)
+
+
+def test_a_gold_set_named_two_sentences_back_excuses_checking_each_pair(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "I'd build the gold set from each partner's query history. Analysts write the question"
+        " for about 300 of those queries. A second analyst checks each pair and we drop the ones"
+        " they disagree on."
+    )
+    assert "full_expert_verification" not in flag_ids(brain, text)
+
+
+def test_a_practice_condemned_by_what_it_does_to_the_product_is_rejected(
+    brain: OfflineBrain,
+) -> None:
+    text = "That's 100% expert review and it kills the product."
+    assert "full_expert_verification" not in flag_ids(brain, text)
+
+
+def test_leaving_review_and_hand_offs_out_of_the_cost_is_a_flag(brain: OfflineBrain) -> None:
+    text = (
+        "A QA team reads 5% of the bot's chats and hand-offs go to agents, but I'd leave those"
+        " out, they're team costs that exist either way."
+    )
+    assert "savings_ignore_failures" in flag_ids(brain, text)

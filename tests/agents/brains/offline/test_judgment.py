@@ -309,3 +309,19 @@ def test_without_qualifying_its_own_verb_does_not_negate_what_follows(
     assert not negation.rejects_match(text, text.index("worth"))
     rejected = "We ship without a gate every night."
     assert negation.rejects_match(rejected, rejected.index("a gate"))
+
+
+def test_a_stage_that_states_a_serious_red_flag_scores_at_most_the_cap(
+    brain: OfflineBrain,
+) -> None:
+    from agents.brains.offline.scoring import cap_flagged_stages
+
+    text = "Our north star is weekly minutes each learner spends with the tutor, up from 18."
+    flags = brain.analyzer.analyze(opening(text)).flags
+    assert any(f.flag.id == "engagement_as_success" for f in flags)
+    scores = {"objective": 4, "evaluation": 4}
+    capped = cap_flagged_stages(scores, flags, brain.calibration.scoring)
+    assert capped == {
+        "objective": brain.calibration.scoring.decision.flagged_stage_cap,
+        "evaluation": 4,
+    }

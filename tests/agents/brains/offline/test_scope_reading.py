@@ -59,3 +59,53 @@ def test_tier_two_support_and_an_old_prompt_are_not_model_design(brain: OfflineB
     )
     assert columns["model_cascade_routing"] not in named[0].signal_patterns
     assert columns["prompting_strategy"] not in named[1].signal_patterns
+
+
+QUEUE_QUESTION = (
+    "An AI flags marketplace listings that may be prohibited. Design the human review queue"
+    " behind it: which flags reach reviewers, in what order, how many reviewers we need, and"
+    " how we know the reviewers are making the right call."
+)
+
+MODEL_ONLY_ANSWER = """\
+The classifier is the lever. I'd train an image and text model on 40k past takedowns, with \
+per-category thresholds tuned on 5k hand-checked listings, and ship a new version only if recall \
+rises and precision drops by at most 2 points on that held-out set. Then an A/B on 10% of new \
+listings, counting buyer reports per 10k listings. It runs at listing time at p95 under 300 ms \
+for about $0.0004 a listing. Anything above threshold goes to the trust and safety team.
+"""
+
+
+def test_an_answer_that_leaves_out_the_parts_the_question_names_is_not_hired(
+    brain: OfflineBrain,
+) -> None:
+    from knowledge.scope import custom_question
+
+    reading = brain.reader.read(custom_question(QUEUE_QUESTION), opening(MODEL_ONLY_ANSWER))
+    missing = [a.phrase for a in reading.missing_asks]
+    assert "how many reviewers we need" in missing
+    assert "how we know the reviewers are making the right call" in missing
+    assert "which flags reach reviewers" not in missing
+    assert reading.verdict.decision == "no_hire"
+
+
+def test_a_sentence_the_question_asks_about_is_read_through_its_lens(brain: OfflineBrain) -> None:
+    text = (
+        "Price it from the usage mix, not the average: heavy users cost $6 a month, light ones"
+        " $0.16. Target at least 70% gross margin, tracked weekly per customer cohort."
+    )
+    whole = brain.analyzer.analyze(opening(text))
+    cost_only = brain.analyzer.analyze(opening(text), ("scaling",))
+    target = next(s.index for s in whole.sentences if s.text.startswith("Target"))
+    assert whole.primary.get(target) == "success_metric_target"
+    assert cost_only.primary.get(target) == "unit_economics_margin"
+
+
+async def test_the_debrief_names_the_parts_the_answer_left_out(brain: OfflineBrain) -> None:
+    from knowledge.scope import custom_question
+
+    question = custom_question(QUEUE_QUESTION)
+    debrief = (await brain.debrief(question, opening(MODEL_ONLY_ANSWER), [])).value
+    concern = next(r for r in debrief.reasons if r.claim.startswith("The question asks"))
+    assert "how many reviewers we need" in concern.claim
+    assert concern.kind == "concern" and concern.citations
