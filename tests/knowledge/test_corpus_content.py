@@ -72,6 +72,7 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "synthetic_only_eval": r"\b(llm wrote|generated test cases|synthetic queries)\b",
     "engagement_as_success": r"\b(headline metric|on that north star|engagement minutes)\b",
     "random_only_labels": r"\b(uniform random sample|biased population|skew the data)\b",
+    "live_test_dismissed": r"\b(a luxury|live experiment unnecessary|skip the online test)\b",
     "short_experiment": r"\b(two weekdays|48-hour a/b|at first significance)\b",
     "average_latency_budget": r"\b(blended mean|average response time|averaged away)\b",
 }

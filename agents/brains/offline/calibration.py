@@ -329,6 +329,8 @@ class ProbeSeverity(StrictModel):
     follow_up: float = Field(ge=0)
     reply_anchor: float = Field(ge=0)
     first_pick: float = Field(ge=0)
+    named_ask: float = Field(default=0.0, ge=0)
+    """Added to a gap that answers a part the question named and the answer left out."""
 
 
 FollowUpOn = Literal["threshold", "quantity", "mechanism"]
@@ -348,6 +350,8 @@ class Probes(StrictModel):
     openers: dict[str, list[str]]
     bridge_lead_ins: dict[str, list[str]]
     hedge_lead_ins: dict[str, str]
+    ask_lead_ins: dict[str, list[str]] = Field(default_factory=dict)
+    """How each panelist opens on a part the question named that the answer left out ({ask})."""
     push: dict[str, str]
     deeper: dict[str, str]
     follow_up: dict[str, dict[FollowUpOn, str]]

@@ -40,6 +40,7 @@ class Gap:
     anchor: int | None  # the sentence the probe quotes, if any
     hedge: bool = False  # the anchor is the candidate admitting this gap
     bridge: bool = False  # the anchor is what the stage showed, not the gap itself
+    ask: str | None = None  # the part of the question this gap answers, left out by the answer
 
 
 def asked_gaps(transcript: list[Turn]) -> set[str]:
@@ -80,7 +81,8 @@ def panelist_gaps(
     asked, reply = asked_gaps(transcript), _latest_reply(transcript)
     ask = _Asking(reading, panelist, rubric, calibration, tuple(own), asked, reply)
     open_signals = _owned(ask, own, lambda sid: not reading.touched(sid))
-    gaps = _flag_gaps(ask) + _hedge_gaps(ask, open_signals)
+    gaps = _flag_gaps(ask) + _ask_gaps(ask)
+    gaps += _hedge_gaps(ask, [s for s in open_signals if all(g.id != s.id for g in gaps)])
     gaps += _signal_gaps(ask, open_signals, {g.id for g in gaps})
     gaps += _follow_up_gaps(ask, transcript)
     if not gaps and not reading.credited_rows():
@@ -208,6 +210,29 @@ def _signal_gaps(ask: _Asking, open_signals: list[Signal], taken: set[str]) -> l
         if anchor is not None and reply is not None and reading.rows[anchor].turn == reply:
             severity += sev.reply_anchor
         gaps.append(Gap(kind, signal.stage, signal.id, round(severity, 4), anchor, bridge=bridge))
+    return gaps
+
+
+def _ask_gaps(ask: _Asking) -> list[Gap]:
+    """A part the question named and the answer left out ("how many reviewers we need"), asked
+    in the question's own words, even when the answer came near the idea elsewhere. Each part
+    goes to one panelist: the owner of the first assessed idea that answers it."""
+    sev = ask.calibration.probes.severity
+    signals = {s.id: s for s in ask.rubric.signals}
+    gaps: list[Gap] = []
+    for part in ask.reading.missing_asks:
+        first = next(
+            (signals[i] for i in part.signals if signals[i].stage in ask.reading.scope), None
+        )
+        # Stages can be shared; the idea's own owner asks, so the part is asked once.
+        if first is None or first.owner != ask.panelist.id or first.id in ask.asked:
+            continue
+        if any(g.id == first.id for g in gaps):
+            continue
+        severity = sev.missing_signal + first.weight / 3 + 1.0 + sev.named_ask
+        gaps.append(
+            Gap("missing_signal", first.stage, first.id, round(severity, 4), None, ask=part.phrase)
+        )
     return gaps
 
 
@@ -465,9 +490,16 @@ class ProbeWriter:
         bridges = [
             t for t in cfg.bridge_lead_ins[panelist.id] if not any(_opens(s, t) for s in spoken)
         ]
+        asks = [
+            t
+            for t in cfg.ask_lead_ins.get(panelist.id, [])
+            if not any(_opens(s, t) for s in spoken)
+        ]
         probes = []
         for gap in gaps:
-            if gap.hedge and gap.anchor is not None:
+            if gap.ask is not None and asks:
+                opening = asks.pop(0).format(ask=_lower_first(gap.ask))
+            elif gap.hedge and gap.anchor is not None:
                 opening = cfg.hedge_lead_ins[panelist.id].format(quote=self._quote(reading, gap))
             elif gap.bridge and gap.anchor is not None:
                 opening = bridges.pop(0).format(quote=self._quote(reading, gap)) if bridges else ""
@@ -554,6 +586,10 @@ def _rests_on(parts: Sequence[str], quote: str) -> FollowUpOn:
     if "quantity" in parts and not _SENSITIVITY.search(quote):
         return "quantity"
     return "mechanism"  # a figure already tried at double or half needs no "what if" again
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _opens(spoken: str, template: str) -> bool:

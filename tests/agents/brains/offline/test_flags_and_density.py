@@ -1096,3 +1096,13 @@ def test_leaving_review_and_hand_offs_out_of_the_cost_is_a_flag(brain: OfflineBr
         " out, they're team costs that exist either way."
     )
     assert "savings_ignore_failures" in flag_ids(brain, text)
+
+
+def test_dismissing_the_live_test_is_a_flag(brain: OfflineBrain) -> None:
+    text = "An A/B would be nice, but it slows iteration down, so we ship on the offline gain."
+    assert "live_test_dismissed" in flag_ids(brain, text)
+    assert "live_test_dismissed" in flag_ids(brain, "We can skip the online experiment here.")
+    shadow = "We skip the A/B and instead run in shadow for two weeks before a staged rollout."
+    assert "live_test_dismissed" not in flag_ids(brain, shadow)
+    thin = "An A/B test is not possible: there is too little traffic to randomise."
+    assert "live_test_dismissed" not in flag_ids(brain, thin)

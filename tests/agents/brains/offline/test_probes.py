@@ -476,3 +476,25 @@ def test_one_round_does_not_ask_an_idea_and_the_idea_it_implies() -> None:
         "who_labels",
     ]
     assert [g.id for g in choose(gaps, 2, 0.0)] == ["corrections_feed_training", "data_from_usage"]
+
+
+async def test_each_part_the_answer_left_out_is_asked_once_in_the_questions_words(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    from knowledge.scope import custom_question
+    from tests.agents.brains.offline.test_scope_reading import MODEL_ONLY_ANSWER, QUEUE_QUESTION
+
+    question = custom_question(QUEUE_QUESTION)
+    transcript = opening(MODEL_ONLY_ANSWER)
+    spoken = [
+        p.text
+        for panelist in panel.panelists
+        for p in (await brain.probe(panelist, question, transcript, 1)).value
+    ]
+    for part in (
+        "how many reviewers we need",
+        "how we know the reviewers are making the right call",
+    ):
+        asking = [t for t in spoken if part in t]
+        assert len(asking) == 1, (part, spoken)
+    assert not any("which flags reach reviewers" in t for t in spoken)
