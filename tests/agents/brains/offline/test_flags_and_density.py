@@ -1052,26 +1052,6 @@ def test_confident_outputs_kept_as_labels_unchecked_are_a_flag(brain: OfflineBra
     assert "predictions_as_labels" not in flag_ids(brain, corrected)
 
 
-def test_time_spent_as_the_north_star_is_a_flag(brain: OfflineBrain) -> None:
-    text = "Our north star is weekly minutes each student spends with the assistant, up from 20."
-    assert "engagement_as_success" in flag_ids(brain, text)
-    saved = "Our north star is agent minutes saved per ticket, 4 today and 6 by spring."
-    assert "engagement_as_success" not in flag_ids(brain, saved)
-    handle = "The primary metric is handling time per claim, which we want below 9 minutes."
-    assert "engagement_as_success" not in flag_ids(brain, handle)
-
-
-def test_labels_from_a_random_sample_alone_are_a_flag(brain: OfflineBrain) -> None:
-    text = "Only the uniform random sample feeds retraining, so the labels stay unbiased."
-    assert "random_only_labels" in flag_ids(brain, text)
-    refused = "We deliberately avoid targeting low-confidence cases for review."
-    assert "random_only_labels" in flag_ids(brain, refused)
-    mixed = "Reviewers get low-confidence cases plus a 2% random slice to measure overall error."
-    assert "random_only_labels" not in flag_ids(brain, mixed)
-    not_alone = "We do not target by confidence alone; disagreements go to reviewers as well."
-    assert "random_only_labels" not in flag_ids(brain, not_alone)
-
-
 def test_a_gold_set_named_two_sentences_back_excuses_checking_each_pair(
     brain: OfflineBrain,
 ) -> None:
@@ -1090,19 +1070,56 @@ def test_a_practice_condemned_by_what_it_does_to_the_product_is_rejected(
     assert "full_expert_verification" not in flag_ids(brain, text)
 
 
-def test_leaving_review_and_hand_offs_out_of_the_cost_is_a_flag(brain: OfflineBrain) -> None:
-    text = (
-        "A QA team reads 5% of the bot's chats and hand-offs go to agents, but I'd leave those"
-        " out, they're team costs that exist either way."
-    )
-    assert "savings_ignore_failures" in flag_ids(brain, text)
+# Each new flag: sentences that state the practice, and near misses that must not raise it.
+STATED_FLAGS = [
+    (
+        "engagement_as_success",
+        ["Our north star is weekly minutes each student spends with the assistant, up from 20."],
+        [
+            "Our north star is agent minutes saved per ticket, 4 today and 6 by spring.",
+            "The primary metric is handling time per claim, which we want below 9 minutes.",
+        ],
+    ),
+    (
+        "random_only_labels",
+        [
+            "Only the uniform random sample feeds retraining, so the labels stay unbiased.",
+            "We deliberately avoid targeting low-confidence cases for review.",
+        ],
+        [
+            "Reviewers get low-confidence cases plus a 2% random slice to measure overall error.",
+            "We do not target by confidence alone; disagreements go to reviewers as well.",
+        ],
+    ),
+    (
+        "live_test_dismissed",
+        [
+            "An A/B would be nice, but it slows iteration down, so we ship on the offline gain.",
+            "We can skip the online experiment here.",
+        ],
+        [
+            "We skip the A/B and instead run in shadow for two weeks before a staged rollout.",
+            "An A/B test is not possible: there is too little traffic to randomise.",
+        ],
+    ),
+    (
+        "savings_ignore_failures",
+        [
+            "A QA team reads 5% of the bot's chats and hand-offs go to agents, but I'd leave those"
+            " out, they're team costs that exist either way."
+        ],
+        ["The cost per resolution includes the QA team's sampled reviews and every hand-off."],
+    ),
+]
 
 
-def test_dismissing_the_live_test_is_a_flag(brain: OfflineBrain) -> None:
-    text = "An A/B would be nice, but it slows iteration down, so we ship on the offline gain."
-    assert "live_test_dismissed" in flag_ids(brain, text)
-    assert "live_test_dismissed" in flag_ids(brain, "We can skip the online experiment here.")
-    shadow = "We skip the A/B and instead run in shadow for two weeks before a staged rollout."
-    assert "live_test_dismissed" not in flag_ids(brain, shadow)
-    thin = "An A/B test is not possible: there is too little traffic to randomise."
-    assert "live_test_dismissed" not in flag_ids(brain, thin)
+@pytest.mark.parametrize(
+    ("flag", "stated", "near_misses"), STATED_FLAGS, ids=[f[0] for f in STATED_FLAGS]
+)
+def test_a_stated_practice_raises_its_flag_and_a_near_miss_does_not(
+    brain: OfflineBrain, flag: str, stated: list[str], near_misses: list[str]
+) -> None:
+    for text in stated:
+        assert flag in flag_ids(brain, text), text
+    for text in near_misses:
+        assert flag not in flag_ids(brain, text), text
