@@ -113,3 +113,11 @@ def test_the_parts_a_question_names_are_read_in_order_to_the_end_of_their_clause
     ]
     assert infer_asks(text)[2].signals == ("volume_and_capacity", "labeling_cost")
     assert infer_asks("Design a system that summarises legal contracts for lawyers.") == []
+
+
+def test_every_named_part_maps_to_rubric_signals() -> None:
+    from knowledge.loader import load_rubric, load_scope_rules
+
+    signals = {s.id for s in load_rubric().signals}
+    for ask in load_scope_rules().asks:
+        assert set(ask.signals) <= signals, ask.pattern

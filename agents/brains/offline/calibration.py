@@ -397,7 +397,7 @@ class WriterReasons(StrictModel):
     off_topic: str
     off_question: str
     off_product: str
-    missing_asks: str = "The question asks {asks}; the answer never says."
+    missing_asks: str  # parts the question named that the answer never took up ({asks})
     hedge: str
     hedge_on: str  # the hedges name what they admit ({topics})
     hedge_further: str  # ... about what the answer did show: pushed further, no reply ({topics})

@@ -179,7 +179,7 @@ class DebriefWriter:
                 Reason(claim=claim, kind="concern", citations=_row_quotes(reading, counted, 2))
             )
         if reading.missing_asks and not reading.off_question:
-            asks = [a.phrase[0].lower() + a.phrase[1:] for a in reading.missing_asks]
+            asks = [_lower_first(a.phrase) for a in reading.missing_asks]
             named = asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + " and " + asks[-1]
             stage = reading.signals[reading.missing_asks[0].signals[0]].stage
             reasons.append(
