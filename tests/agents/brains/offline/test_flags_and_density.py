@@ -1039,19 +1039,6 @@ def test_clinical_screening_is_not_an_interface(brain: OfflineBrain) -> None:
     assert "ui_focus" in flag_ids(brain, interface)
 
 
-def test_confident_outputs_kept_as_labels_unchecked_are_a_flag(brain: OfflineBrain) -> None:
-    text = "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth."
-    assert "predictions_as_labels" in flag_ids(brain, text)
-    assert "predictions_as_labels" in flag_ids(brain, "We retrain nightly on its own predictions.")
-    checked = (
-        "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth"
-        " only after an analyst has spot-checked it."
-    )
-    assert "predictions_as_labels" not in flag_ids(brain, checked)
-    corrected = "Anything above 0.9 is auto-approved, and clerk fixes on the rest become labels."
-    assert "predictions_as_labels" not in flag_ids(brain, corrected)
-
-
 def test_a_gold_set_named_two_sentences_back_excuses_checking_each_pair(
     brain: OfflineBrain,
 ) -> None:
@@ -1072,6 +1059,18 @@ def test_a_practice_condemned_by_what_it_does_to_the_product_is_rejected(
 
 # Each new flag: sentences that state the practice, and near misses that must not raise it.
 STATED_FLAGS = [
+    (
+        "predictions_as_labels",
+        [
+            "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth.",
+            "We retrain nightly on its own predictions.",
+        ],
+        [
+            "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth"
+            " only after an analyst has spot-checked it.",
+            "Anything above 0.9 is auto-approved, and clerk fixes on the rest become labels.",
+        ],
+    ),
     (
         "engagement_as_success",
         ["Our north star is weekly minutes each student spends with the assistant, up from 20."],
