@@ -670,7 +670,27 @@ class Analyzer:
                 feats[s.index].signal_sims[j] >= threshold for s in said for j in columns
             ) or any(remembered(f"absence:{flag.id}", s.text, describes) for s in said)
             if not touched:
-                out.append(FlagFinding(flag, (), structural=True, absent=True))
+                # The sentences that use the practice (the grader, the vendor's report) are quoted.
+                # Used again in a reply, after a probe, it is the plan: it weighs as restated.
+                users = (
+                    [
+                        s
+                        for s in said
+                        if _any_match(subjects, s.text) and not feats[s.index].rejected_flags
+                    ]
+                    if config.practice_used
+                    else []
+                )
+                out.append(
+                    FlagFinding(
+                        flag,
+                        tuple(s.index for s in users[:2]),
+                        structural=True,
+                        absent=True,
+                        restated=len({s.turn_id for s in users}) > 1,
+                        practice_used=config.practice_used,
+                    )
+                )
         return out
 
     def _structural(

@@ -222,6 +222,9 @@ class AbsenceFlag(StrictModel):
     class behind an accuracy figure); none: the subject alone is enough."""
     excused_by: list[str] = Field(default_factory=list)
     """Signals that, credited, show the answer does the idea's work another way."""
+    practice_used: bool = False
+    """The subject patterns name the practice itself (a grader model, the vendor's own QA), so
+    its missing safeguard weighs, and caps its stage, as a stated red flag does."""
 
     _ok = field_validator("patterns", "subject_patterns", "context_patterns")(check_patterns)
 

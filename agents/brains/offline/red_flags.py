@@ -20,6 +20,7 @@ class FlagFinding:
     structural: bool
     absent: bool = False  # raised because the answer never touches the idea (no sentence)
     restated: bool = False  # stated again in a later turn: the practice is the plan, not a slip
+    practice_used: bool = False  # absent safeguard of a practice the answer uses: weighs as stated
 
 
 _QUALIFIER = re.compile(r"\bwithout \w+ing\b(?: (?:the |a |any |our )?\w+)?", re.IGNORECASE)

@@ -45,7 +45,9 @@ def cap_flagged_stages(
     """Scores with each stage that states a serious red flag held at the cap."""
     d = scoring.decision
     capped = {
-        f.flag.stage for f in flags if not f.absent and f.flag.severity >= d.flagged_stage_severity
+        f.flag.stage
+        for f in flags
+        if (f.practice_used or not f.absent) and f.flag.severity >= d.flagged_stage_severity
     }
     return {s: min(v, d.flagged_stage_cap) if s in capped else v for s, v in scores.items()}
 
@@ -64,8 +66,9 @@ def covered_stages(
 
 
 def assessed_flags(analysis: Analysis, scope: Sequence[str] = STAGE_IDS) -> list[FlagFinding]:
-    """The red flags that count: every stated one, and absence flags of assessed stages only."""
-    return [f for f in analysis.flags if not f.absent or f.flag.stage in scope]
+    """The red flags that count: every one a sentence states, and those raised by the answer's
+    shape or silence (infrastructure over data, no gold set) in assessed stages only."""
+    return [f for f in analysis.flags if not f.structural or f.flag.stage in scope]
 
 
 def margin(
@@ -119,9 +122,9 @@ def margin_from(
     # them weighs as much, relative to the whole answer, as the stage scores do.
     value -= d.red_flag_weight * sum(
         f.flag.severity
-        * (d.absence_flag_weight if f.absent else 1.0)
+        * (d.absence_flag_weight if f.absent and not f.practice_used else 1.0)
         * (d.restated_flag_weight if f.restated else 1.0)
-        * (focus if f.flag.stage in assessed and not f.absent else 1.0)
+        * (focus if f.flag.stage in assessed and (f.practice_used or not f.absent) else 1.0)
         for f in flags
     )
     value -= d.extra_flag_penalty * max(0, len(flags) - 1)

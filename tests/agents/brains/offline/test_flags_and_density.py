@@ -599,7 +599,8 @@ def test_a_hire_that_states_a_bad_practice_is_less_certain(
     assert flawed_reading.shrink < clean_reading.shrink
 
 
-def test_a_hire_raising_a_flag_by_silence_is_less_certain_too(brain: OfflineBrain) -> None:
+def test_a_used_practice_with_its_safeguard_missing_weighs_as_stated(brain: OfflineBrain) -> None:
+    """Picking a vendor on its own benchmark is the practice; no check of ours is the silence."""
     question = load_questions().get("document-extraction")
     strong = (
         PRICED_BY_THE_VENDOR
@@ -612,10 +613,32 @@ def test_a_hire_raising_a_flag_by_silence_is_less_certain_too(brain: OfflineBrai
         + " from upload to posting has to stay under ten minutes for the payment runs."
     )
     reading = brain.reader.read(question, opening(strong))
-    assert [f.flag.id for f in reading.flags] == ["vendor_quality_trusted"]
-    assert reading.flags[0].absent
-    assert reading.verdict.decision == "hire"
-    assert "flagged_hire" in reading.unfamiliar
+    [flag] = reading.flags
+    assert flag.flag.id == "vendor_quality_trusted" and flag.absent and flag.practice_used
+    quoted = [reading.analysis.sentences[i].text for i in flag.sentences]
+    assert any("on its own benchmark" in q for q in quoted)
+    assert reading.scores[flag.flag.stage] <= 2
+
+
+def test_a_flag_raised_by_silence_alone_weighs_less_and_caps_nothing(brain: OfflineBrain) -> None:
+    from agents.brains.offline.red_flags import FlagFinding
+    from agents.brains.offline.scoring import cap_flagged_stages, margin_from
+
+    scoring = brain.calibration.scoring
+    flag = next(f for f in brain.rubric.red_flags if f.id == "vendor_quality_trusted")
+    scores = dict.fromkeys(("objective", "model_integration", "evaluation", "scaling"), 3)
+    scores["data_strategy"] = 4
+    stated = FlagFinding(flag, (0,), structural=False)
+    used = FlagFinding(flag, (0,), structural=True, absent=True, practice_used=True)
+    silent = FlagFinding(flag, (), structural=True, absent=True)
+
+    def weighed(found: FlagFinding) -> float:
+        return margin_from(scores, [found], False, scoring)
+
+    assert weighed(used) == weighed(stated)
+    assert weighed(silent) > weighed(used)
+    assert cap_flagged_stages(scores, [used], scoring)["data_strategy"] == 2
+    assert cap_flagged_stages(scores, [silent], scoring)["data_strategy"] == 4
 
 
 def test_a_short_headline_does_not_borrow_the_next_sentences_substance(
