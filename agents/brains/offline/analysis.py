@@ -618,8 +618,16 @@ class Analyzer:
                 if sid in findings
             ):
                 continue
-            turns = {s.turn_id for s in sentences if s.index in hits[i]}
-            out.append(FlagFinding(flag, tuple(hits[i]), structural=False, restated=len(turns) > 1))
+            stating = [s for s in sentences if s.index in hits[i]]
+            out.append(
+                FlagFinding(
+                    flag,
+                    tuple(hits[i]),
+                    structural=False,
+                    restated=len({s.turn_id for s in stating}) > 1,
+                    worded=any(detector.worded(i, s.text) for s in stating),
+                )
+            )
         return out
 
     def _absent(

@@ -255,6 +255,10 @@ class DecisionWeights(StrictModel):
     """A stage in which the answer states a red flag of at least `flagged_stage_severity` scores
     at most this: a harmful north star is not a well-defined objective, however precise."""
     flagged_stage_severity: int = Field(default=3, ge=1)
+    disqualifying_severity: int = Field(default=4, ge=1)
+    """A stated red flag of at least this severity sinks the answer on its own ..."""
+    disqualified_margin: float = Field(default=0.0, le=0)
+    """... its margin is at most this (a lean no-hire, however strong the rest)."""
     missing_ask_penalty: float = Field(default=0.0, ge=0)
     """Subtracted per part a question names that the answer leaves out (when it names several)."""
     buzzword_penalty: float = Field(ge=0)

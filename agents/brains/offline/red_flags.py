@@ -21,6 +21,7 @@ class FlagFinding:
     absent: bool = False  # raised because the answer never touches the idea (no sentence)
     restated: bool = False  # stated again in a later turn: the practice is the plan, not a slip
     practice_used: bool = False  # absent safeguard of a practice the answer uses: weighs as stated
+    worded: bool = False  # a sentence states it in the flag's own wording, not by resemblance
 
 
 _QUALIFIER = re.compile(r"\bwithout \w+ing\b(?: (?:the |a |any |our )?\w+)?", re.IGNORECASE)
@@ -94,6 +95,10 @@ class RedFlagDetector:
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.topic_patterns]
             for fid, cfg in self._structural.items()
         }
+
+    def worded(self, index: int, text: str) -> bool:
+        """Whether one of flag `index`'s own patterns names the practice in the text."""
+        return any(p.search(text) for p in self._patterns[index])
 
     @property
     def structural_ids(self) -> frozenset[str]:

@@ -130,7 +130,14 @@ def margin_from(
     value -= d.extra_flag_penalty * max(0, len(flags) - 1)
     if buzzword_dense:
         value -= d.buzzword_penalty
-    return round(value - d.bias, 6)
+    value -= d.bias
+    # One disqualifying practice, stated in so many words or put to use, sinks an otherwise
+    # strong answer; a sentence that merely resembles it weighs as above and no more.
+    if any(
+        (f.practice_used or f.worded) and f.flag.severity >= d.disqualifying_severity for f in flags
+    ):
+        value = min(value, d.disqualified_margin)
+    return round(value, 6)
 
 
 def hire_probability(value: float, scoring: Scoring) -> float:

@@ -587,16 +587,19 @@ def test_a_hire_that_states_a_bad_practice_is_less_certain(
 ) -> None:
     question = load_questions().get("medical-coding-assistant")
     strong = sample(samples, "strong")["answer"]
-    flawed = (
-        strong
-        + "\nAfter launch, the model retrains nightly and is pushed to all coders automatically."
-    )
+    flawed = strong + "\nWe judge the suggestions only by the thumbs-up rate coders click."
     clean_reading = brain.reader.read(question, opening(strong))
     flawed_reading = brain.reader.read(question, opening(flawed))
     assert flawed_reading.verdict.decision == "hire"
     assert "flagged_hire" in flawed_reading.unfamiliar
     assert "flagged_hire" not in clean_reading.unfamiliar
     assert flawed_reading.shrink < clean_reading.shrink
+    # A disqualifying practice (severity 3, in its own words) sinks the same answer.
+    shipped = (
+        strong
+        + "\nAfter launch, the model retrains nightly and is pushed to all coders automatically."
+    )
+    assert brain.reader.read(question, opening(shipped)).verdict.decision == "no_hire"
 
 
 def test_a_used_practice_with_its_safeguard_missing_weighs_as_stated(brain: OfflineBrain) -> None:
@@ -1087,6 +1090,8 @@ STATED_FLAGS = [
         [
             "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth.",
             "We retrain nightly on its own predictions.",
+            "We use the larger offline model as the reference and score the live model against it.",
+            "Every answer that was not edited or flagged goes into the example pool automatically.",
         ],
         [
             "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth"
@@ -1132,6 +1137,46 @@ STATED_FLAGS = [
         ],
         ["The cost per resolution includes the QA team's sampled reviews and every hand-off."],
     ),
+    (
+        "humans_removed",
+        [
+            "After two quarters of matching the reviewers, we go to fully automatic approvals and"
+            " rejections.",
+            "Low-confidence cases get a retry, so nobody needs a human review.",
+            "Making the analysts click approve on cases the model gets right is pure toil.",
+        ],
+        [
+            "The model agreed with the reviewers on 98% of cases, and they still see every denial.",
+            "Fully automatic approval is off the table; a person signs every rejection.",
+        ],
+    ),
+    (
+        "audit_stopped",
+        ["I wouldn't keep a standing human sample once the outcome data arrives."],
+        [
+            "For a class that clears the bar we stop full correction and move to spot checks, and"
+            " those never stop.",
+        ],
+    ),
+    (
+        "no_gold_set",
+        [
+            "We don't have to maintain a separate static test set; the fresh labels are enough.",
+            "Hand-written reference answers would go stale within a month, so we skip them.",
+        ],
+        ["We refresh the 400 every quarter so the gold set doesn't go stale."],
+    ),
+    (
+        "accuracy_at_any_cost",
+        [
+            "I'd pick the strongest frontier model available for every review.",
+            "Routing easy cases to a smaller model would save pennies, so I wouldn't build it.",
+        ],
+        [
+            "If the small-model drafts get rewritten more, the routing is saving pennies and"
+            " costing minutes, so I'd move the cut-off."
+        ],
+    ),
 ]
 
 
@@ -1145,3 +1190,22 @@ def test_a_stated_practice_raises_its_flag_and_a_near_miss_does_not(
         assert flag in flag_ids(brain, text), text
     for text in near_misses:
         assert flag not in flag_ids(brain, text), text
+
+
+def test_one_disqualifying_practice_stated_in_its_own_words_sinks_a_strong_answer(
+    brain: OfflineBrain,
+) -> None:
+    from agents.brains.offline.red_flags import FlagFinding
+    from agents.brains.offline.scoring import margin_from
+
+    scoring = brain.calibration.scoring
+    decision = scoring.decision
+    flag = next(f for f in brain.rubric.red_flags if f.id == "predictions_as_labels")
+    assert flag.severity >= decision.disqualifying_severity
+    strong = dict.fromkeys(
+        ("objective", "data_strategy", "model_integration", "evaluation", "scaling"), 4
+    )
+    worded = FlagFinding(flag, (0,), structural=False, worded=True)
+    resembles = FlagFinding(flag, (0,), structural=False)
+    assert margin_from(strong, [worded], False, scoring) <= decision.disqualified_margin < 0
+    assert margin_from(strong, [resembles], False, scoring) > 0
