@@ -1092,6 +1092,7 @@ STATED_FLAGS = [
             "We retrain nightly on its own predictions.",
             "We use the larger offline model as the reference and score the live model against it.",
             "Every answer that was not edited or flagged goes into the example pool automatically.",
+            "Tags above 0.95 confidence are written straight to the training set.",
         ],
         [
             "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth"
@@ -1136,6 +1137,18 @@ STATED_FLAGS = [
             " out, they're team costs that exist either way."
         ],
         ["The cost per resolution includes the QA team's sampled reviews and every hand-off."],
+    ),
+    (
+        "unsure_answer_sent",
+        [
+            "If the checker can't confirm it, the reply still goes out with a short disclaimer.",
+            "We send the top-ranked answer with a clear warning that it may be out of date.",
+        ],
+        [
+            "When the check fails, the customer sees the clause quoted word for word and a button"
+            " to reach a person.",
+            "We never send an unverified answer with a disclaimer; it goes to an agent instead.",
+        ],
     ),
     (
         "humans_removed",
