@@ -110,7 +110,8 @@ def _purpose(text: str, at: int) -> list[str]:
             clause = clause[:last_link]
     while clause and clause[-1].lower() in _DANGLING:
         clause.pop()
-    return clause
+    # A link and a bare verb ("that helps") name no purpose: the product is better unqualified.
+    return clause if len(clause) > 2 else []
 
 
 def infer_product(text: str) -> str:

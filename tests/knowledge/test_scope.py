@@ -19,6 +19,12 @@ def test_a_generic_head_behind_words_that_add_nothing_is_named_with_what_it_does
         "AI feature that writes alt text for images"
     )
     assert infer_product("Design an AI tutor that explains maths mistakes.") == "AI tutor"
+    # Cut to a link and a bare verb ("that helps"), the clause says nothing: it is dropped.
+    text = (
+        "Design an LLM assistant that helps our accounts-receivable team resolve customers'"
+        " invoice disputes, and tell us how you'd know it's working."
+    )
+    assert infer_product(text) == "LLM assistant"
 
 
 def test_a_question_without_a_product_word_falls_back() -> None:

@@ -55,3 +55,11 @@ def test_depth_credit_must_rise_to_one() -> None:
     for bad in ([0.5, 0.6, 0.9], [0.7, 0.6, 1.0], [-0.1, 0.5, 1.0]):
         with pytest.raises(ValueError, match="depth_credit"):
             Scoring.model_validate({**raw, "depth_credit": bad})
+
+
+def test_a_bar_of_zero_is_a_threshold() -> None:
+    from agents.brains.offline.substance import SubstanceDetector
+
+    detector = SubstanceDetector(load_calibration().substance)
+    assert "threshold" in detector.parts("Wrong amounts must stay at zero on the frozen set.")
+    assert "threshold" not in detector.parts("We start from zero labels and grow the set.")

@@ -1157,6 +1157,8 @@ STATED_FLAGS = [
             " rejections.",
             "Low-confidence cases get a retry, so nobody needs a human review.",
             "Making the analysts click approve on cases the model gets right is pure toil.",
+            "The agent handles each refund request autonomously end to end.",
+            "Phase one is drafts for agents, then full autonomy in Q3.",
         ],
         [
             "The model agreed with the reviewers on 98% of cases, and they still see every denial.",
