@@ -18,7 +18,7 @@ class FlagFinding:
     flag: RedFlag
     sentences: tuple[int, ...]
     structural: bool
-    absent: bool = False  # raised because the answer never touches the idea (no sentence)
+    absent: bool = False  # raised because the answer never touches the idea (the safeguard)
     restated: bool = False  # stated again in a later turn: the practice is the plan, not a slip
     practice_used: bool = False  # absent safeguard of a practice the answer uses: weighs as stated
     worded: bool = False  # a sentence states it in the flag's own wording, not by resemblance
