@@ -23,6 +23,11 @@ class FlagFinding:
     practice_used: bool = False  # absent safeguard of a practice the answer uses: weighs as stated
     worded: bool = False  # a sentence states it in the flag's own wording, not by resemblance
 
+    @property
+    def stated(self) -> bool:
+        """The answer states the practice, or puts it to use with its safeguard missing."""
+        return self.practice_used or not self.absent
+
 
 _QUALIFIER = re.compile(r"\bwithout \w+ing\b(?: (?:the |a |any |our )?\w+)?", re.IGNORECASE)
 # A lead label: a few words, then a colon, opening the sentence ("Things I would not do: …").

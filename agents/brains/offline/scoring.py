@@ -45,9 +45,7 @@ def cap_flagged_stages(
     """Scores with each stage that states a serious red flag held at the cap."""
     d = scoring.decision
     capped = {
-        f.flag.stage
-        for f in flags
-        if (f.practice_used or not f.absent) and f.flag.severity >= d.flagged_stage_severity
+        f.flag.stage for f in flags if f.stated and f.flag.severity >= d.flagged_stage_severity
     }
     return {s: min(v, d.flagged_stage_cap) if s in capped else v for s, v in scores.items()}
 
@@ -122,9 +120,9 @@ def margin_from(
     # them weighs as much, relative to the whole answer, as the stage scores do.
     value -= d.red_flag_weight * sum(
         f.flag.severity
-        * (d.absence_flag_weight if f.absent and not f.practice_used else 1.0)
+        * (1.0 if f.stated else d.absence_flag_weight)
         * (d.restated_flag_weight if f.restated else 1.0)
-        * (focus if f.flag.stage in assessed and (f.practice_used or not f.absent) else 1.0)
+        * (focus if f.flag.stage in assessed and f.stated else 1.0)
         for f in flags
     )
     value -= d.extra_flag_penalty * max(0, len(flags) - 1)
