@@ -76,6 +76,7 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "short_experiment": r"\b(two weekdays|48-hour a/b|at first significance)\b",
     "average_latency_budget": r"\b(blended mean|average response time|averaged away)\b",
     "unsure_answer_sent": r"\b(may be inaccurate|plus a disclaimer|warning icon)\b",
+    "borrowed_threshold": r"\b(default cut-off|other teams used|industry norm)\b",
 }
 
 

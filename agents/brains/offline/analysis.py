@@ -120,6 +120,14 @@ class Analysis:
         """The sentence with this index."""
         return self.sentences[index]
 
+    @property
+    def opening_words(self) -> int:
+        """Words in the candidate's opening answer (the first turn read)."""
+        if not self.sentences:
+            return 0
+        first = self.sentences[0].turn_id
+        return sum(len(s.text.split()) for s in self.sentences if s.turn_id == first)
+
 
 _ALPHA_WORD = re.compile(r"[A-Za-z]{2,}")
 # Sentences about the interface earn no credit for the data system, whatever they say.
@@ -152,6 +160,10 @@ class Analyzer:
         self._absence_contexts = {
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.context_patterns]
             for fid, cfg in calibration.absence_flags.items()
+        }
+        self._override_exempt = {
+            fid: [re.compile(p, re.IGNORECASE) for p in patterns]
+            for fid, patterns in calibration.flag_override_exempt.items()
         }
         # Rubric patterns that read a short label on its own ("^(ground truth|…)\\s*:").
         self._label_patterns = [
@@ -612,13 +624,16 @@ class Analyzer:
                 continue
             if i not in hits:
                 continue
-            if any(
+            stating = [s for s in sentences if s.index in hits[i]]
+            exempt = any(
+                p.search(s.text) for s in stating for p in self._override_exempt.get(flag.id, [])
+            )
+            if not exempt and any(
                 findings[sid].anchored_credit
                 for sid in overrides.get(flag.id, [])
                 if sid in findings
             ):
                 continue
-            stating = [s for s in sentences if s.index in hits[i]]
             out.append(
                 FlagFinding(
                     flag,

@@ -306,7 +306,11 @@ class Scoring(StrictModel):
 
     stage_cuts: list[float] = Field(min_length=3, max_length=3)
     focused_cut_scale: float = Field(ge=1, le=3)
+    focused_short_words: int = Field(ge=0)
+    focused_short_cut_scale: float = Field(ge=1, le=3)
     depth_credit: list[float] = Field(min_length=3, max_length=3)
+    focused_repeat_credit: float = Field(ge=0, le=1)
+    focused_repeat_max: int = Field(ge=0, le=10)
     decision: DecisionWeights
     confidence: ConfidenceParams
     votes: VoteParams
@@ -511,6 +515,7 @@ class Calibration(StrictModel):
     flag_excuses: dict[str, list[str]]
     flag_context_excuses: dict[str, list[str]] = Field(default_factory=dict)
     flag_overrides: dict[str, list[str]]
+    flag_override_exempt: dict[str, list[str]] = Field(default_factory=dict)
     implies: dict[str, list[str]] = Field(default_factory=dict)
     design_shapes: dict[str, DesignShape] = Field(default_factory=dict)
     density: EvidenceDensity

@@ -241,16 +241,28 @@ class Reading:
 
 
 def stage_credit(
-    rows: Sequence[EvidenceRow], signals: Mapping[str, Signal], scoring: Scoring
+    rows: Sequence[EvidenceRow],
+    signals: Mapping[str, Signal],
+    scoring: Scoring,
+    focused: bool = False,
 ) -> dict[str, float]:
     """Credited weight per stage: each credited signal once, weighted by the depth of its best
-    sentence."""
-    depth: dict[str, float] = {}
+    sentence; on a focused question, each credited sentence after the first that gives the
+    signal a threshold or a reason adds a share of it."""
+    best: dict[str, float] = {}
+    deeper: dict[str, list[float]] = {}
     for r in rows:
         if r.credited and r.signal:
-            depth[r.signal] = max(depth.get(r.signal, 0.0), depth_weight(r.substance, scoring))
+            depth = depth_weight(r.substance, scoring)
+            best[r.signal] = max(best.get(r.signal, 0.0), depth)
+            # Another figure is arithmetic; another threshold or reason is a level deeper.
+            if {"threshold", "causal"} & set(r.substance):
+                deeper.setdefault(r.signal, []).append(depth)
     credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
-    for sid, share in depth.items():
+    for sid, share in best.items():
+        if focused:
+            more = sorted(deeper.get(sid, []), reverse=True)[1 : 1 + scoring.focused_repeat_max]
+            share += scoring.focused_repeat_credit * sum(more)
         credit[signals[sid].stage] += signals[sid].weight * share
     return credit
 
@@ -366,9 +378,11 @@ class Reader:
         if off_question:
             rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=False))
         missing_asks = self._missing_asks(question, rows) if analysis.state == "ok" else ()
-        credit = stage_credit(rows, self._signals, cal.scoring)
+        credit = stage_credit(rows, self._signals, cal.scoring, focused=len(scope) < len(STAGE_IDS))
         all_scores = cap_flagged_stages(
-            scores_from_credit(credit, cal.scoring, scope), flags, cal.scoring
+            scores_from_credit(credit, cal.scoring, scope, analysis.opening_words),
+            flags,
+            cal.scoring,
         )
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
         if analysis.state == "not_english":
@@ -445,10 +459,14 @@ class Reader:
         analysis = reading.analysis
         if analysis.state != "ok" or reading.off_question:
             return reading.verdict
-        credit = stage_credit(reading.rows, self._signals, cal.scoring)
+        credit = stage_credit(
+            reading.rows, self._signals, cal.scoring, focused=len(reading.scope) < len(STAGE_IDS)
+        )
         value = margin_from(
             cap_flagged_stages(
-                scores_from_credit(credit, cal.scoring, reading.scope), reading.flags, cal.scoring
+                scores_from_credit(credit, cal.scoring, reading.scope, analysis.opening_words),
+                reading.flags,
+                cal.scoring,
             ),
             reading.flags,
             analysis.buzzword_dense,

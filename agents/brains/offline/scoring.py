@@ -28,11 +28,18 @@ def stage_scores(analysis: Analysis, scoring: Scoring) -> dict[str, int]:
 
 
 def scores_from_credit(
-    credit: Mapping[str, float], scoring: Scoring, scope: Sequence[str] = STAGE_IDS
+    credit: Mapping[str, float],
+    scoring: Scoring,
+    scope: Sequence[str] = STAGE_IDS,
+    opening_words: int | None = None,
 ) -> dict[str, int]:
     """Score 1–4 per stage from the credited weight in it. A focused question's answer spends
-    all its words on the few stages asked, so their cuts are raised: one idea is not depth."""
-    scale = scoring.focused_cut_scale if len(set(scope)) < len(STAGE_IDS) else 1.0
+    all its words on the few stages asked, so their cuts are raised: one idea is not depth;
+    a short opening has room for fewer ideas, so its cuts are raised less."""
+    scale = 1.0
+    if len(set(scope)) < len(STAGE_IDS):
+        short = opening_words is not None and opening_words < scoring.focused_short_words
+        scale = scoring.focused_short_cut_scale if short else scoring.focused_cut_scale
     return {
         stage: 1 + sum(1 for cut in scoring.stage_cuts if credit.get(stage, 0.0) >= cut * scale)
         for stage in STAGE_IDS

@@ -63,3 +63,30 @@ def test_a_bar_of_zero_is_a_threshold() -> None:
     detector = SubstanceDetector(load_calibration().substance)
     assert "threshold" in detector.parts("Wrong amounts must stay at zero on the frozen set.")
     assert "threshold" not in detector.parts("We start from zero labels and grow the set.")
+
+
+def test_a_focused_question_credits_further_thresholds_and_reasons_not_further_figures() -> None:
+    scoring = load_calibration().scoring
+    signals = {s.id: s for s in load_rubric().signals}
+    cut = signals["confidence_thresholds"]
+    deeper = [_row("confidence_thresholds", ["what", "threshold", "causal"]) for _ in range(5)]
+    figures = [_row("confidence_thresholds", ["what", "quantity"]) for _ in range(5)]
+    once = cut.weight
+    assert stage_credit(deeper, signals, scoring)[cut.stage] == pytest.approx(once)
+    focused = stage_credit(deeper, signals, scoring, focused=True)[cut.stage]
+    extra = scoring.focused_repeat_credit * scoring.focused_repeat_max
+    assert focused == pytest.approx(once * (1 + extra))
+    assert stage_credit(figures, signals, scoring, focused=True)[cut.stage] == pytest.approx(once)
+
+
+def test_a_short_opening_to_a_focused_question_has_its_cuts_raised_less() -> None:
+    from agents.brains.offline.scoring import scores_from_credit
+
+    scoring = load_calibration().scoring
+    scope = ["model_integration"]
+    credit = {"model_integration": scoring.stage_cuts[1] * scoring.focused_short_cut_scale}
+    assert scoring.focused_short_cut_scale < scoring.focused_cut_scale
+    short = scores_from_credit(credit, scoring, scope, scoring.focused_short_words - 1)
+    long = scores_from_credit(credit, scoring, scope, scoring.focused_short_words + 50)
+    assert short["model_integration"] == 3
+    assert long["model_integration"] == 2

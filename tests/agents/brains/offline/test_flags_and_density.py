@@ -1151,6 +1151,18 @@ STATED_FLAGS = [
         ],
     ),
     (
+        "borrowed_threshold",
+        [
+            "0.80 is the cut-off most localisation vendors use, so it's a safe default everywhere.",
+            "We keep the library's default threshold of 0.5 for launch.",
+        ],
+        [
+            "We don't take the vendor's default threshold; the cut-off comes from a labelled"
+            " sample and the price of each mistake.",
+            "The threshold sits where a false merge and a missed merge cost the same.",
+        ],
+    ),
+    (
         "humans_removed",
         [
             "After two quarters of matching the reviewers, we go to fully automatic approvals and"
@@ -1159,10 +1171,12 @@ STATED_FLAGS = [
             "Making the analysts click approve on cases the model gets right is pure toil.",
             "The agent handles each refund request autonomously end to end.",
             "Phase one is drafts for agents, then full autonomy in Q3.",
+            "After eight weeks of agreement the model issues approvals and denials on its own.",
         ],
         [
             "The model agreed with the reviewers on 98% of cases, and they still see every denial.",
             "Fully automatic approval is off the table; a person signs every rejection.",
+            "Denials are never sent automatically; a caseworker signs each one.",
         ],
     ),
     (
@@ -1224,3 +1238,18 @@ def test_one_disqualifying_practice_stated_in_its_own_words_sinks_a_strong_answe
     resembles = FlagFinding(flag, (0,), structural=False)
     assert margin_from(strong, [worded], False, scoring) <= decision.disqualified_margin < 0
     assert margin_from(strong, [resembles], False, scoring) > 0
+
+
+def test_routing_the_hard_cases_to_people_does_not_excuse_denials_the_model_sends_alone(
+    brain: OfflineBrain,
+) -> None:
+    routing = (
+        "Above 0.92 confidence the model settles routine claims straight through; below that"
+        " threshold a caseworker decides, because a wrong denial costs the claimant weeks of"
+        " benefits."
+    )
+    analysis = brain.analyze(opening(routing))
+    assert analysis.findings["confidence_thresholds"].anchored_credit
+    assert "humans_removed" not in flag_ids(brain, routing)
+    denials = " For the routine categories the model issues denials on its own."
+    assert "humans_removed" in flag_ids(brain, routing + denials)
