@@ -142,8 +142,9 @@ def test_realistic_split_size_styles_and_parts(cases: list[EvalCase]) -> None:
         if c.kind == "focused_short":
             assert 60 <= word_count(c.answer) <= 200, (c.id, word_count(c.answer))
         elif c.question_id in focused:
-            # Threads, configs and opinion pieces answer a focused question at more length.
-            assert 60 <= word_count(c.answer) <= 600, (c.id, word_count(c.answer))
+            # Threads, configs, opinion pieces and prep-site model answers answer a focused
+            # question at more length.
+            assert 60 <= word_count(c.answer) <= 1000, (c.id, word_count(c.answer))
     short = [c for c in realistic if c.question_id in focused and word_count(c.answer) <= 200]
     assert len(short) >= 0.5 * len([c for c in realistic if c.question_id in focused])
 

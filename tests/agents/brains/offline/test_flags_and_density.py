@@ -1093,12 +1093,26 @@ STATED_FLAGS = [
             "We use the larger offline model as the reference and score the live model against it.",
             "Every answer that was not edited or flagged goes into the example pool automatically.",
             "Tags above 0.95 confidence are written straight to the training set.",
+            "Each order the model routes above 0.9 is treated as labeled for next month's retrain.",
+            "Weekly accuracy is scored against the model's own top predictions.",
+            "Frames over 0.85: accepted straight into the training set.",
         ],
         [
             "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth"
             " only after an analyst has spot-checked it.",
             "Anything above 0.9 is auto-approved, and clerk fixes on the rest become labels.",
+            "Reviewer overrides go straight into the next training set.",
         ],
+    ),
+    (
+        "thumbs_only_feedback",
+        ["A thumbs up or down on each reply is how we learn what works."],
+        ["Thumbs were pressed on 2% of replies, so we read behaviour instead: re-asks and edits."],
+    ),
+    (
+        "guessing_metric",
+        ["Every escalation counts as a failure on the team dashboard."],
+        ["Wrong answers are the main failure, and refusing too often is a failure too."],
     ),
     (
         "engagement_as_success",
@@ -1253,3 +1267,12 @@ def test_routing_the_hard_cases_to_people_does_not_excuse_denials_the_model_send
     assert "humans_removed" not in flag_ids(brain, routing)
     denials = " For the routine categories the model issues denials on its own."
     assert "humans_removed" in flag_ids(brain, routing + denials)
+
+
+def test_the_model_being_graded_is_not_a_grader_model(brain: OfflineBrain) -> None:
+    text = (
+        "Underwriters score every packet against the source documents, and a new version ships"
+        " only if field accuracy on 500 double-keyed packets stays above 99%. Whether to lend is"
+        " the underwriter's call, and I don't want the model graded on it."
+    )
+    assert "unchecked_llm_judge" not in flag_ids(brain, text)
