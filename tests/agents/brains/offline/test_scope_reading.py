@@ -109,3 +109,14 @@ async def test_the_debrief_names_the_parts_the_answer_left_out(brain: OfflineBra
     concern = next(r for r in debrief.reasons if r.claim.startswith("The question asks"))
     assert "how many reviewers we need" in concern.claim
     assert concern.kind == "concern" and concern.citations
+
+
+def test_every_version_run_on_a_locked_set_is_a_release_gate_not_labeler_agreement(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "Before launch, every version runs on the locked 600 and we read the disagreements by"
+        " reason code, because damaged-item claims and never-arrived claims fail differently."
+    )
+    analysis = brain.analyzer.analyze(opening(text))
+    assert analysis.primary.get(0) == "heldout_gold_gate"
