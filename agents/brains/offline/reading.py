@@ -18,6 +18,7 @@ from agents.brains.offline.scoring import (
     assessed_flags,
     cap_flagged_stages,
     depth_weight,
+    is_focused,
     margin_from,
     scores_from_credit,
     verdict,
@@ -378,7 +379,7 @@ class Reader:
         if off_question:
             rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=False))
         missing_asks = self._missing_asks(question, rows) if analysis.state == "ok" else ()
-        credit = stage_credit(rows, self._signals, cal.scoring, focused=len(scope) < len(STAGE_IDS))
+        credit = stage_credit(rows, self._signals, cal.scoring, focused=is_focused(scope))
         all_scores = cap_flagged_stages(
             scores_from_credit(credit, cal.scoring, scope, analysis.opening_words),
             flags,
@@ -459,15 +460,9 @@ class Reader:
         analysis = reading.analysis
         if analysis.state != "ok" or reading.off_question:
             return reading.verdict
-        credit = stage_credit(
-            reading.rows, self._signals, cal.scoring, focused=len(reading.scope) < len(STAGE_IDS)
-        )
+        # The reading's scores are the same table's, already capped: only the weights move.
         value = margin_from(
-            cap_flagged_stages(
-                scores_from_credit(credit, cal.scoring, reading.scope, analysis.opening_words),
-                reading.flags,
-                cal.scoring,
-            ),
+            reading.scores,
             reading.flags,
             analysis.buzzword_dense,
             cal.scoring,
@@ -488,7 +483,7 @@ class Reader:
             marked = sum(1 for s in analysis.sentences if s.kind != "prose")
             if marked / len(analysis.sentences) >= factors.markdown_share:
                 shapes.append("markdown")
-        if len(scope) < len(STAGE_IDS):
+        if is_focused(scope):
             shapes.append("focused")
         return tuple(shapes)
 

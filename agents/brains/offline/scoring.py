@@ -27,6 +27,11 @@ def stage_scores(analysis: Analysis, scoring: Scoring) -> dict[str, int]:
     return scores_from_credit(analysis.stage_credit, scoring)
 
 
+def is_focused(scope: Sequence[str]) -> bool:
+    """A question that assesses fewer than all five stages."""
+    return len(set(scope)) < len(STAGE_IDS)
+
+
 def scores_from_credit(
     credit: Mapping[str, float],
     scoring: Scoring,
@@ -37,7 +42,7 @@ def scores_from_credit(
     all its words on the few stages asked, so their cuts are raised: one idea is not depth;
     a short opening has room for fewer ideas, so its cuts are raised less."""
     scale = 1.0
-    if len(set(scope)) < len(STAGE_IDS):
+    if is_focused(scope):
         short = opening_words is not None and opening_words < scoring.focused_short_words
         scale = scoring.focused_short_cut_scale if short else scoring.focused_cut_scale
     return {
