@@ -77,6 +77,7 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "average_latency_budget": r"\b(blended mean|average response time|averaged away)\b",
     "unsure_answer_sent": r"\b(may be inaccurate|plus a disclaimer|warning icon)\b",
     "borrowed_threshold": r"\b(default cut-off|other teams used|industry norm)\b",
+    "acceptance_as_accuracy": r"\b(coders kept|without edits|right by definition)\b",
 }
 
 

@@ -284,6 +284,9 @@ class Unfamiliar(StrictModel):
     focused: float = Field(gt=0, le=1)
     flagged_hire: float = Field(default=1.0, gt=0, le=1)
     """A hire for an answer that also states a bad practice: experts split on these."""
+    scaling_only_hire: float = Field(default=1.0, gt=0, le=1)
+    """A hire on a question that assesses scaling alone: sums done right on the wrong input
+    look like depth to the offline judge."""
 
 
 class ConfidenceParams(StrictModel):

@@ -400,11 +400,14 @@ class Reader:
         factors = cal.scoring.confidence.unfamiliar
         if value > 0 and flags:
             unfamiliar += ("flagged_hire",)
+        if value > 0 and scope == ("scaling",):
+            unfamiliar += ("scaling_only_hire",)
         for shape in unfamiliar:
             shrink *= {
                 "short": factors.short,
                 "markdown": factors.markdown,
                 "flagged_hire": factors.flagged_hire,
+                "scaling_only_hire": factors.scaling_only_hire,
             }.get(shape, factors.focused)
         return Reading(
             question=question,

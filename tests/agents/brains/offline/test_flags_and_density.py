@@ -582,6 +582,29 @@ def test_a_short_sentence_is_never_flagged_on_resemblance_alone(brain: OfflineBr
     assert "manual_data_collection" not in flag_ids(brain, text)
 
 
+def test_a_hire_on_a_cost_only_question_is_less_certain(brain: OfflineBrain) -> None:
+    from knowledge.scope import custom_question
+
+    answer = (
+        "About 40k tickets a month reach the bot, and a resolved one costs roughly 3,000 tokens"
+        " across four turns, about 1.2 cents on the mid-size model. Hand-offs are the expensive"
+        " part: 30% go to an agent at $4 each, so the blended cost per resolution is about"
+        " $1.70, against $6 for an agent today. If hand-offs rise above 45%, the bot costs more"
+        " than it saves, so that is the number I would watch weekly. Peak hours triple volume,"
+        " so the agent rota is sized for the 30% at peak, not the monthly mean."
+    )
+    cost = brain.reader.read(
+        custom_question("What would it cost per resolved ticket?", ["scaling"]), opening(answer)
+    )
+    wider = brain.reader.read(
+        custom_question("What would it cost per resolved ticket?", ["scaling", "evaluation"]),
+        opening(answer),
+    )
+    assert cost.verdict.decision == "hire"
+    assert "scaling_only_hire" in cost.unfamiliar
+    assert "scaling_only_hire" not in wider.unfamiliar
+
+
 def test_a_hire_that_states_a_bad_practice_is_less_certain(
     brain: OfflineBrain, samples: dict[str, Any]
 ) -> None:
@@ -1065,6 +1088,35 @@ def test_clinical_screening_is_not_an_interface(brain: OfflineBrain) -> None:
     assert "ui_focus" in flag_ids(brain, interface)
 
 
+def test_themes_of_feedback_are_not_an_interface(brain: OfflineBrain) -> None:
+    topics = (
+        "The model tags each comment with a theme from a list the PMs own. Two PMs tag 300"
+        " comments blind each month, and a theme they split on is redrawn. Ship if the model"
+        " matches their tag on 85% of the top themes. We track the share landing in no theme."
+    )
+    assert "ui_focus" not in flag_ids(brain, topics)
+    assert "ui_focus" in flag_ids(
+        brain,
+        "Users pick a dark theme or a light theme. The sidebar shows an icon per chat."
+        " Buttons are rounded. The layout uses one column.",
+    )
+
+
+def test_ratings_kept_secondary_or_set_against_outcomes_are_not_thumbs_only(
+    brain: OfflineBrain,
+) -> None:
+    assert "thumbs_only_feedback" not in flag_ids(
+        brain, "Thumbs on the card are collected but secondary."
+    )
+    assert "thumbs_only_feedback" not in flag_ids(
+        brain, "Thumbs tell me mood; whether the query got faster tells me the outcome."
+    )
+    assert "thumbs_only_feedback" in flag_ids(
+        brain,
+        "Every alert carries Useful / Not useful buttons, and that ratio is our live precision.",
+    )
+
+
 def test_a_gold_set_named_two_sentences_back_excuses_checking_each_pair(
     brain: OfflineBrain,
 ) -> None:
@@ -1174,6 +1226,18 @@ STATED_FLAGS = [
             "We don't take the vendor's default threshold; the cut-off comes from a labelled"
             " sample and the price of each mistake.",
             "The threshold sits where a false merge and a missed merge cost the same.",
+        ],
+    ),
+    (
+        "acceptance_as_accuracy",
+        [
+            "Acceptance rate is our accuracy measure.",
+            "Whatever the adjuster signs off is correct by definition.",
+            "Every suggestion the agent keeps counts as correct.",
+        ],
+        [
+            "Acceptance is not our accuracy measure; a second coder re-checks a blind sample.",
+            "We track how often agents keep a suggestion, but accuracy comes from a graded sample.",
         ],
     ),
     (
