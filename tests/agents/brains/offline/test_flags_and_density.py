@@ -1115,6 +1115,20 @@ def test_ratings_kept_secondary_or_set_against_outcomes_are_not_thumbs_only(
         brain,
         "Every alert carries Useful / Not useful buttons, and that ratio is our live precision.",
     )
+    for criticism in (
+        "Thumbs buttons get pressed by maybe 2% of users, mostly angry ones.",
+        "A confident wrong answer gets a thumbs-up, because the reader finds out an hour later.",
+        "Thumbs-down votes go into the review queue, but they don't grade anything.",
+    ):
+        assert "thumbs_only_feedback" not in flag_ids(brain, criticism), criticism
+
+
+def test_a_hand_labelled_set_waved_off_is_no_gold_set(brain: OfflineBrain) -> None:
+    text = (
+        "Reports from recipients give us millions of labels for free. We don't need a separate"
+        " hand-labeled set; user reports are the ground truth and refresh every day."
+    )
+    assert "no_gold_set" in flag_ids(brain, text)
 
 
 def test_a_gold_set_named_two_sentences_back_excuses_checking_each_pair(
@@ -1250,8 +1264,12 @@ STATED_FLAGS = [
             "The agent handles each refund request autonomously end to end.",
             "Phase one is drafts for agents, then full autonomy in Q3.",
             "After eight weeks of agreement the model issues approvals and denials on its own.",
+            "At 97% precision, checking bans by hand would waste the trust team's time.",
+            "Above the cut-off, restrictions are fully automatic.",
         ],
         [
+            "Success is the share of trips the agent books with no human touch and no change"
+            " within 14 days.",
             "The model agreed with the reviewers on 98% of cases, and they still see every denial.",
             "Fully automatic approval is off the table; a person signs every rejection.",
             "Denials are never sent automatically; a caseworker signs each one.",
