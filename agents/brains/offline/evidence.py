@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agents.brains.offline.calibration import Calibration
+from agents.brains.offline.prefilter import Prefilter
 from agents.brains.offline.products import row_products
 from agents.brains.offline.red_flags import NegationChecker
 from knowledge.embeddings import Embedder
@@ -56,6 +57,7 @@ class ExemplarBank:
         # One alternation per signal answers "does any pattern match?" in a single scan.
         self._any_pattern = [_any_of(s.patterns) for s in self.signals]
         self._any_lookalike = [_any_of(s.not_shown_by) for s in self.signals]
+        self._pattern_filters = [Prefilter(s.patterns) for s in self.signals]
         self.flag_patterns = [
             [re.compile(p, re.IGNORECASE) for p in f.patterns] for f in self.flags
         ]
@@ -110,6 +112,7 @@ class ExemplarBank:
             i
             for i, pats in enumerate(self.signal_patterns)
             if (any_of := self._any_pattern[i]) is not None
+            and self._pattern_filters[i].may_match(text)
             and any_of.search(text)
             and any(
                 not negation.rejects_match(text, m.start()) for p in pats for m in p.finditer(text)

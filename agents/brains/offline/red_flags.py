@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from agents.brains.offline.calibration import Calibration, StructuralFlag
+from agents.brains.offline.prefilter import Prefilter
 from agents.brains.offline.sentences import words_of
 from knowledge.models import RedFlag
 
@@ -89,6 +90,7 @@ class RedFlagDetector:
     ) -> None:
         self._flags = flags
         self._patterns = patterns
+        self._pattern_filters = [Prefilter(p.pattern for p in group) for group in patterns]
         self._calibration = calibration
         self.negation = NegationChecker(calibration)
         self._structural = calibration.structural_flags
@@ -122,7 +124,8 @@ class RedFlagDetector:
             if flag.id in self._structural:
                 continue
             matched = named = False
-            for pattern in self._patterns[i]:
+            worded = self._pattern_filters[i].may_match(text)
+            for pattern in self._patterns[i] if worded else ():
                 for m in pattern.finditer(text):
                     named = True
                     if not self.negation.rejects_match(text, m.start(), m.end()):
