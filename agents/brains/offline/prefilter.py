@@ -48,69 +48,86 @@ def _charset(items: Sequence[Item]) -> frozenset[Head]:
     return frozenset((ch, True) for ch in chars if ch is not None)
 
 
-def _item(op: Any, av: Any) -> frozenset[Head]:
-    if op is c.AT or op is c.ASSERT or op is c.ASSERT_NOT:
-        return _EMPTY  # zero width: the literal text runs on across it
-    if op is c.LITERAL:
-        ch = _char(av)
-        return _STOP if ch is None else frozenset({(ch, True)})
-    if op is c.IN:
-        return _charset(av)
-    if op is c.SUBPATTERN:
-        return _sequence(av[-1])
-    if op is c.BRANCH:
-        return frozenset().union(*(_sequence(alt) for alt in av[1]))
-    if op is c.MAX_REPEAT or op is c.MIN_REPEAT:
-        low, high, body = av[0], av[1], av[2]
-        once = _sequence(body)
-        if high != 1:
-            once = frozenset((text, False) for text, _ in once)
-        return once if low >= 1 else once | _EMPTY
-    return _STOP
+class _Literals:
+    """Reads the literal texts off one parsed pattern, each item's heads worked out once."""
 
+    def __init__(self) -> None:
+        self._heads: dict[tuple[int, int], frozenset[Head]] = {}
 
-def _sequence(items: Sequence[Item]) -> frozenset[Head]:
-    heads: frozenset[Head] = _EMPTY
-    for op, av in items:
-        if not any(more for _, more in heads):
-            break
-        following = _item(op, av)
-        grown = frozenset(
-            (text + tail, tail_more) if more else (text, False)
-            for text, more in heads
-            for tail, tail_more in (following if more else [("", False)])
-        )
-        if len(grown) > _MAX_HEADS:
-            return frozenset((text, False) for text, _ in heads)
-        heads = grown
-    return heads
+    def item(self, op: Any, av: Any) -> frozenset[Head]:
+        key = (id(op), id(av))
+        if key not in self._heads:
+            self._heads[key] = self._item(op, av)
+        return self._heads[key]
 
+    def _item(self, op: Any, av: Any) -> frozenset[Head]:
+        if op is c.AT or op is c.ASSERT or op is c.ASSERT_NOT:
+            return _EMPTY  # zero width: the literal text runs on across it
+        if op is c.LITERAL:
+            ch = _char(av)
+            return _STOP if ch is None else frozenset({(ch, True)})
+        if op is c.IN:
+            return _charset(av)
+        if op is c.SUBPATTERN:
+            return self.sequence(av[-1])
+        if op is c.BRANCH:
+            return frozenset().union(*(self.sequence(alt) for alt in av[1]))
+        if op is c.MAX_REPEAT or op is c.MIN_REPEAT:
+            low, high, body = av[0], av[1], av[2]
+            once = self.sequence(body)
+            if high != 1:
+                once = frozenset((text, False) for text, _ in once)
+            return once if low >= 1 else once | _EMPTY
+        return _STOP
 
-def _inner(op: Any, av: Any) -> list[frozenset[str]]:
-    """Literal sets one of which every match of this single item holds."""
-    if op is c.SUBPATTERN:
-        return [f] if (f := _factors(av[-1])) else []
-    if op is c.BRANCH:
-        found = [_factors(alt) for alt in av[1]]
-        if any(f is None for f in found):
-            return []
-        return [frozenset(text for f in found if f is not None for text in f)]
-    if (op is c.MAX_REPEAT or op is c.MIN_REPEAT) and av[0] >= 1:
-        return [f] if (f := _factors(av[2])) else []
-    return []
+    def sequence(self, items: Sequence[Item]) -> frozenset[Head]:
+        """Texts one of which opens every match of the items, each with whether it could run
+        on past them."""
+        heads: frozenset[Head] = _EMPTY
+        for op, av in items:
+            if not any(more for _, more in heads):
+                break
+            following = self.item(op, av)
+            grown = frozenset(
+                (text + tail, tail_more) if more else (text, False)
+                for text, more in heads
+                for tail, tail_more in (following if more else [("", False)])
+            )
+            if len(grown) > _MAX_HEADS:
+                return frozenset((text, False) for text, _ in heads)
+            heads = grown
+        return heads
 
+    def _inner(self, op: Any, av: Any) -> list[frozenset[str]]:
+        """Literal sets one of which every match of this single item holds."""
+        if op is c.SUBPATTERN:
+            return [f] if (f := self.factors(av[-1])) else []
+        if op is c.BRANCH:
+            found = [self.factors(alt) for alt in av[1]]
+            if any(f is None for f in found):
+                return []
+            return [frozenset(text for f in found if f is not None for text in f)]
+        if (op is c.MAX_REPEAT or op is c.MIN_REPEAT) and av[0] >= 1:
+            return [f] if (f := self.factors(av[2])) else []
+        return []
 
-def _factors(items: Sequence[Item]) -> frozenset[str] | None:
-    """The most telling set of literal texts one of which every match holds (None: none known).
+    def factors(self, items: Sequence[Item]) -> frozenset[str] | None:
+        """The most telling set of literal texts one of which every match holds (None: none
+        known).
 
-    Each suffix of the sequence opens with one of its heads, so those are candidates, as are
-    the sets found inside a single item; the one whose shortest text is longest wins."""
-    candidates = [frozenset(t for t, _ in _sequence(items[k:])) for k in range(len(items))]
-    candidates += [found for op, av in items for found in _inner(op, av)]
-    usable = [cand for cand in candidates if cand and "" not in cand]
-    if not usable:
-        return None
-    return max(usable, key=lambda cand: (min(map(len, cand)), -len(cand)))
+        Each suffix of the sequence opens with one of its heads, so those are candidates, as
+        are the sets found inside a single item; the one whose shortest text is longest wins."""
+        # A suffix opening mid-word is never longer than the one opening a character earlier.
+        candidates = [
+            frozenset(t for t, _ in self.sequence(items[k:]))
+            for k in range(len(items))
+            if k == 0 or items[k - 1][0] is not c.LITERAL
+        ]
+        candidates += [found for op, av in items for found in self._inner(op, av)]
+        usable = [cand for cand in candidates if cand and "" not in cand]
+        if not usable:
+            return None
+        return max(usable, key=lambda cand: (min(map(len, cand)), -len(cand)))
 
 
 def required_literals(patterns: Iterable[str]) -> frozenset[str] | None:
@@ -118,12 +135,16 @@ def required_literals(patterns: Iterable[str]) -> frozenset[str] | None:
     some pattern has no such text."""
     heads: set[str] = set()
     for pattern in patterns:
-        found = _factors(list(_parser.parse(pattern, re.IGNORECASE)))
+        found = _Literals().factors(list(_parser.parse(pattern, re.IGNORECASE)))
         if found is None:
             return None
         heads |= found
     # A text containing a shorter one adds nothing to the test.
-    return frozenset(h for h in heads if not any(o != h and o in h for o in heads))
+    kept: list[str] = []
+    for head in sorted(heads, key=len):
+        if not any(shorter in head for shorter in kept):
+            kept.append(head)
+    return frozenset(kept)
 
 
 @dataclass(frozen=True)
