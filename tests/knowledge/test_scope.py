@@ -52,6 +52,16 @@ def test_a_launch_bar_or_a_hand_off_threshold_is_a_focused_question() -> None:
     assert infer_scope(handoff) == ["model_integration"]
 
 
+def test_using_an_llm_to_help_a_team_is_a_design_question() -> None:
+    broad = "How would you use an LLM to help our legal team review vendor contracts faster?"
+    assert infer_scope(broad) == list(STAGE_IDS)
+    # "Vendor contracts" are documents, not a labelling vendor.
+    assert infer_scope("How would you measure the summaries of our vendor contracts?") == [
+        "evaluation"
+    ]
+    assert "data_strategy" in infer_scope("How do you know your labeling vendor does good work?")
+
+
 def test_a_bare_system_is_named_with_what_it_does() -> None:
     assert infer_product("Design a system to detect fraudulent insurance claims") == (
         "system to detect fraudulent insurance claims"

@@ -439,6 +439,7 @@ class VoteVoice(StrictModel):
         str  # a hire although its own stages are thin: the others' best line ({quote}, {stage})
     )
     outside: str
+    outside_shown: str  # none of its stages assessed, yet the answer shows one ({quote}, {stage})
 
 
 class AdviceText(StrictModel):

@@ -55,7 +55,19 @@ def panelist_vote(
         quote = claim_quote if row.stance in ("asserts", "rejects") else short_quote
         return quote(row.quote, VOTE_QUOTE_WORDS)
 
-    if not own:
+    # Out of scope, its own stages still count for nothing; a line that shows one anyway is
+    # named rather than called untouched ("this question doesn't touch money" after priced errors).
+    shown = [
+        i
+        for s in panelist.stages
+        for i in reading.credited_rows(s)
+        if reading.rows[i].stance == "asserts" and _owns(reading, i, panelist.id, rubric)
+    ]
+    if not own and shown and reading.analysis.state == "ok" and not reading.off_question:
+        best = max(shown, key=lambda i: (len(reading.rows[i].substance), -i))
+        phrase = _stage_phrase(rubric, reading.rows[best].stage or panelist.stages[0])
+        lines.append(voice.outside_shown.format(quote=cite(best), stage=phrase))
+    elif not own:
         lines.append(voice.outside)
     elif reading.analysis.state == "ok" and not reading.off_question:
         # Praise only a stage the table scores as a strength; a lone credited line in a weak
@@ -88,7 +100,10 @@ def panelist_vote(
                 lines.append(voice.carried.format(quote=cite(carried), stage=phrase))
         worry = _worry(reading, panelist, own, calibration, cite)
         if not worry and result.decision == "no_hire":
-            worry = worry_elsewhere(reading, own, calibration, rubric, voice.worry_elsewhere)
+            if all(reading.scores.get(s, 0) >= STRENGTH_SCORE for s in own):
+                worry = worry_elsewhere(reading, own, calibration, rubric, voice.worry_elsewhere)
+            else:
+                worry = _uncredited(reading, panelist, own, calibration)
         if worry:
             lines.append(worry)
     else:
@@ -157,6 +172,30 @@ def worry_elsewhere(
         if open_signals:
             return line.format(stage=stage_name, gap=f"Nothing on {cfg.focus[open_signals[0].id]}.")
     return ""
+
+
+def _uncredited(
+    reading: Reading, panelist: Panelist, own: Sequence[str], calibration: Calibration
+) -> str:
+    """A no from a panelist whose own stages are weak, with nothing flagged, admitted or thin
+    there: its weightiest idea the answer touched without earning (waved off, or only named)."""
+    credited = reading.credited_signals()
+    ideas = sorted(
+        (
+            s
+            for s in reading.signals.values()
+            if s.stage in own
+            and s.owner == panelist.id
+            and reading.in_focus(s.id)
+            and s.id not in credited
+        ),
+        key=lambda s: (-s.weight, s.id),
+    )
+    if not ideas:
+        return ""
+    return calibration.writer.vote_voice[panelist.id].worry_missing.format(
+        focus=calibration.probes.focus[ideas[0].id]
+    )
 
 
 def _worry(

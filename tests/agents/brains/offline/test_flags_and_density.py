@@ -1223,6 +1223,7 @@ STATED_FLAGS = [
         [
             "If the checker can't confirm it, the reply still goes out with a short disclaimer.",
             "We send the top-ranked answer with a clear warning that it may be out of date.",
+            "Hallucination: we add a disclaimer that the output should be verified.",
         ],
         [
             "When the check fails, the customer sees the clause quoted word for word and a button"

@@ -120,3 +120,50 @@ def test_every_version_run_on_a_locked_set_is_a_release_gate_not_labeler_agreeme
     )
     analysis = brain.analyzer.analyze(opening(text))
     assert analysis.primary.get(0) == "heldout_gold_gate"
+
+
+THRESHOLD_ANSWER = (
+    "Blocking an honest customer costs us about $35 in support and lost loyalty, while a"
+    " fraudulent return that gets through costs about $120. So I'd block only where the model is"
+    " right more than about 77% of the time, which is where the two costs break even. I'd read"
+    " that point off 3,000 recent returns the fraud team investigated, bucketed by score, per"
+    " category. Between the block line and a lower line, returns go to an investigator."
+)
+
+
+async def test_a_panelist_outside_the_scope_names_its_stage_when_the_answer_shows_it(
+    brain: OfflineBrain,
+) -> None:
+    from knowledge.scope import custom_question
+
+    question = custom_question(
+        "How would you pick the confidence threshold above which our returns-fraud model blocks"
+        " a return automatically?"
+    )
+    assert question.assesses == ["model_integration"]
+    from knowledge.loader import load_panel
+    from tests.agents.brains.interview import Interview
+
+    vote = await Interview(brain).vote(
+        load_panel().get("interviewer"), question, opening(THRESHOLD_ANSWER)
+    )
+    assert "doesn't test" in vote.rationale and "shows it anyway" in vote.rationale
+
+
+async def test_a_no_from_weak_own_stages_does_not_call_them_fine(brain: OfflineBrain) -> None:
+    from knowledge.scope import custom_question
+
+    question = custom_question(
+        "How would you use an LLM to help our legal team review vendor contracts faster?"
+    )
+    answer = (
+        "Use the biggest model for everything, because quality matters most in legal. Lawyers"
+        " review a random 5% of outputs; if they're happy, we scale up. Accuracy: we'd aim for"
+        " 95%. Cost: LLM prices keep falling, so this is not a major concern."
+    )
+    from knowledge.loader import load_panel
+    from tests.agents.brains.interview import Interview
+
+    vote = await Interview(brain).vote(load_panel().get("hiring_manager"), question, opening(answer))
+    assert vote.decision == "no_hire"
+    assert "budget side is fine" not in vote.rationale
