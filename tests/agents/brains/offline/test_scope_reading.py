@@ -164,6 +164,8 @@ async def test_a_no_from_weak_own_stages_does_not_call_them_fine(brain: OfflineB
     from knowledge.loader import load_panel
     from tests.agents.brains.interview import Interview
 
-    vote = await Interview(brain).vote(load_panel().get("hiring_manager"), question, opening(answer))
+    vote = await Interview(brain).vote(
+        load_panel().get("hiring_manager"), question, opening(answer)
+    )
     assert vote.decision == "no_hire"
     assert "budget side is fine" not in vote.rationale
