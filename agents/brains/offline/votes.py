@@ -10,7 +10,7 @@ from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.probes import claim_quote, short_quote
 from agents.brains.offline.reading import Reader, Reading
 from agents.debrief import Citation, PanelVote
-from knowledge.models import Panelist, Rubric
+from knowledge.models import Panelist, Rubric, Signal
 
 VOTE_QUOTE_WORDS = 14
 
@@ -64,7 +64,7 @@ def panelist_vote(
         if reading.rows[i].stance == "asserts" and _owns(reading, i, panelist.id, rubric)
     ]
     if not own and shown and reading.analysis.state == "ok" and not reading.off_question:
-        best = max(shown, key=lambda i: (len(reading.rows[i].substance), -i))
+        best = _richest(reading, shown)
         phrase = _stage_phrase(rubric, reading.rows[best].stage or panelist.stages[0])
         lines.append(voice.outside_shown.format(quote=cite(best), stage=phrase))
     elif not own:
@@ -82,7 +82,7 @@ def panelist_vote(
             if _owns(reading, i, panelist.id, rubric)
         ]
         if strengths:
-            best = max(strengths, key=lambda i: (len(reading.rows[i].substance), -i))
+            best = _richest(reading, strengths)
             phrase = _stage_phrase(rubric, reading.rows[best].stage or own[0])
             lines.append(voice.strength.format(quote=cite(best), stage=phrase))
         else:
@@ -143,7 +143,7 @@ def _carried_by(reading: Reading, own: Sequence[str]) -> int | None:
         if s not in own and reading.scores.get(s, 0) >= STRENGTH_SCORE
         for i in reading.credited_rows(s)
     ]
-    return max(rows, key=lambda i: (len(reading.rows[i].substance), -i)) if rows else None
+    return _richest(reading, rows) if rows else None
 
 
 def worry_elsewhere(
@@ -180,21 +180,34 @@ def _uncredited(
     """A no from a panelist whose own stages are weak, with nothing flagged, admitted or thin
     there: its weightiest idea the answer touched without earning (waved off, or only named)."""
     credited = reading.credited_signals()
-    ideas = sorted(
+    ideas = _own_ideas(reading, panelist, own, lambda sid: sid not in credited)
+    if not ideas:
+        return ""
+    return calibration.writer.vote_voice[panelist.id].worry_missing.format(
+        focus=calibration.probes.focus[ideas[0].id]
+    )
+
+
+def _richest(reading: Reading, rows: Sequence[int]) -> int:
+    """The row with the most concrete parts (the earliest among equals)."""
+    return max(rows, key=lambda i: (len(reading.rows[i].substance), -i))
+
+
+def _own_ideas(
+    reading: Reading, panelist: Panelist, own: Sequence[str], keep: Callable[[str], bool]
+) -> list[Signal]:
+    """This panelist's signals in its assessed stages that the question asks about and `keep`
+    admits, weightiest first."""
+    return sorted(
         (
             s
             for s in reading.signals.values()
             if s.stage in own
             and s.owner == panelist.id
-            and reading.in_focus(s.id)
-            and s.id not in credited
+            and reading.in_focus(s.id)  # a latency question is not asked about labeling cost
+            and keep(s.id)
         ),
         key=lambda s: (-s.weight, s.id),
-    )
-    if not ideas:
-        return ""
-    return calibration.writer.vote_voice[panelist.id].worry_missing.format(
-        focus=calibration.probes.focus[ideas[0].id]
     )
 
 
@@ -224,17 +237,7 @@ def _worry(
         row = reading.rows[thin[0]]
         part = missing_part_name(calibration.writer, row.signal, row.substance)
         return voice.worry_thin.format(quote=cite(thin[0]), part=part)
-    open_signals = sorted(
-        (
-            s
-            for s in reading.signals.values()
-            if s.stage in own
-            and s.owner == panelist.id
-            and reading.in_focus(s.id)  # a latency question is not asked about labeling cost
-            and not reading.touched(s.id)
-        ),
-        key=lambda s: (-s.weight, s.id),
-    )
+    open_signals = _own_ideas(reading, panelist, own, lambda sid: not reading.touched(sid))
     if open_signals and min(reading.scores[s] for s in own if s in reading.scores) < 4:
         return voice.worry_missing.format(focus=cfg.focus[open_signals[0].id])
     return ""
