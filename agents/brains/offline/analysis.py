@@ -18,7 +18,7 @@ from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.evidence import ExemplarBank
 from agents.brains.offline.features import FeatureExtractor, SentenceFeatures
 from agents.brains.offline.red_flags import FlagFinding, RedFlagDetector
-from agents.brains.offline.sentences import CONTEXT_LABEL_WORDS, Sentence, split_candidate_turns
+from agents.brains.offline.sentences import WH_TITLE_MAX_WORDS, Sentence, split_candidate_turns
 from agents.brains.offline.signal_classifier import SignalClassifier
 from agents.brains.offline.substance import SubstanceKind
 from agents.transcript import Turn
@@ -439,8 +439,9 @@ class Analyzer:
         }
 
     def _label_hits(self, section: str) -> frozenset[int]:
-        """Signals a sentence's short label names (their label patterns, "^Ground truth:")."""
-        if not section or len(section.split()) > CONTEXT_LABEL_WORDS:
+        """Signals a sentence's short label names (their label patterns, "^Ground truth:"); a
+        title as long as an indirect question ("What a good week looks like") can name one."""
+        if not section or len(section.split()) > WH_TITLE_MAX_WORDS:
             return frozenset()
         label = f"{section}:"
         return frozenset(

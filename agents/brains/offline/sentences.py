@@ -422,7 +422,7 @@ _TITLE_WORDS = frozenset(
 _WH_TITLE = re.compile(
     r"^((?:What|Where|How|Why|Who|When|Which)\b[^.!?:;]{0,40}?)\.\s+(?=[A-Z0-9\"“(])"
 )
-_WH_TITLE_MAX_WORDS = 6
+WH_TITLE_MAX_WORDS = 6
 _COPULA = re.compile(r"\b(is|are|was|were)\b", re.I)
 
 
@@ -436,7 +436,7 @@ def _wh_title(text: str) -> tuple[str, str]:
     """A prose line's opening indirect-question title and the rest ("", text: none)."""
     m = _WH_TITLE.match(text)
     # "What we log is edits." is a claim, not a title.
-    if m is None or len(m.group(1).split()) > _WH_TITLE_MAX_WORDS or _COPULA.search(m.group(1)):
+    if m is None or len(m.group(1).split()) > WH_TITLE_MAX_WORDS or _COPULA.search(m.group(1)):
         return "", text
     rest = text[m.end() :]
     return (m.group(1), rest) if len(rest.split()) >= 3 else ("", text)

@@ -337,6 +337,16 @@ def test_a_line_labeled_with_what_it_is_shows_that_signal(brain: OfflineBrain) -
     assert "no_gold_set" not in {f.flag.id for f in analysis.flags}
 
 
+def test_a_question_shaped_title_names_what_the_lines_under_it_define(brain: OfflineBrain) -> None:
+    """ "What a good week looks like." heads the rules after it: they define a correct output."""
+    titled = (
+        "What a good week looks like. Three coaches write the rules down: total running time up"
+        " no more than 10% on last week, and never a hard day right after the long run."
+    )
+    credited = {f.signal.id for f in brain.analyze(opening(titled)).credited_signals()}
+    assert "correct_output_defined" in credited, credited
+
+
 SERVING_STACK = """\
 We self-host a 70B model on 32 H100s with vLLM, using continuous batching and tensor parallelism.
 A KV-cache shared across turns cuts the cost of long conversations.
@@ -1073,6 +1083,35 @@ def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
     assert "unchecked_llm_judge" not in flag_ids(brain, checked)
 
 
+SELF_RATED = (
+    "A vision model reads each invoice and returns JSON with every field. Per-field confidence:"
+    " the model returns a 0-1 confidence next to each field. All fields at or above 0.85 post"
+    " to the ERP automatically; the rest go to a clerk with the doubtful fields highlighted. We"
+    " track the straight-through rate weekly and keep a regression suite of 2,000 invoices."
+)
+
+
+def test_acting_on_a_confidence_the_model_writes_about_itself_is_a_flag(
+    brain: OfflineBrain,
+) -> None:
+    assert "self_reported_confidence" in flag_ids(brain, SELF_RATED)
+    checked = SELF_RATED + (
+        " Before any auto-posting we calibrate that score against 600 labelled invoices and"
+        " set the cut-off per field from them."
+    )
+    assert "self_reported_confidence" not in flag_ids(brain, checked)
+    doubted = SELF_RATED + (
+        " Honestly the sum checks catch more than the model's own confidence, so a failed"
+        " check always wins."
+    )
+    assert "self_reported_confidence" not in flag_ids(brain, doubted)
+
+
+def test_a_vendor_trusted_on_reputation_is_a_flag(brain: OfflineBrain) -> None:
+    text = "2,000 invoices labelled by our annotation vendor (single pass; their quality is good)."
+    assert "vendor_quality_trusted" in flag_ids(brain, text)
+
+
 def test_clinical_screening_is_not_an_interface(brain: OfflineBrain) -> None:
     screening = (
         "Coordinators pre-screen every referral against the protocol before a visit. The tool"
@@ -1249,6 +1288,8 @@ STATED_FLAGS = [
             "Acceptance rate is our accuracy measure.",
             "Whatever the adjuster signs off is correct by definition.",
             "Every suggestion the agent keeps counts as correct.",
+            "Success is acceptance rate, what share of our codes the coders keep as-is, that's"
+            " basically our accuracy number.",
         ],
         [
             "Acceptance is not our accuracy measure; a second coder re-checks a blind sample.",
@@ -1267,6 +1308,7 @@ STATED_FLAGS = [
             "After eight weeks of agreement the model issues approvals and denials on its own.",
             "At 97% precision, checking bans by hand would waste the trust team's time.",
             "Above the cut-off, restrictions are fully automatic.",
+            "Owners get a notice with a 72-hour window, and if nobody objects, the agent executes.",
         ],
         [
             "Success is the share of trips the agent books with no human touch and no change"
@@ -1288,6 +1330,7 @@ STATED_FLAGS = [
         "no_gold_set",
         [
             "We don't have to maintain a separate static test set; the fresh labels are enough.",
+            "We don't really need a big separate labeling project or a separate test set.",
             "Hand-written reference answers would go stale within a month, so we skip them.",
         ],
         ["We refresh the 400 every quarter so the gold set doesn't go stale."],

@@ -121,6 +121,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("online_ab_test", "Then a six-week pilot in two regions before anyone else sees it."),
         ("model_cascade_routing", "Refund disputes skip the bot and go to the billing queue."),
         ("model_as_costed_component", "No LLM for the scoring; a small tree model does that part."),
+        ("heldout_gold_gate", "Three coaches grade them blind, mixed in with weeks a coach wrote."),
+        ("heldout_gold_gate", "Launch if coaches would pick the AI week as often as their own."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
