@@ -78,7 +78,8 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "unsure_answer_sent": r"\b(may be inaccurate|plus a disclaimer|warning icon)\b",
     "borrowed_threshold": r"\b(default cut-off|other teams used|industry norm)\b",
     "acceptance_as_accuracy": r"\b(coders kept|without edits|right by definition)\b",
-    "self_reported_confidence": r"\b(printed beside each field|rated above nine|wrote about itself)\b",
+    "self_reported_confidence": r"\b(printed beside each field|rated above nine|"
+    r"wrote about itself)\b",
 }
 
 
