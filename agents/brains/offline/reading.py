@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -281,9 +281,22 @@ def _about_other_part(analysis: Analysis, relevance: Relevance, scope: Sequence[
     """An answer nearest a question on another part of the work (pricing, when hallucinations
     were asked) is about that part only if more of its ideas are there than in the part asked:
     a guardrail answer that prices one hand-off is still a guardrail answer."""
-    if len(relevance.other_stages) == len(STAGE_IDS):
-        return True  # another whole design: another product
     shown: dict[str, int] = {s: len(analysis.credited_signals(s)) for s in STAGE_IDS}
+    if len(relevance.other_stages) == len(STAGE_IDS):
+        # Another whole design: another product — unless the question asked about one part
+        # and the opening answer's ideas sit in that part (a policy assistant's guardrails that
+        # quote "clauses" are not a contract summariser's design; replies go where probed).
+        if len(scope) == len(STAGE_IDS) or not analysis.sentences:
+            return True
+        first = analysis.sentences[0].turn_id
+        opening = Counter(
+            f.signal.stage
+            for f in analysis.credited_signals()
+            if any(analysis.sentences[e.sentence].turn_id == first for e in f.evidence)
+        )
+        return sum(v for s, v in opening.items() if s not in scope) >= sum(
+            opening[s] for s in scope
+        )
     return sum(shown[s] for s in relevance.other_stages) > sum(shown[s] for s in scope)
 
 

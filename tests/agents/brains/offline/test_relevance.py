@@ -195,7 +195,9 @@ def test_a_typed_question_needs_a_wide_gap_and_none_of_its_words() -> None:
 
 def test_an_answer_nearest_another_part_is_about_it_only_if_its_ideas_are_there() -> None:
     shown = {"model_integration": 3, "scaling": 1}
-    analysis = SimpleNamespace(credited_signals=lambda stage: [stage] * shown.get(stage, 0))
+    analysis = SimpleNamespace(
+        credited_signals=lambda stage: [stage] * shown.get(stage, 0), sentences=[]
+    )
     pricing = Relevance(0.33, 0.45, "cost-per-resolution", "Pricing", other_stages=("scaling",))
     assert not _about_other_part(analysis, pricing, ("model_integration",))  # type: ignore[arg-type]
     assert _about_other_part(analysis, pricing, ("evaluation",))  # type: ignore[arg-type]
@@ -212,3 +214,34 @@ def test_a_typed_design_answered_in_another_products_words_is_about_that_product
     assert crowded.different_question
     assert not replace(crowded, design=False).different_question
     assert not replace(crowded, product_words_share=0.15).different_question
+
+
+
+def _finding(stage: str, *sentences: int) -> SimpleNamespace:
+    evidence = [SimpleNamespace(sentence=i) for i in sentences]
+    return SimpleNamespace(signal=SimpleNamespace(stage=stage), evidence=evidence)
+
+
+def test_a_focused_opening_answers_its_own_part_whatever_the_replies_add() -> None:
+    """Policy "clauses" do not make a guardrail answer a contract summariser's design, even when
+    the replies go on to the evaluation and cost the panel asked about."""
+    findings = [
+        _finding("model_integration", 0),
+        _finding("model_integration", 1),
+        _finding("evaluation", 2),
+        _finding("evaluation", 3),
+        _finding("scaling", 3),
+    ]
+    analysis = SimpleNamespace(
+        sentences=[SimpleNamespace(turn_id=t) for t in ("t1", "t1", "t3", "t5")],
+        credited_signals=lambda stage=None: [
+            f for f in findings if stage is None or f.signal.stage == stage
+        ],
+    )
+    contracts = Relevance(0.30, 0.22, "legal-contract-summaries", "Contracts", 0.08, 0.6)
+    contracts = replace(contracts, other_stages=tuple(STAGE_IDS), design=False)
+    assert not _about_other_part(analysis, contracts, ("model_integration",))  # type: ignore[arg-type]
+    # Opened as a whole design of its own, it is that other product's answer.
+    findings[1] = _finding("objective", 1)
+    findings.append(_finding("data_strategy", 0))
+    assert _about_other_part(analysis, contracts, ("model_integration",))  # type: ignore[arg-type]
