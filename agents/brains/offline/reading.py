@@ -289,14 +289,13 @@ def _about_other_part(analysis: Analysis, relevance: Relevance, scope: Sequence[
         if len(scope) == len(STAGE_IDS) or not analysis.sentences:
             return True
         first = analysis.sentences[0].turn_id
-        opening = Counter(
+        opening: Counter[str] = Counter(
             f.signal.stage
             for f in analysis.credited_signals()
             if any(analysis.sentences[e.sentence].turn_id == first for e in f.evidence)
         )
-        return sum(v for s, v in opening.items() if s not in scope) >= sum(
-            opening[s] for s in scope
-        )
+        inside = sum(n for stage, n in opening.items() if stage in scope)
+        return sum(opening.values()) - inside >= inside
     return sum(shown[s] for s in relevance.other_stages) > sum(shown[s] for s in scope)
 
 
