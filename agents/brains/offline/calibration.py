@@ -314,6 +314,9 @@ class Scoring(StrictModel):
     depth_credit: list[float] = Field(min_length=3, max_length=3)
     focused_repeat_credit: float = Field(ge=0, le=1)
     focused_repeat_max: int = Field(ge=0, le=10)
+    serves: dict[StageId, list[str]] = Field(default_factory=dict)
+    """Per stage, signals of other stages that do its work: on a focused question about that
+    stage they count towards it when their own stage is not assessed."""
     decision: DecisionWeights
     confidence: ConfidenceParams
     votes: VoteParams

@@ -245,7 +245,7 @@ def stage_credit(
     rows: Sequence[EvidenceRow],
     signals: Mapping[str, Signal],
     scoring: Scoring,
-    focused: bool = False,
+    scope: Sequence[str] = STAGE_IDS,
 ) -> dict[str, float]:
     """Credited weight per stage: each credited signal once, weighted by the depth of its best
     sentence; on a focused question, each credited sentence after the first that gives the
@@ -259,12 +259,22 @@ def stage_credit(
             # Another figure is arithmetic; another threshold or reason is a level deeper.
             if {"threshold", "causal"} & set(r.substance):
                 deeper.setdefault(r.signal, []).append(depth)
+    focused = is_focused(scope)
+    served = {
+        sid: stage
+        for stage, ids in scoring.serves.items()
+        if focused and stage in scope
+        for sid in ids
+    }
     credit: dict[str, float] = dict.fromkeys(STAGE_IDS, 0.0)
     for sid, share in best.items():
         if focused:
             more = sorted(deeper.get(sid, []), reverse=True)[1 : 1 + scoring.focused_repeat_max]
             share += scoring.focused_repeat_credit * sum(more)
-        credit[signals[sid].stage] += signals[sid].weight * share
+        stage = signals[sid].stage
+        if stage not in scope and sid in served:
+            stage = served[sid]
+        credit[stage] += signals[sid].weight * share
     return credit
 
 
@@ -391,7 +401,7 @@ class Reader:
         if off_question:
             rows = tuple(self._rows(analysis, flags, scope, hedge_topics, credit_allowed=False))
         missing_asks = self._missing_asks(question, rows) if analysis.state == "ok" else ()
-        credit = stage_credit(rows, self._signals, cal.scoring, focused=is_focused(scope))
+        credit = stage_credit(rows, self._signals, cal.scoring, scope)
         all_scores = cap_flagged_stages(
             scores_from_credit(credit, cal.scoring, scope, analysis.opening_words),
             flags,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from agents.brains.offline.calibration import Calibration, StructuralFlag
 from agents.brains.offline.prefilter import Prefilter
-from agents.brains.offline.sentences import words_of
+from agents.brains.offline.sentences import QUOTED, words_of
 from knowledge.models import RedFlag
 
 
@@ -53,6 +53,8 @@ class NegationChecker:
         sentence under what not to do."""
         if self._under_rejecting_label(text, start):
             return True
+        # Words it quotes (a button's "this is wrong", what a user would say) are not its verdict.
+        text = QUOTED.sub(lambda m: " " * len(m.group()), text)
         clause_start = 0
         for boundary in self._splitter.finditer(text, 0, start):
             clause_start = boundary.end()

@@ -84,6 +84,8 @@ _HEADER_MAX_WORDS = 2
 _WRAP_MIN_WORDS = 6
 """A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
 CONTEXT_LABEL_WORDS = 4
+# Quoted words: “…”, "…" or '…' (an apostrophe inside a word does not end a single quote).
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|(?<!\w)'(?:[^']|(?<=\w)'(?=\w)){3,}?'(?!\w)")
 # Labels of an answer's frame (STAR, CIRCLES, Q and A, options, steps) say where a sentence sits
 # in the telling, not what it is about: they stay out of the text as read.
 _FRAME_LABEL = re.compile(

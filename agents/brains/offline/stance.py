@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 from agents.brains.offline.calibration import StanceCues
+from agents.brains.offline.sentences import QUOTED
 from agents.debrief import Stance
 
 _QUESTION_END = re.compile(r"\?[\"'”’)\]*_\s]*$")
-# Quoted words: “…”, "…" or '…' (an apostrophe inside a word does not end a single quote).
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|(?<!\w)'(?:[^']|(?<=\w)'(?=\w)){3,}?'(?!\w)")
 
 
 class StanceReader:
@@ -42,7 +41,7 @@ class StanceReader:
         """The sentence admits a gap or hedges ('we have not costed that part'); words it
         quotes (what the product would say to a user), and the cases it says the system is
         unsure of ('an amount we are not sure of'), are not the candidate hedging."""
-        own = _QUOTED.sub(" ", text)
+        own = QUOTED.sub(" ", text)
         for cases in self._unsure_cases:
             own = cases.sub(" ", own)
         return any(p.search(own) for p in self._hedges)

@@ -73,10 +73,28 @@ def test_a_focused_question_credits_further_thresholds_and_reasons_not_further_f
     figures = [_row("confidence_thresholds", ["what", "quantity"]) for _ in range(5)]
     once = cut.weight
     assert stage_credit(deeper, signals, scoring)[cut.stage] == pytest.approx(once)
-    focused = stage_credit(deeper, signals, scoring, focused=True)[cut.stage]
+    focused = stage_credit(deeper, signals, scoring, [cut.stage])[cut.stage]
     extra = scoring.focused_repeat_credit * scoring.focused_repeat_max
     assert focused == pytest.approx(once * (1 + extra))
-    assert stage_credit(figures, signals, scoring, focused=True)[cut.stage] == pytest.approx(once)
+    assert stage_credit(figures, signals, scoring, [cut.stage])[cut.stage] == pytest.approx(once)
+
+
+def test_an_evaluation_question_counts_the_reference_it_measures_against() -> None:
+    """Asked only about evaluation, what a correct output is counts as evaluation work; asked
+    for a whole design it stays objective's."""
+    scoring = load_calibration().scoring
+    signals = {s.id: s for s in load_rubric().signals}
+    defined = signals["correct_output_defined"]
+    rows = [_row("correct_output_defined", ["what", "threshold"])]
+    assert "correct_output_defined" in scoring.serves["evaluation"]
+    focused = stage_credit(rows, signals, scoring, ["evaluation"])
+    assert focused["evaluation"] == pytest.approx(defined.weight)
+    assert focused["objective"] == 0.0
+    whole = stage_credit(rows, signals, scoring)
+    assert whole["objective"] == pytest.approx(defined.weight)
+    assert whole["evaluation"] == 0.0
+    cost = stage_credit(rows, signals, scoring, ["scaling"])
+    assert cost["scaling"] == 0.0
 
 
 def test_a_short_opening_to_a_focused_question_has_its_cuts_raised_less() -> None:

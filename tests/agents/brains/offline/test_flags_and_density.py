@@ -1107,6 +1107,29 @@ def test_acting_on_a_confidence_the_model_writes_about_itself_is_a_flag(
     assert "self_reported_confidence" not in flag_ids(brain, doubted)
 
 
+def test_terse_notes_acting_on_a_json_confidence_raise_the_flag_and_a_belief_excuses_nothing(
+    brain: OfflineBrain,
+) -> None:
+    notes = (
+        "- model: frontier LLM, protocol + 20 coded examples in the prompt\n"
+        "- out: JSON {responsive, privileged, reason, confidence 0-100}\n"
+        "- routing: responsive + not privileged + conf >= 90 -> straight into the production set\n"
+        "- the rest -> contract reviewers, about 25% of documents\n"
+        "- validation: attorneys code a random 1,500 from the set-aside pile for recall\n"
+        "- frontier models are well calibrated on classification once they see examples"
+    )
+    assert "self_reported_confidence" in flag_ids(brain, notes)
+
+
+def test_words_a_button_shows_are_not_the_candidates_verdict(brain: OfflineBrain) -> None:
+    """A thumbs-down labelled "this is wrong" is still the measure, not a rejection of it."""
+    text = (
+        'We add a thumbs down with a "this is wrong" reason and put the flagged rate on a'
+        " dashboard leadership sees every Monday. Target: halve the share of flagged answers."
+    )
+    assert "thumbs_only_feedback" in flag_ids(brain, text)
+
+
 def test_a_vendor_trusted_on_reputation_is_a_flag(brain: OfflineBrain) -> None:
     text = "2,000 invoices labelled by our annotation vendor (single pass; their quality is good)."
     assert "vendor_quality_trusted" in flag_ids(brain, text)
@@ -1331,6 +1354,7 @@ STATED_FLAGS = [
         [
             "We don't have to maintain a separate static test set; the fresh labels are enough.",
             "We don't really need a big separate labeling project or a separate test set.",
+            "I'd rather move fast on a real signal than spend weeks building a test set.",
             "Hand-written reference answers would go stale within a month, so we skip them.",
         ],
         ["We refresh the 400 every quarter so the gold set doesn't go stale."],
