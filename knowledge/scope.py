@@ -90,13 +90,21 @@ _DANGLING = frozenset(
 )
 
 
+_MANNER = re.compile(
+    r"\s+(?:end[- ]to[- ]end|automatically|autonomously|at scale|in real[- ]time|from scratch|"
+    r"on (?:its|their) own|by (?:itself|themselves))\b",
+    re.IGNORECASE,
+)
+
+
 def _purpose(text: str, at: int) -> list[str]:
     """The words saying what a bare "system" at `at` does ("to detect fraudulent claims"), cut
     before the last linking word when long: "that collects human preference comparisons"."""
     found = _PURPOSE.match(text, at)
     if not found:
         return []
-    clause = found.group(1).split()
+    # Manner words say how, not what: "that handles claims end to end" handles claims.
+    clause = _MANNER.sub("", found.group(1)).split()
     # "our AI that flags expense claims is good enough…": the clause ends where the
     # sentence's own verb begins.
     ends = _rules().purpose_ends

@@ -25,6 +25,9 @@ def test_a_generic_head_behind_words_that_add_nothing_is_named_with_what_it_does
         " invoice disputes, and tell us how you'd know it's working."
     )
     assert infer_product(text) == "LLM assistant"
+    # How it works ("end to end", "automatically") is not what it does; a cut never ends on it.
+    text = "Design an AI agent that handles small home-insurance claims end to end."
+    assert infer_product(text) == "AI agent that handles small home-insurance claims"
 
 
 def test_a_question_without_a_product_word_falls_back() -> None:

@@ -523,6 +523,8 @@ class Calibration(StrictModel):
     flag_context_excuses: dict[str, list[str]] = Field(default_factory=dict)
     flag_overrides: dict[str, list[str]]
     flag_override_exempt: dict[str, list[str]] = Field(default_factory=dict)
+    flag_withdraws: dict[str, list[str]] = Field(default_factory=dict)
+    """Per red flag, signals it shows were never done soundly: raised, they are not credited."""
     implies: dict[str, list[str]] = Field(default_factory=dict)
     design_shapes: dict[str, DesignShape] = Field(default_factory=dict)
     density: EvidenceDensity

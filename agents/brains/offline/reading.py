@@ -615,6 +615,9 @@ class Reader:
         for f in flags:
             for i in f.sentences:
                 flag_of.setdefault(i, f.flag.id)
+        withdrawn = {
+            sid for f in flags for sid in self.calibration.flag_withdraws.get(f.flag.id, [])
+        }
         rows: list[EvidenceRow] = []
         for s in analysis.sentences:
             feats = analysis.features[s.index]
@@ -622,7 +625,7 @@ class Reader:
             credited = False
             if signal_id is not None and credit_allowed and analysis.state == "ok":
                 finding = analysis.findings[signal_id]
-                credited = any(
+                credited = signal_id not in withdrawn and any(
                     e.sentence == s.index and e.substance_from is not None for e in finding.evidence
                 )
             if (

@@ -78,8 +78,9 @@ def panelist_vote(
             if reading.scores.get(s, 0) >= STRENGTH_SCORE
             for i in reading.credited_rows(s)
             # In a stage it shares, a panelist praises only its own ideas (a lead engineer
-            # "could build" the latency budget, not the budget line of the cost stage).
-            if _owns(reading, i, panelist.id, rubric)
+            # "could build" the latency budget, not the budget line of the cost stage), and
+            # never a line that carries a red flag.
+            if _owns(reading, i, panelist.id, rubric) and reading.rows[i].red_flag is None
         ]
         if strengths:
             best = _richest(reading, strengths)
@@ -91,7 +92,7 @@ def panelist_vote(
                 i
                 for s in own
                 for i in reading.credited_rows(s)
-                if _owns(reading, i, panelist.id, rubric)
+                if _owns(reading, i, panelist.id, rubric) and reading.rows[i].red_flag is None
             ]
             lines.append(voice.partial.format(quote=cite(started[0])) if started else voice.nothing)
             carried = _carried_by(reading, own) if result.decision == "hire" else None

@@ -1107,6 +1107,39 @@ def test_acting_on_a_confidence_the_model_writes_about_itself_is_a_flag(
     assert "self_reported_confidence" not in flag_ids(brain, doubted)
 
 
+def test_a_cut_off_on_the_models_own_confidence_is_not_credited_as_calibrated(
+    brain: OfflineBrain,
+) -> None:
+    question = load_questions().get("document-extraction")
+    reading = brain.reader.read(question, opening(SELF_RATED))
+    assert "self_reported_confidence" in {f.flag.id for f in reading.flags}
+    assert "confidence_thresholds" not in reading.credited_signals()
+
+
+CLAIMS_AGENT = (
+    "I'd build an agent that pre-processes small home-insurance claims so adjusters only see"
+    " what matters.\n\nThe agent reads the claim form, the photos and the policy, and returns"
+    " JSON with a decision (pay, deny, needs adjuster), the amount, the policy clause it relied"
+    " on, and a confidence from 0 to 1. If confidence is 0.92 or higher and the decision is pay,"
+    " it pays automatically. Denials always go to an adjuster.\n\nFor quality, we run the agent"
+    " on 1,000 closed claims where adjusters made the final call and need 95% agreement before"
+    " anything goes live, then track how many auto-paid claims are reopened within 60 days."
+)
+
+
+async def test_no_panelist_praises_the_line_that_carries_a_red_flag(brain: OfflineBrain) -> None:
+    from knowledge.scope import custom_question
+
+    question = custom_question("Design an AI agent that handles small home-insurance claims.")
+    turns = opening(CLAIMS_AGENT)
+    flagged = "The agent reads the claim form"
+    for panelist in load_panel().panelists:
+        vote = (await brain.vote(panelist, question, turns)).value
+        assert vote.rationale.count(flagged) <= 1, vote.rationale
+        if flagged in vote.rationale:
+            assert "breaks" in vote.rationale, vote.rationale
+
+
 def test_terse_notes_acting_on_a_json_confidence_raise_the_flag_and_a_belief_excuses_nothing(
     brain: OfflineBrain,
 ) -> None:
