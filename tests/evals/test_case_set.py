@@ -93,7 +93,7 @@ def test_answers_are_realistic_lengths(cases: list[EvalCase]) -> None:
         elif c.kind == "padded_weak":
             assert words <= 900, c.id
         elif c.split.startswith("realistic") and c.kind in LONG_REALISTIC_KINDS:
-            assert 60 <= words <= 1100, (c.id, words)  # prep-site model answers run long
+            assert 60 <= words <= 1250, (c.id, words)  # prep-site model answers run long
         else:
             assert 60 <= words <= 500, (c.id, words)
 

@@ -1309,7 +1309,8 @@ STATED_FLAGS = [
         "savings_ignore_failures",
         [
             "A QA team reads 5% of the bot's chats and hand-offs go to agents, but I'd leave those"
-            " out, they're team costs that exist either way."
+            " out, they're team costs that exist either way.",
+            "Missed defects already cost us truck rolls, so I'd keep them out of this business case.",
         ],
         ["The cost per resolution includes the QA team's sampled reviews and every hand-off."],
     ),
@@ -1376,7 +1377,10 @@ STATED_FLAGS = [
     ),
     (
         "audit_stopped",
-        ["I wouldn't keep a standing human sample once the outcome data arrives."],
+        [
+            "I wouldn't keep a standing human sample once the outcome data arrives.",
+            "Once the numbers are stable I don't see the need for a separate audit of approved jobs.",
+        ],
         [
             "For a class that clears the bar we stop full correction and move to spot checks, and"
             " those never stop.",
