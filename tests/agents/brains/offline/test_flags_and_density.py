@@ -1310,7 +1310,8 @@ STATED_FLAGS = [
         [
             "A QA team reads 5% of the bot's chats and hand-offs go to agents, but I'd leave those"
             " out, they're team costs that exist either way.",
-            "Missed defects already cost us truck rolls, so I'd keep them out of this business case.",
+            "Missed defects already cost us truck rolls, so I'd keep them out of this business"
+            " case.",
         ],
         ["The cost per resolution includes the QA team's sampled reviews and every hand-off."],
     ),
@@ -1345,6 +1346,8 @@ STATED_FLAGS = [
             "Acceptance rate is our accuracy measure.",
             "Whatever the adjuster signs off is correct by definition.",
             "Every suggestion the agent keeps counts as correct.",
+            "A coder signs each one, so an accepted code is by definition a correct code.",
+            "Acceptance is the right quality measure; the coder is legally responsible.",
             "Success is acceptance rate, what share of our codes the coders keep as-is, that's"
             " basically our accuracy number.",
         ],
@@ -1379,7 +1382,8 @@ STATED_FLAGS = [
         "audit_stopped",
         [
             "I wouldn't keep a standing human sample once the outcome data arrives.",
-            "Once the numbers are stable I don't see the need for a separate audit of approved jobs.",
+            "Once the numbers are stable I don't see the need for a separate audit of approved"
+            " jobs.",
         ],
         [
             "For a class that clears the bar we stop full correction and move to spot checks, and"

@@ -123,6 +123,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("model_as_costed_component", "No LLM for the scoring; a small tree model does that part."),
         ("heldout_gold_gate", "Three coaches grade them blind, mixed in with weeks a coach wrote."),
         ("heldout_gold_gate", "Launch if coaches would pick the AI week as often as their own."),
+        ("heldout_gold_gate", "A new model must be better in each region, not only in total."),
+        ("labeling_guidelines_agreement", "Where they differ, a plant pathologist decides."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
