@@ -887,6 +887,14 @@ GENERATED_TESTS = (
 )
 
 
+SELF_RATED = (
+    "A vision model reads each invoice and returns JSON with every field. Per-field confidence:"
+    " the model returns a 0-1 confidence next to each field. All fields at or above 0.85 post"
+    " to the ERP automatically; the rest go to a clerk with the doubtful fields highlighted. We"
+    " track the straight-through rate weekly and keep a regression suite of 2,000 invoices."
+)
+
+
 @pytest.mark.parametrize(
     ("flag", "answer", "check"),
     [
@@ -895,6 +903,18 @@ GENERATED_TESTS = (
             JUDGED_BY_A_MODEL,
             " Two billing leads grade a hundred drafts by hand first, and we only trust the judge"
             " while it agrees with them on at least nine in ten.",
+        ),
+        (
+            "self_reported_confidence",
+            SELF_RATED,
+            " Before any auto-posting we calibrate that score against 600 labelled invoices and"
+            " set the cut-off per field from them.",
+        ),
+        (
+            "self_reported_confidence",
+            SELF_RATED,
+            " Honestly the sum checks catch more than the model's own confidence, so a failed"
+            " check always wins.",
         ),
         (
             "synthetic_only_eval",
@@ -907,7 +927,8 @@ GENERATED_TESTS = (
 def test_a_model_made_measure_nobody_checked_against_people_is_a_flag(
     brain: OfflineBrain, flag: str, answer: str, check: str
 ) -> None:
-    """A judge model never compared with people, a gate on questions a model wrote."""
+    """A judge model never compared with people, a gate on questions a model wrote, a confidence
+    the model wrote about itself."""
     assert flag in flag_ids(brain, answer)
     assert flag not in flag_ids(brain, answer + check)
     assert "thumbs_only_feedback" not in flag_ids(brain, answer)  # a grader's score
@@ -1083,30 +1104,6 @@ def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
     assert "unchecked_llm_judge" not in flag_ids(brain, checked)
 
 
-SELF_RATED = (
-    "A vision model reads each invoice and returns JSON with every field. Per-field confidence:"
-    " the model returns a 0-1 confidence next to each field. All fields at or above 0.85 post"
-    " to the ERP automatically; the rest go to a clerk with the doubtful fields highlighted. We"
-    " track the straight-through rate weekly and keep a regression suite of 2,000 invoices."
-)
-
-
-def test_acting_on_a_confidence_the_model_writes_about_itself_is_a_flag(
-    brain: OfflineBrain,
-) -> None:
-    assert "self_reported_confidence" in flag_ids(brain, SELF_RATED)
-    checked = SELF_RATED + (
-        " Before any auto-posting we calibrate that score against 600 labelled invoices and"
-        " set the cut-off per field from them."
-    )
-    assert "self_reported_confidence" not in flag_ids(brain, checked)
-    doubted = SELF_RATED + (
-        " Honestly the sum checks catch more than the model's own confidence, so a failed"
-        " check always wins."
-    )
-    assert "self_reported_confidence" not in flag_ids(brain, doubted)
-
-
 def test_a_cut_off_on_the_models_own_confidence_is_not_credited_as_calibrated(
     brain: OfflineBrain,
 ) -> None:
@@ -1140,32 +1137,39 @@ async def test_no_panelist_praises_the_line_that_carries_a_red_flag(brain: Offli
             assert "breaks" in vote.rationale, vote.rationale
 
 
-def test_terse_notes_acting_on_a_json_confidence_raise_the_flag_and_a_belief_excuses_nothing(
-    brain: OfflineBrain,
+TERSE_SELF_RATED = (
+    "- model: frontier LLM, protocol + 20 coded examples in the prompt\n"
+    "- out: JSON {responsive, privileged, reason, confidence 0-100}\n"
+    "- routing: responsive + not privileged + conf >= 90 -> straight into the production set\n"
+    "- the rest -> contract reviewers, about 25% of documents\n"
+    "- validation: attorneys code a random 1,500 from the set-aside pile for recall\n"
+    "- frontier models are well calibrated on classification once they see examples"
+)
+
+
+@pytest.mark.parametrize(
+    ("flag", "text"),
+    [
+        # Terse notes name the practice too; a belief that models come calibrated checks nothing.
+        ("self_reported_confidence", TERSE_SELF_RATED),
+        # A thumbs-down labelled "this is wrong" is still the measure, not a rejection of it.
+        (
+            "thumbs_only_feedback",
+            'We add a thumbs down with a "this is wrong" reason and put the flagged rate on a'
+            " dashboard leadership sees every Monday. Target: halve the share of flagged answers.",
+        ),
+        (
+            "vendor_quality_trusted",
+            "2,000 invoices labelled by our annotation vendor (single pass; their quality is"
+            " good).",
+        ),
+    ],
+    ids=["terse-json-confidence", "quoted-button-label", "vendor-on-reputation"],
+)
+def test_a_practice_in_these_words_raises_its_flag(
+    brain: OfflineBrain, flag: str, text: str
 ) -> None:
-    notes = (
-        "- model: frontier LLM, protocol + 20 coded examples in the prompt\n"
-        "- out: JSON {responsive, privileged, reason, confidence 0-100}\n"
-        "- routing: responsive + not privileged + conf >= 90 -> straight into the production set\n"
-        "- the rest -> contract reviewers, about 25% of documents\n"
-        "- validation: attorneys code a random 1,500 from the set-aside pile for recall\n"
-        "- frontier models are well calibrated on classification once they see examples"
-    )
-    assert "self_reported_confidence" in flag_ids(brain, notes)
-
-
-def test_words_a_button_shows_are_not_the_candidates_verdict(brain: OfflineBrain) -> None:
-    """A thumbs-down labelled "this is wrong" is still the measure, not a rejection of it."""
-    text = (
-        'We add a thumbs down with a "this is wrong" reason and put the flagged rate on a'
-        " dashboard leadership sees every Monday. Target: halve the share of flagged answers."
-    )
-    assert "thumbs_only_feedback" in flag_ids(brain, text)
-
-
-def test_a_vendor_trusted_on_reputation_is_a_flag(brain: OfflineBrain) -> None:
-    text = "2,000 invoices labelled by our annotation vendor (single pass; their quality is good)."
-    assert "vendor_quality_trusted" in flag_ids(brain, text)
+    assert flag in flag_ids(brain, text)
 
 
 def test_clinical_screening_is_not_an_interface(brain: OfflineBrain) -> None:
