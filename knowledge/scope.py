@@ -21,6 +21,17 @@ _PURPOSE = re.compile(r"\s+((?:that|which|to|for)\s+[^,.;:?!()]+)", re.IGNORECAS
 # "Design a…", "Build the…": a whole-system question, whatever else it mentions.
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
 _IMPERATIVE = re.compile(r"^\W*(please\s+)?(design|build|architect|create|plan)\b", re.IGNORECASE)
+# "How would you design and evaluate an assistant that…" asks for the design too, unless what is
+# designed is one part ("how would you design the evaluation for the assistant?").
+_HOW_DESIGN = re.compile(
+    r"^\W*how (?:would|will|could|should|do|can) (?:you|we|i) (?:design|build|architect|create)"
+    r"(?: and (?:evaluate|launch|ship|test|measure|run|scale|price|deploy|roll out))?"
+    r" (?:an?|the|our|your|this)\b"
+    r"(?![^.?]{0,40}\b(?:evaluation|eval|test set|metrics?|pricing|labell?ing|cost|rollout)\b)"
+    r"[^.?]{0,40}\b(?:system|product|assistant|pipeline|platform|service|tool|bot|feature|copilot|"
+    r"agent|app)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,9 @@ def infer_scope(text: str) -> list[StageId]:
     rules = _rules()
     text = " ".join(text.split())
     # "We run a card app. Design a feature that…": a design request in any sentence.
-    if any(_IMPERATIVE.match(part) for part in _SENTENCE_START.split(text)):
+    if any(
+        _IMPERATIVE.match(part) or _HOW_DESIGN.match(part) for part in _SENTENCE_START.split(text)
+    ):
         return list(STAGE_IDS)
     named = [s for s in STAGE_IDS if any(p.search(text) for p in rules.stages[s])]
     broad = any(p.search(text) for p in rules.broad)

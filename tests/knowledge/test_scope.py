@@ -91,6 +91,15 @@ def test_a_design_request_after_some_context_is_still_a_design_question() -> Non
     assert infer_scope("How would you know your prompt was good?") == ["evaluation"]
 
 
+def test_how_would_you_design_a_product_is_a_design_question_but_designing_a_part_is_not() -> None:
+    asked = "How would you design and evaluate an assistant that explains a card statement?"
+    assert infer_scope(asked) == list(STAGE_IDS)
+    assert infer_scope("How would you design the evaluation for our support assistant?") == [
+        "evaluation"
+    ]
+    assert infer_scope("How would you design the pricing for our AI feature?") == ["scaling"]
+
+
 def test_choosing_between_fine_tuning_and_retrieval_is_about_the_model() -> None:
     scope = infer_scope("How would you decide between fine-tuning a model and using RAG?")
     assert "model_integration" in scope
