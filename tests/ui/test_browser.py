@@ -229,8 +229,21 @@ def new_page(browser: Any, width: int = 1400, context: Any = None) -> tuple[Any,
 
 
 def pick_question(page: Any, title: str) -> None:
-    page.locator('[data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name=title).click()
+    """Open the question picker and choose `title`. A rerun that lands between the click and
+    the option (just after a reload, on a loaded machine) closes the list: open it again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    _wait_idle(page)
+    picker = page.locator('[data-testid="stSelectbox"]').first
+    option = page.get_by_role("option", name=title)
+    for _ in range(3):
+        picker.click()
+        try:
+            option.wait_for(state="visible", timeout=STEP_TIMEOUT_MS // 4)
+            break
+        except PlaywrightTimeout:
+            _wait_idle(page)
+    option.click()
 
 
 def start_interview(page: Any, url: str, answer: str = OPENING_ANSWER) -> str:
