@@ -291,7 +291,6 @@ def _about_other_part(analysis: Analysis, relevance: Relevance, scope: Sequence[
     """An answer nearest a question on another part of the work (pricing, when hallucinations
     were asked) is about that part only if more of its ideas are there than in the part asked:
     a guardrail answer that prices one hand-off is still a guardrail answer."""
-    shown: dict[str, int] = {s: len(analysis.credited_signals(s)) for s in STAGE_IDS}
     if len(relevance.other_stages) == len(STAGE_IDS):
         # Another whole design: another product — unless the question asked about one part
         # and the opening answer's ideas sit in that part (a policy assistant's guardrails that
@@ -306,6 +305,7 @@ def _about_other_part(analysis: Analysis, relevance: Relevance, scope: Sequence[
         )
         inside = sum(n for stage, n in opening.items() if stage in scope)
         return sum(opening.values()) - inside >= inside
+    shown: dict[str, int] = {s: len(analysis.credited_signals(s)) for s in STAGE_IDS}
     return sum(shown[s] for s in relevance.other_stages) > sum(shown[s] for s in scope)
 
 
