@@ -1163,8 +1163,18 @@ TERSE_SELF_RATED = (
             "2,000 invoices labelled by our annotation vendor (single pass; their quality is"
             " good).",
         ),
+        (
+            "average_latency_budget",
+            "The limit is 1.5 seconds. Our soak test puts the mean latency near 400 ms, which"
+            " leaves lots of headroom.",
+        ),
     ],
-    ids=["terse-json-confidence", "quoted-button-label", "vendor-on-reputation"],
+    ids=[
+        "terse-json-confidence",
+        "quoted-button-label",
+        "vendor-on-reputation",
+        "mean-read-as-headroom",
+    ],
 )
 def test_a_practice_in_these_words_raises_its_flag(
     brain: OfflineBrain, flag: str, text: str
@@ -1471,3 +1481,34 @@ def test_the_model_being_graded_is_not_a_grader_model(brain: OfflineBrain) -> No
         " the underwriter's call, and I don't want the model graded on it."
     )
     assert "unchecked_llm_judge" not in flag_ids(brain, text)
+
+
+BOOKED_SAVINGS = (
+    "Each chat costs about eight cents in tokens, retrieval and logging. A ticket an agent works"
+    " costs us around $6 fully loaded, so every AI resolution saves close to $5.90 against a"
+    " human one. The pilot resolves 40% of 150,000 monthly chats, which is 60,000 resolutions"
+    " and roughly $354k a month saved against about $12k of model spend, so the case is"
+    " strong and I would widen the bot to orders and returns next."
+)
+FAILURES_PRICED = (
+    BOOKED_SAVINGS
+    + " The 60% it fails still reach an agent, and those chats run about three minutes longer,"
+    " so I charge that extra agent time to the bot before calling it a saving."
+)
+
+
+def test_savings_booked_on_every_resolution_with_failures_unpriced_raise_the_flag(
+    brain: OfflineBrain,
+) -> None:
+    found = [
+        f
+        for f in brain.analyze(opening(BOOKED_SAVINGS)).flags
+        if f.flag.id == "savings_ignore_failures"
+    ]
+    assert found and found[0].absent and found[0].practice_used
+    assert "savings_ignore_failures" not in flag_ids(brain, FAILURES_PRICED)
+    # Waving the failures off as business as usual prices nothing.
+    waved = BOOKED_SAVINGS + (
+        " The chats it escalates go to agents as they do today, so they don't change the cost."
+    )
+    assert "savings_ignore_failures" in flag_ids(brain, waved)
