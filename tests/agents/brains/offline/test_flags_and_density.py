@@ -1168,12 +1168,22 @@ TERSE_SELF_RATED = (
             "The limit is 1.5 seconds. Our soak test puts the mean latency near 400 ms, which"
             " leaves lots of headroom.",
         ),
+        # A quoted prompt asking for a confidence on a scale, then a cut-off on what it says.
+        (
+            "self_reported_confidence",
+            "Supplier records that share a tax region and a fuzzy name are candidate pairs, and"
+            " the obvious ones merge on an exact bank account. The rest go to an LLM with both"
+            ' rows and the prompt "Do these two rows describe one supplier? Reply yes or no with'
+            ' a confidence between 0 and 1." Pairs scored above 0.8 merge into one vendor record'
+            " overnight, and finance sees the cleaned list in the morning.",
+        ),
     ],
     ids=[
         "terse-json-confidence",
         "quoted-button-label",
         "vendor-on-reputation",
         "mean-read-as-headroom",
+        "prompted-confidence-scale",
     ],
 )
 def test_a_practice_in_these_words_raises_its_flag(
