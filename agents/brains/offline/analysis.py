@@ -183,6 +183,9 @@ class Analyzer:
         self._open_sections = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.open_question_sections
         ]
+        self._rejecting_sections = [
+            re.compile(p, re.IGNORECASE) for p in calibration.stance.rejecting_sections
+        ]
         self._context_sections = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.context_sections
         ]
@@ -338,9 +341,19 @@ class Analyzer:
         )
         still_open = undecided | {s.index for s in asserted if self._open(s.section)}
         return [
-            replace(f, stance="hedges") if s.index in still_open else f
+            replace(f, stance="hedges")
+            if s.index in still_open
+            else self._under_rejecting_section(s, f)
             for s, f in zip(sentences, feats, strict=True)
         ], undecided
+
+    def _under_rejecting_section(self, s: Sentence, f: SentenceFeatures) -> SentenceFeatures:
+        """A bad practice named under a "Why not" column or an "Avoid" heading is turned down."""
+        if not f.flag_hits or not _any_match(self._rejecting_sections, s.section.strip("*_ ")):
+            return f
+        rejected = tuple(sorted({*f.rejected_flags, *f.flag_hits}))
+        stance = "rejects" if f.stance == "asserts" else f.stance
+        return replace(f, flag_hits=(), rejected_flags=rejected, stance=stance)
 
     def _offers_option(self, text: str) -> bool:
         """The sentence offers an alternative ("one option is…", "or alternatively we might…")."""

@@ -136,6 +136,9 @@ class StanceCues(StrictModel):
     failure_story_turn_patterns: list[str] = Field(default_factory=list)
     """A sentence that turns a failure story to what worked ("What worked: …") ends it."""
     open_question_sections: list[str] = Field(default_factory=list)
+    rejecting_sections: list[str] = Field(default_factory=list)
+    """Headings or table columns that list what the answer turns down ("Why not", "Tempting
+    moves"): a bad practice named under them is rejected, not stated."""
     context_sections: list[str] = Field(default_factory=list)
     context_signals: list[str] = Field(default_factory=list)
     option_patterns: list[str] = Field(default_factory=list)
@@ -163,6 +166,7 @@ class StanceCues(StrictModel):
         "failure_story_patterns",
         "failure_story_turn_patterns",
         "open_question_sections",
+        "rejecting_sections",
         "context_sections",
         "option_patterns",
         "menu_modal_patterns",

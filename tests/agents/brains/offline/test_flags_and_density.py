@@ -1522,3 +1522,16 @@ def test_savings_booked_on_every_resolution_with_failures_unpriced_raise_the_fla
         " The chats it escalates go to agents as they do today, so they don't change the cost."
     )
     assert "savings_ignore_failures" in flag_ids(brain, waved)
+
+
+def test_a_bad_practice_in_a_why_not_column_is_turned_down(brain: OfflineBrain) -> None:
+    table = (
+        "Three shortcuts I would not take:\n\n"
+        "| Shortcut | Why not |\n|---|---|\n"
+        "| Quality = drafts agents rate helpful | A thumbs-up only says the draft read well. |\n"
+        "| One model for every ticket | Password resets don't need the big one. |\n"
+    )
+    analysis = brain.analyze(opening(table))
+    assert "thumbs_only_feedback" not in {f.flag.id for f in analysis.flags}
+    stated = "We measure quality by the thumbs-up rate agents give the drafts, nothing else."
+    assert "thumbs_only_feedback" in flag_ids(brain, stated)
