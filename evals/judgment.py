@@ -182,7 +182,9 @@ def advice_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
     """Advice items, how many distinct, and how many target a signal the gold credits.
 
     The distinct share counts each answer once: its copies (a padded or injected version, the
-    same content as bullets or a table) rightly hear the same advice about the same sentence."""
+    same content as bullets or a table) rightly hear the same advice about the same sentence.
+    The gold reads the opening answer only: advice on a gap the candidate admits in a later
+    reply ("honestly, I hadn't considered that") answers words the gold never saw."""
     texts: list[str] = []
     per_answer: dict[str, Counter[str]] = {}
     for_credited: list[dict[str, Any]] = []
@@ -196,7 +198,9 @@ def advice_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
             continue
         shown = {s for g in o.gold_evidence if g.credited for s in g.signals}
         for_credited += [
-            {"case": o.case_id, "target": a["target"]} for a in items if a.get("target") in shown
+            {"case": o.case_id, "target": a["target"]}
+            for a in items
+            if a.get("target") in shown and _cited_turn(a) in (None, ANSWER_TURN)
         ]
     return {
         "items": len(texts),
@@ -208,6 +212,11 @@ def advice_scores(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
         "for_credited": len(for_credited),
         "for_credited_items": for_credited,
     }
+
+
+def _cited_turn(advice: dict[str, Any]) -> str | None:
+    citation = advice.get("citation") or {}
+    return citation.get("turn") if isinstance(citation, dict) else None
 
 
 def contradictions(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:

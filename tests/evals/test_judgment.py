@@ -253,3 +253,15 @@ def test_a_deeper_probe_on_a_credited_signal_is_neither_redundant_nor_a_contradi
     o.debrief["transcript"][1]["gap_kind"] = "deeper"
     assert probe_scores([o])["redundant"] == 0
     assert contradictions([o])["probed_credited"] == 0
+
+
+def test_advice_on_a_gap_admitted_in_a_reply_is_not_advice_for_the_credited_answer() -> None:
+    admitted = {
+        "text": "Say who grades the tickets.",
+        "target": "gold_reference_set",
+        "citation": {"turn": "t4", "quote": "Honestly, I'm not sure who grades them."},
+    }
+    from_answer = {**admitted, "citation": {"turn": "t1", "quote": "I haven't priced it yet."}}
+    o = debriefed("a", [], advice=[admitted])
+    assert advice_scores([o])["for_credited"] == 0
+    assert advice_scores([debriefed("a", [], advice=[from_answer])])["for_credited"] == 1
