@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from agents.brains.offline.calibration import load_calibration
 from agents.brains.offline.sentences import split_candidate_turns
@@ -27,6 +29,21 @@ from knowledge.loader import load_rubric
 from knowledge.models import Rubric
 
 TRAINING_SPLITS = ("dev", "realistic_dev")
+MEASURE_ONLY_PATH = Path(__file__).parent / "evidence_measure_only.yaml"
+
+
+class MeasureOnly(BaseModel):
+    """Annotated cases whose gold evidence measures the judge but never trains it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=10)
+    cases: list[str] = Field(min_length=1)
+
+
+def measure_only_cases(path: Path = MEASURE_ONLY_PATH) -> frozenset[str]:
+    """The ids listed in the measure-only file."""
+    return frozenset(MeasureOnly.model_validate(yaml.safe_load(path.read_text())).cases)
 
 
 @dataclass(frozen=True)
@@ -60,8 +77,9 @@ def training_sentences(
     rubric: Rubric, exclude: frozenset[str] = frozenset()
 ) -> list[TrainingSentence]:
     """Exemplars and descriptions of every signal, then the tuning splits' annotated answers
-    (but the `exclude`d case ids): their gold signal sentences, and their other sentences as
-    showing nothing."""
+    (but the `exclude`d and measure-only case ids): their gold signal sentences, and their other
+    sentences as showing nothing."""
+    exclude = exclude | measure_only_cases()
     out = [
         TrainingSentence(text, (s.id,))
         for s in rubric.signals

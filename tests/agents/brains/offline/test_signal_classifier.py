@@ -129,3 +129,15 @@ def test_committed_weights_match_the_training_data(
 
     monkeypatch.setattr(training, "get_embedder", lambda: brain.analyzer.embedder)
     assert main(["--check"]) == 0
+
+
+def test_measure_only_cases_are_annotated_tuning_cases_left_out_of_training() -> None:
+    from evals.train_signal_classifier import measure_only_cases
+
+    cases = {c.id: c for c in load_cases()}
+    ids = measure_only_cases()
+    assert ids and all(cases[i].evidence and cases[i].split == "realistic_dev" for i in ids)
+    quotes = {g.quote for i in ids for g in cases[i].evidence or []}
+    trained = {s.text for s in training_sentences(load_rubric())}
+    other = {g.quote for c in cases.values() if c.id not in ids for g in c.evidence or []}
+    assert quotes - other and not (quotes - other) & trained
