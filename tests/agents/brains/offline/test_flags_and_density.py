@@ -1535,3 +1535,13 @@ def test_a_bad_practice_in_a_why_not_column_is_turned_down(brain: OfflineBrain) 
     assert "thumbs_only_feedback" not in {f.flag.id for f in analysis.flags}
     stated = "We measure quality by the thumbs-up rate agents give the drafts, nothing else."
     assert "thumbs_only_feedback" in flag_ids(brain, stated)
+
+
+def test_past_items_graded_by_people_are_a_reference_set(brain: OfflineBrain) -> None:
+    text = (
+        "The screening summaries need a reference before anything else. Two senior recruiters"
+        " graded 120 screening notes from last month's hiring round, each marked keep or"
+        " rewrite. A new prompt ships only if it matches their call on 90% of them."
+    )
+    credited = {f.signal.id for f in brain.analyze(opening(text)).credited_signals()}
+    assert "gold_reference_set" in credited
