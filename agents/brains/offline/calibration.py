@@ -440,7 +440,10 @@ class VoteVoice(StrictModel):
     worry_missing: str
     worry_hedge: str
     worry_elsewhere: str  # its own stages hold up; the no comes from another's ({stage}, {gap})
-    nothing: str
+    nothing: str  # none of its assessed stages shows an idea ({topics})
+    topics: dict[str, str]
+    """Per stage it owns, what it listens for there ("routing and fallbacks"): `nothing` names
+    only the stages this question assesses."""
     partial: str  # its own stages show an idea or two, short of a strength ({quote})
     carried: (
         str  # a hire although its own stages are thin: the others' best line ({quote}, {stage})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from agents.brains.offline.calibration import Calibration, Writer
+from agents.brains.offline.calibration import Calibration, VoteVoice, Writer
 from agents.brains.offline.citations import snippets
 from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.probes import claim_quote, short_quote
@@ -94,7 +94,9 @@ def panelist_vote(
                 for i in reading.credited_rows(s)
                 if _owns(reading, i, panelist.id, rubric) and reading.rows[i].red_flag is None
             ]
-            lines.append(voice.partial.format(quote=cite(started[0])) if started else voice.nothing)
+            lines.append(
+                voice.partial.format(quote=cite(started[0])) if started else _nothing(voice, own)
+            )
             carried = _carried_by(reading, own) if result.decision == "hire" else None
             if carried is not None:
                 phrase = _stage_phrase(rubric, reading.rows[carried].stage or own[0])
@@ -108,7 +110,7 @@ def panelist_vote(
         if worry:
             lines.append(worry)
     else:
-        lines.append(voice.nothing)
+        lines.append(_nothing(voice, own))
     if not cited:
         stage = rubric.stage(own[0] if own else panelist.stages[0])
         cited = snippets(
@@ -127,6 +129,12 @@ def panelist_vote(
         rationale=" ".join(lines),
         citations=cited,
     )
+
+
+def _nothing(voice: VoteVoice, own: Sequence[str]) -> str:
+    """No idea shown in the stages this panelist owns and this question assesses, named."""
+    topics = [voice.topics[s] for s in own if s in voice.topics] or list(voice.topics.values())
+    return voice.nothing.format(topics=" or ".join(topics))
 
 
 def _stage_phrase(rubric: Rubric, stage_id: str) -> str:

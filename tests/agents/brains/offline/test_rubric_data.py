@@ -130,3 +130,11 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
     patterns = next(s.patterns for s in load_rubric().signals if s.id == signal)
     assert any(re.search(p, text, re.IGNORECASE) for p in patterns), text
+
+
+def test_each_panelist_voice_names_a_topic_for_every_stage_it_owns() -> None:
+    from knowledge.loader import load_panel
+
+    voices = load_calibration().writer.vote_voice
+    for panelist in load_panel().panelists:
+        assert set(voices[panelist.id].topics) == set(panelist.stages), panelist.id

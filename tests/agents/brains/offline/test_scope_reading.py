@@ -169,3 +169,22 @@ async def test_a_no_from_weak_own_stages_does_not_call_them_fine(brain: OfflineB
     )
     assert vote.decision == "no_hire"
     assert "budget side is fine" not in vote.rationale
+
+
+async def test_a_panelist_with_nothing_to_praise_names_only_the_stages_asked(
+    brain: OfflineBrain,
+) -> None:
+    from knowledge.loader import load_panel
+    from knowledge.scope import custom_question
+    from tests.agents.brains.interview import Interview
+
+    question = custom_question(
+        "What will our support bot cost per resolved conversation, and does it pay for itself?"
+    )
+    assert question.assesses == ["scaling"]
+    answer = (
+        "A chat runs about six turns of a few thousand tokens, so a few cents of model calls."
+        " An agent-handled ticket costs around six dollars, so the bot is far cheaper."
+    )
+    vote = await Interview(brain).vote(load_panel().get("lead_engineer"), question, opening(answer))
+    assert "routing" not in vote.rationale and "fallbacks" not in vote.rationale
