@@ -1545,3 +1545,13 @@ def test_past_items_graded_by_people_are_a_reference_set(brain: OfflineBrain) ->
     )
     credited = {f.signal.id for f in brain.analyze(opening(text)).credited_signals()}
     assert "gold_reference_set" in credited
+
+
+def test_a_cost_waved_off_as_one_people_would_bear_anyway_earns_nothing(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "The 60% the bot can't close would have gone to an agent anyway, so their model cost"
+        " of 4 cents each is overhead we can ignore."
+    )
+    assert not brain.analyze(opening(text)).credited_signals()
