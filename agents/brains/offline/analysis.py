@@ -239,9 +239,13 @@ class Analyzer:
             max_words=cal.limits.max_words,
             max_sentence_words=cal.limits.max_sentence_words,
         )
-        feats, undecided = self._still_open(
-            sentences, self.extractor.features([s.context for s in sentences])
-        )
+        feats = [
+            self._under_rejecting_section(s, f)
+            for s, f in zip(
+                sentences, self.extractor.features([s.context for s in sentences]), strict=True
+            )
+        ]
+        feats, undecided = self._still_open(sentences, feats)
         injection = self._injected(sentences, feats)
         buzz_lists = frozenset(
             s.index for s in sentences if s.index not in injection and feats[s.index].buzzword_list
@@ -341,9 +345,7 @@ class Analyzer:
         )
         still_open = undecided | {s.index for s in asserted if self._open(s.section)}
         return [
-            replace(f, stance="hedges")
-            if s.index in still_open
-            else self._under_rejecting_section(s, f)
+            replace(f, stance="hedges") if s.index in still_open else f
             for s, f in zip(sentences, feats, strict=True)
         ], undecided
 

@@ -133,8 +133,7 @@ def panelist_vote(
 
 def _nothing(voice: VoteVoice, own: Sequence[str]) -> str:
     """No idea shown in the stages this panelist owns and this question assesses, named."""
-    topics = [voice.topics[s] for s in own if s in voice.topics] or list(voice.topics.values())
-    return voice.nothing.format(topics=" or ".join(topics))
+    return voice.nothing.format(topics=" or ".join(voice.topics[s] for s in own))
 
 
 def _stage_phrase(rubric: Rubric, stage_id: str) -> str:
