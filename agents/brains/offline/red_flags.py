@@ -31,6 +31,9 @@ class FlagFinding:
 
 
 _QUALIFIER = re.compile(r"\bwithout \w+ing\b(?: (?:the |a |any |our )?\w+)?", re.IGNORECASE)
+# A compound that starts with a negation ("pay or no-pay", "a no-show", "non-urgent") names a
+# thing; it negates nothing after it.
+_NEGATED_COMPOUND = re.compile(r"\b(?:no|non|not)-(?=\w)", re.IGNORECASE)
 # A lead label: a few words, then a colon, opening the sentence ("Things I would not do: …").
 _LEAD_LABEL = re.compile(r"^\W*((?:[\w'’-]+\s+){0,5}[\w'’-]+)\s*:\s")
 
@@ -59,7 +62,7 @@ class NegationChecker:
         for boundary in self._splitter.finditer(text, 0, start):
             clause_start = boundary.end()
         # "without losing precision, X is worth more": the cue qualifies its own verb, not X.
-        before = _QUALIFIER.sub(" ", text[clause_start:start])
+        before = _NEGATED_COMPOUND.sub(" ", _QUALIFIER.sub(" ", text[clause_start:start]))
         recent = " ".join(words_of(before)[-self._window :])
         lead = " ".join(before.split()[-self._window :])
         if any(c.search(recent) or c.search(lead) for c in self._clause_cues):

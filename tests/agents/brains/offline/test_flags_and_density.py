@@ -1555,3 +1555,17 @@ def test_a_cost_waved_off_as_one_people_would_bear_anyway_earns_nothing(
         " of 4 cents each is overhead we can ignore."
     )
     assert not brain.analyze(opening(text)).credited_signals()
+
+
+def test_a_no_compound_negates_nothing_and_a_launch_bar_is_a_reference(
+    brain: OfflineBrain,
+) -> None:
+    # "pay or no-pay" names a decision; it does not negate the launch bar after it.
+    text = (
+        "The agent reads each small claim and proposes pay or deny with the amount. For quality,"
+        " we take 800 settled claims where an adjuster made the final call, run the agent on"
+        " them, and need 95% agreement on pay or no-pay before anything goes live. After launch"
+        " we count how many paid claims are reopened within 60 days, and each claim costs a few"
+        " cents in model calls against about 30 minutes of adjuster time."
+    )
+    assert "no_gold_set" not in flag_ids(brain, text)
