@@ -149,3 +149,13 @@ def test_every_named_part_maps_to_rubric_signals() -> None:
     signals = {s.id for s in load_rubric().signals}
     for ask in load_scope_rules().asks:
         assert set(ask.signals) <= signals, ask.pattern
+
+
+def test_what_counts_as_correct_and_when_a_person_steps_in_are_named_parts() -> None:
+    text = (
+        "We want a model to match incoming payments to open invoices. Who is the user, what"
+        " counts as a correct match, how would you test it, and when should a person step in?"
+    )
+    assert infer_scope(text) == ["objective", "model_integration", "evaluation"]
+    split = "What counts as a good flag, and how would the model and the auditors split the work?"
+    assert infer_scope(split) == ["objective", "model_integration"]
