@@ -19,7 +19,7 @@ from agents.brains.base import settle_debrief
 from agents.citations import validate_debrief
 from agents.context import PanelContext, shared_context
 from agents.rounds import check_rounds
-from agents.state import PAST_SHOWN_KINDS, PanelState, Probe, ProbeTask, RoundProbes, VoteTask
+from agents.state import REPEAT_KINDS, PanelState, Probe, ProbeTask, RoundProbes, VoteTask
 from agents.transcript import Turn, next_turn_id
 from knowledge.models import PANELIST_IDS, Question
 
@@ -103,9 +103,10 @@ async def select(state: PanelState, runtime: Runtime[PanelContext]) -> Update:
 
 def asked_before(probe: Probe, transcript: list[Turn]) -> bool:
     """Whether the probe repeats a question: a gap once asked is asked again only one level
-    deeper, and once more about what the reply said of it (a follow-up), each only once."""
+    deeper, and once more about what the reply said of it (a follow-up), or a red flag pressed
+    once after a defence, each only once."""
     kinds = [t.gap_kind for t in transcript if t.gap == probe.gap and t.speaker != "candidate"]
-    if probe.gap_kind in PAST_SHOWN_KINDS:
+    if probe.gap_kind in REPEAT_KINDS:
         return probe.gap_kind in kinds
     return bool(kinds)
 

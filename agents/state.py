@@ -21,6 +21,10 @@ PAST_SHOWN_KINDS = frozenset({"deeper", "follow_up"})
 """Probe kinds that ask past a signal already shown, on purpose: its limit, or what the reply
 said of it (never a request for the signal itself)."""
 
+REPEAT_KINDS = PAST_SHOWN_KINDS | {"press"}
+"""Probe kinds that may return to a gap already asked, each once: past a shown signal, or a red
+flag pressed again after a reply that defended the plan without changing it."""
+
 
 class Probe(BaseModel):
     """A follow-up question a panelist wants to ask, grounded in a gap and in snippets."""
@@ -32,7 +36,8 @@ class Probe(BaseModel):
     gap: str = Field(description="rubric signal or red-flag id this probe targets")
     gap_kind: str = Field(
         description="missing_signal | thin_signal | red_flag | deeper (past what was covered) | "
-        "follow_up (about what the reply said of an idea already pushed on)"
+        "follow_up (about what the reply said of an idea already pushed on) | press (a red flag "
+        "asked again after a reply that defended the plan)"
     )
     severity: float = Field(ge=0, description="higher = asked first")
     text: str = Field(min_length=1)

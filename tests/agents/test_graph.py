@@ -338,3 +338,7 @@ def test_a_gap_is_asked_again_only_one_level_deeper_and_once() -> None:
     assert asked_before(probe("thin_signal"), [opening, turn("deeper")])
     assert not asked_before(probe("follow_up"), [opening, turn("deeper")])
     assert asked_before(probe("follow_up"), [opening, turn("deeper"), turn("follow_up")])
+    # A red flag is pressed once after a reply that defended the plan, never twice.
+    assert not asked_before(probe("press"), [opening, turn("red_flag")])
+    assert asked_before(probe("press"), [opening, turn("red_flag"), turn("press")])
+    assert asked_before(probe("red_flag"), [opening, turn("red_flag")])

@@ -73,6 +73,10 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "engagement_as_success": r"\b(headline metric|on that north star|engagement minutes)\b",
     "random_only_labels": r"\b(uniform random sample|biased population|skew the data)\b",
     "live_test_dismissed": r"\b(a luxury|live experiment unnecessary|skip the online test)\b",
+    "automation_as_success": r"\b(touchless rate|the answer rate|untriaged backlog)\b",
+    "selective_labels": r"\b(declined ones|declined application|never came back with an outcome)\b",
+    "eval_leakage": r"\b(few-shot examples came from|read in pretraining|same examples to "
+    r"fine-tune)\b",
     "short_experiment": r"\b(two weekdays|48-hour a/b|at first significance)\b",
     "average_latency_budget": r"\b(blended mean|average response time|averaged away)\b",
     "unsure_answer_sent": r"\b(may be inaccurate|plus a disclaimer|warning icon)\b",

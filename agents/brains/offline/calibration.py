@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
@@ -376,6 +377,9 @@ class Probes(StrictModel):
     push: dict[str, str]
     deeper: dict[str, str]
     follow_up: dict[str, dict[FollowUpOn, str]]
+    press: dict[str, str]
+    """A red flag's reply that argued back without changing the plan, pressed ({missing}: the
+    flag's focus, what the plan still lacks)."""
     deeper_asks_about: dict[str, str]
     deeper_answered_by: dict[str, list[str]] = Field(default_factory=dict)
     focus: dict[str, str]
@@ -396,6 +400,10 @@ class Probes(StrictModel):
                 raise ValueError(f"openers or hedge lead-in missing for {panelist!r}")
             if not self.bridge_lead_ins.get(panelist):
                 raise ValueError(f"bridge lead-ins missing for {panelist!r}")
+            if not {"{missing}", "{quote}"} <= set(
+                re.findall(r"\{\w+\}", self.press.get(panelist, ""))
+            ):
+                raise ValueError(f"press question missing for {panelist!r}")
             missing = set(get_args(FollowUpOn)) - set(self.follow_up.get(panelist, {}))
             if missing:
                 raise ValueError(f"follow-up questions missing for {panelist!r}: {sorted(missing)}")
@@ -427,6 +435,9 @@ class WriterReasons(StrictModel):
     decision_hire: str
     decision_no_hire: str
     decision_none: str
+    decision_single_hire: str  # a one-stage question ({stage_name})
+    decision_single_no_hire: str
+    decision_flagged: str  # covered stages outweighed by one disqualifying practice ({flag})
 
 
 class VoteVoice(StrictModel):

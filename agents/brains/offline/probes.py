@@ -34,6 +34,7 @@ class Gap:
 
     kind: str  # missing_signal | thin_signal | red_flag | deeper (past what was covered)
     # | follow_up (a second question on an idea already pushed on, about the reply's sentence)
+    # | press (a red flag pushed on whose reply defended the plan without changing it)
     stage: str
     id: str
     severity: float
@@ -81,7 +82,7 @@ def panelist_gaps(
     asked, reply = asked_gaps(transcript), _latest_reply(transcript)
     ask = _Asking(reading, panelist, rubric, calibration, tuple(own), asked, reply)
     open_signals = _owned(ask, own, lambda sid: not reading.touched(sid))
-    gaps = _flag_gaps(ask) + _ask_gaps(ask)
+    gaps = _press_gaps(ask, transcript) + _flag_gaps(ask) + _ask_gaps(ask)
     gaps += _hedge_gaps(ask, [s for s in open_signals if all(g.id != s.id for g in gaps)])
     gaps += _signal_gaps(ask, open_signals, {g.id for g in gaps})
     gaps += _follow_up_gaps(ask, transcript)
@@ -129,6 +130,52 @@ def _flag_gaps(ask: _Asking) -> list[Gap]:
         kind = "red_flag" if flagged is not None else "missing_signal"
         gaps.append(Gap(kind, flag.stage, flag.id, sev.red_flag + flag.severity / 3, flagged))
     return gaps
+
+
+def _press_gaps(ask: _Asking, transcript: list[Turn]) -> list[Gap]:
+    """A red flag this panelist pushed on last round whose reply argued back with neither credit
+    nor a bar of its own: the flag stands, so the second question presses it, quoting the
+    defence (a reply that admits the gap is left to the debrief)."""
+    reading, reply = ask.reading, ask.reply
+    if reply is None:
+        return []
+    reply_turn = next(t for t in transcript if t.id == reply)
+    asked = [t for t in transcript if t.round == reply_turn.round and t.speaker != "candidate"]
+    pressed = {t.gap for t in transcript if t.gap_kind == "press"}
+    sev = ask.calibration.probes.severity
+    gaps = []
+    for finding in reading.flags:
+        flag = finding.flag
+        if flag.id in pressed or not any(
+            t.speaker == ask.panelist.id and t.gap == flag.id and t.gap_kind == "red_flag"
+            for t in asked
+        ):
+            continue
+        rows = _reply_part(reading, reply_turn, asked, flag.stage)
+        if any(reading.rows[i].credited or "threshold" in reading.rows[i].substance for i in rows):
+            continue  # the reply put something real in its place: credit, or a bar to hold
+        argued = [i for i in rows if reading.rows[i].stance in ("asserts", "rejects")]
+        if not argued or any(reading.rows[i].stance == "hedges" for i in rows):
+            continue
+        restating = [i for i in argued if reading.rows[i].red_flag == flag.id]
+        anchor = (restating or argued)[0]
+        gaps.append(Gap("press", flag.stage, flag.id, sev.red_flag + flag.severity / 3, anchor))
+    return gaps
+
+
+def _reply_part(reading: Reading, reply: Turn, asked: list[Turn], stage: str) -> list[int]:
+    """The evidence rows of the part of a reply that answers the round's question on `stage`:
+    a reply in one paragraph per asked stage is read paragraph by paragraph, in the order the
+    stages were asked; otherwise only its rows read in that stage count."""
+    rows = [i for i, r in enumerate(reading.rows) if r.turn == reply.id]
+    stages = list(dict.fromkeys(t.stage for t in asked if t.stage))
+    paragraphs = [p for p in re.split(r"\n\s*\n", reply.text) if p.strip()]
+    if stage in stages and len(paragraphs) >= len(stages) > 1:
+        part = paragraphs[stages.index(stage)]
+        return [i for i in rows if reading.rows[i].quote in part]
+    if len(paragraphs) == 1 and len(stages) == 1:
+        return rows
+    return [i for i in rows if reading.rows[i].stage == stage]
 
 
 def _hedge_gaps(ask: _Asking, open_signals: list[Signal]) -> list[Gap]:
@@ -497,7 +544,9 @@ class ProbeWriter:
         ]
         probes = []
         for gap in gaps:
-            if gap.ask is not None and asks:
+            if gap.kind == "press":
+                opening = ""  # the pressing question quotes the defence itself
+            elif gap.ask is not None and asks:
                 opening = asks.pop(0).format(ask=_lower_first(gap.ask))
             elif gap.hedge and gap.anchor is not None:
                 opening = cfg.hedge_lead_ins[panelist.id].format(quote=self._quote(reading, gap))
@@ -530,6 +579,10 @@ class ProbeWriter:
         if gap.kind == "follow_up" and gap.anchor is not None:
             row = reading.rows[gap.anchor]
             question = cfg.follow_up[panelist.id][_rests_on(row.substance, row.quote)]
+        elif gap.kind == "press":
+            question = cfg.press[panelist.id].format(
+                quote=self._quote(reading, gap), missing=cfg.focus[gap.id]
+            )
         else:
             question = cfg.deeper[gap.id] if gap.kind == "deeper" else cfg.push[gap.id]
         if opening.endswith(":") and len(parts) == 1 and not question.startswith("I "):

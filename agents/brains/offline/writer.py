@@ -251,14 +251,25 @@ class DebriefWriter:
                 break
         if not support:
             support = first_sentence or self._stage_snippet(reading.scope[0], "negative")
-        template = tpl.decision_hire if hire else tpl.decision_no_hire
-        if covered == 0 and not hire:
-            template = tpl.decision_none
         assessed = len(reading.scope)
+        severe = self.calibration.scoring.decision.disqualifying_severity
+        sinking = [
+            f for f in reading.flags if (f.practice_used or f.worded) and f.flag.severity >= severe
+        ]
+        if not hire and sinking and covered:
+            template = tpl.decision_flagged
+        elif assessed == 1:
+            template = tpl.decision_single_hire if hire else tpl.decision_single_no_hire
+        elif covered == 0 and not hire:
+            template = tpl.decision_none
+        else:
+            template = tpl.decision_hire if hire else tpl.decision_no_hire
         claim = template.format(
             covered=covered,
             assessed=assessed,
             stages="stage" if assessed == 1 else "stages",
+            stage_name=_lower_first(self.rubric.stage(reading.scope[0]).name),
+            flag=_lower_first(sinking[0].flag.name) if sinking else "",
         )
         return Reason(claim=claim, kind=wanted, citations=support)
 

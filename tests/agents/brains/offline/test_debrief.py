@@ -281,3 +281,25 @@ async def test_a_focused_debrief_names_only_its_focus_and_votes_do_not_deny_cred
     engineer = next(v for v in debrief.votes if v.panelist == "lead_engineer")
     assert credited & {"model_cascade_routing", "latency_budget"}
     assert "Nothing I heard on routing" not in engineer.rationale
+
+
+async def test_the_overall_line_names_a_one_stage_scope_and_a_sinking_practice(
+    brain: OfflineBrain, panel: Panel, samples: dict[str, Any]
+) -> None:
+    focused = custom_question("How would you know your new summary prompt is better?")
+    assert focused.assesses == ["evaluation"]
+    short = opening("I'd read a few summaries from each prompt and keep the one that looks better.")
+    debrief = await full_debrief(brain, panel, focused, short)
+    overall = debrief.reasons[0].claim
+    assert overall.startswith("Overall: the one stage this question assesses, evaluation"), overall
+    assert "of the 1 assessed" not in overall
+    strong = sample(samples, "strong")
+    leaky = opening(
+        strong["answer"] + " The few-shot examples in the prompt are drawn from the gold set."
+    )
+    debrief = await full_debrief(brain, panel, asked(strong), leaky)
+    assert debrief.decision == "no_hire"
+    overall = debrief.reasons[0].claim
+    assert "one practice outweighs them: the plan tests on what the model was built from" in (
+        overall
+    ), overall

@@ -996,6 +996,41 @@ def test_a_vendors_own_figures_taken_as_quality_are_a_flag(brain: OfflineBrain) 
     assert "vendor_quality_trusted" in flag_ids(brain, waved_off)
 
 
+LEARNS_FROM_APPROVALS = (
+    "The assistant reads each small-business application, pulls revenue and debts from the bank"
+    " statements, and proposes a decision with its reasons for an underwriter to sign. We train"
+    " the risk model on the approved loans and their repayment over twelve months, which is the"
+    " only place a real outcome exists. Underwriters see the proposal beside the documents, and"
+    " anything over $250k goes to a senior credit officer. Each decision costs us about 40 cents."
+)
+
+
+def test_learning_only_from_the_cases_let_through_is_a_flag(brain: OfflineBrain) -> None:
+    assert "selective_labels" in flag_ids(brain, LEARNS_FROM_APPROVALS)
+    explored = LEARNS_FROM_APPROVALS + (
+        " Because declines never show what would have happened, a senior underwriter re-reviews a"
+        " random 5% of them every month, and we approve a small slice just below the line."
+    )
+    assert "selective_labels" not in flag_ids(brain, explored)
+    excluded = LEARNS_FROM_APPROVALS.replace(
+        "We train the risk model on the approved loans and their repayment over twelve months,"
+        " which is the only place a real outcome exists.",
+        "Declined applications have no repayment record, so they are dropped from training.",
+    )
+    assert "selective_labels" in flag_ids(brain, excluded)
+    for labels in (
+        "Only funded loans have a known outcome, so that is what we learn from.",
+        "The labels come from the approved loans and whether each was repaid.",
+        "Approved applications with their twelve-month repayment become our training set.",
+    ):
+        worded = LEARNS_FROM_APPROVALS.replace(
+            "We train the risk model on the approved loans and their repayment over twelve months,"
+            " which is the only place a real outcome exists.",
+            labels,
+        )
+        assert "selective_labels" in flag_ids(brain, worded), labels
+
+
 def test_an_experiment_called_after_two_days_or_at_first_significance_is_a_flag(
     brain: OfflineBrain,
 ) -> None:
@@ -1393,6 +1428,8 @@ STATED_FLAGS = [
             "At 97% precision, checking bans by hand would waste the trust team's time.",
             "Above the cut-off, restrictions are fully automatic.",
             "Owners get a notice with a 72-hour window, and if nobody objects, the agent executes.",
+            "A second model re-checks each release, so we no longer need a QA person to sign off.",
+            "Instead of a human inspector, an independent LLM verifies every lot record.",
         ],
         [
             "Success is the share of trips the agent books with no human touch and no change"
@@ -1425,8 +1462,40 @@ STATED_FLAGS = [
         ["We refresh the 400 every quarter so the gold set doesn't go stale."],
     ),
     (
+        "automation_as_success",
+        [
+            "Our north star is the share of invoices posted automatically, 80% by Q3.",
+            "Success means the untriaged backlog drops below 500 within a quarter.",
+            "The headline metric is approved applications per reviewer-hour.",
+        ],
+        [
+            "North star: share of invoices auto-posted with an error rate under 0.5% on the"
+            " audited sample.",
+            "Success is tickets resolved with no repeat contact within 7 days.",
+            "Primary metric: reviewer minutes per report, from 14 today to under 9.",
+        ],
+    ),
+    (
+        "eval_leakage",
+        [
+            "The few-shot examples in the prompt are drawn from the gold set, so they match what"
+            " we grade.",
+            "We compare prompts on the same tickets the in-context examples were pulled from.",
+            "Our test set doubles as the fine-tuning data, so the two never disagree.",
+            "We use the gold set of 300 replies we built while rewriting the prompt.",
+            "Few-shot examples are sampled from the same labelled pool as the test cases.",
+        ],
+        [
+            "The gold set is kept apart from the few-shot examples and checked for overlap.",
+            "Corrections go back into the few-shot pool and, separately, into next quarter's gold"
+            " set.",
+        ],
+    ),
+    (
         "accuracy_at_any_cost",
         [
+            "Token prices halve every year, so inference cost is not something to optimise now.",
+            "Spend doesn't really matter here because model prices keep coming down.",
             "I'd pick the strongest frontier model available for every review.",
             "Routing easy cases to a smaller model would save pennies, so I wouldn't build it.",
         ],

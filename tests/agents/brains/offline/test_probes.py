@@ -21,6 +21,7 @@ from agents.state import Probe
 from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
+from knowledge.scope import custom_question
 from tests.agents.brains.offline.conftest import exchange, opening, sample
 from tests.doubles import CorpusIndex
 
@@ -498,3 +499,45 @@ async def test_each_part_the_answer_left_out_is_asked_once_in_the_questions_word
         asking = [t for t in spoken if part in t]
         assert len(asking) == 1, (part, spoken)
     assert not any("which flags reach reviewers" in t for t in spoken)
+
+
+THROUGHPUT_STAR = (
+    "The assistant reads each loan file, extracts revenue and debts from the statements, and"
+    " drafts the credit memo with a citation to the page for every figure. A clean file with a"
+    " high model score goes to a fast lane with a one-screen summary; the rest get the full view."
+    " The north star is approved files per underwriter-hour, which should double in two quarters."
+    " Extraction is gated on 1,500 labelled files, and each file costs about a dollar to process."
+)
+
+
+async def test_a_flag_defended_without_a_change_is_pressed_in_round_two(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = custom_question(
+        "Design an AI assistant that helps underwriters decide small-business loan files."
+    )
+    interviewer = panel.get("interviewer")
+    transcript = opening(THROUGHPUT_STAR)
+    first = (await brain.probe(interviewer, question, transcript, 1)).value
+    flagged = next(p for p in first if p.gap == "automation_as_success")
+    assert flagged.gap_kind == "red_flag"
+    defended = exchange(
+        transcript,
+        flagged,
+        "Credit quality belongs to the risk team and underwriters still sign every file. My"
+        " product's job is throughput.",
+    )
+    second = (await brain.probe(interviewer, question, defended, 2)).value
+    pressed = next(p for p in second if p.gap == "automation_as_success")
+    assert pressed.gap_kind == "press"
+    assert "“Credit quality belongs to the risk team" in pressed.text, pressed.text
+    assert brain.calibration.probes.focus["automation_as_success"] in pressed.text
+    # A reply that puts a real measure in its place, or admits the gap, is not pressed.
+    for reply in (
+        "Fair point: alongside it I'd track the 12-month default rate of fast-lane loans, which"
+        " must stay at or below today's 2.1%, read monthly by vintage.",
+        "Honestly, I hadn't thought about how we'd catch bad approvals.",
+    ):
+        answered = exchange(transcript, flagged, reply)
+        second = (await brain.probe(interviewer, question, answered, 2)).value
+        assert all(p.gap_kind != "press" for p in second), (reply, [p.text for p in second])
