@@ -1638,3 +1638,12 @@ def test_a_no_compound_negates_nothing_and_a_launch_bar_is_a_reference(
         " cents in model calls against about 30 minutes of adjuster time."
     )
     assert "no_gold_set" not in flag_ids(brain, text)
+
+
+def test_a_full_re_read_cut_to_a_sample_is_no_stopped_audit(brain: OfflineBrain) -> None:
+    shrunk = (
+        "Once a label type has held its accuracy for a quarter, reviewers stop re-reading its"
+        " outputs in full and check a 1-in-10 sample instead."
+    )
+    assert "audit_stopped" not in flag_ids(brain, shrunk)
+    assert "audit_stopped" in flag_ids(brain, "After three months in a row at 98% we stop auditing.")
