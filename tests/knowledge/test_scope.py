@@ -162,6 +162,6 @@ def test_what_counts_as_correct_and_when_a_person_steps_in_are_named_parts() -> 
 
 
 def test_deciding_which_cases_to_send_to_an_analyst_names_the_routing() -> None:
-    text = "Design a model that scores claims and decides which ones to pay, deny or send to an adjuster."
+    text = "Design a model that scores claims and decides which ones to pay or send to an adjuster."
     asks = infer_asks(text)
     assert asks and set(asks[0].signals) == {"confidence_thresholds", "model_cascade_routing"}

@@ -1646,4 +1646,5 @@ def test_a_full_re_read_cut_to_a_sample_is_no_stopped_audit(brain: OfflineBrain)
         " outputs in full and check a 1-in-10 sample instead."
     )
     assert "audit_stopped" not in flag_ids(brain, shrunk)
-    assert "audit_stopped" in flag_ids(brain, "After three months in a row at 98% we stop auditing.")
+    stopped = "After three months in a row at 98% we stop auditing."
+    assert "audit_stopped" in flag_ids(brain, stopped)
