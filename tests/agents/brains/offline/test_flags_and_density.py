@@ -1019,6 +1019,8 @@ def test_learning_only_from_the_cases_let_through_is_a_flag(brain: OfflineBrain)
     )
     assert "selective_labels" in flag_ids(brain, excluded)
     for labels in (
+        "Training data is every loan we've paid out in three years, with repayment as the label.",
+        "The model trains on historical approvals and how they performed.",
         "Only funded loans have a known outcome, so that is what we learn from.",
         "The labels come from the approved loans and whether each was repaid.",
         "Approved applications with their twelve-month repayment become our training set.",
@@ -1430,6 +1432,9 @@ STATED_FLAGS = [
             "Owners get a notice with a 72-hour window, and if nobody objects, the agent executes.",
             "A second model re-checks each release, so we no longer need a QA person to sign off.",
             "Instead of a human inspector, an independent LLM verifies every lot record.",
+            "A second LLM reviews each release decision, which replaces the manual QA sign-off.",
+            "Two models must agree, and if they do, the batch ships without a person.",
+            "The QA step becomes a second model that audits the first one's output.",
         ],
         [
             "Success is the share of trips the agent books with no human touch and no change"
@@ -1484,6 +1489,10 @@ STATED_FLAGS = [
             "Our test set doubles as the fine-tuning data, so the two never disagree.",
             "We use the gold set of 300 replies we built while rewriting the prompt.",
             "Few-shot examples are sampled from the same labelled pool as the test cases.",
+            "We take the few-shot examples and the test cases from the same 300 labelled records.",
+            "The evaluation set is the same 200 payments we used to write and tune the prompt.",
+            "I'd test on the examples we already put in the prompt, since we know their answers.",
+            "Accuracy is measured on the training tickets.",
         ],
         [
             "The gold set is kept apart from the few-shot examples and checked for overlap.",
@@ -1496,6 +1505,8 @@ STATED_FLAGS = [
         [
             "Token prices halve every year, so inference cost is not something to optimise now.",
             "Spend doesn't really matter here because model prices keep coming down.",
+            "Whatever it costs now, it will be a fraction of that next year.",
+            "Inference cost isn't a design driver here, since it keeps getting cheaper.",
             "I'd pick the strongest frontier model available for every review.",
             "Routing easy cases to a smaller model would save pennies, so I wouldn't build it.",
         ],
