@@ -1659,3 +1659,62 @@ def test_a_full_re_read_cut_to_a_sample_is_no_stopped_audit(brain: OfflineBrain)
     assert "audit_stopped" not in flag_ids(brain, shrunk)
     stopped = "After three months in a row at 98% we stop auditing."
     assert "audit_stopped" in flag_ids(brain, stopped)
+
+
+PLAIN_DESIGN = (
+    " The assistant reads each case file and drafts a recommendation with citations for a"
+    " specialist to sign. Reviewers see the draft beside the source documents, and anything over"
+    " $50k goes to a senior reviewer. Each draft costs about 30 cents, small next to twenty"
+    " minutes of specialist time, and the team reviews the weekly error report every Monday."
+)
+
+
+@pytest.mark.parametrize(
+    ("flag", "sentence"),
+    [
+        ("automation_as_success", "KPI: % of tickets closed by the agent without escalation."),
+        (
+            "automation_as_success",
+            "We'll call it a win when nine in ten invoices go straight to the ledger untouched.",
+        ),
+        (
+            "automation_as_success",
+            "The metric we care about is how much of the queue the model clears on its own.",
+        ),
+        (
+            "savings_ignore_failures",
+            "Each automated resolution is worth about $4.50 in agent"
+            " time; times 80,000 a month, the bot pays for itself in weeks.",
+        ),
+        (
+            "savings_ignore_failures",
+            "We save roughly $9 per ticket the AI closes, which adds up to over a million a year.",
+        ),
+        (
+            "vendor_quality_trusted",
+            "The vendor's dashboard shows 98% label accuracy, so we accept"
+            " their batches as they come.",
+        ),
+        (
+            "unchecked_llm_judge",
+            "GPT-4 grades every answer from 1 to 5 against the rubric, and"
+            " the average is our quality score.",
+        ),
+        ("unchecked_llm_judge", "We let Claude score the drafts for tone and accuracy."),
+        (
+            "guessing_metric",
+            "Every time the assistant says it can't help, that's counted as a miss.",
+        ),
+        ("guessing_metric", "The bot is measured on answer rate, so it should always answer."),
+        (
+            "short_experiment",
+            "We ran the new ranker on half the traffic for two days, it won, and we shipped it.",
+        ),
+        ("short_experiment", "The test stops the moment we hit p < 0.05."),
+        ("short_experiment", "A weekend A/B is enough at our volume."),
+    ],
+)
+def test_a_flawed_practice_in_other_words_still_raises_its_flag(
+    brain: OfflineBrain, flag: str, sentence: str
+) -> None:
+    assert flag in flag_ids(brain, sentence + PLAIN_DESIGN), sentence
