@@ -1435,6 +1435,9 @@ STATED_FLAGS = [
             "A second LLM reviews each release decision, which replaces the manual QA sign-off.",
             "Two models must agree, and if they do, the batch ships without a person.",
             "The QA step becomes a second model that audits the first one's output.",
+            "After launch, the model approves and denies claims on its own.",
+            "By phase two there is no reviewer in the loop at all.",
+            "We let the agent issue refunds automatically, no human sign-off.",
         ],
         [
             "Success is the share of trips the agent books with no human touch and no change"
@@ -1712,6 +1715,40 @@ PLAIN_DESIGN = (
         ),
         ("short_experiment", "The test stops the moment we hit p < 0.05."),
         ("short_experiment", "A weekend A/B is enough at our volume."),
+        (
+            "predictions_as_labels",
+            "High-confidence outputs become next month's training data automatically.",
+        ),
+        (
+            "predictions_as_labels",
+            "We bootstrap labels by letting the model label the rest of the"
+            " backlog and retraining on that.",
+        ),
+        (
+            "acceptance_as_accuracy",
+            "If the agent sends the draft without edits, we count it as correct.",
+        ),
+        ("acceptance_as_accuracy", "Accuracy is the share of suggestions the coders accept."),
+        (
+            "borrowed_threshold",
+            "We use 0.8 as the cut-off because that's the standard in the industry.",
+        ),
+        ("borrowed_threshold", "I'd start with the usual 0.5 threshold."),
+        (
+            "accuracy_hides_rare_cases",
+            "Fraud is about 1% of claims, and our model is 98% accurate,"
+            " which beats the current rules.",
+        ),
+        (
+            "self_reported_confidence",
+            "The model returns a confidence field in its JSON, and we"
+            " auto-post when it's above 0.9.",
+        ),
+        (
+            "live_test_dismissed",
+            "An online experiment would take too long, so once it beats the"
+            " old model offline we roll it out fully.",
+        ),
     ],
 )
 def test_a_flawed_practice_in_other_words_still_raises_its_flag(
