@@ -264,7 +264,9 @@ class PanelService:
                 if view.status == "done":
                     if payload.get("finish"):
                         return view
-                    raise SessionError(f"session {thread_id} is finished; it takes no more replies")
+                    raise SessionError(
+                        f"session {thread_id} is finished; it takes no more replies"
+                    )
                 return await self._drive(
                     graph, Command(resume=payload), thread_id, ctx, on_probe_token=on_probe_token
                 )

@@ -84,17 +84,10 @@ class SessionStore:
         """Insert or update the session (called after every turn)."""
         d = view.debrief
         row = (
-            view.thread_id,
-            view.question.id,
-            view.question.title,
-            view.brain,
-            _ts(view.created_at),
-            _ts(view.updated_at),
-            view.status,
-            d.decision if d else None,
-            d.confidence if d else None,
-            int(bool(d and d.needs_review)),
-            view.model_dump_json(),
+            view.thread_id, view.question.id, view.question.title, view.brain,
+            _ts(view.created_at), _ts(view.updated_at), view.status,
+            d.decision if d else None, d.confidence if d else None,
+            int(bool(d and d.needs_review)), view.model_dump_json(),
         )
         with self.db.transaction() as tx:
             tx.execute(
@@ -157,7 +150,9 @@ class SessionStore:
             row = tx.one("SELECT view_json FROM mp_sessions WHERE thread_id = ?", (thread_id,))
         return None if row is None else SessionView.model_validate_json(row["view_json"])
 
-    def add_review(self, thread_id: str, decision: str, note: str, coach: str = "coach") -> Review:
+    def add_review(
+        self, thread_id: str, decision: str, note: str, coach: str = "coach"
+    ) -> Review:
         """Record a coach's decision; the panel's decision at that moment is kept with it."""
         if decision not in ("hire", "no_hire"):
             raise ValueError(f"decision must be hire or no_hire, not {decision!r}")

@@ -69,7 +69,6 @@ def _speaker(panel: Panel, speaker: str) -> str:
 def show_turns(console: Console, panel: Panel, transcript: list[Turn], shown: int) -> int:
     """Print the turns not shown yet; returns how many are shown now."""
     from rich.panel import Panel as Box
-
     for turn in transcript[shown:]:
         body = plain(turn.text)
         if turn.gap:
@@ -94,7 +93,6 @@ def render_debrief(console: Console, debrief: Debrief, panel: Panel | None) -> N
     """A readable terminal rendering of the debrief (candidate text is never markup)."""
     from rich.panel import Panel as Box
     from rich.table import Table
-
     verdict = "HIRE" if debrief.decision == "hire" else "NO HIRE"
     colour = "green" if debrief.decision == "hire" else "red"
     head = plain(f"{verdict} ({debrief.strength})", style=f"bold {colour}")
@@ -110,9 +108,8 @@ def render_debrief(console: Console, debrief: Debrief, panel: Panel | None) -> N
     scores.add_column("score", justify="center")
     scores.add_column("summary")
     for stage, score in debrief.stage_scores.items():
-        scores.add_row(
-            plain(stage), plain("●" * score.score + "○" * (4 - score.score)), plain(score.summary)
-        )
+        scores.add_row(plain(stage), plain("●" * score.score + "○" * (4 - score.score)),
+                       plain(score.summary))
     console.print(scores)
 
     if debrief.red_flags:
@@ -134,9 +131,8 @@ def render_debrief(console: Console, debrief: Debrief, panel: Panel | None) -> N
         for vote in debrief.votes:
             who = _speaker(panel, vote.panelist) if panel is not None else vote.panelist
             line = plain(f"  {who}: ")
-            line.append(
-                vote.decision.replace("_", " "), style="green" if vote.decision == "hire" else "red"
-            )
+            line.append(vote.decision.replace("_", " "),
+                        style="green" if vote.decision == "hire" else "red")
             line.append(display(f" ({vote.confidence:.2f}) {vote.rationale}"))
             console.print(line)
 

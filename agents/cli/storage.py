@@ -37,19 +37,13 @@ def run_migrate(args: argparse.Namespace) -> int:
     db = open_database(Settings())  # migrates on first open in this process
     applied = migrate(db)  # and again here, so the command reports what it finds
     versions = applied_versions(db)
-    result = {
-        "database": db.where,
-        "backend": db.backend,
-        "version": max(versions, default=0),
-        "latest": LATEST,
-        "applied_now": applied,
-    }
+    result = {"database": db.where, "backend": db.backend, "version": max(versions, default=0),
+              "latest": LATEST, "applied_now": applied}
     if args.json:
         print(json.dumps(result))
     else:
-        print(
-            f"{db.backend} database {db.where}: schema at version {result['version']} of {LATEST}"
-        )
+        print(f"{db.backend} database {db.where}: schema at version {result['version']} "
+              f"of {LATEST}")
     return 0
 
 

@@ -49,12 +49,8 @@ class CoachMarksStore:
                    VALUES (?, ?, ?, ?)
                    ON CONFLICT (review_id) DO UPDATE SET thread_id = excluded.thread_id,
                        created_at = excluded.created_at, payload = excluded.payload""",
-                (
-                    marks.review_id,
-                    marks.thread_id,
-                    marks.created_at.isoformat(),
-                    marks.model_dump_json(),
-                ),
+                (marks.review_id, marks.thread_id, marks.created_at.isoformat(),
+                 marks.model_dump_json()),
             )
 
     def latest(self, thread_id: str) -> CoachMarks | None:

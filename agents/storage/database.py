@@ -277,16 +277,10 @@ class PostgresDatabase(Database):
         from langgraph.checkpoint.postgres import PostgresSaver
         from psycopg.rows import dict_row
 
-        with (
-            storage_errors(self.where),
-            psycopg.connect(
-                self.url,
-                autocommit=True,
-                prepare_threshold=0,
-                row_factory=dict_row,
-                connect_timeout=max(1, int(CONNECT_TIMEOUT_S)),
-            ) as conn,
-        ):
+        with storage_errors(self.where), psycopg.connect(
+            self.url, autocommit=True, prepare_threshold=0, row_factory=dict_row,
+            connect_timeout=max(1, int(CONNECT_TIMEOUT_S)),
+        ) as conn:
             PostgresSaver(conn).setup()
 
     def close(self) -> None:

@@ -40,10 +40,8 @@ def describe(exc: BaseException, where: str) -> str:
     low = text.lower()
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in low:
         return f"the disk holding {where} is full; free some space and try again"
-    if (
-        "readonly" in low
-        or "read-only" in low
-        or (isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM))
+    if "readonly" in low or "read-only" in low or (
+        isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
     ):
         return (
             f"cannot write {where}: it is read-only; make it writable or point MOCKPANEL_HOME "

@@ -41,16 +41,8 @@ class GoldEntries:
                        review_id = excluded.review_id, split = excluded.split,
                        kind = excluded.kind, case_json = excluded.case_json,
                        updated_at = excluded.updated_at""",
-                (
-                    case["id"],
-                    thread_id,
-                    review_id,
-                    case["split"],
-                    case["kind"],
-                    json.dumps(case, ensure_ascii=False, sort_keys=True),
-                    now,
-                    now,
-                ),
+                (case["id"], thread_id, review_id, case["split"], case["kind"],
+                 json.dumps(case, ensure_ascii=False, sort_keys=True), now, now),
             )
             row = tx.one("SELECT * FROM mp_gold_entries WHERE case_id = ?", (case["id"],))
         assert row is not None

@@ -142,10 +142,8 @@ def applied_versions(db: Database) -> list[int]:
     """The migration versions recorded in the database."""
     with db.transaction() as tx:
         tx.execute(_VERSION_TABLE)
-        return [
-            int(r["version"])
-            for r in tx.query("SELECT version FROM mp_schema_migrations ORDER BY version")
-        ]
+        return [int(r["version"]) for r in tx.query(
+            "SELECT version FROM mp_schema_migrations ORDER BY version")]
 
 
 def migrate(db: Database) -> list[int]:

@@ -42,12 +42,8 @@ class SessionOwners:
             row = tx.one("SELECT * FROM mp_session_owners WHERE thread_id = ?", (thread_id,))
         if row is None:
             return None
-        return Ownership(
-            row["thread_id"],
-            row["owner_hash"],
-            row["clock_minutes"],
-            datetime.fromisoformat(row["created_at"]),
-        )
+        return Ownership(row["thread_id"], row["owner_hash"], row["clock_minutes"],
+                         datetime.fromisoformat(row["created_at"]))
 
     def threads_of(self, owner_hash: str) -> list[str]:
         """The sessions of one owner, oldest first."""

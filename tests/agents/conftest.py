@@ -71,12 +71,8 @@ def index_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def indexed_home(index_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """MOCKPANEL_HOME pointing at the session's built index (offline brain, no network)."""
     monkeypatch.setenv("MOCKPANEL_HOME", str(index_home))
-    for name in (
-        "MOCKPANEL_CHROMA_URL",
-        "MOCKPANEL_DATABASE_URL",
-        "MOCKPANEL_BRAIN",
-        "ANTHROPIC_API_KEY",
-    ):
+    for name in ("MOCKPANEL_CHROMA_URL", "MOCKPANEL_DATABASE_URL", "MOCKPANEL_BRAIN",
+                 "ANTHROPIC_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     yield index_home
 

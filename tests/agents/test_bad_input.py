@@ -67,35 +67,20 @@ def one_error_line(stderr: bytes) -> str:
 @pytest.mark.parametrize("via", ["file", "stdin"])
 def test_dev_zero_fails_fast_in_small_memory(tmp_path: Path, via: str) -> None:
     if via == "file":
-        proc = cli_process(
-            "debrief", "--question-id", QUESTION, "--answer-file", "/dev/zero", home=tmp_path
-        )
+        proc = cli_process("debrief", "--question-id", QUESTION, "--answer-file", "/dev/zero",
+                           home=tmp_path)
     else:
         with open("/dev/zero", "rb") as zero:
-            proc = cli_process(
-                "debrief",
-                "--question-id",
-                QUESTION,
-                "--answer-file",
-                "-",
-                stdin=zero.fileno(),
-                home=tmp_path,
-            )
+            proc = cli_process("debrief", "--question-id", QUESTION, "--answer-file", "-",
+                               stdin=zero.fileno(), home=tmp_path)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out) == (2, b"")
     assert f"larger than {MAX_BYTES:,} bytes" in one_error_line(err)
 
 
 def test_300_mb_on_stdin_is_one_line_not_memory_error(tmp_path: Path) -> None:
-    proc = cli_process(
-        "debrief",
-        "--question-id",
-        QUESTION,
-        "--answer-file",
-        "-",
-        stdin=subprocess.PIPE,
-        home=tmp_path,
-    )
+    proc = cli_process("debrief", "--question-id", QUESTION, "--answer-file", "-",
+                       stdin=subprocess.PIPE, home=tmp_path)
     assert proc.stdin is not None
     chunk = (b"word " * 200 + b"\n") * 1024  # ~1 MB of plain text
     written = 0
@@ -142,11 +127,8 @@ def test_stream_read_is_bounded() -> None:
 @pytest.mark.parametrize(
     ("argv", "stdin", "error"),
     [
-        (
-            ["--question-id", QUESTION],
-            b"caf\xe9 and a gold set\n.\n",
-            "your answer on stdin is not UTF-8 text (invalid byte at offset 3)",
-        ),
+        (["--question-id", QUESTION], b"caf\xe9 and a gold set\n.\n",
+         "your answer on stdin is not UTF-8 text (invalid byte at offset 3)"),
         (["--resume", ""], b"", NO_SESSION_ID),
         (["--resume", "   "], b"", NO_SESSION_ID),
     ],
@@ -174,9 +156,8 @@ def test_invalid_utf8_reply_ends_the_command_and_keeps_the_session(
     stdin_bytes(monkeypatch, ANSWER.encode() + b"\n.\nWe audit \xff\xfe weekly.\n.\n")
     code, out, err = run_cli(capsys, "interview", "--question-id", QUESTION, "--json")
     assert (code, out) == (2, "")
-    assert err[-1] == (
-        "mockpanel: error: your reply on stdin is not UTF-8 text (invalid byte at offset 9)"
-    )
+    assert err[-1] == ("mockpanel: error: your reply on stdin is not UTF-8 text "
+                       "(invalid byte at offset 9)")
     thread = re.search(r"session ([0-9a-f]{32})", err[0])
     assert thread is not None, err
 
@@ -191,10 +172,8 @@ def test_invalid_utf8_reply_ends_the_command_and_keeps_the_session(
     ("argv", "name"),
     [
         (["knowledge", "search", "caf\udce9 labels"], "the text argument"),
-        (
-            ["debrief", "--question", "Design a caf\udce9 support assistant", "--answer-file", "-"],
-            "--question",
-        ),
+        (["debrief", "--question", "Design a caf\udce9 support assistant", "--answer-file", "-"],
+         "--question"),
         (["interview", "--resume", "ab\udcff"], "--resume"),
         (["debrief", "--question-id", "q\udcff", "--answer-file", "-"], "--question-id"),
     ],
@@ -239,27 +218,16 @@ def test_escapes_never_reach_the_transcript_or_the_screen(
     answer = tmp_path / "answer.txt"
     answer.write_bytes(b"\x1b[2J\x1b]0;hire me\x07" + ANSWER.encode() + b"\x1b[0m")
     code, out, err = run_cli(
-        capsys,
-        "debrief",
-        "--question",
-        "Design a \x1b[1msupport\x1b[0m assistant for a bank.",
-        "--answer-file",
-        str(answer),
-        "--json",
+        capsys, "debrief", "--question", "Design a \x1b[1msupport\x1b[0m assistant for a bank.",
+        "--answer-file", str(answer), "--json",
     )
     assert code == 0, err
     data = json.loads(out)
     assert data["transcript"][0]["text"] == ANSWER
     assert "\x1b" not in out
 
-    code, out, err = run_cli(
-        capsys,
-        "debrief",
-        "--question-id",
-        QUESTION,
-        "--answer-file",
-        str(tmp_path / "\x1b[31mmissing"),
-    )
+    code, out, err = run_cli(capsys, "debrief", "--question-id", QUESTION, "--answer-file",
+                             str(tmp_path / "\x1b[31mmissing"))
     assert code == 2
     assert err == [f"mockpanel: error: answer file not found: {tmp_path}/\\x1b[31mmissing"]
 
@@ -312,20 +280,16 @@ def test_model_output_cannot_command_the_terminal() -> None:
 
     hostile = "\x1b[2J\x1b]0;owned\x07Clear\x1b[8m hidden\x07 [bold]markup[/bold]"
     debrief = Debrief(
-        decision="hire",
-        strength="lean",
-        confidence=0.5,
+        decision="hire", strength="lean", confidence=0.5,
         stage_scores={s: StageScore(stage=s, score=2, summary=hostile) for s in STAGE_IDS},
         reasons=[Reason(claim=hostile)],
-        votes=[
-            PanelVote(panelist="interviewer", decision="hire", confidence=0.5, rationale=hostile)
-        ],
+        votes=[PanelVote(panelist="interviewer", decision="hire", confidence=0.5,
+                         rationale=hostile)],
         advice=[hostile],
         brain="claude",
     )
-    probe = Turn(
-        id="t2", speaker="interviewer", text=hostile, round=1, stage="objective", gap="gold-set"
-    )
+    probe = Turn(id="t2", speaker="interviewer", text=hostile, round=1, stage="objective",
+                 gap="gold-set")
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=200)
     show_turns(console, load_panel(), [probe], 0)
@@ -334,3 +298,4 @@ def test_model_output_cannot_command_the_terminal() -> None:
     for command in ("\x1b[2J", "\x1b]0;", "\x1b[8m", "\x07"):
         assert command not in shown
     assert "Clear hidden\\x07 [bold]markup[/bold]" in re.sub(r"\x1b\[[0-9;]*m", "", shown)
+

@@ -23,14 +23,8 @@ from tests.doubles import KnownSnippets
 
 TRANSCRIPT = [
     Turn(id="t1", speaker="candidate", text="We label 10% of tickets with senior agents."),
-    Turn(
-        id="t2",
-        speaker="interviewer",
-        text="How do you know a reply is correct?",
-        round=1,
-        stage="objective",
-        gap="gold_set",
-    ),
+    Turn(id="t2", speaker="interviewer", text="How do you know a reply is correct?",
+         round=1, stage="objective", gap="gold_set"),
     Turn(id="t3", speaker="candidate", text="A gold set of 300 solved tickets.", round=1),
 ]
 
@@ -48,29 +42,25 @@ def test_verbatim_quote_is_kept() -> None:
 
 def test_paraphrase_wrong_turn_missing_turn_and_tiny_quote_are_dropped() -> None:
     c = checker()
-    kept = c.keep(
-        [
-            Citation(turn="t1", quote="ten percent of tickets"),  # not verbatim
-            Citation(turn="t3", quote="10% of tickets"),  # real words, wrong turn
-            Citation(turn="t9", quote="10% of tickets"),  # no such turn
-            Citation(turn="t1", quote="We"),  # too short to mean anything
-            Citation(turn="t1", quote="   "),  # blank
-            Citation(turn="t1", quote="we label"),  # case differs
-        ]
-    )
+    kept = c.keep([
+        Citation(turn="t1", quote="ten percent of tickets"),  # not verbatim
+        Citation(turn="t3", quote="10% of tickets"),  # real words, wrong turn
+        Citation(turn="t9", quote="10% of tickets"),  # no such turn
+        Citation(turn="t1", quote="We"),  # too short to mean anything
+        Citation(turn="t1", quote="   "),  # blank
+        Citation(turn="t1", quote="we label"),  # case differs
+    ])
     assert kept == []
     assert c.dropped == 6
 
 
 def test_snippet_must_exist_and_a_mixed_citation_keeps_its_valid_part() -> None:
     c = checker()
-    kept = c.keep(
-        [
-            Citation(snippet="snip-a"),
-            Citation(snippet="snip-missing"),
-            Citation(turn="t3", quote="gold set", snippet="snip-missing"),
-        ]
-    )
+    kept = c.keep([
+        Citation(snippet="snip-a"),
+        Citation(snippet="snip-missing"),
+        Citation(turn="t3", quote="gold set", snippet="snip-missing"),
+    ])
     assert kept == [Citation(snippet="snip-a"), Citation(turn="t3", quote="gold set")]
     assert c.dropped == 2
 
@@ -97,13 +87,10 @@ def _debrief(**fields: object) -> Debrief:
 def test_reasons_without_valid_evidence_are_dropped_and_counted() -> None:
     debrief = _debrief(
         reasons=[
-            Reason(
-                claim="Has a gold set.",
-                citations=[
-                    Citation(turn="t3", quote="A gold set of 300"),
-                    Citation(turn="t3", quote="made up"),
-                ],
-            ),
+            Reason(claim="Has a gold set.", citations=[
+                Citation(turn="t3", quote="A gold set of 300"),
+                Citation(turn="t3", quote="made up"),
+            ]),
             Reason(claim="Invented.", citations=[Citation(turn="t7", quote="never said")]),
             Reason(claim="Uncited.", citations=[]),
         ],
@@ -131,27 +118,14 @@ def test_stage_evidence_red_flags_and_votes_are_checked_too() -> None:
     debrief = _debrief(
         stage_scores={s: StageScore(stage=s, score=2, evidence=[good, bad]) for s in STAGE_IDS},
         red_flags=[
-            RedFlagFinding(
-                id="manual_data_collection",
-                name="m",
-                stage="data_strategy",
-                severity=2,
-                citations=[bad],
-            ),
+            RedFlagFinding(id="manual_data_collection", name="m", stage="data_strategy",
+                           severity=2, citations=[bad]),
             RedFlagFinding(id="no_gold_set", name="n", stage="evaluation", severity=3),
-            RedFlagFinding(
-                id="magic_box",
-                name="g",
-                stage="model_integration",
-                severity=2,
-                citations=[good, bad],
-            ),
+            RedFlagFinding(id="magic_box", name="g", stage="model_integration", severity=2,
+                           citations=[good, bad]),
         ],
-        votes=[
-            PanelVote(
-                panelist="interviewer", decision="hire", confidence=0.6, citations=[bad, good]
-            )
-        ],
+        votes=[PanelVote(panelist="interviewer", decision="hire", confidence=0.6,
+                         citations=[bad, good])],
     )
     checked = validate_debrief(debrief, TRANSCRIPT, KnownSnippets(("snip-a",)))
     assert all(s.evidence == [good] for s in checked.stage_scores.values())
@@ -171,31 +145,21 @@ def test_every_citing_part_is_walked_with_where_it_stands() -> None:
     debrief = _debrief(
         reasons=[Reason(claim="A.", citations=[quote]), Reason(claim="B.", citations=[])],
         stage_scores={"evaluation": StageScore(stage="evaluation", score=2, evidence=[snippet])},
-        red_flags=[
-            RedFlagFinding(
-                id="no_gold_set", name="n", stage="evaluation", severity=3, citations=[quote]
-            )
-        ],
-        votes=[
-            PanelVote(
-                panelist="interviewer", decision="hire", confidence=0.6, citations=[snippet, quote]
-            )
-        ],
+        red_flags=[RedFlagFinding(id="no_gold_set", name="n", stage="evaluation", severity=3,
+                                  citations=[quote])],
+        votes=[PanelVote(panelist="interviewer", decision="hire", confidence=0.6,
+                         citations=[snippet, quote])],
     )
     assert [(where, len(cs)) for where, cs in citing_parts(debrief)] == [
-        ("reasons[0]", 1),
-        ("reasons[1]", 0),
-        ("stage_scores.evaluation", 1),
-        ("red_flags[0]", 1),
-        ("votes[0]", 2),
+        ("reasons[0]", 1), ("reasons[1]", 0), ("stage_scores.evaluation", 1),
+        ("red_flags[0]", 1), ("votes[0]", 2),
     ]
     assert all_citations(debrief) == [quote, snippet, quote, snippet, quote]
 
 
 def test_checking_leaves_the_callers_debrief_alone() -> None:
     bad = Citation(turn="t1", quote="junior agents")
-    debrief = _debrief(
-        votes=[PanelVote(panelist="interviewer", decision="hire", confidence=0.6, citations=[bad])]
-    )
+    debrief = _debrief(votes=[PanelVote(panelist="interviewer", decision="hire",
+                                        confidence=0.6, citations=[bad])])
     validate_debrief(debrief, TRANSCRIPT, KnownSnippets(("snip-a",)))
     assert debrief.votes[0].citations == [bad]

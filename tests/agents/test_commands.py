@@ -50,13 +50,8 @@ def test_bad_answer_files(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
 ) -> None:
     code, out, err = run_cli(
-        capsys,
-        "debrief",
-        "--question-id",
-        "support-bot-deflection",
-        "--answer-file",
-        bad_file(tmp_path, content),
-        "--json",
+        capsys, "debrief", "--question-id", "support-bot-deflection",
+        "--answer-file", bad_file(tmp_path, content), "--json",
     )
     assert code == 2
     assert out == ""
@@ -68,36 +63,17 @@ def test_bad_answer_files(
     ("args", "expected"),
     [
         (["--question-id", "support-bot-deflection", "--answer-file", "MISSING"], "not found"),
-        (
-            ["--question-id", "no-such-question", "--answer-file", "ANSWER"],
-            "unknown question id 'no-such-question'",
-        ),
-        (
-            [
-                "--question",
-                "Design a support bot for a bank.",
-                "--question-id",
-                "support-bot-deflection",
-                "--answer-file",
-                "ANSWER",
-            ],
-            "not both",
-        ),
+        (["--question-id", "no-such-question", "--answer-file", "ANSWER"],
+         "unknown question id 'no-such-question'"),
+        (["--question", "Design a support bot for a bank.", "--question-id",
+          "support-bot-deflection", "--answer-file", "ANSWER"], "not both"),
         (["--answer-file", "ANSWER"], "give --question TEXT or --question-id ID"),
         (["--question-id", "support-bot-deflection"], "--answer-file is required"),
         (["--question", "Design it", "--answer-file", "ANSWER"], "at least 20 characters"),
-        (
-            [
-                "--question-id",
-                "support-bot-deflection",
-                "--answer-file",
-                "ANSWER",
-                "--brain",
-                "psychic",
-            ],
-            "unknown brain 'psychic'",
-        ),
-        (["--question-id", "support-bot-deflection", "--answer-file", "TMPDIR"], "is a directory"),
+        (["--question-id", "support-bot-deflection", "--answer-file", "ANSWER",
+          "--brain", "psychic"], "unknown brain 'psychic'"),
+        (["--question-id", "support-bot-deflection", "--answer-file", "TMPDIR"],
+         "is a directory"),
     ],
 )
 def test_bad_arguments(
@@ -109,9 +85,8 @@ def test_bad_arguments(
     expected: str,
 ) -> None:
     args = [
-        {"ANSWER": str(answer), "MISSING": str(tmp_path / "nope.txt"), "TMPDIR": str(tmp_path)}.get(
-            a, a
-        )
+        {"ANSWER": str(answer), "MISSING": str(tmp_path / "nope.txt"),
+         "TMPDIR": str(tmp_path)}.get(a, a)
         for a in args
     ]
     code, out, err = run_cli(capsys, "debrief", *args, "--json")
@@ -123,13 +98,8 @@ def test_missing_index_says_to_ingest(
     home: Path, answer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run_cli(
-        capsys,
-        "debrief",
-        "--question-id",
-        "support-bot-deflection",
-        "--answer-file",
-        str(answer),
-        "--json",
+        capsys, "debrief", "--question-id", "support-bot-deflection",
+        "--answer-file", str(answer), "--json",
     )
     assert (code, out) == (2, "")
     assert len(err) == 1 and "mockpanel ingest" in err[0]
@@ -139,15 +109,8 @@ def test_claude_without_key_is_one_line(
     indexed_home: Path, answer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run_cli(
-        capsys,
-        "debrief",
-        "--question-id",
-        "support-bot-deflection",
-        "--answer-file",
-        str(answer),
-        "--brain",
-        "claude",
-        "--json",
+        capsys, "debrief", "--question-id", "support-bot-deflection",
+        "--answer-file", str(answer), "--brain", "claude", "--json",
     )
     assert (code, out) == (2, "")
     assert len(err) == 1 and "ANTHROPIC_API_KEY" in err[0]
@@ -189,11 +152,8 @@ def test_interview_bad_input(
 
 @pytest.mark.parametrize(
     ("stdin", "expected"),
-    [
-        ("", "no answer given on stdin"),
-        (".\n", "the answer is empty"),
-        ("/done\n", "no answer given on stdin"),
-    ],
+    [("", "no answer given on stdin"), (".\n", "the answer is empty"),
+     ("/done\n", "no answer given on stdin")],
 )
 def test_interview_without_an_answer_on_stdin(
     indexed_home: Path,
@@ -217,14 +177,8 @@ def test_free_text_question_is_ad_hoc_and_stresses_every_stage() -> None:
 
 
 def _probe(stage: str) -> Probe:
-    return Probe(
-        panelist="interviewer",
-        stage=stage,
-        gap=f"{stage}-gap",
-        gap_kind="missing_signal",
-        severity=1.0,
-        text="?",
-    )
+    return Probe(panelist="interviewer", stage=stage, gap=f"{stage}-gap",
+                 gap_kind="missing_signal", severity=1.0, text="?")
 
 
 def test_script_by_stage_uses_each_reply_once(tmp_path: Path) -> None:
@@ -246,12 +200,7 @@ def test_example_script_loads() -> None:
     script = load_script(Path(__file__).resolve().parents[2] / "examples/interview_script.yaml")
     assert script.opening and script.default
     assert set(script.by_stage) == {
-        "objective",
-        "data_strategy",
-        "model_integration",
-        "evaluation",
-        "scaling",
-    }
+        "objective", "data_strategy", "model_integration", "evaluation", "scaling"}
 
 
 def test_json_payload_omits_nulls_and_keeps_transcript_compact() -> None:
@@ -261,35 +210,19 @@ def test_json_payload_omits_nulls_and_keeps_transcript_compact() -> None:
     from knowledge.models import STAGE_IDS
 
     debrief = Debrief(
-        decision="no_hire",
-        strength="lean",
-        confidence=0.4,
+        decision="no_hire", strength="lean", confidence=0.4,
         stage_scores={s: StageScore(stage=s, score=1) for s in STAGE_IDS},
-        reasons=[
-            Reason(claim="c", citations=[Citation(turn="t1", quote="abc"), Citation(snippet="s1")])
-        ],
+        reasons=[Reason(claim="c", citations=[Citation(turn="t1", quote="abc"),
+                                              Citation(snippet="s1")])],
         transcript=[Turn(id="t1", speaker="candidate", text="abc def")],
         brain="offline",
     )
     data = json.loads(json.dumps(debrief_payload(debrief)))
     assert data["reasons"][0]["citations"] == [{"turn": "t1", "quote": "abc"}, {"snippet": "s1"}]
     assert data["transcript"] == [{"id": "t1", "speaker": "candidate", "text": "abc def"}]
-    for key in (
-        "decision",
-        "strength",
-        "confidence",
-        "stage_scores",
-        "red_flags",
-        "reasons",
-        "transcript",
-        "brain",
-        "usage",
-        "votes",
-        "advice",
-        "fallbacks",
-        "needs_review",
-        "dropped_citations",
-    ):
+    for key in ("decision", "strength", "confidence", "stage_scores", "red_flags", "reasons",
+                "transcript", "brain", "usage", "votes", "advice", "fallbacks", "needs_review",
+                "dropped_citations"):
         assert key in data
 
 
@@ -316,13 +249,13 @@ def test_interview_resume_continues_a_session(
     thread = asyncio.run(_started_session())
     script = tmp_path / "replies.yaml"
     script.write_text("- We audit a 10% sample every week.\n- Cost is two cents a ticket.\n")
-    code, out, err = run_cli(
-        capsys, "interview", "--resume", thread, "--script", str(script), "--json"
-    )
+    code, out, err = run_cli(capsys, "interview", "--resume", thread, "--script", str(script),
+                             "--json")
     assert code == 0, err
     data = json.loads(out)
     candidate = [t["text"] for t in data["transcript"] if t["speaker"] == "candidate"]
-    assert candidate == [STRONG, "We audit a 10% sample every week.", "Cost is two cents a ticket."]
+    assert candidate == [STRONG, "We audit a 10% sample every week.",
+                         "Cost is two cents a ticket."]
 
     code, out, err = run_cli(capsys, "interview", "--resume", thread, "--json")
     assert code == 0  # a finished session just shows its debrief again
@@ -359,9 +292,7 @@ def test_rendering_never_interprets_candidate_text_as_markup() -> None:
 
     text = "[bold green]HIRE[/bold green] me [link=http://x]now[/link]"
     debrief = Debrief(
-        decision="no_hire",
-        strength="lean",
-        confidence=0.3,
+        decision="no_hire", strength="lean", confidence=0.3,
         stage_scores={s: StageScore(stage=s, score=1, summary="[red]x[/red]") for s in STAGE_IDS},
         reasons=[Reason(claim="Quoted.", citations=[Citation(turn="t1", quote=text)])],
         transcript=[Turn(id="t1", speaker="candidate", text=text)],

@@ -17,13 +17,13 @@ def test_only_the_missing_part_is_loaded(settings: Settings) -> None:
     ctx.resolve()
     assert ctx.resolved and ctx.brain is brain and ctx.retriever is index
     assert [p.id for p in ctx.resolved_panel().panelists] == [
-        "interviewer",
-        "hiring_manager",
-        "lead_engineer",
+        "interviewer", "hiring_manager", "lead_engineer"
     ]
 
 
-def test_parts_are_shared_per_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parts_are_shared_per_settings(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(context_module, "_shared", {})
     first = PanelContext(brain=FakeBrain(), retriever=KnownSnippets(), settings=settings).resolve()
     second = PanelContext(brain=FakeBrain(), retriever=KnownSnippets(), settings=settings).resolve()

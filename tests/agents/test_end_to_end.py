@@ -29,9 +29,8 @@ LATENCY = re.compile(r'"latency_ms": [0-9.eE+-]+')
 
 
 def debrief_json(capsys: pytest.CaptureFixture[str], answer_file: Path, *extra: str) -> str:
-    code = main(
-        ["debrief", "--question-id", QUESTION, "--answer-file", str(answer_file), "--json", *extra]
-    )
+    code = main(["debrief", "--question-id", QUESTION, "--answer-file", str(answer_file),
+                 "--json", *extra])
     out, err = capsys.readouterr()
     assert code == 0, err
     return out
@@ -69,21 +68,14 @@ def test_strong_and_weak_answers_get_different_decisions(
     assert strong["brain"] == weak["brain"] == "offline"
     for data in (strong, weak):
         assert data["transcript"] == [
-            {"id": "t1", "speaker": "candidate", "text": data["transcript"][0]["text"]}
-        ]
+            {"id": "t1", "speaker": "candidate", "text": data["transcript"][0]["text"]}]
         assert set(data["stage_scores"]) == {
-            "objective",
-            "data_strategy",
-            "model_integration",
-            "evaluation",
-            "scaling",
-        }
+            "objective", "data_strategy", "model_integration", "evaluation", "scaling"}
         assert all(r["claim"] and r["citations"] for r in data["reasons"])
         assert_citations_valid(data)
     assert {f["id"] for f in weak["red_flags"]} >= {"magic_box", "thumbs_only_feedback"}
     assert sum(s["score"] for s in strong["stage_scores"].values()) > sum(
-        s["score"] for s in weak["stage_scores"].values()
-    )
+        s["score"] for s in weak["stage_scores"].values())
 
 
 def test_injection_inside_the_answer_does_not_move_the_decision(
@@ -108,38 +100,20 @@ def test_two_runs_are_byte_identical_apart_from_latency(
     # Another process with another hash seed: set and dict orders must not leak into output.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "12345"}
     other = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "agents.cli",
-            "debrief",
-            "--question-id",
-            QUESTION,
-            "--answer-file",
-            str(EXAMPLES / "strong_answer.txt"),
-            "--json",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=300,
-        check=True,
+        [sys.executable, "-m", "agents.cli", "debrief", "--question-id", QUESTION,
+         "--answer-file", str(EXAMPLES / "strong_answer.txt"), "--json"],
+        cwd=ROOT, env=env, capture_output=True, timeout=300, check=True,
     ).stdout.decode("utf-8")
     stripped = {LATENCY.sub('"latency_ms": 0', out) for out in (here_1, here_2, other)}
     assert len(stripped) == 1
 
 
-def test_free_text_question(indexed_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(
-        [
-            "debrief",
-            "--question",
-            "Design an assistant that drafts replies to support tickets for a software company.",
-            "--answer-file",
-            str(EXAMPLES / "strong_answer.txt"),
-            "--json",
-        ]
-    )
+def test_free_text_question(
+    indexed_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["debrief", "--question", "Design an assistant that drafts replies to support "
+                 "tickets for a software company.", "--answer-file",
+                 str(EXAMPLES / "strong_answer.txt"), "--json"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out)["decision"] in ("hire", "no_hire")
@@ -148,18 +122,8 @@ def test_free_text_question(indexed_home: Path, capsys: pytest.CaptureFixture[st
 def test_scripted_interview_prints_one_debrief(
     indexed_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(
-        [
-            "interview",
-            "--question-id",
-            QUESTION,
-            "--rounds",
-            "2",
-            "--script",
-            str(EXAMPLES / "interview_script.yaml"),
-            "--json",
-        ]
-    )
+    code = main(["interview", "--question-id", QUESTION, "--rounds", "2",
+                 "--script", str(EXAMPLES / "interview_script.yaml"), "--json"])
     out, err = capsys.readouterr()
     assert code == 0, err
     data = json.loads(out)

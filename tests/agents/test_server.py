@@ -81,21 +81,9 @@ def dev_server(index_home: Path, tmp_path: Path) -> Iterator[str]:
     log = tmp_path / "langgraph-dev.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [
-                str(LANGGRAPH),
-                "dev",
-                "--no-browser",
-                "--no-reload",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=workdir,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            [str(LANGGRAPH), "dev", "--no-browser", "--no-reload",
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -60,9 +60,7 @@ async def test_run_scripted(settings: Settings, panel: Panel, question: Question
     assert view.status == "done"
     assert len(asked) == 2
     assert [t.text for t in view.transcript if t.speaker == "candidate"][1:] == [
-        "Reply 1.",
-        "Reply 2.",
-    ]
+        "Reply 1.", "Reply 2."]
 
 
 async def test_bad_requests(settings: Settings, panel: Panel, question: Question) -> None:
@@ -91,19 +89,16 @@ def worker(home: Path, *args: str) -> SessionView | None:
     env = {**os.environ, "MOCKPANEL_HOME": str(home), "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
         [sys.executable, "-m", "tests.agents.session_worker", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     if proc.returncode != 0:
         return None
     return None if proc.stdout == "null" else SessionView.model_validate_json(proc.stdout)
 
 
-async def test_resume_in_new_processes(settings: Settings, panel: Panel, home: Path) -> None:
+async def test_resume_in_new_processes(
+    settings: Settings, panel: Panel, home: Path
+) -> None:
     started = worker(home, "start", "x1")
     assert started is not None and started.status == "awaiting_reply"
 
@@ -121,7 +116,9 @@ async def test_resume_in_new_processes(settings: Settings, panel: Panel, home: P
     assert svc.store.load("x1") == done
 
 
-async def test_crash_mid_run_loses_nothing(settings: Settings, panel: Panel, home: Path) -> None:
+async def test_crash_mid_run_loses_nothing(
+    settings: Settings, panel: Panel, home: Path
+) -> None:
     started = worker(home, "start", "x2")
     assert started is not None
     # The process dies while the panel votes (after the finish was checkpointed).

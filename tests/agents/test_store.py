@@ -41,17 +41,9 @@ def view(
         )
     at = T0 + timedelta(days=day)
     return SessionView(
-        thread_id=thread,
-        question=question,
-        transcript=transcript,
-        round=0,
-        max_rounds=0,
-        pending_probes=[],
-        status="done" if debrief else "awaiting_reply",
-        debrief=debrief,
-        brain="offline",
-        created_at=at,
-        updated_at=at,
+        thread_id=thread, question=question, transcript=transcript, round=0, max_rounds=0,
+        pending_probes=[], status="done" if debrief else "awaiting_reply", debrief=debrief,
+        brain="offline", created_at=at, updated_at=at,
     )
 
 

@@ -54,9 +54,8 @@ class Call:
 
 def overlapping(calls: list[Call]) -> int:
     """The largest number of calls in flight at the same moment."""
-    events = sorted(
-        [(c.start, 1) for c in calls] + [(c.end, -1) for c in calls], key=lambda e: (e[0], e[1])
-    )
+    events = sorted([(c.start, 1) for c in calls] + [(c.end, -1) for c in calls],
+                    key=lambda e: (e[0], e[1]))
     best = current = 0
     for _, delta in events:
         current += delta
@@ -151,23 +150,13 @@ class FakeBrain:
         if self.fail_debrief:
             raise RuntimeError("fake brain failure")
         opening = transcript[0]
-        good = [
-            Citation(turn=opening.id, quote=opening.text[:20]),
-            Citation(snippet=KNOWN_SNIPPETS[1]),
-        ]
-        bad = [
-            Citation(turn="t999", quote="anything"),
-            Citation(turn=opening.id, quote="words the candidate never said"),
-            Citation(snippet="no-such-snippet"),
-        ]
-        reasons = [
-            Reason(
-                claim="The answer starts from the objective.",
-                stage="objective",
-                kind="strength",
-                citations=good + (bad if self.bad_citations else []),
-            )
-        ]
+        good = [Citation(turn=opening.id, quote=opening.text[:20]),
+                Citation(snippet=KNOWN_SNIPPETS[1])]
+        bad = [Citation(turn="t999", quote="anything"),
+               Citation(turn=opening.id, quote="words the candidate never said"),
+               Citation(snippet="no-such-snippet")]
+        reasons = [Reason(claim="The answer starts from the objective.", stage="objective",
+                          kind="strength", citations=good + (bad if self.bad_citations else []))]
         if self.bad_citations:
             reasons.append(Reason(claim="Invented evidence.", citations=bad))
         hires = sum(v.decision == "hire" for v in votes)

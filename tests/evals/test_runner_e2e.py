@@ -51,12 +51,8 @@ async def run_with(brain: CountingBrain, cases: list[EvalCase], settings: Settin
     bank = load_questions()
     questions = {c.question_id: bank.get(c.question_id) for c in cases}
     return await run_pass(
-        service,
-        cases,
-        questions,
-        KnownSnippets(),
-        rounds=kw.get("rounds", 2),
-        jobs=kw.get("jobs", 2),
+        service, cases, questions, KnownSnippets(),
+        rounds=kw.get("rounds", 2), jobs=kw.get("jobs", 2),
     )
 
 

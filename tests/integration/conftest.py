@@ -69,12 +69,8 @@ class Machine:
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKPANEL_")}
-        env.update(
-            MOCKPANEL_HOME=str(self.home),
-            MOCKPANEL_DATABASE_URL=self.database_url,
-            PYTHONPATH=str(ROOT),
-            MOCKPANEL_DB_CONNECT_TIMEOUT="3",
-        )
+        env.update(MOCKPANEL_HOME=str(self.home), MOCKPANEL_DATABASE_URL=self.database_url,
+                   PYTHONPATH=str(ROOT), MOCKPANEL_DB_CONNECT_TIMEOUT="3")
         if self.chroma_url:
             env["MOCKPANEL_CHROMA_URL"] = self.chroma_url
         env.update(extra)
@@ -83,12 +79,8 @@ class Machine:
     def popen(self, *args: str) -> subprocess.Popen[str]:
         """Start `tests.integration.machine ARGS` on this machine."""
         return subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.machine", *args],
-            cwd=ROOT,
-            env=self.env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            [sys.executable, "-m", "tests.integration.machine", *args], cwd=ROOT,
+            env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
 
     def run(self, *args: str, timeout: float = 180) -> Outcome:
@@ -98,7 +90,8 @@ class Machine:
     def settings(self) -> object:
         from knowledge.settings import Settings
 
-        return Settings(home=self.home, database_url=self.database_url, chroma_url=self.chroma_url)
+        return Settings(home=self.home, database_url=self.database_url,
+                        chroma_url=self.chroma_url)
 
 
 @dataclass
@@ -133,7 +126,5 @@ def one_line(text: str) -> bool:
 @pytest.fixture
 def machines(tmp_path: Path, database_url: str, servers: Servers) -> tuple[Machine, Machine]:
     """Machines A and B: two data dirs, one database, one Chroma server."""
-    return (
-        Machine(tmp_path / "a", database_url, servers.chroma_url),
-        Machine(tmp_path / "b", database_url, servers.chroma_url),
-    )
+    return (Machine(tmp_path / "a", database_url, servers.chroma_url),
+            Machine(tmp_path / "b", database_url, servers.chroma_url))

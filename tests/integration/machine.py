@@ -23,19 +23,16 @@ from tests.doubles import FakeBrain, KnownSnippets
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "support-bot-deflection"
-REPLIES = (
-    "Experts audit a 10% sample of vendor labels every week.",
-    "Drift alerts trigger retraining when accuracy drops 3 points.",
-)
+REPLIES = ("Experts audit a 10% sample of vendor labels every week.",
+           "Drift alerts trigger retraining when accuracy drops 3 points.")
 
 
 def make_service(brain: str, delay: float) -> PanelService:
     settings = Settings()
     if brain == "offline":
         return PanelService(settings, brain_name="offline")
-    return PanelService(
-        settings, FakeBrain(delay=delay), retriever=KnownSnippets(), panel=load_panel()
-    )
+    return PanelService(settings, FakeBrain(delay=delay), retriever=KnownSnippets(),
+                        panel=load_panel())
 
 
 async def run(args: argparse.Namespace) -> str:
@@ -46,17 +43,15 @@ async def run(args: argparse.Namespace) -> str:
         question = load_questions().get(QUESTION)
         opening = (ROOT / "examples" / "strong_answer.txt").read_text(encoding="utf-8")
         if args.command == "start":
-            view = await service.start(
-                question, opening, max_rounds=args.rounds, thread_id=args.thread
-            )
+            view = await service.start(question, opening, max_rounds=args.rounds,
+                                       thread_id=args.thread)
         elif args.command == "reply":
             view = await service.reply(args.thread, args.text, expected_turn=args.expected)
         elif args.command == "finish":
             view = await service.finish(args.thread, expected_turn=args.expected)
         elif args.command == "interview":  # a whole live interview, one reply per round
-            view = await service.start(
-                question, opening, max_rounds=args.rounds, thread_id=args.thread
-            )
+            view = await service.start(question, opening, max_rounds=args.rounds,
+                                       thread_id=args.thread)
             for text in REPLIES:
                 if view.status == "done":
                     break

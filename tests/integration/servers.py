@@ -78,9 +78,7 @@ class PostgresServer:
         assert bin_dir is not None
         subprocess.run(
             _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(self.data), *args]),
-            check=check,
-            capture_output=True,
-            timeout=60,
+            check=check, capture_output=True, timeout=60,
         )
 
     def start(self) -> None:
@@ -109,23 +107,9 @@ def postgres_server() -> Iterator[PostgresServer]:
     server = PostgresServer(root, free_port())
     try:
         subprocess.run(
-            _as_postgres(
-                [
-                    str(bin_dir / "initdb"),
-                    "-D",
-                    str(server.data),
-                    "-A",
-                    "trust",
-                    "-U",
-                    "postgres",
-                    "--no-sync",
-                    "-E",
-                    "UTF8",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-            timeout=120,
+            _as_postgres([str(bin_dir / "initdb"), "-D", str(server.data), "-A", "trust",
+                          "-U", "postgres", "--no-sync", "-E", "UTF8"]),
+            check=True, capture_output=True, timeout=120,
         )
         server.start()
         yield server
@@ -141,18 +125,9 @@ def chroma_server() -> Iterator[str]:
     port = free_port()
     log = (root / "log").open("wb")
     process = subprocess.Popen(
-        [
-            str(CHROMA),
-            "run",
-            "--path",
-            str(root / "data"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        [str(CHROMA), "run", "--path", str(root / "data"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

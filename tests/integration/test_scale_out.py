@@ -50,9 +50,8 @@ def test_start_on_a_reply_and_finish_on_b_coach_on_b(
     started = a.run("start", thread, "--brain", "offline").view
     assert started.status == "awaiting_reply" and started.pending_probes
 
-    replied = b.run(
-        "reply", thread, REPLIES[0], "--expected", str(started.last_turn_id), "--brain", "offline"
-    ).view
+    replied = b.run("reply", thread, REPLIES[0], "--expected", str(started.last_turn_id),
+                    "--brain", "offline").view
     assert replied.transcript[: len(started.transcript)] == started.transcript
     done = b.run("finish", thread, "--brain", "offline").view
     assert done.status == "done" and done.debrief is not None
@@ -73,14 +72,13 @@ def test_start_on_a_reply_and_finish_on_b_coach_on_b(
 
 
 def test_sixteen_concurrent_interviews_on_a_fresh_database(
-    machines: tuple[Machine, Machine],
+    machines: tuple[Machine, Machine]
 ) -> None:
     a, b = machines
     start_at = str(time.time() + 6)  # every process opens the fresh database at once
     procs = [
-        (a if i % 2 else b).popen(
-            "interview", f"load-{i}", "--delay", "0.05", "--start-at", start_at
-        )
+        (a if i % 2 else b).popen("interview", f"load-{i}", "--delay", "0.05",
+                                  "--start-at", start_at)
         for i in range(16)
     ]
     outcomes = [finish(p) for p in procs]
@@ -96,10 +94,9 @@ def test_two_simultaneous_replies_exactly_one_applied(machines: tuple[Machine, M
     thread = uuid.uuid4().hex
     seen = str(a.run("start", thread).view.last_turn_id)
     start_at = str(time.time() + 5)
-    procs = [
-        m.popen("reply", thread, text, "--expected", seen, "--delay", "0.3", "--start-at", start_at)
-        for m, text in ((a, "Reply sent from A."), (b, "Reply sent from B."))
-    ]
+    procs = [m.popen("reply", thread, text, "--expected", seen, "--delay", "0.3",
+                     "--start-at", start_at)
+             for m, text in ((a, "Reply sent from A."), (b, "Reply sent from B."))]
     outcomes = [finish(p) for p in procs]
     assert sorted(o.code for o in outcomes) == [0, 2]
     refused = next(o for o in outcomes if o.code == 2)
@@ -142,9 +139,8 @@ def test_kill_minus_nine_mid_round_then_resume(machines: tuple[Machine, Machine]
     assert candidate_replies(nxt.transcript) == list(REPLIES)
 
 
-def test_postgres_stopped_mid_run_is_one_line(
-    tmp_path: Path, servers: Servers, indexed: str
-) -> None:
+def test_postgres_stopped_mid_run_is_one_line(tmp_path: Path, servers: Servers,
+                                              indexed: str) -> None:
     with postgres_server() as pg:
         url = pg.create_database("doomed")
         a = Machine(tmp_path / "a", url, indexed)
@@ -169,12 +165,8 @@ def _cli(machine: Machine, *args: str) -> object:
     import sys
 
     return subprocess.Popen(
-        [str(Path(sys.executable).parent / "mockpanel"), *args],
-        env=machine.env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [str(Path(sys.executable).parent / "mockpanel"), *args], env=machine.env(),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
 
@@ -190,12 +182,8 @@ async def test_back_to_back_steps_of_one_client_are_never_refused(
     from knowledge.loader import load_panel
     from tests.doubles import FakeBrain, KnownSnippets
 
-    service = PanelService(
-        Settings(home=tmp_path, database_url=database_url),
-        FakeBrain(),
-        retriever=KnownSnippets(),
-        panel=load_panel(),
-    )
+    service = PanelService(Settings(home=tmp_path, database_url=database_url), FakeBrain(),
+                           retriever=KnownSnippets(), panel=load_panel())
     steps: dict[str, list[float]] = {"start": [], "reply": [], "finish": []}
     try:
         await asyncio.gather(*(interview(service, f"b2b-{i}", steps) for i in range(12)))

@@ -49,11 +49,9 @@ def test_eight_processes_prepare_one_model_dir(tmp_path: Path) -> None:
     model_dir = tmp_path / "models"
     start_at = str(time.time() + 8)  # all eight copy at the same moment, imports done
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", PREPARE, str(model_dir), start_at],
-            env=_env(tmp_path),
-            stderr=subprocess.PIPE,
-        )
+        subprocess.Popen([sys.executable, "-c", PREPARE, str(model_dir), start_at],
+                         env=_env(tmp_path),
+                         stderr=subprocess.PIPE)
         for _ in range(8)
     ]
     errors = [p.communicate(timeout=120)[1].decode() for p in procs]
@@ -66,12 +64,6 @@ def test_threads_opening_the_index_in_a_cold_process(tmp_path: Path) -> None:
     home = tmp_path / "home"
     ingest(Settings(home=home), write_corpus(tmp_path / "corpus"))
     for _ in range(3):  # each run is a new, cold process
-        proc = subprocess.run(
-            [sys.executable, "-c", OPEN_IN_THREADS],
-            env=_env(home),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        proc = subprocess.run([sys.executable, "-c", OPEN_IN_THREADS], env=_env(home),
+                              capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -42,7 +42,9 @@ def indexed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def ui_home(indexed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def ui_home(
+    indexed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """A fresh data dir (empty session store) with a copy of the built index, as MOCKPANEL_HOME.
 
     The model files are identical in every copy, so the template's warm, memoised embedder is

@@ -19,32 +19,13 @@ REPLY_TWO = "Each label costs $1.20, so the gold set costs under $400."
 def transcript() -> list[Turn]:
     return [
         Turn(id="t1", speaker="candidate", text=OPENING, round=0),
-        Turn(
-            id="t2",
-            speaker="interviewer",
-            text="How do you evaluate?",
-            round=1,
-            stage="evaluation",
-            gap="gold_gate",
-            snippet_ids=["int-eval-001"],
-        ),
-        Turn(
-            id="t3",
-            speaker="hiring_manager",
-            text="Who labels?",
-            round=1,
-            stage="data_strategy",
-            gap="labeler_audit",
-        ),
+        Turn(id="t2", speaker="interviewer", text="How do you evaluate?", round=1,
+             stage="evaluation", gap="gold_gate", snippet_ids=["int-eval-001"]),
+        Turn(id="t3", speaker="hiring_manager", text="Who labels?", round=1,
+             stage="data_strategy", gap="labeler_audit"),
         Turn(id="t4", speaker="candidate", text=REPLY_ONE, round=1),
-        Turn(
-            id="t5",
-            speaker="lead_engineer",
-            text="What does it cost?",
-            round=2,
-            stage="scaling",
-            gap="unit_cost",
-        ),
+        Turn(id="t5", speaker="lead_engineer", text="What does it cost?", round=2,
+             stage="scaling", gap="unit_cost"),
         Turn(id="t6", speaker="candidate", text=REPLY_TWO, round=2),
     ]
 
@@ -57,26 +38,12 @@ def debrief(decision: str = "no_hire", *, needs_review: bool = True) -> Debrief:
         strength="lean",
         confidence=0.55,
         stage_scores=scores,
-        red_flags=[
-            RedFlagFinding(
-                id="no_gold_set",
-                name="No gold set",
-                stage="evaluation",
-                severity=2,
-                citations=[Citation(turn="t4", quote="retrain")],
-            )
-        ],
-        reasons=[
-            Reason(
-                claim="Audits a [sample](http://evil).",
-                stage="data_strategy",
-                kind="strength",
-                citations=[
-                    Citation(turn="t1", quote="audit</b> a 10% sample"),
-                    Citation(snippet="int-eval-001"),
-                ],
-            )
-        ],
+        red_flags=[RedFlagFinding(id="no_gold_set", name="No gold set", stage="evaluation",
+                                  severity=2, citations=[Citation(turn="t4", quote="retrain")])],
+        reasons=[Reason(claim="Audits a [sample](http://evil).", stage="data_strategy",
+                        kind="strength",
+                        citations=[Citation(turn="t1", quote="audit</b> a 10% sample"),
+                                   Citation(snippet="int-eval-001")])],
         advice=["Name the gold set and its size."],
         transcript=transcript(),
         brain="offline",
@@ -89,9 +56,8 @@ def question(question_id: str = "support-bot-deflection") -> Question:
     return load_questions().get(question_id)
 
 
-def view(
-    *, done: bool = True, question_id: str = "support-bot-deflection", decision: str = "no_hire"
-) -> SessionView:
+def view(*, done: bool = True, question_id: str = "support-bot-deflection",
+         decision: str = "no_hire") -> SessionView:
     now = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
     return SessionView(
         thread_id="0123456789abcdef0123456789abcdef",
@@ -109,12 +75,6 @@ def view(
 
 
 def review(decision: str = "no_hire", note: str = "Missing the gold set.") -> Review:
-    return Review(
-        id=7,
-        thread_id=view().thread_id,
-        coach="coach",
-        decision=decision,
-        note=note,
-        created_at=datetime(2026, 1, 3, tzinfo=UTC),
-        original_decision="hire",
-    )
+    return Review(id=7, thread_id=view().thread_id, coach="coach", decision=decision,
+                  note=note, created_at=datetime(2026, 1, 3, tzinfo=UTC),
+                  original_decision="hire")

@@ -34,10 +34,8 @@ def test_agreement_counts_and_confusion() -> None:
     assert result.count == 3 and result.agreed == 2
     assert result.accuracy == pytest.approx(2 / 3)
     assert result.confusion == {
-        ("hire", "hire"): 1,
-        ("hire", "no_hire"): 1,
-        ("no_hire", "hire"): 0,
-        ("no_hire", "no_hire"): 1,
+        ("hire", "hire"): 1, ("hire", "no_hire"): 1,
+        ("no_hire", "hire"): 0, ("no_hire", "no_hire"): 1,
     }
     assert agreement([], DECISIONS).accuracy is None
 
@@ -48,22 +46,10 @@ def test_stage_verdict_threshold() -> None:
 
 def test_report_compares_only_stages_the_coach_marked() -> None:
     sessions = [
-        ReviewedSession(
-            "a",
-            "hire",
-            "hire",
-            {"objective": 4, "scaling": 1},
-            coach_strong_stages=["objective"],
-            coach_weak_stages=["scaling"],
-        ),
-        ReviewedSession(
-            "b",
-            "hire",
-            "no_hire",
-            {"objective": 3, "scaling": 3},
-            coach_strong_stages=[],
-            coach_weak_stages=["objective"],
-        ),
+        ReviewedSession("a", "hire", "hire", {"objective": 4, "scaling": 1},
+                        coach_strong_stages=["objective"], coach_weak_stages=["scaling"]),
+        ReviewedSession("b", "hire", "no_hire", {"objective": 3, "scaling": 3},
+                        coach_strong_stages=[], coach_weak_stages=["objective"]),
     ]
     report = agreement_report(sessions, ["objective", "scaling", "evaluation"])
     assert report.decisions.count == 2 and report.decisions.accuracy == pytest.approx(0.5)

@@ -108,17 +108,11 @@ def start_server(home: Path, workdir: Path) -> tuple[str, subprocess.Popen[bytes
     )
     log = workdir / f"streamlit-{port}.log"
     command = [
-        sys.executable,
-        "-m",
-        "ui.serve",  # `streamlit run ui/app.py`, warming up at start-up
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
+        sys.executable, "-m", "ui.serve",  # `streamlit run ui/app.py`, warming up at start-up
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
     ]
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -277,7 +271,9 @@ def candidate_turns(page: Any) -> int:
     return int(page.locator('[data-testid="stChatMessage"]').filter(has_text="You ·").count())
 
 
-def test_candidate_loses_nothing_reload_double_send_and_debrief(app_url: str, browser: Any) -> None:
+def test_candidate_loses_nothing_reload_double_send_and_debrief(
+    app_url: str, browser: Any
+) -> None:
     from playwright.sync_api import expect
 
     context, page = new_page(browser)
@@ -392,7 +388,7 @@ def test_coach_review_reaches_the_candidate(app_url: str, browser: Any) -> None:
         assert thread_id in coach.content() and "mockpanel_key" not in coach.content()
 
         # A draft survives a view switch.
-        coach.locator('textarea[aria-label="Note (why)"]').fill(COACH_NOTE)
+        coach.locator("textarea[aria-label=\"Note (why)\"]").fill(COACH_NOTE)
         coach.get_by_label("Your name", exact=True).and_(coach.locator("input")).fill("Dana Coach")
         coach.get_by_label("Your name", exact=True).and_(coach.locator("input")).press("Tab")
         _wait_idle(coach)
@@ -400,7 +396,7 @@ def test_coach_review_reaches_the_candidate(app_url: str, browser: Any) -> None:
         expect(coach.get_by_text("Panel vs coach")).to_be_visible()
         _wait_idle(coach)
         coach.get_by_text("Review queue", exact=True).click()
-        expect(coach.locator('textarea[aria-label="Note (why)"]')).to_have_value(COACH_NOTE)
+        expect(coach.locator("textarea[aria-label=\"Note (why)\"]")).to_have_value(COACH_NOTE)
         _shot(coach, "07-coach-session")
 
         # Save: the session stays open with a confirmation and the gold-set step.
@@ -456,9 +452,8 @@ def _no_sideways_scroll(page: Any) -> None:
 def test_390_px_layout_and_axe_core_on_both_pages(app_url: str, browser: Any) -> None:
     from playwright.sync_api import expect
 
-    phone = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True)
     coach_context, coach = new_page(browser, width=390)
     _, page = new_page(browser, context=phone)
     results: dict[str, list[dict[str, Any]]] = {}

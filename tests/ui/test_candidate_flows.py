@@ -203,17 +203,10 @@ def test_the_coach_verdict_reaches_the_candidate() -> None:
     assert view.debrief is not None
     flipped = "no_hire" if view.debrief.decision == "hire" else "hire"
     services = get_services()
-    review = services.store.add_review(
-        view.thread_id, flipped, "No gold set size: say 400.", coach="Dana"
-    )
-    services.marks.save(
-        CoachMarks(
-            thread_id=view.thread_id,
-            review_id=review.id,
-            strong_stages=["data_strategy"],
-            weak_stages=["evaluation"],
-        )
-    )
+    review = services.store.add_review(view.thread_id, flipped, "No gold set size: say 400.",
+                                       coach="Dana")
+    services.marks.save(CoachMarks(thread_id=view.thread_id, review_id=review.id,
+                                   strong_stages=["data_strategy"], weak_stages=["evaluation"]))
     at = new_app(key, thread=view.thread_id).run()
     assert not at.exception
     shown = " ".join(m.value for m in at.markdown).replace("\\", "")
@@ -256,6 +249,7 @@ def test_the_clock_is_shown_and_the_debrief_reports_time_used() -> None:
     assert not at.exception
     used = next(m.value for m in at.metric if m.label == "Time used")
     assert used.endswith("min of 45")
+
 
 
 def test_a_reply_to_questions_another_server_already_answered_is_refused_and_kept() -> None:

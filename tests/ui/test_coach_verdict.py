@@ -13,12 +13,8 @@ def _page() -> None:
     from tests.ui import factories
     from ui.components.coach_verdict import render_coach_verdict
 
-    marks = CoachMarks(
-        thread_id="t",
-        review_id=1,
-        weak_stages=["evaluation", "objective"],
-        red_flags=["no_gold_set"],
-    )
+    marks = CoachMarks(thread_id="t", review_id=1, weak_stages=["evaluation", "objective"],
+                       red_flags=["no_gold_set"])
     render_coach_verdict(factories.debrief(), factories.review(), marks)
 
 

@@ -23,13 +23,9 @@ def _kinds(text: str) -> set[str]:
 
 
 def _marks() -> CoachMarks:
-    return CoachMarks(
-        thread_id=factories.view().thread_id,
-        review_id=7,
-        strong_stages=["data_strategy"],
-        weak_stages=["evaluation"],
-        red_flags=["no_gold_set"],
-    )
+    return CoachMarks(thread_id=factories.view().thread_id, review_id=7,
+                      strong_stages=["data_strategy"], weak_stages=["evaluation"],
+                      red_flags=["no_gold_set"])
 
 
 def test_json_round_trips_the_session() -> None:
@@ -42,11 +38,8 @@ def test_json_round_trips_the_session() -> None:
 
 
 def test_json_carries_the_coach_review_and_time_used() -> None:
-    data = json.loads(
-        session_json(
-            factories.view(), factories.review("hire", "Good audit."), _marks(), TimeUsed(23, 45)
-        )
-    )
+    data = json.loads(session_json(factories.view(), factories.review("hire", "Good audit."),
+                                   _marks(), TimeUsed(23, 45)))
     assert data["coach_review"]["decision"] == "hire"
     assert data["coach_review"]["note"] == "Good audit."
     assert data["coach_review"]["panel_decision"] == "hire"
@@ -58,15 +51,8 @@ def test_markdown_has_transcript_and_debrief_with_candidate_text_inert() -> None
     view = factories.view()
     text = session_markdown(view, lambda sid: f"note text of {sid}")
     assert text.startswith("# Mock panel: Customer-support assistant")
-    for heading in (
-        "## Transcript",
-        "## Debrief",
-        "### Stage scores",
-        "### Red flags",
-        "### Reasons",
-        "### What to do better",
-        "### Details",
-    ):
+    for heading in ("## Transcript", "## Debrief", "### Stage scores", "### Red flags",
+                    "### Reasons", "### What to do better", "### Details"):
         assert heading in text
     assert "> Fallback: debrief: claude timed out; offline brain used" in text
     assert "Flagged for coach review" in text

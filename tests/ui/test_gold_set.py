@@ -31,9 +31,8 @@ def marks(**kw: object) -> CoachMarks:
     return CoachMarks.model_validate(fields)
 
 
-def test_gold_dir_env_override(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_gold_dir_env_override(settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                               tmp_path: Path) -> None:
     assert gold_dir(settings) == settings.home / "gold"
     monkeypatch.setenv("MOCKPANEL_GOLD_DIR", str(tmp_path / "g"))
     assert gold_dir(Settings(home=settings.home)) == tmp_path / "g"  # read into the settings
@@ -59,12 +58,9 @@ def test_replies_are_keyed_by_the_stages_each_round_probed() -> None:
 def test_case_carries_the_coach_decision(tmp_path: Path) -> None:
     view = factories.view(decision="hire")
     case = case_from_session(
-        view,
-        factories.review("no_hire", "Ships with no gold set."),
+        view, factories.review("no_hire", "Ships with no gold set."),
         marks(weak_stages=["evaluation"], red_flags=["no_gold_set"]),
-        kind="weak",
-        split="test",
-        bank_question_ids=BANK,
+        kind="weak", split="test", bank_question_ids=BANK,
     )
     assert case.id == case_id(view) and case.id.startswith("gold-support-bot-deflection-")
     assert case.gold_decision == "no_hire" and case.kind == "weak" and case.split == "test"
@@ -93,31 +89,18 @@ def test_sessions_that_cannot_be_cases(kwargs: dict[str, object], message: str) 
     view = factories.view(done=bool(kwargs.get("done", True)))
     bank = BANK if question_id is None else [q for q in BANK if q != view.question.id]
     with pytest.raises(GoldSetError, match=message):
-        case_from_session(
-            view, factories.review(), marks(), kind="weak", split="dev", bank_question_ids=bank
-        )
+        case_from_session(view, factories.review(), marks(), kind="weak", split="dev",
+                          bank_question_ids=bank)
 
 
 def test_invalid_case_is_one_line() -> None:
     with pytest.raises(GoldSetError, match="at least 3 gold strong stages") as info:
-        case_from_session(
-            factories.view(),
-            factories.review("hire"),
-            marks(strong_stages=[]),
-            kind="strong",
-            split="dev",
-            bank_question_ids=BANK,
-        )
+        case_from_session(factories.view(), factories.review("hire"), marks(strong_stages=[]),
+                          kind="strong", split="dev", bank_question_ids=BANK)
     assert "\n" not in str(info.value)
     with pytest.raises(GoldSetError, match="not eval-set red flags"):
-        case_from_session(
-            factories.view(),
-            factories.review(),
-            marks(red_flags=["made_up"]),
-            kind="weak",
-            split="dev",
-            bank_question_ids=BANK,
-        )
+        case_from_session(factories.view(), factories.review(), marks(red_flags=["made_up"]),
+                          kind="weak", split="dev", bank_question_ids=BANK)
 
 
 def test_marks_cannot_be_strong_and_weak() -> None:

@@ -13,47 +13,29 @@ from ui.timing import TimeUsed, clock_status, minutes_between
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _attempt(
-    day: int, scores: dict[str, int], flags: list[str], decision: str | None = "no_hire"
-) -> Attempt:
-    return Attempt(
-        thread_id=f"t{day}",
-        title="Q",
-        started=T0 + timedelta(days=day),
-        status="done" if decision else "awaiting_reply",
-        decision=decision,
-        coach_decision=None,
-        scores=scores,
-        red_flags=flags,
-    )
+def _attempt(day: int, scores: dict[str, int], flags: list[str], decision: str | None = "no_hire"
+             ) -> Attempt:
+    return Attempt(thread_id=f"t{day}", title="Q", started=T0 + timedelta(days=day),
+                   status="done" if decision else "awaiting_reply", decision=decision,
+                   coach_decision=None, scores=scores, red_flags=flags)
 
 
 def test_scores_over_time_are_numbered_by_finished_attempt() -> None:
-    attempts = [
-        _attempt(2, {"evaluation": 3}, []),
-        _attempt(1, {"evaluation": 1}, []),
-        _attempt(3, {}, [], decision=None),
-    ]
+    attempts = [_attempt(2, {"evaluation": 3}, []), _attempt(1, {"evaluation": 1}, []),
+                _attempt(3, {}, [], decision=None)]
     assert [(r["attempt"], r["score"]) for r in score_rows(attempts)] == [(1, 1), (2, 3)]
 
 
 def test_recurring_flags_need_two_interviews() -> None:
-    attempts = [
-        _attempt(1, {}, ["magic_box", "no_gold_set"]),
-        _attempt(2, {}, ["magic_box"]),
-        _attempt(3, {}, ["magic_box", "ui_focus"]),
-    ]
+    attempts = [_attempt(1, {}, ["magic_box", "no_gold_set"]), _attempt(2, {}, ["magic_box"]),
+                _attempt(3, {}, ["magic_box", "ui_focus"])]
     assert recurring_flags(attempts) == [("magic_box", 3)]
 
 
 def test_what_changed_since_the_last_attempt() -> None:
     before = _attempt(1, {"evaluation": 1, "scaling": 3}, ["magic_box", "no_gold_set"])
-    after = _attempt(
-        2,
-        {"evaluation": 3, "scaling": 2, "objective": 4},
-        ["no_gold_set", "ui_focus"],
-        decision="hire",
-    )
+    after = _attempt(2, {"evaluation": 3, "scaling": 2, "objective": 4},
+                     ["no_gold_set", "ui_focus"], decision="hire")
     change = since_last([after, before], ["objective", "evaluation", "scaling"])
     assert change is not None and change.decision_changed
     assert change.stage_deltas == {"evaluation": (1, 3), "scaling": (3, 2)}

@@ -49,12 +49,7 @@ def token_types(markdown: str) -> set[str]:
 def test_hostile_text_renders_as_its_own_characters(text: str) -> None:
     out = escape_markdown(text)
     assert token_types(out) <= {
-        "paragraph_open",
-        "paragraph_close",
-        "inline",
-        "text",
-        "hardbreak",
-        "softbreak",
+        "paragraph_open", "paragraph_close", "inline", "text", "hardbreak", "softbreak",
         "code_inline",  # URLs: GitHub-flavoured Markdown would link them anywhere else
     }
     html = rendered(out).replace("<code>", "").replace("</code>", "")
@@ -100,12 +95,7 @@ def test_highlight_wraps_only_escaped_quoted_text() -> None:
     assert out.count(HIGHLIGHT_OPEN) == 2
     assert f"{HIGHLIGHT_OPEN}5\\% \\[link\\]\\(`http://evil`\\)]" in out
     assert token_types(out) <= {
-        "paragraph_open",
-        "paragraph_close",
-        "inline",
-        "text",
-        "hardbreak",
-        "code_inline",
+        "paragraph_open", "paragraph_close", "inline", "text", "hardbreak", "code_inline"
     }
 
 

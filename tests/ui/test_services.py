@@ -21,9 +21,8 @@ def test_bridge_runs_coroutines_on_one_long_lived_loop() -> None:
 
     assert bridge.run(loop_id()) == bridge.run(loop_id())
     results: list[int] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(bridge.run(loop_id()))) for _ in range(4)
-    ]
+    threads = [threading.Thread(target=lambda: results.append(bridge.run(loop_id())))
+               for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:

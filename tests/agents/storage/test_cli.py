@@ -18,9 +18,8 @@ from ui.coach_marks import CoachMarks
 from ui.gold_set import add_to_gold_set, case_from_session
 
 
-def test_db_migrate_reports_the_schema(
-    settings: Settings, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_db_migrate_reports_the_schema(settings: Settings, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
     assert main(["db", "migrate", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["backend"], result["version"], result["latest"]) == ("sqlite", LATEST, LATEST)
@@ -49,20 +48,10 @@ def test_gold_entries_are_shared_and_exported(
     view = factories.view(decision="hire")
     store.save(view)
     review = store.add_review(view.thread_id, "no_hire", "Ships with no gold set.")
-    marks = CoachMarks(
-        thread_id=view.thread_id,
-        review_id=review.id,
-        weak_stages=["evaluation"],
-        red_flags=["no_gold_set"],
-    )
-    case = case_from_session(
-        view,
-        review,
-        marks,
-        kind="weak",
-        split="test",
-        bank_question_ids=[q.id for q in load_questions().questions],
-    )
+    marks = CoachMarks(thread_id=view.thread_id, review_id=review.id,
+                       weak_stages=["evaluation"], red_flags=["no_gold_set"])
+    case = case_from_session(view, review, marks, kind="weak", split="test",
+                             bank_question_ids=[q.id for q in load_questions().questions])
     add_to_gold_set(store, case, review, tmp_path / "machine-a")
 
     assert main(["gold", "export", "--dir", str(tmp_path / "exported"), "--json"]) == 0

@@ -25,14 +25,8 @@ def test_migrations_run_once_and_record_their_versions(settings: Settings) -> No
     assert applied_versions(db) == list(range(1, LATEST + 1))
     with sqlite3.connect(settings.sqlite_path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {
-        "mp_sessions",
-        "mp_reviews",
-        "mp_coach_marks",
-        "mp_gold_entries",
-        "checkpoints",
-        "writes",
-    } <= tables
+    assert {"mp_sessions", "mp_reviews", "mp_coach_marks", "mp_gold_entries",
+            "checkpoints", "writes"} <= tables
 
 
 def test_a_database_from_before_migrations_is_upgraded(settings: Settings) -> None:
@@ -66,13 +60,12 @@ def test_concurrent_processes_on_a_fresh_home_all_succeed(home: Path) -> None:
         "SessionStore.from_settings(Settings()).list()"
     )
     env = {"MOCKPANEL_HOME": str(home), "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    procs = [
-        subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE)
-        for _ in range(8)
-    ]
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE)
+             for _ in range(8)]
     errors = [p.communicate(timeout=120)[1].decode() for p in procs]
     assert [p.returncode for p in procs] == [0] * 8, errors
-    assert applied_versions(SqliteDatabase(home / "mockpanel.sqlite")) == list(range(1, LATEST + 1))
+    assert applied_versions(SqliteDatabase(home / "mockpanel.sqlite")) == list(
+        range(1, LATEST + 1))
 
 
 def test_an_empty_database_file_is_refused_not_replaced(settings: Settings) -> None:
@@ -137,11 +130,8 @@ def test_a_full_disk_is_one_line(settings: Settings, monkeypatch: pytest.MonkeyP
     question = load_questions().get("support-bot-deflection")
     _limited(monkeypatch, "PRAGMA max_page_count = 1")
     with pytest.raises(StorageError, match="is full; free some space") as info:
-        store.save(
-            view("big", question, decision=None).model_copy(
-                update={"transcript": view("big", question, decision=None).transcript * 400}
-            )
-        )
+        store.save(view("big", question, decision=None).model_copy(
+            update={"transcript": view("big", question, decision=None).transcript * 400}))
     assert str(settings.sqlite_path) in str(info.value)
 
 

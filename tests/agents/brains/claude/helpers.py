@@ -74,6 +74,7 @@ def opening(text: str = WEAK_ANSWER) -> list[Turn]:
     return [Turn(id="t1", speaker="candidate", text=text)]
 
 
+
 class SinkLog:
     """Records probe-text events; `text(pid)` is what a listener shows after the last reset."""
 

@@ -34,14 +34,8 @@ def test_scanner_decodes_the_first_probe_text_in_any_chunking(step: int) -> None
         {
             "text": "not this (top level)",
             "probes": [
-                {
-                    "stage": "evaluation",
-                    "meta": {"text": "nor this"},
-                    "snippet_ids": ["a,b"],
-                    "severity": 2.5,
-                    "ok": True,
-                    "text": text,
-                },
+                {"stage": "evaluation", "meta": {"text": "nor this"}, "snippet_ids": ["a,b"],
+                 "severity": 2.5, "ok": True, "text": text},
                 {"text": "nor the second probe"},
             ],
         }
@@ -108,31 +102,14 @@ async def test_usage_of_the_stream_matches_the_plain_call(panel: Panel, question
         else:
             result = await brain.probe(interviewer, question, opening(), 1)
         (call,) = result.calls
-        counts.append(
-            (
-                call.input_tokens,
-                call.output_tokens,
-                call.cache_creation_input_tokens,
-                call.cache_read_input_tokens,
-                call.cost_usd,
-            )
-        )
+        counts.append((call.input_tokens, call.output_tokens, call.cache_creation_input_tokens,
+                       call.cache_read_input_tokens, call.cost_usd))
     assert counts[0] == counts[1]
 
 
 def probe_set(text: str, gap: str = "gold_set", stage: str = "objective") -> dict[str, object]:
-    return {
-        "probes": [
-            {
-                "stage": stage,
-                "gap": gap,
-                "gap_kind": "missing_signal",
-                "severity": 2,
-                "text": text,
-                "snippet_ids": [],
-            }
-        ]
-    }
+    return {"probes": [{"stage": stage, "gap": gap, "gap_kind": "missing_signal",
+                        "severity": 2, "text": text, "snippet_ids": []}]}
 
 
 async def test_a_repair_resets_the_stream_and_ends_on_the_asked_text(
@@ -140,11 +117,8 @@ async def test_a_repair_resets_the_stream_and_ends_on_the_asked_text(
 ) -> None:
     interviewer = panel.get("interviewer")
     good = PanelResponder(load_rubric())(
-        {
-            "system": [{"text": f"Stages you own: {', '.join(interviewer.stages)}."}],
-            "messages": [],
-            "output_config": {"format": {"schema": {"title": "ProbeSetDraft"}}},
-        }
+        {"system": [{"text": f"Stages you own: {', '.join(interviewer.stages)}."}], "messages": [],
+         "output_config": {"format": {"schema": {"title": "ProbeSetDraft"}}}}
     )
     fake = FakeAnthropic()
     fake.enqueue(reply_json(probe_set("A draft with an invented gap?", gap="no-such-gap")), good)

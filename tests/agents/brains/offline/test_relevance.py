@@ -216,6 +216,7 @@ def test_a_typed_design_answered_in_another_products_words_is_about_that_product
     assert not replace(crowded, product_words_share=0.15).different_question
 
 
+
 def _finding(stage: str, *sentences: int) -> SimpleNamespace:
     evidence = [SimpleNamespace(sentence=i) for i in sentences]
     return SimpleNamespace(signal=SimpleNamespace(stage=stage), evidence=evidence)
