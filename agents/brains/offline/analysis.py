@@ -17,7 +17,7 @@ from agents.brains.offline.answer_checks import AnswerState, classify_answer
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.evidence import ExemplarBank
 from agents.brains.offline.features import FeatureExtractor, SentenceFeatures
-from agents.brains.offline.red_flags import FlagFinding, RedFlagDetector
+from agents.brains.offline.red_flags import FlagFinding, NegationChecker, RedFlagDetector
 from agents.brains.offline.sentences import WH_TITLE_MAX_WORDS, Sentence, split_candidate_turns
 from agents.brains.offline.signal_classifier import SignalClassifier
 from agents.brains.offline.substance import SubstanceKind
@@ -683,10 +683,13 @@ class Analyzer:
             if any(sid in findings and findings[sid].credited for sid in config.excused_by):
                 continue
             subjects = self._absence_subjects[flag.id]
-            if not any(
-                remembered(f"subject:{flag.id}", s.context, functools.partial(_any_match, subjects))
-                for s in counted
-            ):
+            # A practice turned down ("we would not train only on funded loans") is not used.
+            uses = (
+                functools.partial(_asserted_match, subjects, negation)
+                if config.practice_used
+                else functools.partial(_any_match, subjects)
+            )
+            if not any(remembered(f"subject:{flag.id}", s.context, uses) for s in counted):
                 continue  # an answer about something else entirely
             contexts = self._absence_contexts[flag.id]
             if contexts and not any(_any_match(contexts, s.context) for s in counted):
@@ -712,11 +715,7 @@ class Analyzer:
                 # The sentences that use the practice (the grader, the vendor's report) are quoted.
                 # Used again in a reply, after a probe, it is the plan: it weighs as restated.
                 users = (
-                    [
-                        s
-                        for s in said
-                        if _any_match(subjects, s.text) and not feats[s.index].rejected_flags
-                    ]
+                    [s for s in said if uses(s.text) and not feats[s.index].rejected_flags]
                     if config.practice_used
                     else []
                 )
@@ -755,3 +754,14 @@ class Analyzer:
 def _any_match(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
     """Whether any of the patterns matches somewhere in the text."""
     return any(p.search(text) for p in patterns)
+
+
+def _asserted_match(
+    patterns: Sequence[re.Pattern[str]], negation: NegationChecker, text: str
+) -> bool:
+    """Whether any of the patterns matches somewhere in the text without being turned down."""
+    return any(
+        not negation.rejects_match(text, m.start(), m.end())
+        for p in patterns
+        for m in p.finditer(text)
+    )

@@ -1018,6 +1018,11 @@ def test_learning_only_from_the_cases_let_through_is_a_flag(brain: OfflineBrain)
         "Declined applications have no repayment record, so they are dropped from training.",
     )
     assert "selective_labels" in flag_ids(brain, excluded)
+    turned_down = LEARNS_FROM_APPROVALS.replace(
+        "We train the risk model on the approved loans",
+        "We would not train the risk model only on the approved loans",
+    )
+    assert "selective_labels" not in flag_ids(brain, turned_down)
     for labels in (
         "Training data is every loan we've paid out in three years, with repayment as the label.",
         "The model trains on historical approvals and how they performed.",
@@ -1482,6 +1487,11 @@ STATED_FLAGS = [
             "Success is tickets resolved with no repeat contact within 7 days.",
             "Primary metric: reviewer minutes per report, from 14 today to under 9.",
         ],
+    ),
+    (
+        "thumbs_only_feedback",
+        ["Quality comes from the like button under each draft."],
+        ["Beyond a like button, we log whether the agent sent the draft as is or rewrote it."],
     ),
     (
         "eval_leakage",
