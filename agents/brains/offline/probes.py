@@ -160,21 +160,23 @@ def _press_gaps(ask: _Asking, transcript: list[Turn]) -> list[Gap]:
         restating = [i for i in argued if reading.rows[i].red_flag == flag.id]
         anchor = (restating or argued)[0]
         gaps.append(Gap("press", flag.stage, flag.id, sev.red_flag + flag.severity / 3, anchor))
-    return gaps
+    # One pressing question per panelist per round: two would share one skeleton.
+    return sorted(gaps, key=lambda g: (-g.severity, g.id))[:1]
 
 
 def _reply_part(reading: Reading, reply: Turn, asked: list[Turn], stage: str) -> list[int]:
     """The evidence rows of the part of a reply that answers the round's question on `stage`:
     a reply in one paragraph per asked stage is read paragraph by paragraph, in the order the
-    stages were asked; otherwise only its rows read in that stage count."""
+    stages were asked; a reply in one paragraph is read whole; otherwise only its rows read in
+    that stage count."""
     rows = [i for i, r in enumerate(reading.rows) if r.turn == reply.id]
     stages = list(dict.fromkeys(t.stage for t in asked if t.stage))
     paragraphs = [p for p in re.split(r"\n\s*\n", reply.text) if p.strip()]
     if stage in stages and len(paragraphs) >= len(stages) > 1:
         part = paragraphs[stages.index(stage)]
         return [i for i in rows if reading.rows[i].quote in part]
-    if len(paragraphs) == 1 and len(stages) == 1:
-        return rows
+    if len(paragraphs) == 1:
+        return rows  # one paragraph for every question: all of it answers this one too
     return [i for i in rows if reading.rows[i].stage == stage]
 
 

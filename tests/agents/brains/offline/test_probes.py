@@ -541,3 +541,34 @@ async def test_a_flag_defended_without_a_change_is_pressed_in_round_two(
         answered = exchange(transcript, flagged, reply)
         second = (await brain.probe(interviewer, question, answered, 2)).value
         assert all(p.gap_kind != "press" for p in second), (reply, [p.text for p in second])
+
+
+async def test_a_panelist_presses_one_flag_per_round(brain: OfflineBrain, panel: Panel) -> None:
+    question = custom_question(
+        "Design an AI assistant that helps underwriters decide small-business loan files."
+    )
+    interviewer = panel.get("interviewer")
+    answer = THROUGHPUT_STAR + " The few-shot examples in the prompt are drawn from the gold set."
+    transcript = opening(answer)
+    first = (await brain.probe(interviewer, question, transcript, 1)).value
+    flagged = [p for p in first if p.gap_kind == "red_flag"]
+    assert {p.gap for p in flagged} >= {"automation_as_success", "eval_leakage"}, first
+    for probe in flagged:
+        transcript = [
+            *transcript,
+            Turn(
+                id=f"t{len(transcript) + 1}",
+                speaker=probe.panelist,
+                text=probe.text,
+                round=1,
+                stage=probe.stage,
+                gap=probe.gap,
+                gap_kind=probe.gap_kind,
+            ),
+        ]
+    defence = "That is how every team here works, and it has served us well for years."
+    transcript.append(
+        Turn(id=f"t{len(transcript) + 1}", speaker="candidate", text=defence, round=1)
+    )
+    second = (await brain.probe(interviewer, question, transcript, 2)).value
+    assert sum(p.gap_kind == "press" for p in second) == 1, [p.text for p in second]
