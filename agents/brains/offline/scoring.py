@@ -143,11 +143,16 @@ def margin_from(
     value -= d.bias
     # One disqualifying practice, stated in so many words or put to use, sinks an otherwise
     # strong answer; a sentence that merely resembles it weighs as above and no more.
-    if any(
-        (f.practice_used or f.worded) and f.flag.severity >= d.disqualifying_severity for f in flags
-    ):
+    if disqualifying(flags, scoring):
         value = min(value, d.disqualified_margin)
     return round(value, 6)
+
+
+def disqualifying(flags: Sequence[FlagFinding], scoring: Scoring) -> list[FlagFinding]:
+    """The flags that sink an answer alone: a practice this severe, stated in so many words or
+    put to use."""
+    severe = scoring.decision.disqualifying_severity
+    return [f for f in flags if (f.practice_used or f.worded) and f.flag.severity >= severe]
 
 
 def hire_probability(value: float, scoring: Scoring) -> float:

@@ -11,7 +11,7 @@ from agents.brains.offline.citations import snippets
 from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.reading import Reading
 from agents.brains.offline.red_flags import FlagFinding
-from agents.brains.offline.scoring import covered_stages
+from agents.brains.offline.scoring import covered_stages, disqualifying
 from agents.debrief import (
     Citation,
     Debrief,
@@ -252,10 +252,7 @@ class DebriefWriter:
         if not support:
             support = first_sentence or self._stage_snippet(reading.scope[0], "negative")
         assessed = len(reading.scope)
-        severe = self.calibration.scoring.decision.disqualifying_severity
-        sinking = [
-            f for f in reading.flags if (f.practice_used or f.worded) and f.flag.severity >= severe
-        ]
+        sinking = disqualifying(reading.flags, self.calibration.scoring)
         if not hire and sinking and covered:
             template = tpl.decision_flagged
         elif assessed == 1:

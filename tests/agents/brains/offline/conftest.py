@@ -60,16 +60,19 @@ def opening(text: str) -> list[Turn]:
     return [Turn(id="t1", speaker="candidate", text=text)]
 
 
-def exchange(transcript: list[Turn], probe: Probe, reply: str) -> list[Turn]:
-    """The transcript with a round-1 probe asked and the candidate's reply to it."""
-    asked = Turn(
-        id=f"t{len(transcript) + 1}",
-        speaker=probe.panelist,
-        text=probe.text,
-        round=1,
-        stage=probe.stage,
-        gap=probe.gap,
-        gap_kind=probe.gap_kind,
-    )
-    answered = Turn(id=f"t{len(transcript) + 2}", speaker="candidate", text=reply, round=1)
-    return [*transcript, asked, answered]
+def exchange(transcript: list[Turn], probes: Probe | list[Probe], reply: str) -> list[Turn]:
+    """The transcript with round-1 probes asked and the candidate's one reply to them."""
+    out = list(transcript)
+    for probe in probes if isinstance(probes, list) else [probes]:
+        out.append(
+            Turn(
+                id=f"t{len(out) + 1}",
+                speaker=probe.panelist,
+                text=probe.text,
+                round=1,
+                stage=probe.stage,
+                gap=probe.gap,
+                gap_kind=probe.gap_kind,
+            )
+        )
+    return [*out, Turn(id=f"t{len(out) + 1}", speaker="candidate", text=reply, round=1)]

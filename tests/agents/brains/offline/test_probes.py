@@ -553,22 +553,7 @@ async def test_a_panelist_presses_one_flag_per_round(brain: OfflineBrain, panel:
     first = (await brain.probe(interviewer, question, transcript, 1)).value
     flagged = [p for p in first if p.gap_kind == "red_flag"]
     assert {p.gap for p in flagged} >= {"automation_as_success", "eval_leakage"}, first
-    for probe in flagged:
-        transcript = [
-            *transcript,
-            Turn(
-                id=f"t{len(transcript) + 1}",
-                speaker=probe.panelist,
-                text=probe.text,
-                round=1,
-                stage=probe.stage,
-                gap=probe.gap,
-                gap_kind=probe.gap_kind,
-            ),
-        ]
     defence = "That is how every team here works, and it has served us well for years."
-    transcript.append(
-        Turn(id=f"t{len(transcript) + 1}", speaker="candidate", text=defence, round=1)
-    )
+    transcript = exchange(transcript, flagged, defence)
     second = (await brain.probe(interviewer, question, transcript, 2)).value
     assert sum(p.gap_kind == "press" for p in second) == 1, [p.text for p in second]
