@@ -110,6 +110,9 @@ _MANNER = re.compile(
 )
 
 
+_PRONOUNS = frozenset({"it", "them", "these", "those", "this", "that", "they"})
+
+
 def _purpose(text: str, at: int) -> list[str]:
     """The words saying what a bare "system" at `at` does ("to detect fraudulent claims"), cut
     before the last linking word when long: "that collects human preference comparisons"."""
@@ -129,6 +132,9 @@ def _purpose(text: str, at: int) -> list[str]:
         last_link = max(i for i, w in enumerate(clause) if w.lower() in _DANGLING)
         if last_link > 1:
             clause = clause[:last_link]
+    # "that captures them" points back at words outside the clause: the pronoun names nothing.
+    while clause and clause[-1].lower().strip(",.;:") in _PRONOUNS:
+        clause.pop()
     while clause and clause[-1].lower() in _DANGLING:
         clause.pop()
     # A link and a bare verb ("that helps") name no purpose: the product is better unqualified.

@@ -165,3 +165,8 @@ def test_deciding_which_cases_to_send_to_an_analyst_names_the_routing() -> None:
     text = "Design a model that scores claims and decides which ones to pay or send to an adjuster."
     asks = infer_asks(text)
     assert asks and set(asks[0].signals) == {"confidence_thresholds", "model_cascade_routing"}
+
+
+def test_a_purpose_that_points_back_with_a_pronoun_names_nothing() -> None:
+    text = "Carriers email us PDFs that ops re-key. Design an AI feature that captures them."
+    assert infer_product(text) == "AI feature"
