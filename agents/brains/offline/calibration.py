@@ -433,6 +433,7 @@ class WriterReasons(StrictModel):
     undecided_on: str  # options offered and never chosen ({topics})
     not_assessed: str
     decision_hire: str
+    decision_thin_hire: str  # a hire with under half the assessed stages covered in depth
     decision_no_hire: str
     decision_none: str
     decision_single_hire: str  # a one-stage question ({stage_name})

@@ -259,6 +259,8 @@ class DebriefWriter:
             template = tpl.decision_single_hire if hire else tpl.decision_single_no_hire
         elif covered == 0 and not hire:
             template = tpl.decision_none
+        elif hire and 2 * covered < assessed:
+            template = tpl.decision_thin_hire
         else:
             template = tpl.decision_hire if hire else tpl.decision_no_hire
         claim = template.format(

@@ -303,3 +303,46 @@ async def test_the_overall_line_names_a_one_stage_scope_and_a_sinking_practice(
     assert "one practice outweighs them: the plan tests on what the model was built from" in (
         overall
     ), overall
+
+
+RFP_MEMO = (
+    "Memo to our CFO, who asked me to justify an AI tool that drafts first responses to RFP "
+    "questionnaires for our sales engineers.\n"
+    "\n"
+    "Q: What does the tool actually do?\n"
+    "A: It fills each RFP question with a draft pulled from our approved answer library and "
+    "past won proposals, and marks every sentence with the library entry it came from. A "
+    "sales engineer edits and sends. Nothing goes to a prospect unedited.\n"
+    "\n"
+    "Q: How do we know the drafts are any good?\n"
+    "A: Our two most senior SEs graded 150 questions from last quarter's RFPs: for each, is "
+    "the draft usable with light edits, usable with heavy edits, or wrong. We only roll out "
+    "if at least 70% are light-edit and none states a capability we don't have. That second "
+    "number matters more: a promised feature we lack becomes a contract problem.\n"
+    "\n"
+    "Q: What if it makes things up?\n"
+    "A: A sentence with no library source is shown in red and can't be copied out until "
+    "someone types over it.\n"
+    "\n"
+    "Q: What does it cost?\n"
+    "A: Roughly 300 RFPs a year, 200 questions each, a few cents per question in model calls,"
+    " so low thousands of dollars. The real saving is SE time: today a full RFP takes about "
+    "30 hours.\n"
+    "\n"
+    "Q: How would we know it's working after launch?\n"
+    "A: Hours per RFP, tracked per deal, and the share of drafted sentences the SE keeps.\n"
+)
+
+
+async def test_a_hire_with_few_stages_in_depth_says_it_is_narrow(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = custom_question(
+        "Design an AI tool that drafts first responses to RFP questionnaires for sales engineers."
+    )
+    debrief = await full_debrief(brain, panel, question, opening(RFP_MEMO))
+    covered = sum(1 for s in debrief.stage_scores.values() if s.score >= 3)
+    assert debrief.decision == "hire" and 2 * covered < len(question.assesses)
+    overall = debrief.reasons[0].claim
+    assert overall.startswith(f"Overall: a narrow hire: only {covered} of the 5"), overall
+    assert "outweighs the concerns" not in overall
