@@ -1586,6 +1586,19 @@ def test_the_model_being_graded_is_not_a_grader_model(brain: OfflineBrain) -> No
     assert "unchecked_llm_judge" not in flag_ids(brain, text)
 
 
+def test_a_course_autograder_is_not_a_grader_model(brain: OfflineBrain) -> None:
+    text = (
+        "Last term the tutor bot kept quiet when forty students hit the same broken autograder"
+        " on one assignment. Two senior teaching assistants list the facts each digest must"
+        " carry for 300 real threads, and a new prompt ships only if recall on them holds."
+        " Instructors see the digest each morning beside a link to the full thread, and any"
+        " thread they open anyway is logged per course."
+    )
+    assert "unchecked_llm_judge" not in flag_ids(brain, text)
+    graded = " An LLM autograder scores every digest against that list."
+    assert "unchecked_llm_judge" in flag_ids(brain, text + graded)
+
+
 BOOKED_SAVINGS = (
     "Each chat costs about eight cents in tokens, retrieval and logging. A ticket an agent works"
     " costs us around $6 fully loaded, so every AI resolution saves close to $5.90 against a"
