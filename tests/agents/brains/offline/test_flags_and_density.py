@@ -1131,6 +1131,23 @@ def test_a_human_step_judged_worthless_or_a_retired_queue_removes_humans(
     assert "humans_removed" not in flag_ids(brain, scoped)
 
 
+ROUTED_RATINGS = (
+    "A vision model scores every scene and maps the profile onto each country's scale. When the"
+    " model's calibrated confidence in a band is below 0.85, the title goes to a two-person"
+    " policy team, because an under-rated horror film costs far more than a slow rating."
+)
+
+
+def test_saying_no_person_reviews_anything_stands_beside_routing(brain: OfflineBrain) -> None:
+    assert "humans_removed" not in flag_ids(brain, ROUTED_RATINGS)
+    bare = ROUTED_RATINGS + "\n\nLaunch bar: ratings publish automatically. No review queue."
+    assert "humans_removed" in flag_ids(brain, bare)
+    noise = ROUTED_RATINGS + " Adding a reviewer back adds noise, not accuracy."
+    assert "humans_removed" in flag_ids(brain, noise)
+    scoped = ROUTED_RATINGS + " No review queue for the cartoons; every other title gets one."
+    assert "humans_removed" not in flag_ids(brain, scoped)
+
+
 def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
     brain: OfflineBrain,
 ) -> None:
