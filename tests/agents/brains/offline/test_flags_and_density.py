@@ -1436,9 +1436,12 @@ STATED_FLAGS = [
             "Acceptance is the right quality measure; the coder is legally responsible.",
             "Success is acceptance rate, what share of our codes the coders keep as-is, that's"
             " basically our accuracy number.",
+            "A good proposal is one the traveller takes.",
+            "The acceptance rate is the cleanest read of whether the options were useful.",
         ],
         [
             "Acceptance is not our accuracy measure; a second coder re-checks a blind sample.",
+            "A good proposal is one that keeps the fare's refund rights and every connection.",
             "We track how often agents keep a suggestion, but accuracy comes from a graded sample.",
         ],
     ),
@@ -1758,6 +1761,7 @@ PLAIN_DESIGN = (
         ),
         ("short_experiment", "The test stops the moment we hit p < 0.05."),
         ("short_experiment", "A weekend A/B is enough at our volume."),
+        ("short_experiment", "We'd run the A/B over Thanksgiving week, when volume peaks."),
         (
             "predictions_as_labels",
             "High-confidence outputs become next month's training data automatically.",
