@@ -24,6 +24,11 @@ _BOUNDARY = re.compile(
     r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\b[ap]\.m\.)"
     r"(?<=[.!?])[\"'”’)\]*_]*\s+"
 )
+# Abbreviations notes write mid-sentence ("excl. refunds"): a lower-case word after one goes on.
+_ABBREVIATION_END = re.compile(
+    r"\b(?:excl|incl|approx|est|avg|esp|cf|std|resp|prev|mgmt|dept|vol|min|max|wk|wks|mo|yr|yrs)\.$",
+    re.I,
+)
 # A memo's header lines ("To: Head of Support", "Re: the call list") head nothing.
 _MEMO_HEADER = re.compile(r"^\W*(to|from|re|subject|cc|bcc|date|attn)\s*:", re.I)
 _BULLET = re.compile(
@@ -444,6 +449,17 @@ def _wh_title(text: str) -> tuple[str, str]:
     return (m.group(1), rest) if len(rest.split()) >= 3 else ("", text)
 
 
+def _rejoin_abbreviations(parts: list[str]) -> list[str]:
+    """Sentences cut after an abbreviation, rejoined where a lower-case word goes on."""
+    out: list[str] = []
+    for part in parts:
+        if out and part[:1].islower() and _ABBREVIATION_END.search(out[-1].rstrip()):
+            out[-1] = f"{out[-1].rstrip()} {part}"
+        else:
+            out.append(part)
+    return out
+
+
 def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:
     out: list[tuple[str, str, LineKind, int, bool, bool]] = []
     for line in _lines(text):
@@ -451,7 +467,7 @@ def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:
         if not label and line.kind == "prose":
             label, body = _wh_title(line.text)
         section = label or line.section
-        for raw, joined in _split_clauses(_BOUNDARY.split(body)):
+        for raw, joined in _split_clauses(_rejoin_abbreviations(_BOUNDARY.split(body))):
             piece = raw.strip(_EMPHASIS_EDGE)
             if piece.endswith("*") or piece.endswith("_"):
                 piece = piece.rstrip(_EMPHASIS_EDGE)

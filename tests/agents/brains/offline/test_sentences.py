@@ -56,6 +56,14 @@ def test_abbreviations_inside_a_sentence_do_not_end_it() -> None:
         "Cheap checks come first, e.g. the cited article must exist.",
         "Done.",
     ]
+    notes = (
+        "same filters (excl. test accounts, incl. refunds), same grain. Costs are est. Then ship."
+    )
+    assert _sentences(notes) == [
+        "same filters (excl. test accounts, incl. refunds), same grain.",
+        "Costs are est.",
+        "Then ship.",
+    ]
 
 
 def test_a_long_bold_label_is_a_label_not_part_of_the_quote() -> None:
