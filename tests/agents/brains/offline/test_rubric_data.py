@@ -132,6 +132,21 @@ def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
     assert any(re.search(p, text, re.IGNORECASE) for p in patterns), text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two reviewers given the same video disagreed on the age band 18% of the time.",
+        "Within one band of the board's rating counts as right.",
+        "Offers stay inside the pay band the recruiter set.",
+    ],
+)
+def test_a_band_that_is_no_confidence_band_names_no_threshold(text: str) -> None:
+    patterns = next(s.patterns for s in load_rubric().signals if s.id == "confidence_thresholds")
+    assert not any(re.search(p, text, re.IGNORECASE) for p in patterns), text
+    band = "Scores in the middle band go to a reviewer."
+    assert any(re.search(p, band, re.IGNORECASE) for p in patterns)
+
+
 def test_each_panelist_voice_names_a_topic_for_every_stage_it_owns() -> None:
     from knowledge.loader import load_panel
 
