@@ -3,6 +3,8 @@ them or lists them as missing (a tabular fraud model has no prompt)."""
 
 from __future__ import annotations
 
+import pytest
+
 from agents.brains.offline import OfflineBrain
 from knowledge.loader import load_panel, load_questions
 from knowledge.scope import custom_question
@@ -119,3 +121,21 @@ async def test_a_nightly_batch_is_not_asked_for_a_latency_budget(brain: OfflineB
     assert "latency_budget" not in {a.target for a in debrief.advice}
     live = RECONCILE.replace("it is a\nnightly batch, so nobody waits on it", "agents see it live")
     assert "latency_budget" not in brain.reader.read(question, opening(live)).unused
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Latency doesn't matter; we generate overnight after a lecture is posted.",
+        "We generate the quizzes overnight once a lecture is posted.",
+    ],
+)
+def test_work_generated_overnight_is_not_asked_for_a_latency_budget(
+    brain: OfflineBrain, said: str
+) -> None:
+    question = custom_question("Design an AI feature that writes practice quizzes from lectures")
+    answer = (
+        "Teaching assistants solve 600 generated items blind, and a course only gets quizzes when"
+        f" 97% of them match the key. {said} Each item costs a few cents to generate."
+    )
+    assert "latency_budget" in brain.reader.read(question, opening(answer)).unused
