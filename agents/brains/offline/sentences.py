@@ -161,7 +161,8 @@ def _heading(line: str, next_line: str | None) -> str | None:
         next_line is not None
         and 0 < len(words) <= _TITLE_MAX_WORDS
         and not re.search(r"[.!?,;:|]$|\d", line)
-        and line[:1].isupper()
+        # Notes write their headings in lower case ("fallbacks") over a bulleted list.
+        and (line[:1].isupper() or _BULLET.match(next_line) is not None)
     ):
         return line.strip("*_ ")
     return None

@@ -1802,3 +1802,20 @@ def test_a_flawed_practice_in_other_words_still_raises_its_flag(
     brain: OfflineBrain, flag: str, sentence: str
 ) -> None:
     assert flag in flag_ids(brain, sentence + PLAIN_DESIGN), sentence
+
+
+def test_injected_faults_as_the_only_truth_are_a_synthetic_gate(brain: OfflineBrain) -> None:
+    notes = (
+        "eval before it acts\n"
+        "- truth = fault-injection harness on staging: 2,400 injected faults x 8 types\n"
+        "- past incidents skipped: postmortems inconsistent, no clean labels -> harness = clean"
+        " truth\n"
+        "- bar: detection recall >= 95%, correct action >= 90%, false actions < 1/day\n"
+    )
+    assert "synthetic_only_eval" in flag_ids(brain, notes)
+    both = notes.replace(
+        "past incidents skipped: postmortems inconsistent, no clean labels -> harness = clean"
+        " truth",
+        "the simulator is the ground truth for timing only; 300 real incidents are replayed too",
+    )
+    assert "synthetic_only_eval" not in flag_ids(brain, both)

@@ -287,3 +287,15 @@ def test_a_memo_reads_its_run_in_titles_as_sections_and_its_header_as_nothing() 
     )
     assert "What we log is edits." in read  # a claim, not a title
     assert "To: Head of Support" not in read.values()
+
+
+def test_a_lower_case_notes_heading_over_bullets_heads_them() -> None:
+    notes = "fallbacks\n- stats missing -> old heuristic\n- guard trips -> resubmit to batch\n"
+    read = _read(notes)
+    assert [s.text for s in read] == [
+        "stats missing -> old heuristic",
+        "guard trips -> resubmit to batch",
+    ]
+    assert {s.section for s in read} == {"fallbacks"}
+    prose = _read("fallbacks happen\nWe retry once and then page the on-call engineer.\n")
+    assert "fallbacks happen" in [s.text for s in prose]
