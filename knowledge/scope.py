@@ -32,6 +32,14 @@ _HOW_DESIGN = re.compile(
     r"agent|app)\b",
     re.IGNORECASE,
 )
+# "… wants an LLM feature that drafts postmortems. How would you design it?": the thing the
+# question just named, designed whole.
+_HOW_DESIGN_IT = re.compile(
+    r"^\W*how (?:would|will|could|should|do|can) (?:you|we|i) (?:design|build|architect)"
+    r" (?:it|this|that)\b(?![^.?]{0,20}\b(?:evaluation|eval|test|metrics?|pricing|cost|traffic|"
+    r"scale|load|latency|volume)\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,8 @@ def infer_scope(text: str) -> list[StageId]:
     text = " ".join(text.split())
     # "We run a card app. Design a feature that…": a design request in any sentence.
     if any(
-        _IMPERATIVE.match(part) or _HOW_DESIGN.match(part) for part in _SENTENCE_START.split(text)
+        _IMPERATIVE.match(part) or _HOW_DESIGN.match(part) or _HOW_DESIGN_IT.match(part)
+        for part in _SENTENCE_START.split(text)
     ):
         return list(STAGE_IDS)
     named = [s for s in STAGE_IDS if any(p.search(text) for p in rules.stages[s])]

@@ -170,3 +170,15 @@ def test_deciding_which_cases_to_send_to_an_analyst_names_the_routing() -> None:
 def test_a_purpose_that_points_back_with_a_pronoun_names_nothing() -> None:
     text = "Carriers email us PDFs that ops re-key. Design an AI feature that captures them."
     assert infer_product(text) == "AI feature"
+
+
+def test_designing_what_the_question_just_named_is_a_design_question() -> None:
+    asked = (
+        "Our SRE platform wants an LLM feature that drafts incident postmortems from the Slack"
+        " channel. How would you design it, and how would you know it's good enough to ship?"
+    )
+    assert infer_scope(asked) == list(STAGE_IDS)
+    part = "We have a postmortem drafter. How would you design its evaluation?"
+    assert infer_scope(part) == ["evaluation"]
+    tested = "We have a postmortem drafter. How would you build this test set?"
+    assert infer_scope(tested) != list(STAGE_IDS)
