@@ -16,6 +16,7 @@ TITLE_MAX = 80
 BROAD_WHEN_NAMING = 3  # a design question that names this many stages assesses all five
 PRODUCT_MAX_WORDS = 6
 CLAUSE_MAX_WORDS = 7
+EMBEDDED_CLAUSE_MAX_WORDS = 12  # "that predicts which orders will miss their cut-off"
 # What a bare "system" does: "to detect fraudulent claims", "that extracts data from receipts".
 _PURPOSE = re.compile(r"\s+((?:that|which|to|for)\s+[^,.;:?!()]+)", re.IGNORECASE)
 # "Design a…", "Build the…": a whole-system question, whatever else it mentions.
@@ -120,6 +121,8 @@ _MANNER = re.compile(
 
 
 _PRONOUNS = frozenset({"it", "them", "these", "those", "this", "that", "they"})
+# A clause that is the purpose verb's object ("predicts which …", "decides whether …").
+_EMBEDDING = frozenset({"which", "whether", "what", "who", "how"})
 
 
 def _purpose(text: str, at: int) -> list[str]:
@@ -133,18 +136,24 @@ def _purpose(text: str, at: int) -> list[str]:
     # "our AI that flags expense claims is good enough…": the clause ends where the
     # sentence's own verb begins.
     ends = _rules().purpose_ends
-    verb = next((i for i, w in enumerate(clause) if i > 1 and w.lower() in ends), None)
-    clause = clause[:verb]
-    if len(clause) > CLAUSE_MAX_WORDS:
-        clause = clause[:CLAUSE_MAX_WORDS]
+    # "that predicts which orders will miss their cut-off": the first such verb after an
+    # embedded "which"/"whether" is that inner clause's own, and the name keeps it whole.
+    inner = next((i for i, w in enumerate(clause[:4]) if i > 1 and w.lower() in _EMBEDDING), None)
+    verbs = [i for i, w in enumerate(clause) if i > 1 and w.lower() in ends]
+    if inner is not None:
+        verbs = [i for i in verbs if i < inner] + [i for i in verbs if i > inner][1:]
+    clause = clause[: verbs[0] if verbs else None]
+    longest = EMBEDDED_CLAUSE_MAX_WORDS if inner is not None else CLAUSE_MAX_WORDS
+    if len(clause) > longest:
+        clause = clause[:longest]
         # The clause opens on a linking word ("that", "to"), so there is always one to cut at.
         last_link = max(i for i, w in enumerate(clause) if w.lower() in _DANGLING)
         if last_link > 1:
             clause = clause[:last_link]
     # "that captures them" points back at words outside the clause: the pronoun names nothing.
-    while clause and clause[-1].lower().strip(",.;:") in _PRONOUNS:
-        clause.pop()
-    while clause and clause[-1].lower() in _DANGLING:
+    while clause and (
+        clause[-1].lower().strip(",.;:") in _PRONOUNS or clause[-1].lower() in _DANGLING
+    ):
         clause.pop()
     # A link and a bare verb ("that helps") name no purpose: the product is better unqualified.
     return clause if len(clause) > 2 else []

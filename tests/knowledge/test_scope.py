@@ -182,3 +182,17 @@ def test_designing_what_the_question_just_named_is_a_design_question() -> None:
     assert infer_scope(part) == ["evaluation"]
     tested = "We have a postmortem drafter. How would you build this test set?"
     assert infer_scope(tested) != list(STAGE_IDS)
+
+
+def test_a_purpose_whose_object_is_a_clause_keeps_that_clause_whole() -> None:
+    asked = "Design a model that predicts which warehouse orders will miss their ship-by time."
+    assert (
+        infer_product(asked)
+        == "model that predicts which warehouse orders will miss their ship-by time"
+    )
+    recommends = "Build an AI feature that recommends which tables an analyst should use."
+    assert (
+        infer_product(recommends) == "AI feature that recommends which tables an analyst should use"
+    )
+    verb = "Our AI that flags expense claims is good enough. How would you know?"
+    assert infer_product(verb) == "AI that flags expense claims"
