@@ -125,6 +125,7 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("heldout_gold_gate", "Launch if coaches would pick the AI week as often as their own."),
         ("heldout_gold_gate", "A new model must be better in each region, not only in total."),
         ("labeling_guidelines_agreement", "Where they differ, a plant pathologist decides."),
+        ("sliced_error_analysis", "I'd break errors down by supplier and by layout."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
