@@ -126,6 +126,7 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("heldout_gold_gate", "A new model must be better in each region, not only in total."),
         ("labeling_guidelines_agreement", "Where they differ, a plant pathologist decides."),
         ("sliced_error_analysis", "I'd break errors down by supplier and by layout."),
+        ("who_labels", "QA technicians are the labelers; they already know the certificates."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
