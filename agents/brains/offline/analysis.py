@@ -695,14 +695,9 @@ class Analyzer:
             if contexts and not any(_any_match(contexts, s.context) for s in counted):
                 continue  # the condition that makes the absence a fault is not stated
             columns = [index[sid] for sid in config.signals if sid in index]
-            patterns = self._absence_patterns[flag.id]
-
-            def describes(text: str, patterns: list[re.Pattern[str]] = patterns) -> bool:
-                return any(
-                    not negation.rejects_match(text, m.start(), m.end())
-                    for p in patterns
-                    for m in p.finditer(text)
-                )
+            describes = functools.partial(
+                _asserted_match, self._absence_patterns[flag.id], negation
+            )
 
             # Asking whether one is needed ("Do we need a labelled set?") does not describe it.
             said = [
