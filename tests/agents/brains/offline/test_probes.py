@@ -134,19 +134,12 @@ async def test_round_two_follows_up_the_reply(
 ) -> None:
     transcript = opening(sample(samples, "weak")["answer"])
     reply = "Cost per ticket will be higher with the big model, but it's worth it for quality."
+    asked: list[Probe] = []
     for panelist in panel.panelists:
-        for p in (await brain.probe(panelist, question, transcript, 1)).value:
-            transcript.append(
-                Turn(
-                    id=f"t{len(transcript) + 1}",
-                    speaker=panelist.id,
-                    text=p.text,
-                    round=1,
-                    stage=p.stage,
-                    gap=p.gap,
-                )
-            )
-    transcript.append(Turn(id=f"t{len(transcript) + 1}", speaker="candidate", text=reply, round=1))
+        # Each panelist hears the probes asked before theirs, as in the graph.
+        heard = exchange(transcript, asked, reply)[:-1]
+        asked += (await brain.probe(panelist, question, heard, 1)).value
+    transcript = exchange(transcript, asked, reply)
     second = [
         p
         for panelist in panel.panelists
