@@ -433,10 +433,13 @@ class Analyzer:
         self, sentences: list[Sentence], feats: list[SentenceFeatures], excluded: frozenset[int]
     ) -> list[bool]:
         """Per sentence, whether it may be evidence: an asserting or rejecting sentence of some
-        length that is not filler, excluded, or squarely about a topic that earns nothing."""
+        length that is not filler, excluded, squarely about a topic that earns nothing, or an
+        option the answer lists only as turned down ("Rejected: a side-by-side test")."""
         min_words = self.calibration.limits.min_sentence_words
+        negation = self.red_flags.negation
         return [
             s.index not in excluded
+            and not negation.declined(s.context)
             and feats[s.index].words >= min_words
             and feats[s.index].stance in ("asserts", "rejects")
             and not feats[s.index].filler

@@ -108,13 +108,16 @@ class Negation(StrictModel):
     sentence_cues: list[str]
     rejecting_labels: list[str] = Field(default_factory=list)
     """A short lead label that files what follows under "not doing" ("Things I'd avoid: …")."""
+    declined_labels: list[str] = Field(default_factory=list)
+    """... of them, those that list an option the design turned down ("Rejected: …"): what
+    follows shows no signal, however sound the option."""
     clause_splitter: str
     max_words_before_match: int = Field(ge=1)
     polarity: str
 
-    _ok = field_validator("clause_cues", "after_cues", "sentence_cues", "rejecting_labels")(
-        check_patterns
-    )
+    _ok = field_validator(
+        "clause_cues", "after_cues", "sentence_cues", "rejecting_labels", "declined_labels"
+    )(check_patterns)
 
     @field_validator("clause_splitter", "polarity")
     @classmethod

@@ -47,6 +47,7 @@ class NegationChecker:
         self._after_cues = [re.compile(p, re.IGNORECASE) for p in config.after_cues]
         self._sentence_cues = [re.compile(p, re.IGNORECASE) for p in config.sentence_cues]
         self._rejecting_labels = [re.compile(p, re.IGNORECASE) for p in config.rejecting_labels]
+        self._declined_labels = [re.compile(p, re.IGNORECASE) for p in config.declined_labels]
         self._splitter = re.compile(config.clause_splitter, re.IGNORECASE)
         self._window = config.max_words_before_match
 
@@ -77,6 +78,11 @@ class NegationChecker:
     def rejects_sentence(self, text: str) -> bool:
         """A cue that rejects the sentence's whole idea (rather than, avoid, the mistake …)."""
         return any(c.search(text) for c in self._sentence_cues)
+
+    def declined(self, text: str) -> bool:
+        """The sentence lists an option the design turned down ("Rejected: a side-by-side test")."""
+        lead = _LEAD_LABEL.match(text)
+        return lead is not None and any(c.search(lead.group(1)) for c in self._declined_labels)
 
     def _under_rejecting_label(self, text: str, start: int) -> bool:
         lead = _LEAD_LABEL.match(text)

@@ -1819,3 +1819,21 @@ def test_injected_faults_as_the_only_truth_are_a_synthetic_gate(brain: OfflineBr
         "the simulator is the ground truth for timing only; 300 real incidents are replayed too",
     )
     assert "synthetic_only_eval" not in flag_ids(brain, both)
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        ("Rejected: a side-by-side preference test.", True),
+        ("Ruled out: fine-tuning a model of our own.", True),
+        ("Chosen: 100 held-back disputes gate every release.", False),
+        ("Things I'd avoid: thumbs-only feedback as the quality signal.", False),
+    ],
+)
+def test_an_option_filed_as_turned_down_is_declined(
+    brain: OfflineBrain, text: str, declined: bool
+) -> None:
+    """A turned-down option shows no signal; a bad practice filed under what to avoid is still
+    read as rejected (credit), so that label is not a declined option."""
+    negation = brain.analyzer.red_flags.negation
+    assert negation.declined(text) is declined
