@@ -176,6 +176,9 @@ class Analyzer:
         self._failure_turn = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.failure_story_turn_patterns
         ]
+        self._failure_sections = [
+            re.compile(p, re.IGNORECASE) for p in calibration.stance.failure_sections
+        ]
         self._context_excuses = {
             fid: [re.compile(p, re.IGNORECASE) for p in patterns]
             for fid, patterns in calibration.flag_context_excuses.items()
@@ -376,9 +379,9 @@ class Analyzer:
         return False
 
     def _failure_stories(self, sentences: list[Sentence]) -> frozenset[int]:
-        """Sentences of a paragraph that opens by telling what went wrong before: the story of
-        the failure, from its first sentence to the paragraph's end or to the sentence that
-        turns to what worked."""
+        """Sentences of a paragraph that opens by telling what went wrong before, or that sits
+        under a heading of failures imagined ahead: the story of the failure, from its first
+        sentence to the paragraph's end or to the sentence that turns to what worked."""
         out: set[int] = set()
         opened: set[tuple[str, int]] = set()
         closed: set[tuple[str, int]] = set()
@@ -386,7 +389,10 @@ class Analyzer:
             paragraph = (s.turn_id, s.block)
             if paragraph in closed:
                 continue
-            if paragraph not in opened and any(p.search(s.text) for p in self._failure_story):
+            if paragraph not in opened and (
+                any(p.search(s.text) for p in self._failure_story)
+                or any(p.search(s.section) for p in self._failure_sections)
+            ):
                 opened.add(paragraph)
             elif paragraph in opened and any(p.search(s.text) for p in self._failure_turn):
                 closed.add(paragraph)
@@ -530,12 +536,18 @@ class Analyzer:
                 # The world as it is today shows its baseline and costs, not the design.
                 candidates = [j for j in candidates if j in self._context_columns]
             # A short label that names a signal outright ("Ground truth:", "Bar to launch:") says
-            # what the line under it is; then a reading the question asks about beats one it
-            # does not ("a 70% margin target" answers a cost question as unit economics, not as
-            # a success metric); otherwise the classifier's ranking decides.
+            # what the line under it is, unless the line names another signal outright itself;
+            # then a reading the question asks about beats one it does not ("a 70% margin
+            # target" answers a cost question as unit economics, not as a success metric);
+            # otherwise the classifier's ranking decides.
+            label_leads = (
+                frozenset()
+                if pattern_hits.difference(named_by_label).intersection(candidates)
+                else named_by_label
+            )
             candidates.sort(
                 key=lambda j: (
-                    j not in named_by_label,
+                    j not in label_leads,
                     self.bank.signals[j].stage not in scope,
                     -scores[j],
                     j,

@@ -139,6 +139,9 @@ class StanceCues(StrictModel):
     failure_story_patterns: list[str] = Field(default_factory=list)
     failure_story_turn_patterns: list[str] = Field(default_factory=list)
     """A sentence that turns a failure story to what worked ("What worked: …") ends it."""
+    failure_sections: list[str] = Field(default_factory=list)
+    """Headings over failures imagined ahead ("Pre-mortem", "What could go wrong"): each item
+    under them is a story of failure, up to the sentence that turns to what prevents it."""
     open_question_sections: list[str] = Field(default_factory=list)
     rejecting_sections: list[str] = Field(default_factory=list)
     """Headings or table columns that list what the answer turns down ("Why not", "Tempting
@@ -169,6 +172,7 @@ class StanceCues(StrictModel):
         "unsure_case_patterns",
         "failure_story_patterns",
         "failure_story_turn_patterns",
+        "failure_sections",
         "open_question_sections",
         "rejecting_sections",
         "context_sections",

@@ -337,6 +337,20 @@ def test_a_line_labeled_with_what_it_is_shows_that_signal(brain: OfflineBrain) -
     assert "no_gold_set" not in {f.flag.id for f in analysis.flags}
 
 
+def test_a_line_under_a_label_that_names_its_own_signal_shows_that_one(
+    brain: OfflineBrain,
+) -> None:
+    labeled = (
+        "Ground truth: two clinic nurses code 800 past referrals by urgency, 150 of them twice."
+        " Where the two nurses disagree on more than one referral in ten, the urgency guide is"
+        " unclear and we rewrite it before any model is scored."
+    )
+    analysis = brain.analyze(opening(labeled))
+    last = analysis.sentences[-1].index
+    assert analysis.primary.get(last) == "labeling_guidelines_agreement"
+    assert analysis.findings["gold_reference_set"].credited
+
+
 def test_a_question_shaped_title_names_what_the_lines_under_it_define(brain: OfflineBrain) -> None:
     """ "What a good week looks like." heads the rules after it: they define a correct output."""
     titled = (
@@ -446,6 +460,28 @@ def test_a_failure_story_ends_where_it_turns_to_what_worked(brain: OfflineBrain)
     told = story.replace("What worked: every", "Also every")
     usage = brain.analyze(opening(told)).findings.get("data_from_usage")
     assert usage is None or not usage.credited
+
+
+PRE_MORTEM = """\
+Pre-mortem, a year after launch:
+1. Finance finds invoices marked "approve" that were paid twice. That is the failure that ends the\
+ product, and it is rare, so an average accuracy figure never shows it.
+2. Clerks stop reading the suggestions because 95% look plainly right, and they approve in bulk.
+3. The suggestions are right for the vendors we sampled (US, UK) and wrong for the German ones\
+ nobody labelled.
+"""
+
+
+def test_failures_imagined_under_a_pre_mortem_heading_are_not_the_design(
+    brain: OfflineBrain,
+) -> None:
+    analysis = brain.analyze(opening(PRE_MORTEM))
+    assert not any(f.credited for f in analysis.findings.values())
+    assert not any(f.sentences for f in analysis.flags)
+    prevented = PRE_MORTEM.replace(
+        "in bulk.", "in bulk. So: a second clerk re-checks 1 in 20 approved invoices blind."
+    )
+    assert brain.analyze(opening(prevented)).findings["tiered_sample_verification"].credited
 
 
 def test_ending_the_audit_once_the_model_looks_good_is_a_flag_however_good_the_rest(
