@@ -1873,3 +1873,43 @@ def test_an_option_filed_as_turned_down_is_declined(
     read as rejected (credit), so that label is not a declined option."""
     negation = brain.analyzer.red_flags.negation
     assert negation.declined(text) is declined
+
+
+@pytest.mark.parametrize(
+    ("flag", "stated", "sound"),
+    [
+        (
+            "humans_removed",
+            "The model merges the low-risk updates itself; a reviewer here is basically theatre.",
+            "Approving every update by hand is theatre, so only updates under 0.8 confidence go to"
+            " a reviewer and we audit 2% of the rest each week.",
+        ),
+        (
+            "unchecked_llm_judge",
+            "A bigger model from the same vendor grades a daily sample of 300 of its verdicts.",
+            "We never let a model from the same vendor grade the verdicts; two engineers do.",
+        ),
+        (
+            "predictions_as_labels",
+            "Above the cut-off we tag the calls automatically with the model's prediction, and"
+            " those tags feed the next model.",
+            "We tag the calls automatically with the model's prediction and two agents correct"
+            " the wrong ones before training.",
+        ),
+        (
+            "average_latency_budget",
+            "We size the GPU fleet on average weekday traffic and add nodes as usage grows.",
+            "We size the GPU fleet on average traffic plus twice that for the Monday peak.",
+        ),
+        (
+            "automation_as_success",
+            "Success means containment above 75% by the end of the quarter.",
+            "Containment is a guardrail; success means the audited wrong-answer rate stays under 2%.",
+        ),
+    ],
+)
+def test_a_stated_practice_is_flagged_and_its_sound_neighbour_is_not(
+    brain: OfflineBrain, flag: str, stated: str, sound: str
+) -> None:
+    assert flag in flag_ids(brain, stated)
+    assert flag not in flag_ids(brain, sound)

@@ -188,3 +188,19 @@ async def test_a_panelist_with_nothing_to_praise_names_only_the_stages_asked(
     )
     vote = await Interview(brain).vote(load_panel().get("lead_engineer"), question, opening(answer))
     assert "routing" not in vote.rationale and "fallbacks" not in vote.rationale
+
+
+def test_an_ignored_record_kept_to_a_suggestion_is_not_user_feedback(brain: OfflineBrain) -> None:
+    text = (
+        "New crash reports are compared with open issues by embedding, once, when they arrive."
+        " Clear matches join open issues automatically; any join into a closed or ignored issue"
+        " is only ever a suggestion."
+    )
+    analysis = brain.analyzer.analyze(opening(text))
+    assert "implicit_behavioral_feedback" not in analysis.primary.values()
+    kept = text.replace(
+        "any join into a closed or ignored issue is only ever a suggestion",
+        "whether the owner accepts or rejects the suggested join is logged as feedback",
+    )
+    analysis = brain.analyzer.analyze(opening(kept))
+    assert "implicit_behavioral_feedback" in analysis.primary.values()
