@@ -106,9 +106,9 @@ def test_choosing_between_fine_tuning_and_retrieval_is_about_the_model() -> None
 
 
 def test_choosing_rules_or_a_model_or_among_options_is_about_the_model() -> None:
-    rules_or_llm = "Would you sort incoming tickets with keyword rules or an LLM? How would you know?"
+    rules_or_llm = "Would you sort new tickets with keyword rules or an LLM? How would you know?"
     assert infer_scope(rules_or_llm) == ["model_integration", "evaluation"]
-    options = "Lay out the options for flagging fake reviews, pick one, and say how you'd measure it."
+    options = "Lay out the options for flagging fake reviews, pick one, and say how you'd test it."
     assert infer_scope(options) == ["model_integration", "evaluation"]
     assert infer_scope("How would you measure whether our review filter works?") == ["evaluation"]
 

@@ -1904,7 +1904,8 @@ def test_an_option_filed_as_turned_down_is_declined(
         (
             "automation_as_success",
             "Success means containment above 75% by the end of the quarter.",
-            "Containment is a guardrail; success means the audited wrong-answer rate stays under 2%.",
+            "Containment is a guardrail; success means the audited wrong-answer rate stays"
+            " under 2%.",
         ),
     ],
 )
