@@ -379,6 +379,9 @@ class Probes(StrictModel):
     openers: dict[str, list[str]]
     bridge_lead_ins: dict[str, list[str]]
     hedge_lead_ins: dict[str, str]
+    hedge_aside_lead_ins: dict[str, str]
+    """How each panelist quotes an admission of what it just asked and moves to the next idea
+    of that part ({quote})."""
     ask_lead_ins: dict[str, list[str]] = Field(default_factory=dict)
     """How each panelist opens on a part the question named that the answer left out ({ask})."""
     push: dict[str, str]
@@ -403,8 +406,10 @@ class Probes(StrictModel):
         for panelist in PANELIST_IDS:
             if len(self.lead_ins.get(panelist, [])) < 2 * self.per_panelist:
                 raise ValueError(f"need {2 * self.per_panelist} lead-ins for {panelist!r}")
-            if not self.openers.get(panelist) or panelist not in self.hedge_lead_ins:
-                raise ValueError(f"openers or hedge lead-in missing for {panelist!r}")
+            if not self.openers.get(panelist) or not (
+                panelist in self.hedge_lead_ins and panelist in self.hedge_aside_lead_ins
+            ):
+                raise ValueError(f"openers or hedge lead-ins missing for {panelist!r}")
             if not self.bridge_lead_ins.get(panelist):
                 raise ValueError(f"bridge lead-ins missing for {panelist!r}")
             if not {"{missing}", "{quote}"} <= set(

@@ -40,6 +40,7 @@ class Gap:
     severity: float
     anchor: int | None  # the sentence the probe quotes, if any
     hedge: bool = False  # the anchor is the candidate admitting this gap
+    aside: bool = False  # ... admitting what was just asked: the question moves to its neighbour
     bridge: bool = False  # the anchor is what the stage showed, not the gap itself
     ask: str | None = None  # the part of the question this gap answers, left out by the answer
 
@@ -200,15 +201,20 @@ def _hedge_gaps(ask: _Asking, open_signals: list[Signal]) -> list[Gap]:
             # An admission that names its topic is followed up unless the answer shows it
             # elsewhere: a nearby sentence on another idea does not settle it.
             target = next((s for s in _owned(ask, ask.own, lambda _: True) if s.id == topic), None)
+        same_stage = [s for s in open_signals if s.stage == row.stage]
         if target is None and i not in reading.answered_hedges:
-            same_stage = [s for s in open_signals if s.stage == row.stage]
             floor = ask.calibration.similarity.on_topic_threshold
             target = _nearest_open(reading, i, same_stage, floor)
+        aside = target is None and bool(same_stage) and i in reading.answered_hedges
+        if aside:
+            # The admission answers what this panelist just asked: its next question on that
+            # stage starts from it rather than asking past it as if nothing had been said.
+            target = max(same_stage, key=lambda s: s.weight)
         if target is None:
             continue
         hedged_stages.add(row.stage)
         sev = ask.calibration.probes.severity.hedge
-        gaps.append(Gap("missing_signal", target.stage, target.id, sev, i, hedge=True))
+        gaps.append(Gap("missing_signal", target.stage, target.id, sev, i, hedge=True, aside=aside))
     return gaps
 
 
@@ -551,7 +557,10 @@ class ProbeWriter:
             elif gap.ask is not None and asks:
                 opening = asks.pop(0).format(ask=_lower_first(gap.ask))
             elif gap.hedge and gap.anchor is not None:
-                opening = cfg.hedge_lead_ins[panelist.id].format(quote=self._quote(reading, gap))
+                lead_in = (cfg.hedge_aside_lead_ins if gap.aside else cfg.hedge_lead_ins)[
+                    panelist.id
+                ]
+                opening = lead_in.format(quote=self._quote(reading, gap))
             elif gap.bridge and gap.anchor is not None:
                 opening = bridges.pop(0).format(quote=self._quote(reading, gap)) if bridges else ""
                 if not opening and openers:

@@ -550,3 +550,28 @@ async def test_a_panelist_presses_one_flag_per_round(brain: OfflineBrain, panel:
     transcript = exchange(transcript, flagged, defence)
     second = (await brain.probe(interviewer, question, transcript, 2)).value
     assert sum(p.gap_kind == "press" for p in second) == 1, [p.text for p in second]
+
+
+async def test_an_admission_of_what_was_just_asked_opens_the_askers_next_question(
+    brain: OfflineBrain, panel: Panel, question: Question
+) -> None:
+    manager = panel.get("hiring_manager")
+    transcript = opening(
+        "A correct reply resolves the ticket without the customer writing back within three "
+        "days. Agents grade 200 past tickets as our reference set, and a new prompt ships only "
+        "if it matches the agents on 90% of them. Replies under 0.7 confidence go to an agent."
+    )
+    cost = Probe(
+        panelist="hiring_manager",
+        stage="scaling",
+        gap="inference_cost",
+        gap_kind="missing_signal",
+        severity=2.0,
+        text="What does one model call cost at your volume?",
+    )
+    transcript = exchange(transcript, cost, "Honestly I haven't sized it.")
+    second = (await brain.probe(manager, question, transcript, 2)).value
+    followed = [p for p in second if "haven't sized it" in p.text]
+    assert followed and followed[0].stage == "scaling", [p.text for p in second]
+    assert followed[0].gap != "inference_cost"
+    assert "another way" in followed[0].text  # it moves on; it does not ask the same again
