@@ -97,7 +97,11 @@ def panelist_vote(
             lines.append(
                 voice.partial.format(quote=cite(started[0])) if started else _nothing(voice, own)
             )
-            carried = _carried_by(reading, own) if result.decision == "hire" else None
+            carried = (
+                _carried_by(reading, own, panelist.id, rubric)
+                if result.decision == "hire"
+                else None
+            )
             if carried is not None:
                 phrase = _stage_phrase(rubric, reading.rows[carried].stage or own[0])
                 lines.append(voice.carried.format(quote=cite(carried), stage=phrase))
@@ -142,14 +146,23 @@ def _stage_phrase(rubric: Rubric, stage_id: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _carried_by(reading: Reading, own: Sequence[str]) -> int | None:
+def _carried_by(
+    reading: Reading, own: Sequence[str], panelist_id: str, rubric: Rubric
+) -> int | None:
     """For a yes from a panelist whose own stages are thin: the best credited sentence of the
-    stages that carry the answer."""
+    stages that carry the answer, else of another panelist's half of a stage it shares (the
+    cost lines of a cost-only question, for the lead engineer who owns its latency)."""
     rows = [
         i
         for s in reading.scope
         if s not in own and reading.scores.get(s, 0) >= STRENGTH_SCORE
         for i in reading.credited_rows(s)
+    ] or [
+        i
+        for s in own
+        if reading.scores.get(s, 0) >= STRENGTH_SCORE
+        for i in reading.credited_rows(s)
+        if not _owns(reading, i, panelist_id, rubric)
     ]
     return _richest(reading, rows) if rows else None
 

@@ -204,3 +204,25 @@ def test_an_ignored_record_kept_to_a_suggestion_is_not_user_feedback(brain: Offl
     )
     analysis = brain.analyzer.analyze(opening(kept))
     assert "implicit_behavioral_feedback" in analysis.primary.values()
+
+
+async def test_a_yes_on_a_cost_question_says_what_carries_it_when_latency_was_not_the_point(
+    brain: OfflineBrain,
+) -> None:
+    from knowledge.loader import load_panel
+    from tests.agents.brains.interview import Interview
+
+    question = load_questions().get("cost-per-resolution")
+    answer = (
+        "Model calls are the cheap part: about 4,000 tokens in and 300 out is roughly 1.5 cents"
+        " a conversation, so 60,000 conversations a month cost about $900. An agent-handled"
+        " chat costs $5.40 at six minutes and $54 an hour loaded. The expensive part is a wrong"
+        " answer: a reopened chat costs the agent time plus a second model run, so I count"
+        " reopens within 72 hours as failures and price them in. If 15% of bot-closed chats"
+        " reopen, the real cost per resolution is about 9 cents of model and $0.81 of agent"
+        " time, still far under $5.40, so it pays for itself above roughly 20% true resolution."
+        " A support lead audits 100 bot-closed chats a week to check the reopen rate is honest."
+    )
+    vote = await Interview(brain).vote(load_panel().get("lead_engineer"), question, opening(answer))
+    assert vote.decision == "hire", vote.rationale
+    assert "What carries it" in vote.rationale, vote.rationale
