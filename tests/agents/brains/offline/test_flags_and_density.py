@@ -1902,6 +1902,24 @@ def test_an_option_filed_as_turned_down_is_declined(
             "We size the GPU fleet on average traffic plus twice that for the Monday peak.",
         ),
         (
+            "no_gold_set",
+            "Before each release two engineers eyeball a few dozen answers and we ship.",
+            "Clinic staff who today eyeball every referral by hand would get a ranked queue.",
+        ),
+        (
+            "borrowed_threshold",
+            "We use 0.85 because that is the cut-off the vendor's spam benchmark recommends.",
+            "We start at the cut-off the vendor's benchmark recommends, then move it to where"
+            " our own 2,000 labelled messages put the break-even.",
+        ),
+        (
+            "acceptance_as_accuracy",
+            "We watch the alert acceptance rate: if analysts agree with most alerts, the model"
+            " is working.",
+            "If analysts agree with most alerts, we still audit 200 unflagged accounts a week for"
+            " misses.",
+        ),
+        (
             "automation_as_success",
             "Success means containment above 75% by the end of the quarter.",
             "Containment is a guardrail; success means the audited wrong-answer rate stays"
