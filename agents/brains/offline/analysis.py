@@ -524,8 +524,17 @@ class Analyzer:
                 and not pattern_hits.intersection(candidates)
                 and all(scores[top] >= scores[j] + admit.overrule_margin for j in candidates)
             ):
-                # Cosine found only look-alikes the classifier clearly ranks below its own pick.
-                candidates.append(top)
+                # Cosine found only look-alikes the classifier clearly ranks below its own pick,
+                # unless the sentence names another signal outright that the classifier reads
+                # too ("we retrain on their dismissals" is a retraining trigger, not a test).
+                named = [
+                    j
+                    for j in pattern_hits
+                    if j != top
+                    and row[j] >= admit.named_floor
+                    and scores[j] > scores[-1] + admit.admit_margin
+                ]
+                candidates.append(max(named, key=lambda j: (scores[j], -j)) if named else top)
             # ... and sets aside what it reads as showing nothing, unless named outright.
             candidates = [
                 j

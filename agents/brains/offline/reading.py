@@ -126,6 +126,21 @@ class Reading:
         """The rows credited for this signal."""
         return [i for i, r in enumerate(self.rows) if r.credited and r.signal == signal_id]
 
+    def _flagged_sentences(self) -> frozenset[int]:
+        """Rows of a sentence (all its pieces, when cut at a colon) that states a red flag: the
+        flag is what is wrong with it, not a missing figure ("We'll track the acceptance rate:
+        if admins agree with most flags, the model is working")."""
+        sentences = self.analysis.sentences
+        out: set[int] = set()
+        start = 0
+        for i in range(1, len(sentences) + 1):
+            if i == len(sentences) or not sentences[i].joined:
+                piece = range(start, i)
+                if any(self.rows[k].red_flag is not None for k in piece):
+                    out.update(piece)
+                start = i
+        return frozenset(out)
+
     def thin_rows(self, stage: str | None = None) -> list[int]:
         """Sentences that assert an in-scope signal with no substance behind it."""
         credited = self.credited_signals()
@@ -133,6 +148,7 @@ class Reading:
         for i, r in enumerate(self.rows):
             if r.signal and not r.credited and r.signal not in credited:
                 mentions.setdefault(r.signal, []).append(i)
+        flagged = self._flagged_sentences()
         eligible = [
             i
             for rows in mentions.values()
@@ -140,6 +156,7 @@ class Reading:
             if self.rows[i].stance == "asserts"
             and self.rows[i].stage in self.scope
             and (stage is None or self.rows[i].stage == stage)
+            and i not in flagged
         ]
         # Not said with substance by a sentence that is not itself a bare mention of it.
         said = {

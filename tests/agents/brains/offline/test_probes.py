@@ -575,3 +575,25 @@ async def test_an_admission_of_what_was_just_asked_opens_the_askers_next_questio
     assert followed and followed[0].stage == "scaling", [p.text for p in second]
     assert followed[0].gap != "inference_cost"
     assert "another way" in followed[0].text  # it moves on; it does not ask the same again
+
+
+async def test_no_figure_is_asked_of_the_half_of_a_sentence_whose_other_half_is_a_red_flag(
+    brain: OfflineBrain,
+) -> None:
+    question = custom_question("Design an AI feature that catches wrong timesheets before payroll.")
+    answer = (
+        "3. Approach. A gradient-boosted model scores each timesheet using last year's"
+        " corrections as labels, plus an LLM that writes a one-line reason for each flag. Anything"
+        " scoring above 0.8 is flagged for the admin; everything else is auto-approved and goes"
+        " straight to the payroll run. We picked 0.8 because that is the cut-off the vendor's"
+        " fraud benchmark recommends, and it flags about 6% of timesheets.\n\n"
+        "4. Metrics. The north star is the share of timesheets auto-approved, target 90% in the"
+        " first quarter, and admin hours saved per pay run. We'll also track the flag acceptance"
+        " rate: if admins agree with most flags, the model is working."
+    )
+    debrief = (await brain.debrief(question, opening(answer), [])).value
+    assert "acceptance_as_accuracy" in {f.id for f in debrief.red_flags}
+    assert not any(
+        "track the flag acceptance rate”" in a.text and "Rethink" not in a.text
+        for a in debrief.advice
+    ), [a.text for a in debrief.advice]

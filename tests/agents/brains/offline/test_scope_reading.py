@@ -226,3 +226,14 @@ async def test_a_yes_on_a_cost_question_says_what_carries_it_when_latency_was_no
     vote = await Interview(brain).vote(load_panel().get("lead_engineer"), question, opening(answer))
     assert vote.decision == "hire", vote.rationale
     assert "What carries it" in vote.rationale, vote.rationale
+
+
+def test_a_retraining_trigger_named_outright_is_not_overruled_into_a_live_test(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "Flag acceptance is the main signal. If admins dismiss more than half the flags for two"
+        " weeks, we retrain on their dismissals. Support tickets about wrong pay are the backstop."
+    )
+    analysis = brain.analyzer.analyze(opening(text))
+    assert analysis.primary.get(1) == "drift_retraining_trigger", analysis.primary
