@@ -370,9 +370,15 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _asserted(reading: Reading) -> str:
-    """Every sentence the candidate asserted or rejected, one text; a full stop between them
-    keeps a pattern's within-sentence span from running across two."""
-    return ".\n".join(r.quote for r in reading.rows if r.stance in ("asserts", "rejects"))
+    """Every sentence the candidate asserted or rejected, with its label, one text; a full stop
+    between them keeps a pattern's within-sentence span from running across two."""
+    sentences = reading.analysis.sentences
+    # Read under its label: "Guardrails: accuracy on the audited sample ≥ 95%" names a guardrail.
+    return ".\n".join(
+        sentences[i].context
+        for i, r in enumerate(reading.rows)
+        if r.stance in ("asserts", "rejects")
+    )
 
 
 def _answered_in(reading: Reading, signal_id: str, turn: str) -> int | None:

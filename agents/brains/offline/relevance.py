@@ -104,7 +104,13 @@ class Relevance:
             # or, for a whole design, another product's words filling an answer that hardly
             # uses its own (an eval platform to sell, answered as our support bot's evals).
             far = self.other - self.asked >= TYPED_QUESTION_MARGIN
-            crowded = self.design and self.rival_words_share >= RIVAL_WORDS_SHARE
+            # ... never when the answer is nearer the question asked by meaning: a RAG support
+            # assistant asked for by name shares the knowledge assistant's words.
+            crowded = (
+                self.design
+                and self.rival_words_share >= RIVAL_WORDS_SHARE
+                and self.other > self.asked
+            )
             return (far or crowded) and self.product_words_share < NO_OWN_WORDS
         if self.other - self.asked >= OTHER_QUESTION_MARGIN:
             return self.product_words_share < OWN_WORDS_SHARE
@@ -116,6 +122,18 @@ class Relevance:
         return (
             self.product_words_share < NO_OWN_WORDS and self.rival_words_share >= RIVAL_WORDS_SHARE
         )
+
+
+_HEAD_WORD = re.compile(r"[a-z0-9]+")
+_HEAD_END = re.compile(r"\s(?:for|over|with|in|on)\s", re.IGNORECASE)
+
+
+def _head(title: str) -> str:
+    """A bank product's head words: the last two before its qualifier ("support assistant" of
+    "Customer-support assistant", "review assistant" of "Code-review assistant for pull
+    requests")."""
+    words = _HEAD_WORD.findall(_HEAD_END.split(title, maxsplit=1)[0].lower())
+    return " ".join(words[-2:])
 
 
 def question_text(q: Question) -> str:
@@ -204,6 +222,11 @@ class QuestionMatcher:
             and (self._design[j] or (focused and not set(q.assesses) & scope))
         ]
         typed = CUSTOM_PREFIX in question.tags
+        if typed:
+            # A typed line is far by meaning from a bank prompt about the same product: one
+            # that names the bank product's head ("a RAG-based support assistant for …") is it.
+            asked_words = f" {' '.join(_HEAD_WORD.findall(question_text(question).lower()))} "
+            others = [j for j in others if f" {_head(self._rivals[j].title)} " not in asked_words]
         if not others:
             return Relevance(round(asked, 4), 0.0, None, None, names_product=named)
         best_j = max(others, key=lambda j: (float(scores[j]), -j))

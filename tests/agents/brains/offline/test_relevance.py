@@ -12,11 +12,12 @@ import pytest
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.reading import _about_other_part
 from agents.brains.offline.relevance import Relevance, names_product
+from agents.state import Probe
 from knowledge.loader import load_questions
 from knowledge.models import STAGE_IDS
 from knowledge.scope import custom_question
 from tests.agents.brains.interview import Interview
-from tests.agents.brains.offline.conftest import opening, sample
+from tests.agents.brains.offline.conftest import exchange, opening, sample
 
 
 @pytest.mark.parametrize("sample_id", ["strong", "plain_strong"])
@@ -174,6 +175,28 @@ ROUTING_LABELS = (
 )
 
 
+async def test_a_typed_question_naming_a_bank_products_head_is_that_product(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    """A typed line is far by meaning from the bank's long prompt for the same product."""
+    question = custom_question(
+        "Design a RAG-based support assistant for a B2B SaaS company's help widget."
+    )
+    widget = sample(samples, "typed_help_widget")
+    probe = Probe(
+        panelist="interviewer",
+        stage="evaluation",
+        gap="drift_retraining_trigger",
+        gap_kind="missing_signal",
+        severity=2.0,
+        text="How would you notice the answers getting worse after launch?",
+    )
+    transcript = exchange(opening(widget["answer"]), probe, widget["reply"])
+    debrief = await Interview(brain).debrief(question, transcript, [])
+    assert not any("different problem" in r.claim for r in debrief.reasons)
+    assert debrief.decision == "hire"
+
+
 async def test_a_typed_question_in_other_word_forms_is_still_answered(
     brain: OfflineBrain,
 ) -> None:
@@ -206,15 +229,16 @@ def test_an_answer_nearest_another_part_is_about_it_only_if_its_ideas_are_there(
 
 
 def test_a_typed_design_answered_in_another_products_words_is_about_that_product() -> None:
-    # Close by meaning, but the answer hardly says the typed product's words and another's
-    # fill it: a whole design for that other product.
+    # A little nearer the other product by meaning, the answer hardly says the typed product's
+    # words and another's fill it: a whole design for that other product.
     crowded = Relevance(
-        0.32, 0.30, "support-bot-deflection", "Support", 0.04, 0.23, typed=True, design=True
+        0.30, 0.32, "support-bot-deflection", "Support", 0.04, 0.23, typed=True, design=True
     )
     assert crowded.different_question
     assert not replace(crowded, design=False).different_question
     assert not replace(crowded, product_words_share=0.15).different_question
-
+    # Nearer the question asked, it shares the other's words because it is that kind of product.
+    assert not replace(crowded, asked=0.32, other=0.30).different_question
 
 
 def _finding(stage: str, *sentences: int) -> SimpleNamespace:
