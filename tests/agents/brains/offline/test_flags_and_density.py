@@ -1902,6 +1902,12 @@ def test_an_option_filed_as_turned_down_is_declined(
             "We size the GPU fleet on average traffic plus twice that for the Monday peak.",
         ),
         (
+            "thumbs_only_feedback",
+            "Quality after launch is the thumbs-up and thumbs-down rate under each answer.",
+            "Online we watch the escalation rate, 7-day recontact and the thumbs-down rate on a"
+            " 10% split.",
+        ),
+        (
             "no_gold_set",
             "Before each release two engineers eyeball a few dozen answers and we ship.",
             "Clinic staff who today eyeball every referral by hand would get a ranked queue.",
