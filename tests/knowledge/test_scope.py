@@ -132,6 +132,8 @@ def test_dashboards_provider_updates_and_ending_expert_checks_are_focused() -> N
 def test_fine_tuning_against_retrieval_is_a_model_choice_not_a_data_plan() -> None:
     choice = "How would you choose between fine-tuning and retrieval for our support assistant?"
     assert infer_scope(choice) == ["model_integration"]
+    either = "Should we fine-tune a model or use RAG for our HR policy bot? How would you decide?"
+    assert infer_scope(either) == ["model_integration"]
     assert "data_strategy" in infer_scope("How would you fine-tune our model on new tickets?")
 
 

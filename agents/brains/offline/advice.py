@@ -37,7 +37,7 @@ class Advisor:
         self._hedge_items(reading, items)
         self._thin_items(reading, items)
         self._gap_items(reading, items)
-        if analysis.buzzword_dense and analysis.buzzword_lists:
+        if reading.buzzword_dense and analysis.buzzword_lists:
             first = min(analysis.buzzword_lists)
             text = self.calibration.writer.advice.buzzwords.format(quote=items.quote(first))
             items.add(text, None, "buzzwords", first)

@@ -17,6 +17,7 @@ from agents.brains.offline.scoring import (
     Verdict,
     assessed_flags,
     cap_flagged_stages,
+    covered_stages,
     depth_weight,
     is_focused,
     margin_from,
@@ -78,6 +79,8 @@ class Reading:
     """Signals this product or this design has no use for: never probed, advised or missing."""
     missing_asks: tuple[Ask, ...] = ()
     """Parts the question asks for by name that no sentence of the answer addresses."""
+    buzzword_dense: bool = False
+    """Many rubric terms, few of them backed, and some assessed stage not covered in depth."""
 
     def in_focus(self, signal_id: str) -> bool:
         """A signal the question asks about: any of an assessed stage, or when the question
@@ -425,14 +428,17 @@ class Reader:
             cal.scoring,
         )
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
+        # Terms outnumbering credited ideas say little when every stage asked is covered in
+        # depth: a focused answer on one choice names many terms and shows the few ideas asked.
+        dense = analysis.buzzword_dense and covered_stages(all_scores, cal.scoring, scope) < len(
+            scope
+        )
         if analysis.state == "not_english":
             value = 0.0  # unread, not weak: even odds, and a reviewer decides
         elif analysis.state != "ok" or off_question:
             value = cal.scoring.decision.non_answer_margin
         else:
-            value = margin_from(
-                all_scores, flags, analysis.buzzword_dense, cal.scoring, None, scope
-            )
+            value = margin_from(all_scores, flags, dense, cal.scoring, None, scope)
             value -= cal.scoring.decision.missing_ask_penalty * len(missing_asks)
         unfamiliar = self._unfamiliar(analysis, scope)
         shrink = 1.0
@@ -473,6 +479,7 @@ class Reader:
             named_hedges=frozenset(named),
             unused=frozenset(question.unused_signals) | self._unused_by_design(analysis),
             missing_asks=missing_asks,
+            buzzword_dense=dense,
         )
 
     @staticmethod
@@ -506,7 +513,7 @@ class Reader:
         value = margin_from(
             reading.scores,
             reading.flags,
-            analysis.buzzword_dense,
+            reading.buzzword_dense,
             cal.scoring,
             boost,
             reading.scope,

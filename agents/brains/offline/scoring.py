@@ -90,14 +90,10 @@ def margin(
     """Signed evidence for hire (> 0) or no-hire (≤ 0) straight from an analysis."""
     if analysis.state != "ok":
         return scoring.decision.non_answer_margin
-    return margin_from(
-        stage_scores(analysis, scoring),
-        assessed_flags(analysis, scope),
-        analysis.buzzword_dense,
-        scoring,
-        stage_boost,
-        scope,
-    )
+    scores = stage_scores(analysis, scoring)
+    # Dense with terms matters only while some assessed stage is not covered in depth.
+    dense = analysis.buzzword_dense and covered_stages(scores, scoring, scope) < len(scope)
+    return margin_from(scores, assessed_flags(analysis, scope), dense, scoring, stage_boost, scope)
 
 
 def margin_from(

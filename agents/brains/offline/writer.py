@@ -213,7 +213,7 @@ class DebriefWriter:
     def _buzzword_reasons(self, reading: Reading, first_sentence: list[Citation]) -> list[Reason]:
         """A concern when the answer names rubric terms without backing them."""
         analysis = reading.analysis
-        if not analysis.buzzword_dense:
+        if not reading.buzzword_dense:
             return []
         named = sorted(
             (

@@ -269,3 +269,15 @@ def test_a_focused_opening_answers_its_own_part_whatever_the_replies_add() -> No
     findings[1] = _finding("objective", 1)
     findings.append(_finding("data_strategy", 0))
     assert _about_other_part(analysis, contracts, ("model_integration",))  # type: ignore[arg-type]
+
+
+async def test_many_terms_are_no_concern_when_every_stage_asked_is_covered_in_depth(
+    brain: OfflineBrain, samples: dict[str, Any]
+) -> None:
+    question = custom_question(
+        "Should we fine-tune a model or use RAG for our policy Q&A assistant? How would you decide?"
+    )
+    answer = sample(samples, "focused_rag_choice")["answer"]
+    debrief = await Interview(brain).debrief(question, opening(answer), [])
+    assert debrief.decision == "hire"
+    assert not any(r.claim.startswith("Buzzword density") for r in debrief.reasons)
