@@ -113,6 +113,12 @@ def test_choosing_rules_or_a_model_or_among_options_is_about_the_model() -> None
     assert infer_scope("How would you measure whether our review filter works?") == ["evaluation"]
 
 
+def test_measuring_a_products_success_asks_what_success_is_too() -> None:
+    success = "What metrics would you use to judge the success of our AI meeting summaries?"
+    assert infer_scope(success) == ["objective", "evaluation"]
+    assert infer_scope("How would you measure whether our review filter works?") == ["evaluation"]
+
+
 def test_choosing_what_goes_to_labelers_is_about_uncertain_cases_too() -> None:
     scope = infer_scope("Which support chats should we send to annotators first for our model?")
     assert {"data_strategy", "evaluation"} <= set(scope)
