@@ -35,6 +35,7 @@ _QUALIFIER = re.compile(r"\bwithout \w+ing\b(?: (?:the |a |any |our )?\w+)?", re
 # thing; it negates nothing after it.
 _NEGATED_COMPOUND = re.compile(r"\b(?:no|non|not)-(?=\w)", re.IGNORECASE)
 # A lead label: a few words, then a colon, opening the sentence ("Things I would not do: …").
+_DENIES_VERB = re.compile(r"\b(nothing|never|none|not|cannot)\b|n['’]t\b", re.IGNORECASE)
 _LEAD_LABEL = re.compile(r"^\W*((?:[\w'’-]+\s+){0,5}[\w'’-]+)\s*:\s")
 
 
@@ -56,6 +57,8 @@ class NegationChecker:
         right after it ("rating buttons are mostly noise"), or a lead label that files the
         sentence under what not to do."""
         if self._under_rejecting_label(text, start):
+            return True
+        if end is not None and self._denied_under_label(text, start, end):
             return True
         # Words it quotes (a button's "this is wrong", what a user would say) are not its verdict.
         text = QUOTED.sub(lambda m: " " * len(m.group()), text)
@@ -83,6 +86,19 @@ class NegationChecker:
         """The sentence lists an option the design turned down ("Rejected: a side-by-side test")."""
         lead = _LEAD_LABEL.match(text)
         return lead is not None and any(c.search(lead.group(1)) for c in self._declined_labels)
+
+    def _denied_under_label(self, text: str, start: int, end: int) -> bool:
+        """A match that runs from a lead label into its line ("Golden set: nothing in it is
+        used for tuning prompts"): the line's own first clause, up to the match's end, denies
+        its verb. A bare "no" stays part of the practice ("shipped with no linguist touch")."""
+        lead = _LEAD_LABEL.match(text)
+        if lead is None or start >= lead.end() or end <= lead.end():
+            return False
+        body = text[lead.end() : end]
+        cut = self._splitter.search(body)
+        body = body[: cut.start()] if cut else body
+        said = " ".join(words_of(body)[: self._window])
+        return _DENIES_VERB.search(said) is not None
 
     def _under_rejecting_label(self, text: str, start: int) -> bool:
         lead = _LEAD_LABEL.match(text)

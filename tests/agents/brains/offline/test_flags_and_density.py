@@ -1902,6 +1902,16 @@ def test_an_option_filed_as_turned_down_is_declined(
             "We size the GPU fleet on average traffic plus twice that for the Monday peak.",
         ),
         (
+            "eval_leakage",
+            "Golden set: the same 300 tickets we used for tuning the prompts.",
+            "Golden set: nothing in it is used for tuning the prompts.",
+        ),
+        (
+            "engagement_as_success",
+            "Our north star is minutes per user spent in the assistant each week.",
+            "North star: 7-day retained meaningful sessions per user.",
+        ),
+        (
             "thumbs_only_feedback",
             "Quality after launch is the thumbs-up and thumbs-down rate under each answer.",
             "Online we watch the escalation rate, 7-day recontact and the thumbs-down rate on a"
@@ -1938,3 +1948,14 @@ def test_a_stated_practice_is_flagged_and_its_sound_neighbour_is_not(
 ) -> None:
     assert flag in flag_ids(brain, stated)
     assert flag not in flag_ids(brain, sound)
+
+
+def test_a_bare_no_under_a_label_is_part_of_the_practice_not_its_denial(
+    brain: OfflineBrain,
+) -> None:
+    assert "automation_as_success" in flag_ids(
+        brain, "Success metric: share of product pages published with no reviewer touch."
+    )
+    assert "eval_leakage" not in flag_ids(
+        brain, "Reference set: none of it is ever used for tuning the prompts."
+    )
