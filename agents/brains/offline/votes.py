@@ -150,20 +150,23 @@ def _carried_by(
     reading: Reading, own: Sequence[str], panelist_id: str, rubric: Rubric
 ) -> int | None:
     """For a yes from a panelist whose own stages are thin: the best credited sentence of the
-    stages that carry the answer, else of another panelist's half of a stage it shares (the
-    cost lines of a cost-only question, for the lead engineer who owns its latency)."""
+    stages that carry the answer; when the question asks only about stages it owns, of another
+    panelist's half of one it shares (the cost lines of a cost-only question, for the lead
+    engineer who owns its latency)."""
     rows = [
         i
         for s in reading.scope
         if s not in own and reading.scores.get(s, 0) >= STRENGTH_SCORE
         for i in reading.credited_rows(s)
-    ] or [
-        i
-        for s in own
-        if reading.scores.get(s, 0) >= STRENGTH_SCORE
-        for i in reading.credited_rows(s)
-        if not _owns(reading, i, panelist_id, rubric)
     ]
+    if not rows and set(reading.scope) <= set(own):
+        rows = [
+            i
+            for s in own
+            if reading.scores.get(s, 0) >= STRENGTH_SCORE
+            for i in reading.credited_rows(s)
+            if not _owns(reading, i, panelist_id, rubric)
+        ]
     return _richest(reading, rows) if rows else None
 
 
