@@ -60,6 +60,23 @@ def opening(text: str) -> list[Turn]:
     return [Turn(id="t1", speaker="candidate", text=text)]
 
 
+HELP_WIDGET_QUESTION = "Design a RAG-based support assistant for a B2B SaaS company's help widget."
+
+
+def help_widget_round(samples: dict[str, Any]) -> list[Turn]:
+    """The prep-site style help-widget design and its reply to one evaluation probe."""
+    widget = sample(samples, "typed_help_widget")
+    probe = Probe(
+        panelist="interviewer",
+        stage="evaluation",
+        gap="drift_retraining_trigger",
+        gap_kind="missing_signal",
+        severity=2.0,
+        text="How would you notice the answers getting worse after launch?",
+    )
+    return exchange(opening(widget["answer"]), probe, widget["reply"])
+
+
 def exchange(transcript: list[Turn], probes: Probe | list[Probe], reply: str) -> list[Turn]:
     """The transcript with round-1 probes asked and the candidate's one reply to them."""
     out = list(transcript)

@@ -22,7 +22,13 @@ from agents.transcript import Turn
 from knowledge.loader import load_questions
 from knowledge.models import Panel, Question
 from knowledge.scope import custom_question
-from tests.agents.brains.offline.conftest import exchange, opening, sample
+from tests.agents.brains.offline.conftest import (
+    HELP_WIDGET_QUESTION,
+    exchange,
+    help_widget_round,
+    opening,
+    sample,
+)
 from tests.doubles import CorpusIndex
 
 
@@ -602,19 +608,8 @@ async def test_no_figure_is_asked_of_the_half_of_a_sentence_whose_other_half_is_
 async def test_a_guardrail_under_its_label_answers_how_the_metric_could_be_gamed(
     brain: OfflineBrain, panel: Panel, samples: dict[str, Any]
 ) -> None:
-    question = custom_question(
-        "Design a RAG-based support assistant for a B2B SaaS company's help widget."
-    )
-    widget = sample(samples, "typed_help_widget")
-    probe = Probe(
-        panelist="interviewer",
-        stage="evaluation",
-        gap="drift_retraining_trigger",
-        gap_kind="missing_signal",
-        severity=2.0,
-        text="How would you notice the answers getting worse after launch?",
-    )
-    transcript = exchange(opening(widget["answer"]), probe, widget["reply"])
+    question = custom_question(HELP_WIDGET_QUESTION)
+    transcript = help_widget_round(samples)
     second = (await brain.probe(panel.get("interviewer"), question, transcript, 2)).value
     assert not any("while the product gets worse" in p.text for p in second), [
         p.text for p in second

@@ -12,12 +12,16 @@ import pytest
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.reading import _about_other_part
 from agents.brains.offline.relevance import Relevance, names_product
-from agents.state import Probe
 from knowledge.loader import load_questions
 from knowledge.models import STAGE_IDS
 from knowledge.scope import custom_question
 from tests.agents.brains.interview import Interview
-from tests.agents.brains.offline.conftest import exchange, opening, sample
+from tests.agents.brains.offline.conftest import (
+    HELP_WIDGET_QUESTION,
+    help_widget_round,
+    opening,
+    sample,
+)
 
 
 @pytest.mark.parametrize("sample_id", ["strong", "plain_strong"])
@@ -179,20 +183,8 @@ async def test_a_typed_question_naming_a_bank_products_head_is_that_product(
     brain: OfflineBrain, samples: dict[str, Any]
 ) -> None:
     """A typed line is far by meaning from the bank's long prompt for the same product."""
-    question = custom_question(
-        "Design a RAG-based support assistant for a B2B SaaS company's help widget."
-    )
-    widget = sample(samples, "typed_help_widget")
-    probe = Probe(
-        panelist="interviewer",
-        stage="evaluation",
-        gap="drift_retraining_trigger",
-        gap_kind="missing_signal",
-        severity=2.0,
-        text="How would you notice the answers getting worse after launch?",
-    )
-    transcript = exchange(opening(widget["answer"]), probe, widget["reply"])
-    debrief = await Interview(brain).debrief(question, transcript, [])
+    question = custom_question(HELP_WIDGET_QUESTION)
+    debrief = await Interview(brain).debrief(question, help_widget_round(samples), [])
     assert not any("different problem" in r.claim for r in debrief.reasons)
     assert debrief.decision == "hire"
 
