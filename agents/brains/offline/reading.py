@@ -430,9 +430,8 @@ class Reader:
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
         # Terms outnumbering credited ideas say little when every stage asked is covered in
         # depth: a focused answer on one choice names many terms and shows the few ideas asked.
-        dense = analysis.buzzword_dense and covered_stages(all_scores, cal.scoring, scope) < len(
-            scope
-        )
+        covered = covered_stages(all_scores, cal.scoring, scope)
+        dense = analysis.buzzword_dense and covered < len(scope)
         if analysis.state == "not_english":
             value = 0.0  # unread, not weak: even odds, and a reviewer decides
         elif analysis.state != "ok" or off_question:
