@@ -119,6 +119,12 @@ def test_measuring_a_products_success_asks_what_success_is_too() -> None:
     assert infer_scope("How would you measure whether our review filter works?") == ["evaluation"]
 
 
+def test_measuring_the_cost_is_about_money_not_quality() -> None:
+    cost = "How would you measure and cut the cost of our summarisation feature?"
+    assert infer_scope(cost) == ["scaling"]
+    assert infer_scope("How would you measure the quality of our summaries?") == ["evaluation"]
+
+
 def test_choosing_what_goes_to_labelers_is_about_uncertain_cases_too() -> None:
     scope = infer_scope("Which support chats should we send to annotators first for our model?")
     assert {"data_strategy", "evaluation"} <= set(scope)
