@@ -17,7 +17,7 @@ from agents.brains.offline.scoring import (
     Verdict,
     assessed_flags,
     cap_flagged_stages,
-    covered_stages,
+    counts_as_dense,
     depth_weight,
     is_focused,
     margin_from,
@@ -428,10 +428,7 @@ class Reader:
             cal.scoring,
         )
         scores: dict[str, int] = {s: all_scores[s] for s in scope}
-        # Terms outnumbering credited ideas say little when every stage asked is covered in
-        # depth: a focused answer on one choice names many terms and shows the few ideas asked.
-        covered = covered_stages(all_scores, cal.scoring, scope)
-        dense = analysis.buzzword_dense and covered < len(scope)
+        dense = counts_as_dense(analysis, all_scores, cal.scoring, scope)
         if analysis.state == "not_english":
             value = 0.0  # unread, not weak: even odds, and a reviewer decides
         elif analysis.state != "ok" or off_question:

@@ -178,6 +178,7 @@ class QuestionMatcher:
 
     def __init__(self, bank: list[Question], embedder: Embedder) -> None:
         self._rivals = list(bank)
+        self._heads = [f" {_head(q.title)} " for q in bank]
         self._design = np.array([len(q.assesses) == len(STAGE_IDS) for q in bank], dtype=bool)
         self._embedder = embedder
         self._vectors: npt.NDArray[np.float32] | None = None
@@ -226,7 +227,7 @@ class QuestionMatcher:
             # A typed line is far by meaning from a bank prompt about the same product: one
             # that names the bank product's head ("a RAG-based support assistant for …") is it.
             asked_words = f" {' '.join(_HEAD_WORD.findall(question_text(question).lower()))} "
-            others = [j for j in others if f" {_head(self._rivals[j].title)} " not in asked_words]
+            others = [j for j in others if self._heads[j] not in asked_words]
         if not others:
             return Relevance(round(asked, 4), 0.0, None, None, names_product=named)
         best_j = max(others, key=lambda j: (float(scores[j]), -j))

@@ -75,6 +75,14 @@ def covered_stages(
     return sum(1 for s in scope if scores.get(s, 1) >= scoring.decision.covered_score)
 
 
+def counts_as_dense(
+    analysis: Analysis, scores: Mapping[str, int], scoring: Scoring, scope: Sequence[str]
+) -> bool:
+    """Many rubric terms, few of them backed, while some assessed stage is not covered in depth:
+    a focused answer on one choice names many terms and shows the few ideas asked."""
+    return analysis.buzzword_dense and covered_stages(scores, scoring, scope) < len(scope)
+
+
 def assessed_flags(analysis: Analysis, scope: Sequence[str] = STAGE_IDS) -> list[FlagFinding]:
     """The red flags that count: every one a sentence states, and those raised by the answer's
     shape or silence (infrastructure over data, no gold set) in assessed stages only."""
@@ -91,8 +99,7 @@ def margin(
     if analysis.state != "ok":
         return scoring.decision.non_answer_margin
     scores = stage_scores(analysis, scoring)
-    # Dense with terms matters only while some assessed stage is not covered in depth.
-    dense = analysis.buzzword_dense and covered_stages(scores, scoring, scope) < len(scope)
+    dense = counts_as_dense(analysis, scores, scoring, scope)
     return margin_from(scores, assessed_flags(analysis, scope), dense, scoring, stage_boost, scope)
 
 
