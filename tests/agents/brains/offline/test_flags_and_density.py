@@ -1941,6 +1941,48 @@ def test_an_option_filed_as_turned_down_is_declined(
             "Containment is a guardrail; success means the audited wrong-answer rate stays"
             " under 2%.",
         ),
+        (
+            "vendor_quality_trusted",
+            "Go-live gate: the supplier's internal benchmark of 1,500 forms, labelled by its own"
+            " QA staff, at 96% agreement.",
+            "The supplier's internal benchmark is only a first look; our own reviewers label"
+            " 1,500 forms for the go-live gate.",
+        ),
+        (
+            "self_reported_confidence",
+            "Quality = average field confidence across the rows we updated, reported monthly.",
+            "Quality is the share of 300 audited rows that our callers confirm are right.",
+        ),
+        (
+            "selective_labels",
+            "We test it on last quarter's refunds that agents approved and check it gives the"
+            " same amount.",
+            "We test it on last quarter's refunds that agents approved and the ones they"
+            " rejected, 1,000 of each.",
+        ),
+        (
+            "automation_as_success",
+            "Resolved means no transfer to an agent within the chat.",
+            "A chat counts as resolved only if the customer does not contact us again within"
+            " seven days.",
+        ),
+        (
+            "engagement_as_success",
+            "North star: messages sent per conversation in the first day.",
+            "North star: share of new matches that agree to meet within two weeks.",
+        ),
+        (
+            "acceptance_as_accuracy",
+            "For a month reviewers see the model's suggestion as a pre-fill and we log the match"
+            " rate.",
+            "For a month reviewers decide blind, without seeing the model's suggestion, and we"
+            " log the match rate.",
+        ),
+        (
+            "humans_removed",
+            "The point of the agent is that nobody has to approve any of its actions.",
+            "Nobody has to approve the password resets; account deletions wait for a person.",
+        ),
     ],
 )
 def test_a_stated_practice_is_flagged_and_its_sound_neighbour_is_not(
