@@ -76,6 +76,9 @@ BORROW_MIN_WORDS = 6
 # How many sentences back a flag's context excuse may stand: "The reference set comes from past
 # queries. People write a question for each. Someone else confirms every pair."
 CONTEXT_EXCUSE_REACH = 2
+# A clause this short before a colon ("the north-star is two-way connections: …") can say
+# what the clause after it is, as a lead label does.
+HEAD_CLAUSE_MAX_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -474,6 +477,23 @@ class Analyzer:
             if any(p.search(label) for p in patterns)
         )
 
+    @staticmethod
+    def _named_by_head(
+        sentences: list[Sentence], feats: list[SentenceFeatures], s: Sentence
+    ) -> frozenset[int]:
+        """Signals that the short clause opening this sentence names outright, when this one
+        continues it ("So the north-star is two-way connections: a suggestion accepted, …")."""
+        if not s.joined or s.index == 0:
+            return frozenset()
+        head = sentences[s.index - 1]
+        if (
+            (head.turn_id, head.block) != (s.turn_id, s.block)
+            or head.joined
+            or len(head.words) > HEAD_CLAUSE_MAX_WORDS
+        ):
+            return frozenset()
+        return frozenset(feats[head.index].signal_patterns)
+
     def _findings(
         self,
         sentences: list[Sentence],
@@ -503,7 +523,9 @@ class Analyzer:
             scores = feats[s.index].signal_scores
             top = max(range(len(row)), key=lambda j: (scores[j], -j))
             admit = self.calibration.classifier
-            named_by_label = self._label_hits(s.section) if s.lead_label else frozenset()
+            named_by_label = (
+                self._label_hits(s.section) if s.lead_label else frozenset()
+            ) | self._named_by_head(sentences, feats, s)
             candidates += [
                 j for j in named_by_label if j not in candidates and row[j] >= admit.named_floor
             ]

@@ -337,6 +337,19 @@ def test_a_line_labeled_with_what_it_is_shows_that_signal(brain: OfflineBrain) -
     assert "no_gold_set" not in {f.flag.id for f in analysis.flags}
 
 
+def test_a_short_clause_before_a_colon_says_what_the_clause_after_it_is(
+    brain: OfflineBrain,
+) -> None:
+    analysis = brain.analyze(
+        opening(
+            "So the north-star is finished repairs: a booked technician arrives, fixes the fault"
+            " on the first visit, and the tenant raises no new ticket within 30 days."
+        )
+    )
+    assert analysis.primary.get(1) == "success_metric_target"
+    assert analysis.findings["success_metric_target"].credited
+
+
 def test_a_line_under_a_label_that_names_its_own_signal_shows_that_one(
     brain: OfflineBrain,
 ) -> None:
