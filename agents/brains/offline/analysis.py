@@ -76,7 +76,7 @@ BORROW_MIN_WORDS = 6
 # How many sentences back a flag's context excuse may stand: "The reference set comes from past
 # queries. People write a question for each. Someone else confirms every pair."
 CONTEXT_EXCUSE_REACH = 2
-# A clause this short before a colon ("the north-star is two-way connections: …") can say
+# A clause this short before a colon ("the north-star is finished repairs: …") can say
 # what the clause after it is, as a lead label does.
 HEAD_CLAUSE_MAX_WORDS = 8
 
@@ -482,7 +482,7 @@ class Analyzer:
         sentences: list[Sentence], feats: list[SentenceFeatures], s: Sentence
     ) -> frozenset[int]:
         """Signals that the short clause opening this sentence names outright, when this one
-        continues it ("So the north-star is two-way connections: a suggestion accepted, …")."""
+        continues it ("So the north-star is finished repairs: one visit fixes it")."""
         if not s.joined or s.index == 0:
             return frozenset()
         head = sentences[s.index - 1]
