@@ -127,6 +127,14 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("labeling_guidelines_agreement", "Where they differ, a plant pathologist decides."),
         ("sliced_error_analysis", "I'd break errors down by supplier and by layout."),
         ("who_labels", "QA technicians are the labelers; they already know the certificates."),
+        ("graceful_fallback", "If the provider hasn't replied within a second, we show the menu."),
+        ("implicit_behavioral_feedback", "A replay counts as positive, a skip in 5 s as negative."),
+        ("implicit_behavioral_feedback", "The ranker updates from the first 10 clicks each visit."),
+        ("tiered_sample_verification", "A senior editor spot-checks 30 articles a week."),
+        ("success_metric_target", "The north star is repeat bookings within 60 days."),
+        ("online_ab_test", "Ramp 2%, 10%, 50% of sellers, a week at each step."),
+        ("online_ab_test", "Refund requests up more than 5%, and we pause the ramp."),
+        ("heldout_gold_gate", "It must find 95% of the required items before any agent uses it."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
@@ -140,6 +148,7 @@ def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
         "Two reviewers given the same video disagreed on the age band 18% of the time.",
         "Within one band of the board's rating counts as right.",
         "Offers stay inside the pay band the recruiter set.",
+        "A listener who follows two punk bands hears nothing but punk.",
     ],
 )
 def test_a_band_that_is_no_confidence_band_names_no_threshold(text: str) -> None:
@@ -155,3 +164,19 @@ def test_each_panelist_voice_names_a_topic_for_every_stage_it_owns() -> None:
     voices = load_calibration().writer.vote_voice
     for panelist in load_panel().panelists:
         assert set(voices[panelist.id].topics) == set(panelist.stages), panelist.id
+
+
+@pytest.mark.parametrize(
+    ("signal", "text"),
+    [
+        ("unit_economics_margin", "A listener who saves three songs in week one tends to stay."),
+        ("volume_and_capacity", "Then 5%, 20%, 50% of traffic, a week each."),
+        ("volume_and_capacity", "A pharmacist spot-checks 50 summaries a week."),
+    ],
+)
+def test_a_trigger_word_in_another_sense_names_no_signal(signal: str, text: str) -> None:
+    rubric = load_rubric()
+    spec = next(s for s in rubric.signals if s.id == signal)
+    named = any(re.search(p, text, re.IGNORECASE) for p in spec.patterns)
+    denied = any(re.search(p, text, re.IGNORECASE) for p in spec.not_shown_by)
+    assert not named or denied, text

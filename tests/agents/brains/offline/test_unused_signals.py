@@ -73,6 +73,22 @@ def test_a_design_that_also_uses_a_language_model_keeps_its_prompt_questions(
     assert "prompting_strategy" not in brain.reader.read(question, opening(text)).unused
 
 
+PODCAST_RECS = """\
+New listeners pick four shows at signup. A contextual bandit blends their embedding neighbours
+with what is popular in their region, and it updates from the first 30 plays and skips. There is
+no LLM in the loop: a play past 10 minutes counts as positive, a skip in the first minute as
+negative. We hold out 10% of signups for four weeks and ship if week-two retention rises.
+"""
+
+
+def test_a_bandit_over_embeddings_with_no_llm_is_not_asked_about_prompts_or_corrections(
+    brain: OfflineBrain,
+) -> None:
+    question = custom_question("Design recommendations for new listeners of a podcast app")
+    unused = brain.reader.read(question, opening(PODCAST_RECS)).unused
+    assert {"prompting_strategy", "output_verification", "corrections_feed_training"} <= unused
+
+
 CODE_BOT = """\
 The bot only comments on a likely bug or a security issue, never style, and at most three times
 per pull request. To know it works, I'd take 400 merged pull requests where a later commit fixed
