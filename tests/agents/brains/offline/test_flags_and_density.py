@@ -1992,6 +1992,22 @@ def test_an_option_filed_as_turned_down_is_declined(
             " log the match rate.",
         ),
         (
+            "borrowed_threshold",
+            "Orders scoring above 0.5 are cancelled automatically; the rest ship.",
+            "Orders scoring above 0.5 are cancelled, since that is where a missed fraud and a lost"
+            " sale cost the same.",
+        ),
+        (
+            "eval_leakage",
+            "We take a random 90/10 split across the three years of claims.",
+            "We train on the first 30 months of claims and test on the last six.",
+        ),
+        (
+            "errors_shown_to_user",
+            "If the model times out, the page says something went wrong and asks them to retry.",
+            "The ops team would tell us if something went wrong with the weekly export.",
+        ),
+        (
             "humans_removed",
             "The point of the agent is that nobody has to approve any of its actions.",
             "Nobody has to approve the password resets; account deletions wait for a person.",
