@@ -186,6 +186,10 @@ class Analyzer:
             fid: [re.compile(p, re.IGNORECASE) for p in patterns]
             for fid, patterns in calibration.flag_context_excuses.items()
         }
+        self._needed_context = {
+            fid: [re.compile(p, re.IGNORECASE) for p in patterns]
+            for fid, patterns in calibration.flag_needs_context.items()
+        }
         self._open_sections = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.open_question_sections
         ]
@@ -267,12 +271,13 @@ class Analyzer:
         )
         recounted = self._failure_stories(sentences)
         flag_hits: dict[int, list[int]] = {}
+        lacking = self._lacking_context(sentences)
         # Injected sentences count towards red flags too: they may only lower the answer.
         for s in sentences:
             if s.index in recounted:
                 continue
             for i in feats[s.index].flag_hits:
-                if not self._excused_by_context(sentences, s, i):
+                if i not in lacking and not self._excused_by_context(sentences, s, i):
                     flag_hits.setdefault(i, []).append(s.index)
         flagged = {i for found in flag_hits.values() for i in found}
         usable = self._usable(sentences, feats, injection | buzz_lists | flagged | recounted)
@@ -370,6 +375,15 @@ class Analyzer:
     def _open(self, section: str) -> bool:
         """The section collects what is still undecided ("Open questions")."""
         return any(p.search(section) for p in self._open_sections)
+
+    def _lacking_context(self, sentences: list[Sentence]) -> frozenset[int]:
+        """Flags whose practice is a fault only in a setting the candidate never described."""
+        return frozenset(
+            i
+            for i, flag in enumerate(self.bank.flags)
+            if flag.id in self._needed_context
+            and not any(p.search(s.text) for s in sentences for p in self._needed_context[flag.id])
+        )
 
     def _excused_by_context(self, sentences: list[Sentence], s: Sentence, flag: int) -> bool:
         """One of the two sentences before, in the same paragraph, makes the flagged practice

@@ -532,7 +532,7 @@ class DesignShape(StrictModel):
 class Calibration(StrictModel):
     """Everything tunable about the offline brain."""
 
-    @field_validator("flag_excuses", "flag_context_excuses")
+    @field_validator("flag_excuses", "flag_context_excuses", "flag_needs_context")
     @classmethod
     def _excuse_patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in value.values():
@@ -552,6 +552,9 @@ class Calibration(StrictModel):
     absence_flags: dict[str, AbsenceFlag]
     flag_excuses: dict[str, list[str]]
     flag_context_excuses: dict[str, list[str]] = Field(default_factory=dict)
+    flag_needs_context: dict[str, list[str]] = Field(default_factory=dict)
+    """Per red flag, wordings one of which the candidate must have used somewhere for a sentence
+    stating it to count (judging by accuracy is a fault only where the event is rare)."""
     flag_overrides: dict[str, list[str]]
     flag_override_exempt: dict[str, list[str]] = Field(default_factory=dict)
     flag_withdraws: dict[str, list[str]] = Field(default_factory=dict)

@@ -2008,6 +2008,12 @@ def test_an_option_filed_as_turned_down_is_declined(
             "The ops team would tell us if something went wrong with the weekly export.",
         ),
         (
+            "accuracy_hides_rare_cases",
+            "Spam is roughly 2% of sign-ups, so we'd target accuracy and aim for 98% or better.",
+            "Spam is roughly 2% of sign-ups, so we'd target recall at a fixed 1% false-positive"
+            " rate, not accuracy.",
+        ),
+        (
             "humans_removed",
             "The point of the agent is that nobody has to approve any of its actions.",
             "Nobody has to approve the password resets; account deletions wait for a person.",
@@ -2030,3 +2036,12 @@ def test_a_bare_no_under_a_label_is_part_of_the_practice_not_its_denial(
     assert "eval_leakage" not in flag_ids(
         brain, "Reference set: none of it is ever used for tuning the prompts."
     )
+
+
+def test_accuracy_as_the_target_is_a_fault_only_where_the_answer_says_the_event_is_rare(
+    brain: OfflineBrain,
+) -> None:
+    target = "We'd optimise for accuracy on the extracted fields and ship above 97%."
+    assert "accuracy_hides_rare_cases" not in flag_ids(brain, target)
+    rare = "Chargebacks are about 0.4% of orders. We'd optimise for accuracy and ship above 97%."
+    assert "accuracy_hides_rare_cases" in flag_ids(brain, rare)
