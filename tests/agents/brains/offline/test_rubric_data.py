@@ -135,6 +135,11 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("online_ab_test", "Ramp 2%, 10%, 50% of sellers, a week at each step."),
         ("online_ab_test", "Refund requests up more than 5%, and we pause the ramp."),
         ("heldout_gold_gate", "It must find 95% of the required items before any agent uses it."),
+        ("gold_reference_set", "The lab re-tests 300 samples, so we know the true grade of each."),
+        ("error_cost_asymmetry", "A faulty board that ships ends up as a warranty return."),
+        ("error_cost_asymmetry", "A good parcel held by mistake costs a day of delivery."),
+        ("heldout_gold_gate", "Sign-off needs no misses on the golden samples."),
+        ("tiered_sample_verification", "Each month a sample of 40 approved claims is audited."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:

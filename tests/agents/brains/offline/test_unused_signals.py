@@ -89,6 +89,15 @@ def test_a_bandit_over_embeddings_with_no_llm_is_not_asked_about_prompts_or_corr
     assert {"prompting_strategy", "output_verification", "corrections_feed_training"} <= unused
 
 
+def test_a_camera_inspection_model_is_not_asked_about_prompts(brain: OfflineBrain) -> None:
+    text = (
+        "A computer-vision model at each station sorts every casting into pass, fail or manual"
+        " check; the manual band is set so no known-bad casting passes."
+    )
+    question = custom_question("Design visual inspection of castings in a foundry")
+    assert "prompting_strategy" in brain.reader.read(question, opening(text)).unused
+
+
 CODE_BOT = """\
 The bot only comments on a likely bug or a security issue, never style, and at most three times
 per pull request. To know it works, I'd take 400 merged pull requests where a later commit fixed
