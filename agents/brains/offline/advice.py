@@ -3,7 +3,7 @@ in-scope gap for this product, and none is about a signal the answer already sho
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from agents.brains.offline.calibration import Calibration
 from agents.brains.offline.probes import short_quote
@@ -103,11 +103,14 @@ class Advisor:
     def _thin_items(self, reading: Reading, items: _Items) -> None:
         """A short claim with no substance: the part the panel asks for first."""
         writer = self.calibration.writer
+        # Said concretely somewhere, though the table could not credit it: a bare mention of the
+        # same idea elsewhere is no gap to advise on.
+        concrete = {r.signal for r in reading.rows if r.signal and _concrete(r.substance, r.quote)}
         for i in reading.thin_rows():
             row = reading.rows[i]
             assert row.signal is not None
-            if set(row.substance) - {"who"} or len(row.quote.split()) >= THIN_MAX_WORDS:
-                continue  # it says something concrete already; the table just could not credit it
+            if row.signal in concrete:
+                continue
             signal = reading.signals[row.signal]
             part = missing_part_name(writer, signal.id, row.substance)
             text = writer.advice.thin.format(
@@ -266,3 +269,8 @@ def _nearest_row(
 
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+def _concrete(substance: Sequence[str], quote: str) -> bool:
+    """A row that says something specific, whether or not the table credits it."""
+    return bool(set(substance) - {"who"}) or len(quote.split()) >= THIN_MAX_WORDS
