@@ -185,3 +185,15 @@ def test_a_trigger_word_in_another_sense_names_no_signal(signal: str, text: str)
     named = any(re.search(p, text, re.IGNORECASE) for p in spec.patterns)
     denied = any(re.search(p, text, re.IGNORECASE) for p in spec.not_shown_by)
     assert not named or denied, text
+
+
+def test_the_flags_keyed_in_the_calibration_are_rubric_flags() -> None:
+    calibration, flags = load_calibration(), {f.id for f in load_rubric().red_flags}
+    for table in (
+        calibration.flag_excuses,
+        calibration.flag_context_excuses,
+        calibration.flag_needs_context,
+        calibration.flag_overrides,
+        calibration.flag_override_exempt,
+    ):
+        assert set(table) <= flags, set(table) - flags
