@@ -209,6 +209,8 @@ class ScopeRules(StrictModel):
     """How a free-text question's assessed stages and product are read from its wording."""
 
     broad_patterns: list[str] = Field(min_length=1)
+    restricting_patterns: list[str] = Field(default_factory=list)
+    """A sentence that limits the question to some parts ("Only the cost side:")."""
     stages: dict[StageId, list[str]]
     product_patterns: list[str] = Field(default_factory=list)
     generic_product_heads: list[str] = Field(default_factory=list)
@@ -222,7 +224,9 @@ class ScopeRules(StrictModel):
     """Parts a question can ask for by name; an answer that leaves several of them out answers
     a neighbouring question."""
 
-    _broad_ok = field_validator("broad_patterns", "product_patterns")(check_patterns)
+    _broad_ok = field_validator("broad_patterns", "restricting_patterns", "product_patterns")(
+        check_patterns
+    )
 
     @field_validator("stages")
     @classmethod

@@ -54,6 +54,7 @@ class Ask:
 class _Compiled:
     def __init__(self, rules: ScopeRules) -> None:
         self.broad = [re.compile(p, re.IGNORECASE) for p in rules.broad_patterns]
+        self.restricting = [re.compile(p, re.IGNORECASE) for p in rules.restricting_patterns]
         self.stages = {
             stage: [re.compile(p, re.IGNORECASE) for p in rules.stages[stage]]
             for stage in STAGE_IDS
@@ -75,6 +76,9 @@ def infer_scope(text: str) -> list[StageId]:
     whose wording names no stage), else the stages its wording asks about, in rubric order."""
     rules = _rules()
     text = " ".join(text.split())
+    limited = _limited_to(text)
+    if limited:
+        return limited
     # "We run a card app. Design a feature that…": a design request in any sentence.
     if any(
         _IMPERATIVE.match(part) or _HOW_DESIGN.match(part) or _HOW_DESIGN_IT.match(part)
@@ -86,6 +90,32 @@ def infer_scope(text: str) -> list[StageId]:
     if not named or (broad and len(named) >= BROAD_WHEN_NAMING):
         return list(STAGE_IDS)
     return named
+
+
+_LIMIT_END = re.compile(r"\s*(?:[:;—–]|\s-\s)\s*")
+
+
+def _limited_to(text: str) -> list[StageId]:
+    """The stages a limiting sentence asks about ("Only the cost side: how do you keep…"), or
+    none when the question sets no limit or its limit names no stage."""
+    rules = _rules()
+    sentences = _SENTENCE_START.split(text)
+    stages: set[str] = set()
+    for i, sentence in enumerate(sentences):
+        limit = next((m for p in rules.restricting if (m := p.search(sentence))), None)
+        if limit is None:
+            continue
+        # "Just the evaluation part: how would you know it is good enough to launch?" limits
+        # itself to what its own clause names; a clause that names no stage ("Only the money
+        # side please: what will it cost…") is explained by the rest of its sentence, or by the
+        # next one ("Just the cost side, please. What does it cost per day?").
+        clause = _LIMIT_END.split(sentence[limit.start() :], maxsplit=1)[0]
+        for part in (clause, sentence, *sentences[i + 1 : i + 2]):
+            named = {s for s in STAGE_IDS if any(p.search(part) for p in rules.stages[s])}
+            if named:
+                stages |= named
+                break
+    return [s for s in STAGE_IDS if s in stages]
 
 
 _CLAUSE_END = re.compile(r"[,;:.?!()]|\s(?:and|or)\s")

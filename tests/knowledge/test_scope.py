@@ -218,3 +218,25 @@ def test_a_purpose_whose_object_is_a_clause_keeps_that_clause_whole() -> None:
     )
     verb = "Our AI that flags expense claims is good enough. How would you know?"
     assert infer_product(verb) == "AI that flags expense claims"
+
+
+def test_a_question_that_limits_itself_assesses_only_the_part_it_names() -> None:
+    # Context before the limit (human review, a launch) does not widen it.
+    assert infer_scope(
+        "Our clinic bot drafts replies with a model plus human review. Only the money side, "
+        "please: what does it cost each month and is it worth it?"
+    ) == ["scaling"]
+    assert infer_scope(
+        "We built a model that flags risky refunds. Just the evaluation part: how would you "
+        "know it is good enough to launch?"
+    ) == ["evaluation"]
+    assert infer_scope(
+        "Design a ranking model for our job board. Focus only on evaluation - how would you "
+        "know it beats the current one?"
+    ) == ["evaluation"]
+    # A limit that names no part is read with the next sentence.
+    assert infer_scope(
+        "We caption 50k videos a day with an LLM. Just the one side, please. What does it cost?"
+    ) == ["scaling"]
+    # "Only" with no part or subject to limit to leaves the question as it was.
+    assert infer_scope("Design a tutor that only answers maths questions.") == list(STAGE_IDS)
