@@ -62,6 +62,22 @@ def test_a_bar_of_zero_is_a_threshold() -> None:
 
     detector = SubstanceDetector(load_calibration().substance)
     assert "threshold" in detector.parts("Wrong amounts must stay at zero on the frozen set.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A new ranker must be as good as the current one on every market's set before launch.",
+        "The candidate prompt has to be no worse than production on the frozen tickets.",
+        "Each release needs to be the same or better on the 800 hand-checked claims.",
+    ],
+)
+def test_a_release_rule_against_the_incumbent_is_a_threshold(text: str) -> None:
+    from agents.brains.offline.substance import SubstanceDetector
+
+    detector = SubstanceDetector(load_calibration().substance)
+    assert "threshold" in detector.parts(text)
+    assert "threshold" not in detector.parts("The new ranker is as good as it gets on speed.")
     assert "threshold" not in detector.parts("We start from zero labels and grow the set.")
 
 
