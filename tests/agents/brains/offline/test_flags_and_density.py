@@ -1395,6 +1395,8 @@ STATED_FLAGS = [
             " only after an analyst has spot-checked it.",
             "Anything above 0.9 is auto-approved, and clerk fixes on the rest become labels.",
             "Reviewer overrides go straight into the next training set.",
+            "Customer disputes are the slow signal; they show up a month later and go straight"
+            " into the next training set.",
         ],
     ),
     (
@@ -1598,6 +1600,60 @@ STATED_FLAGS = [
         [
             "If the small-model drafts get rewritten more, the routing is saving pennies and"
             " costing minutes, so I'd move the cut-off."
+        ],
+    ),
+    (
+        "acceptance_as_accuracy",
+        [
+            "Alert precision comes from whether the on-call engineer acknowledges the page.",
+            "An approved refund is a supervisor telling us the model got it right.",
+            "If the summary were wrong, the nurses wouldn't accept it.",
+            "Approval rate is the cleanest quality signal we have.",
+            "Replies the agents sent as-is become positive labels for the next model.",
+        ],
+        [
+            "Alert precision comes from a weekly sample that two engineers grade blind.",
+            "An approved refund tells us little; we audit 2% of them against the policy.",
+            "Replies the agents rewrote become training examples, with the rewrite as the label.",
+        ],
+    ),
+    (
+        "borrowed_threshold",
+        ["We alert at 0.8, the manufacturer-recommended setting."],
+        ["We alert at 0.8, where a missed fall costs more than ten false alarms on our test set."],
+    ),
+    (
+        "no_gold_set",
+        ["The supplier's model is well tested, so we won't need to build our own labelled set."],
+        ["We need to build our own labelled set, because the supplier never saw our roads."],
+    ),
+    (
+        "vendor_quality_trusted",
+        [
+            "The provider reports 97% recall on their dataset, so we don't re-measure it.",
+            "Accuracy loss is tiny on public benchmarks, so we don't budget for it.",
+        ],
+        [
+            "The provider reports 97% recall on their dataset; we re-measure it on 2,000 of ours"
+            " before trusting it.",
+        ],
+    ),
+    (
+        "average_latency_budget",
+        ["The tuner must keep average request latency under 80 ms."],
+        ["The tuner must keep p99 request latency under 80 ms."],
+    ),
+    (
+        "ungated_auto_deploy",
+        ["New configs are applied nightly to every customer."],
+        ["New configs are applied nightly to a 1% canary, and to everyone once it holds."],
+    ),
+    (
+        "selective_labels",
+        ["Analysts reviewed the 90k transactions the rules flagged, and those are our labels."],
+        [
+            "Analysts reviewed the 90k transactions the rules flagged, plus a random 2k the rules"
+            " passed, so we can see what the rules miss."
         ],
     ),
 ]
