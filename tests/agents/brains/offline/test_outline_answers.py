@@ -92,7 +92,7 @@ async def test_a_stock_reply_to_a_push_on_what_they_said_is_no_gap(brain: Offlin
         (a.target, a.text) for a in debrief.advice
     ]
     pushed = [r.claim for r in debrief.reasons if "pushed past what it said" in r.claim]
-    assert pushed and "held-out test" in pushed[0], [r.claim for r in debrief.reasons]
+    assert pushed and "frozen test set" in pushed[0], [r.claim for r in debrief.reasons]
 
 
 MARKDOWN = """\
