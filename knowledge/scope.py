@@ -42,6 +42,15 @@ _HOW_DESIGN_IT = re.compile(
     re.IGNORECASE,
 )
 
+# "Compare two approaches, pick one, and explain how you'd run it": the chosen design, run whole.
+_RUN_IT = re.compile(
+    r"\b(?:explain|describe|walk (?:me|us) through|tell (?:me|us)|show (?:me|us)?) how "
+    r"(?:you(?:'d| would| will| could)?|we(?:'d| would| will)?|to) "
+    r"(?:build|run|operate|launch|ship|roll out|deploy|productioni[sz]e) "
+    r"(?:it|this|that|them|the (?:system|product|model|tool|feature|service|pipeline))\b",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Ask:
@@ -81,7 +90,10 @@ def infer_scope(text: str) -> list[StageId]:
         return limited
     # "We run a card app. Design a feature that…": a design request in any sentence.
     if any(
-        _IMPERATIVE.match(part) or _HOW_DESIGN.match(part) or _HOW_DESIGN_IT.match(part)
+        _IMPERATIVE.match(part)
+        or _HOW_DESIGN.match(part)
+        or _HOW_DESIGN_IT.match(part)
+        or _RUN_IT.search(part)
         for part in _SENTENCE_START.split(text)
     ):
         return list(STAGE_IDS)

@@ -240,3 +240,15 @@ def test_a_question_that_limits_itself_assesses_only_the_part_it_names() -> None
     ) == ["scaling"]
     # "Only" with no part or subject to limit to leaves the question as it was.
     assert infer_scope("Design a tutor that only answers maths questions.") == list(STAGE_IDS)
+
+
+def test_picking_an_approach_and_explaining_how_to_run_it_is_a_design_question() -> None:
+    text = (
+        "A bakery chain wants an ML model to plan tomorrow's bread orders. Compare two or "
+        "three approaches, pick one, and explain how you'd run it."
+    )
+    assert infer_scope(text) == list(STAGE_IDS)
+    # Comparing approaches alone is about the model.
+    assert infer_scope("Would you plan bread orders with rules or with an ML model?") == [
+        "model_integration"
+    ]
