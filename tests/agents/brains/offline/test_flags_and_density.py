@@ -1649,6 +1649,64 @@ STATED_FLAGS = [
         ["New configs are applied nightly to a 1% canary, and to everyone once it holds."],
     ),
     (
+        "automation_as_success",
+        ["North star: the share of scans signed off without a dermatologist review, 40% by spring."],
+        ["North star: missed melanomas per 10k scans, with the share sent to review as a cost."],
+    ),
+    (
+        "borrowed_threshold",
+        [
+            "We set the cut-off at the supplier's suggested 98% specificity.",
+            "Anything above 0.62, the threshold that maximised F1 on the dev set, is blocked.",
+        ],
+        ["We set the cut-off where a missed leak costs as much as 40 needless truck rolls."],
+    ),
+    (
+        "audit_stopped",
+        [
+            "A senior underwriter re-checks a sample of auto-approved files for the first six weeks.",
+            "Agents still send every reply, so no separate audit step is needed.",
+        ],
+        [
+            "A senior underwriter re-checks a sample of auto-approved files for the first six"
+            " weeks, then 2% every month from then on.",
+            "Claims from a new clinic are sampled at twice the usual rate for the first month.",
+        ],
+    ),
+    (
+        "predictions_as_labels",
+        [
+            "Each claim the model denied where the customer did not appeal within 60 days is"
+            " labelled fraud.",
+            "An LLM tags every call transcript, which gives us free labels for the classifier.",
+        ],
+        [
+            "Each claim the model denied goes to an adjuster, and the adjuster's verdict is the"
+            " label.",
+        ],
+    ),
+    (
+        "live_test_dismissed",
+        [
+            "We would skip a control group, since holding back discounts loses customers.",
+            "Instead of an A/B, we compare churn with the same months last year.",
+        ],
+        ["We keep a 5% control group that gets no discount, so the lift is measured, not guessed."],
+    ),
+    (
+        "eval_leakage",
+        [
+            "A random 80/20 split of the readings gives 0.95 recall.",
+            "Synthetic defects from the render pipeline are added to both training and test.",
+        ],
+        ["A split by machine, with the last month held out, gives 0.88 recall."],
+    ),
+    (
+        "synthetic_only_eval",
+        ["The launch bar is 100% of the planted faults caught within the hour."],
+        ["The launch bar is 95% of the real incidents from last year caught, plus planted faults."],
+    ),
+    (
         "selective_labels",
         ["Analysts reviewed the 90k transactions the rules flagged, and those are our labels."],
         [
