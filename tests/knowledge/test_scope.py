@@ -238,6 +238,14 @@ def test_a_question_that_limits_itself_assesses_only_the_part_it_names() -> None
     assert infer_scope(
         "We caption 50k videos a day with an LLM. Just the one side, please. What does it cost?"
     ) == ["scaling"]
+    # A sentence that opens on its limit, and a rollout, which is how the live evidence comes in.
+    assert infer_scope(
+        "Our model routes insurance claims to reviewers. Only the rollout: how would you take "
+        "it from offline results to production? Just that piece."
+    ) == ["evaluation"]
+    assert infer_scope("We built a reviewer-assist model. Evaluation only, please.") == [
+        "evaluation"
+    ]
     # "Only" with no part or subject to limit to leaves the question as it was.
     assert infer_scope("Design a tutor that only answers maths questions.") == list(STAGE_IDS)
 
