@@ -386,6 +386,11 @@ class Probes(StrictModel):
     """How each panelist opens on a part the question named that the answer left out ({ask})."""
     push: dict[str, str]
     deeper: dict[str, str]
+    deeper_on: dict[str, dict[Literal["threshold", "quantity"], str]] = Field(
+        default_factory=dict
+    )
+    """The deeper question for a sentence that draws a line or gives a figure: about that line
+    or figure (the `deeper` question is for one that says how something works)."""
     follow_up: dict[str, dict[FollowUpOn, str]]
     press: dict[str, str]
     """A red flag's reply that argued back without changing the plan, pressed ({missing}: the
@@ -395,6 +400,13 @@ class Probes(StrictModel):
     focus: dict[str, str]
     flag_concerns: dict[str, str]
     quote_max_words: int = Field(ge=5)
+
+    @model_validator(mode="after")
+    def _deeper_on_known(self) -> Probes:
+        unknown = sorted(set(self.deeper_on) - set(self.deeper))
+        if unknown:
+            raise ValueError(f"deeper_on names signals with no deeper question: {unknown}")
+        return self
 
     @field_validator("deeper_answered_by")
     @classmethod

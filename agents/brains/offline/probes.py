@@ -600,8 +600,10 @@ class ProbeWriter:
             question = cfg.press[panelist.id].format(
                 quote=self._quote(reading, gap), missing=cfg.focus[gap.id]
             )
+        elif gap.kind == "deeper":
+            question = self._deeper(gap, reading)
         else:
-            question = cfg.deeper[gap.id] if gap.kind == "deeper" else cfg.push[gap.id]
+            question = cfg.push[gap.id]
         if opening.endswith(":") and len(parts) == 1 and not question.startswith("I "):
             question = question[0].lower() + question[1:]  # "Beyond that: how would you …"
         parts.append(question)
@@ -624,6 +626,18 @@ class ProbeWriter:
                 panelist=panelist.id,
             ),
         )
+
+    def _deeper(self, gap: Gap, reading: Reading) -> str:
+        """One level below what they said: the line it draws, else the figure it gives, else
+        (or for a signal with no such variant) how it works."""
+        cfg = self.calibration.probes
+        variants = cfg.deeper_on.get(gap.id, {})
+        if gap.anchor is not None and variants:
+            row = reading.rows[gap.anchor]
+            part = _rests_on(row.substance, row.quote)
+            if part in variants:
+                return variants[part]  # type: ignore[index]
+        return cfg.deeper[gap.id]
 
     def _query(self, gap_id: str) -> str:
         """The gap half of the retrieval query: its name and first descriptive sentence."""

@@ -1650,7 +1650,7 @@ STATED_FLAGS = [
     ),
     (
         "automation_as_success",
-        ["North star: the share of scans signed off without a dermatologist review, 40% by spring."],
+        ["North star: the share of scans signed off without a dermatologist review, 40% in May."],
         ["North star: missed melanomas per 10k scans, with the share sent to review as a cost."],
     ),
     (
@@ -1664,7 +1664,7 @@ STATED_FLAGS = [
     (
         "audit_stopped",
         [
-            "A senior underwriter re-checks a sample of auto-approved files for the first six weeks.",
+            "A senior underwriter re-checks a sample of auto-approved files for the first weeks.",
             "Agents still send every reply, so no separate audit step is needed.",
         ],
         [

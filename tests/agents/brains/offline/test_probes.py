@@ -206,7 +206,9 @@ async def test_a_panelist_with_nothing_open_pushes_past_what_the_answer_covered(
     for probe in probes:
         assert reading.touched(probe.gap)  # about something the answer covered ...
         # ... asking past it (its first letter lower case after a lead-in ending in a colon)
-        assert brain.calibration.probes.deeper[probe.gap][1:] in probe.text
+        cfg = brain.calibration.probes
+        deeper = [cfg.deeper[probe.gap], *cfg.deeper_on.get(probe.gap, {}).values()]
+        assert any(q[1:] in probe.text for q in deeper), probe.text
         assert brain.calibration.probes.push[probe.gap][1:] not in probe.text
         assert "“" in probe.text  # quoting the candidate's sentence
 
@@ -614,3 +616,21 @@ async def test_a_guardrail_under_its_label_answers_how_the_metric_could_be_gamed
     assert not any("while the product gets worse" in p.text for p in second), [
         p.text for p in second
     ]
+
+
+async def test_a_deeper_probe_asks_about_the_line_or_figure_the_sentence_gives(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = next(q for q in load_questions().questions if q.id == "hallucination-guardrails")
+    transcript = opening(GUARDRAILS_ANSWER)
+    reading = brain.reader.read(question, transcript)
+    cfg = brain.calibration.probes
+    probes = (await brain.probe(panel.get("lead_engineer"), question, transcript, 1)).value
+    drawn = [p for p in probes if p.gap_kind == "deeper" and p.gap in cfg.deeper_on]
+    assert drawn, [(p.gap, p.text) for p in probes]
+    for probe in drawn:
+        variants = cfg.deeper_on[probe.gap]
+        # The quoted sentence draws a line or gives a figure, and the question is about it.
+        assert any(v[1:] in probe.text for v in variants.values()), probe.text
+        assert cfg.deeper[probe.gap][1:] not in probe.text
+    assert reading.credited_signals()
