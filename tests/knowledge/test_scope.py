@@ -260,3 +260,18 @@ def test_picking_an_approach_and_explaining_how_to_run_it_is_a_design_question()
     assert infer_scope("Would you plan bread orders with rules or with an ML model?") == [
         "model_integration"
     ]
+
+
+def test_asking_which_metrics_to_track_asks_what_success_is() -> None:
+    assert infer_scope("What metrics would you track for an AI note-taker in sales calls?") == [
+        "objective",
+        "evaluation",
+    ]
+
+
+def test_how_the_model_fits_into_the_product_is_about_the_model() -> None:
+    text = (
+        "We want an LLM that drafts replies in our help desk. Walk me through how you'd define "
+        "success, how the model fits into the product, and how you'd evaluate it."
+    )
+    assert "model_integration" in infer_scope(text)
