@@ -124,3 +124,11 @@ def test_a_short_opening_to_a_focused_question_has_its_cuts_raised_less() -> Non
     long = scores_from_credit(credit, scoring, scope, scoring.focused_short_words + 50)
     assert short["model_integration"] == 3
     assert long["model_integration"] == 2
+
+
+def test_the_two_errors_priced_side_by_side_is_a_causal_link() -> None:
+    from agents.brains.offline.substance import SubstanceDetector
+
+    detector = SubstanceDetector(load_calibration().substance)
+    assert "causal" in detector.parts("The other way round can cost the customer their deposit.")
+    assert "causal" not in detector.parts("The other team owns the deposit rules.")

@@ -1707,6 +1707,42 @@ STATED_FLAGS = [
         ["The launch bar is 95% of the real incidents from last year caught, plus planted faults."],
     ),
     (
+        "vendor_quality_trusted",
+        ["We'd use the vendor's published recall rather than draw a sample of our own."],
+        ["We'd draw a sample of our own rather than use the vendor's published recall."],
+    ),
+    (
+        "borrowed_threshold",
+        ["The provider's documentation puts the cut at 0.35, so we use that."],
+        [
+            "We put the cut at 0.35, where a missed claim costs as much as ten extra reviews.",
+            "Vendor benchmarks suggest 40-50% deflection, so I'd plan on 45%.",
+        ],
+    ),
+    (
+        "automation_as_success",
+        ["The KPI is the share of invoices that never reach a person."],
+        ["The KPI is the error rate on invoices that never reach a person, under 0.5%."],
+    ),
+    (
+        "live_test_dismissed",
+        ["We launch in two regions and compare bookings with the same weeks last year."],
+        [
+            "We launch in two regions as an A/B, and also compare bookings with the same weeks"
+            " last year to see the season."
+        ],
+    ),
+    (
+        "eval_leakage",
+        ["The forecaster was trained on two years of data including the test period."],
+        ["The forecaster was trained on two years of data ending before the test period."],
+    ),
+    (
+        "humans_removed",
+        ["After the first month no human reviews the refunds at all."],
+        ["A fix counts as a positive only if no human reviewer marked it wrong that week."],
+    ),
+    (
         "selective_labels",
         ["Analysts reviewed the 90k transactions the rules flagged, and those are our labels."],
         [

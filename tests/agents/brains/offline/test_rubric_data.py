@@ -140,6 +140,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("error_cost_asymmetry", "A good parcel held by mistake costs a day of delivery."),
         ("heldout_gold_gate", "Sign-off needs no misses on the golden samples."),
         ("tiered_sample_verification", "Each month a sample of 40 approved claims is audited."),
+        ("tiered_sample_verification", "On Fridays a pharmacist reviews 25 random refills."),
+        ("tiered_sample_verification", "Every month 200 random invoices are re-checked by hand."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
