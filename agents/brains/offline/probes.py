@@ -636,7 +636,7 @@ class ProbeWriter:
             row = reading.rows[gap.anchor]
             part = _rests_on(row.substance, row.quote)
             if part in variants:
-                return variants[part]  # type: ignore[index]
+                return variants[part]
         return cfg.deeper[gap.id]
 
     def _query(self, gap_id: str) -> str:
