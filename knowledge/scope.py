@@ -21,7 +21,11 @@ EMBEDDED_CLAUSE_MAX_WORDS = 12  # "that predicts which orders will miss their cu
 _PURPOSE = re.compile(r"\s+((?:that|which|to|for)\s+[^,.;:?!()]+)", re.IGNORECASE)
 # "Design a…", "Build the…": a whole-system question, whatever else it mentions.
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
-_IMPERATIVE = re.compile(r"^\W*(please\s+)?(design|build|architect|create|plan)\b", re.IGNORECASE)
+_IMPERATIVE = re.compile(
+    r"^\W*(?:(?:as (?:the|a|our|their) [\w-]+(?: [\w-]+)?|now|so|ok(?:ay)?|then|first)[,:]?\s+)?"
+    r"(please\s+)?(design|build|architect|create|plan)\b",
+    re.IGNORECASE,
+)
 # "How would you design and evaluate an assistant that…" asks for the design too, unless what is
 # designed is one part ("how would you design the evaluation for the assistant?").
 _HOW_DESIGN = re.compile(
@@ -105,6 +109,12 @@ def infer_scope(text: str) -> list[StageId]:
 
 
 _LIMIT_END = re.compile(r"\s*(?:[:;—–]|\s-\s)\s*")
+# What the limit sets aside ("skip model choice and UI") is not what it asks about.
+_SET_ASIDE = re.compile(
+    r"\b(?:skip|skipping|not|except|excluding|without|leave out|leaving out|ignore|ignoring|"
+    r"no need (?:to|for)|don'?t (?:need|worry about|cover))\b[^.;:?!]*",
+    re.IGNORECASE,
+)
 
 
 def _limited_to(text: str) -> list[StageId]:
@@ -123,7 +133,8 @@ def _limited_to(text: str) -> list[StageId]:
         # next one ("Just the cost side, please. What does it cost per day?").
         clause = _LIMIT_END.split(sentence[limit.start() :], maxsplit=1)[0]
         for part in (clause, sentence, *sentences[i + 1 : i + 2]):
-            named = {s for s in STAGE_IDS if any(p.search(part) for p in rules.stages[s])}
+            asked = _SET_ASIDE.sub(" ", part)
+            named = {s for s in STAGE_IDS if any(p.search(asked) for p in rules.stages[s])}
             if named:
                 stages |= named
                 break

@@ -246,6 +246,11 @@ def test_a_question_that_limits_itself_assesses_only_the_part_it_names() -> None
     assert infer_scope("We built a reviewer-assist model. Evaluation only, please.") == [
         "evaluation"
     ]
+    # What the limit sets aside is not asked about.
+    assert infer_scope(
+        "Just the data side, please - skip model choice and UI. We flag fraudulent sellers. "
+        "Where do the labels come from?"
+    ) == ["data_strategy"]
     # "Only" with no part or subject to limit to leaves the question as it was.
     assert infer_scope("Design a tutor that only answers maths questions.") == list(STAGE_IDS)
 
@@ -275,3 +280,8 @@ def test_how_the_model_fits_into_the_product_is_about_the_model() -> None:
         "success, how the model fits into the product, and how you'd evaluate it."
     )
     assert "model_integration" in infer_scope(text)
+
+
+def test_a_design_request_after_a_role_is_still_a_design_question() -> None:
+    text = "Our warehouse wants an AI advisor for costly queries. As the PM, design it - cost too."
+    assert infer_scope(text) == list(STAGE_IDS)
