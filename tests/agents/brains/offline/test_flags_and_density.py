@@ -1743,6 +1743,55 @@ STATED_FLAGS = [
         ["A fix counts as a positive only if no human reviewer marked it wrong that week."],
     ),
     (
+        "vendor_quality_trusted",
+        [
+            "I'd trust the supplier's 97%; they label for half the industry.",
+            "The labelling firm does quality control on their end and reports 99% accuracy.",
+        ],
+        ["The supplier reports 97%; we re-label 300 of their items to check it."],
+    ),
+    (
+        "unchecked_llm_judge",
+        # (A grader in use is judged on answers of 60 words or more.)
+        [
+            "The assistant drafts replies to billing tickets for agents to send. Before launch we"
+            " run it on 1,500 past tickets and have a second model grade each reply as right or"
+            " wrong, and we release when it passes 80% of them. After launch we watch how often"
+            " agents send the draft unchanged and how long the tickets take to close.",
+        ],
+        [
+            "The assistant drafts replies to billing tickets for agents to send. Before launch we"
+            " run it on 1,500 past tickets and have a second model grade each reply, after"
+            " checking on 200 of them how often it agrees with our senior agents. After launch we"
+            " watch how often agents send the draft unchanged and how long tickets take to close.",
+        ],
+    ),
+    (
+        "acceptance_as_accuracy",
+        ["If agents keep accepting the drafts, they are clearly working."],
+        ["If agents keep accepting the drafts, we still audit 50 a week against the policy."],
+    ),
+    (
+        "humans_removed",
+        ["If the model sees no water damage, the claim is denied with a standard letter."],
+        ["If the model sees no water damage, an adjuster checks the photos before it is denied."],
+    ),
+    (
+        "no_gold_set",
+        ["The vendor's model is proven, so we won't run a validation study of our own."],
+        ["The vendor's model is proven elsewhere, so our validation study focuses on our roofs."],
+    ),
+    (
+        "predictions_as_labels",
+        ["Every week we feed the model's own confident tags (>0.9) back into training."],
+        ["Every week we feed the model's own confident tags back into training once checked."],
+    ),
+    (
+        "automation_as_success",
+        ["Primary metric: the share of invoices coded without any accountant involvement."],
+        ["Primary metric: coding errors found in the monthly audit, under 1%."],
+    ),
+    (
         "selective_labels",
         ["Analysts reviewed the 90k transactions the rules flagged, and those are our labels."],
         [
