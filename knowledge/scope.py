@@ -50,8 +50,16 @@ _HOW_DESIGN_IT = re.compile(
 _RUN_IT = re.compile(
     r"\b(?:explain|describe|walk (?:me|us) through|tell (?:me|us)|show (?:me|us)?) how "
     r"(?:you(?:'d| would| will| could)?|we(?:'d| would| will)?|to) "
-    r"(?:build|run|operate|launch|ship|roll out|deploy|productioni[sz]e) "
+    r"(?:build|run|operate|launch|ship|roll out|deploy|productioni[sz]e|design|architect) "
     r"(?:it|this|that|them|the (?:system|product|model|tool|feature|service|pipeline))\b",
+    re.IGNORECASE,
+)
+# "… wants a churn early-warning model. How would you approach it?": the thing just described,
+# taken on whole; "How would you design and launch it?" too.
+_APPROACH_IT = re.compile(
+    r"^\W*how (?:would|will|could|should|do|can) (?:you|we|i) "
+    r"(?:approach|tackle|go about|design and (?:launch|ship|roll|deploy|build|run|evaluate|test|scale))"
+    r" (?:it|this|that|building (?:it|this|that)|designing (?:it|this|that))\b",
     re.IGNORECASE,
 )
 
@@ -98,6 +106,7 @@ def infer_scope(text: str) -> list[StageId]:
         or _HOW_DESIGN.match(part)
         or _HOW_DESIGN_IT.match(part)
         or _RUN_IT.search(part)
+        or _APPROACH_IT.match(part)
         for part in _SENTENCE_START.split(text)
     ):
         return list(STAGE_IDS)
@@ -131,14 +140,37 @@ def _limited_to(text: str) -> list[StageId]:
         # itself to what its own clause names; a clause that names no stage ("Only the money
         # side please: what will it cost…") is explained by the rest of its sentence, or by the
         # next one ("Just the cost side, please. What does it cost per day?").
-        clause = _LIMIT_END.split(sentence[limit.start() :], maxsplit=1)[0]
-        for part in (clause, sentence, *sentences[i + 1 : i + 2]):
-            asked = _SET_ASIDE.sub(" ", part)
-            named = {s for s in STAGE_IDS if any(p.search(asked) for p in rules.stages[s])}
+        clause, *rest = _LIMIT_END.split(sentence[limit.start() :], maxsplit=1)
+        own = _named(clause)
+        if own:
+            # The limited part is also to be measured when the limit asks how you would know it
+            # works ("Only address hallucinations: how would you keep it from making things up,
+            # and how would you know it's working?"); the other words inside it are that part's
+            # own pieces ("Only scale and cost: volumes, what it costs to label").
+            if rest and _KNOW_IT_WORKS.search(rest[0]):
+                own = own | {"evaluation"}
+            stages |= own
+            continue
+        for part in (sentence, *sentences[i + 1 : i + 2]):
+            named = _named(part)
             if named:
                 stages |= named
                 break
     return [s for s in STAGE_IDS if s in stages]
+
+
+_KNOW_IT_WORKS = re.compile(
+    r"\bhow (?:would|will|do|can|could) (?:you|we|i) (?:know|tell|measure|check|verify|prove)\b"
+    r"|\b(?:know|tell|measure|check|verify) (?:whether|if|that) (?:it|this|that|the \w+) "
+    r"(?:is |are )?(?:work|works|working|good|better|right)\b",
+    re.IGNORECASE,
+)
+
+
+def _named(part: str) -> set[str]:
+    """The stages a piece of a question asks about, leaving out what it sets aside."""
+    asked = _SET_ASIDE.sub(" ", part)
+    return {s for s in STAGE_IDS if any(p.search(asked) for p in _rules().stages[s])}
 
 
 _CLAUSE_END = re.compile(r"[,;:.?!()]|\s(?:and|or)\s")

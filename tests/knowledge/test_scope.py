@@ -246,6 +246,9 @@ def test_a_question_that_limits_itself_assesses_only_the_part_it_names() -> None
     assert infer_scope("We built a reviewer-assist model. Evaluation only, please.") == [
         "evaluation"
     ]
+    assert infer_scope("Quick one, data strategy only. Our reviewer-assist model needs labels.") == [
+        "data_strategy"
+    ]
     # What the limit sets aside is not asked about.
     assert infer_scope(
         "Just the data side, please - skip model choice and UI. We flag fraudulent sellers. "
@@ -285,3 +288,31 @@ def test_how_the_model_fits_into_the_product_is_about_the_model() -> None:
 def test_a_design_request_after_a_role_is_still_a_design_question() -> None:
     text = "Our warehouse wants an AI advisor for costly queries. As the PM, design it - cost too."
     assert infer_scope(text) == list(STAGE_IDS)
+
+
+def test_taking_on_the_described_product_whole_is_a_design_question() -> None:
+    lead = "Our clinic chain wants a no-show prediction model for its booking desk. "
+    for ask in (
+        "How would you approach it? Cover the target and the data.",
+        "How would you design and roll it out?",
+        "How would you design and launch it? Cover quality and cost.",
+        "Walk me through how you would design it end to end.",
+    ):
+        assert infer_scope(lead + ask) == list(STAGE_IDS), ask
+
+
+def test_a_limit_keeps_the_other_parts_asked_inside_it_but_not_the_implied_bar() -> None:
+    text = (
+        "Our HR bot answers policy questions. Only address hallucinations: how would you keep it "
+        "from making things up, and how would you know it's working?"
+    )
+    assert infer_scope(text) == ["model_integration", "evaluation"]
+
+
+def test_how_it_fits_the_workflow_and_answers_that_can_be_trusted_are_about_the_model() -> None:
+    assert "model_integration" in infer_scope(
+        "Walk me through how the model fits the underwriting workflow and how you'd evaluate it."
+    )
+    assert "model_integration" in infer_scope(
+        "How would you make sure its answers can be trusted, and measure it after launch?"
+    )
