@@ -58,7 +58,8 @@ _RUN_IT = re.compile(
 # taken on whole; "How would you design and launch it?" too.
 _APPROACH_IT = re.compile(
     r"^\W*how (?:would|will|could|should|do|can) (?:you|we|i) "
-    r"(?:approach|tackle|go about|design and (?:launch|ship|roll|deploy|build|run|evaluate|test|scale))"
+    r"(?:approach|tackle|go about|"
+    r"design and (?:launch|ship|roll|deploy|build|run|evaluate|test|scale))"
     r" (?:it|this|that|building (?:it|this|that)|designing (?:it|this|that))\b",
     re.IGNORECASE,
 )

@@ -246,9 +246,8 @@ def test_a_question_that_limits_itself_assesses_only_the_part_it_names() -> None
     assert infer_scope("We built a reviewer-assist model. Evaluation only, please.") == [
         "evaluation"
     ]
-    assert infer_scope("Quick one, data strategy only. Our reviewer-assist model needs labels.") == [
-        "data_strategy"
-    ]
+    limited = "Quick one, data strategy only. Our reviewer-assist model needs labels."
+    assert infer_scope(limited) == ["data_strategy"]
     # What the limit sets aside is not asked about.
     assert infer_scope(
         "Just the data side, please - skip model choice and UI. We flag fraudulent sellers. "
