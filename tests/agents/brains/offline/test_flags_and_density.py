@@ -1792,6 +1792,21 @@ STATED_FLAGS = [
         ["Primary metric: coding errors found in the monthly audit, under 1%."],
     ),
     (
+        "savings_ignore_failures",
+        ["Every answered ticket is an agent call avoided, so the saving scales with volume."],
+        ["Every answered ticket that is not reopened within a week counts as a call avoided."],
+    ),
+    (
+        "live_test_dismissed",
+        ["No holdout needed: the savings show up on the invoice month over month."],
+        ["A holdout is needed, because the invoice also moves with the season."],
+    ),
+    (
+        "acceptance_as_accuracy",
+        ["Precision is the share of suggestions not undone by the user within a week."],
+        ["Precision is the share of suggestions a reviewer marks right in a blind weekly sample."],
+    ),
+    (
         "selective_labels",
         ["Analysts reviewed the 90k transactions the rules flagged, and those are our labels."],
         [
