@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.brains.offline import OfflineBrain
@@ -203,14 +204,21 @@ async def test_a_panelist_with_nothing_open_pushes_past_what_the_answer_covered(
     engineer = panel.get("lead_engineer")
     probes = (await brain.probe(engineer, question, transcript, 1)).value
     assert probes and all(p.gap_kind == "deeper" for p in probes), [p.gap for p in probes]
+    cfg = brain.calibration.probes
+    on_a_figure = 0
     for probe in probes:
         assert reading.touched(probe.gap)  # about something the answer covered ...
         # ... asking past it (its first letter lower case after a lead-in ending in a colon)
-        cfg = brain.calibration.probes
-        deeper = [cfg.deeper[probe.gap], *cfg.deeper_on.get(probe.gap, {}).values()]
-        assert any(q[1:] in probe.text for q in deeper), probe.text
-        assert brain.calibration.probes.push[probe.gap][1:] not in probe.text
+        variants = cfg.deeper_on.get(probe.gap, {}).values()
+        assert any(q[1:] in probe.text for q in [cfg.deeper[probe.gap], *variants]), probe.text
+        assert cfg.push[probe.gap][1:] not in probe.text
         assert "“" in probe.text  # quoting the candidate's sentence
+        if any(v[1:] in probe.text for v in variants):
+            # The line or figure it asks about is in the sentence it quotes.
+            quoted = probe.text[probe.text.index("“") : probe.text.rindex("”")]
+            assert re.search(r"\d", quoted), probe.text
+            on_a_figure += 1
+    assert on_a_figure, [p.text for p in probes]  # "below 0.8 confidence …" is asked about
 
 
 def test_a_deeper_probe_is_not_asked_where_the_answer_already_went(
@@ -617,20 +625,3 @@ async def test_a_guardrail_under_its_label_answers_how_the_metric_could_be_gamed
         p.text for p in second
     ]
 
-
-async def test_a_deeper_probe_asks_about_the_line_or_figure_the_sentence_gives(
-    brain: OfflineBrain, panel: Panel
-) -> None:
-    question = next(q for q in load_questions().questions if q.id == "hallucination-guardrails")
-    transcript = opening(GUARDRAILS_ANSWER)
-    reading = brain.reader.read(question, transcript)
-    cfg = brain.calibration.probes
-    probes = (await brain.probe(panel.get("lead_engineer"), question, transcript, 1)).value
-    drawn = [p for p in probes if p.gap_kind == "deeper" and p.gap in cfg.deeper_on]
-    assert drawn, [(p.gap, p.text) for p in probes]
-    for probe in drawn:
-        variants = cfg.deeper_on[probe.gap]
-        # The quoted sentence draws a line or gives a figure, and the question is about it.
-        assert any(v[1:] in probe.text for v in variants.values()), probe.text
-        assert cfg.deeper[probe.gap][1:] not in probe.text
-    assert reading.credited_signals()
