@@ -1758,6 +1758,10 @@ STATED_FLAGS = [
             " run it on 1,500 past tickets and have a second model grade each reply as right or"
             " wrong, and we release when it passes 80% of them. After launch we watch how often"
             " agents send the draft unchanged and how long the tickets take to close.",
+            "The app drafts a weekly meal plan from what is in the fridge. A larger model"
+            " grades each plan for clarity and balance on a 1-10 scale, and anything above 7 is"
+            " shown. After launch we watch how many plans get cooked, how many are regenerated"
+            " and how many users open the app again the next week, by cuisine and country.",
         ],
         [
             "The assistant drafts replies to billing tickets for agents to send. Before launch we"
@@ -1805,6 +1809,16 @@ STATED_FLAGS = [
         "acceptance_as_accuracy",
         ["Precision is the share of suggestions not undone by the user within a week."],
         ["Precision is the share of suggestions a reviewer marks right in a blind weekly sample."],
+    ),
+    (
+        "engagement_as_success",
+        ["Our north star is playlists created per weekly active user, target 4."],
+        ["Our north star is playlists still played a month after they were created."],
+    ),
+    (
+        "acceptance_as_accuracy",
+        ["If people keep coming back, the answers are working."],
+        ["If people keep coming back, we still grade 100 answers a week against the docs."],
     ),
     (
         "selective_labels",

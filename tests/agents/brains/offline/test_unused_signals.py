@@ -164,3 +164,14 @@ def test_work_generated_overnight_is_not_asked_for_a_latency_budget(
         f" 97% of them match the key. {said} Each item costs a few cents to generate."
     )
     assert "latency_budget" in brain.reader.read(question, opening(answer)).unused
+
+
+def test_a_model_that_grades_outputs_is_no_person_labelling(brain: OfflineBrain) -> None:
+    text = (
+        "An LLM drafts each cocktail recipe from what is in the bar. A larger model grades each"
+        " recipe for clarity on a 1-10 scale, and only drafts above 7 are shown."
+    )
+    question = custom_question("Design an AI cocktail recipe feature for a home-bar app")
+    assert "labeler_quality_audit" in brain.reader.read(question, opening(text)).unused
+    graded = text + " Two bartenders grade a weekly sample by hand."
+    assert "labeler_quality_audit" not in brain.reader.read(question, opening(graded)).unused
