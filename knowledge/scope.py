@@ -54,6 +54,15 @@ _RUN_IT = re.compile(
     r"(?:it|this|that|them|the (?:system|product|model|tool|feature|service|pipeline))\b",
     re.IGNORECASE,
 )
+# "Talk me through how you'd build automated anomaly alerts for …": whatever is built, unless it
+# is one part of it ("walk me through how you'd build the evaluation").
+_TALK_BUILD = re.compile(
+    r"^\W*(?:talk|walk) (?:me|us) through how (?:you(?:'d| would| will)?|we(?:'d| would)?|to) "
+    r"(?:design|build|architect|create|set up)\b"
+    r"(?! (?:the |an? |your |our )?(?:evaluation|eval|test set|metrics?|pricing|labell?ing|cost|"
+    r"rollout|prompt|dashboard|(?:online |live |a/b )?(?:experiment|test|trial|pilot|study))s?\b)",
+    re.IGNORECASE,
+)
 # "… wants a churn early-warning model. How would you approach it?": the thing just described,
 # taken on whole; "How would you design and launch it?" too.
 _APPROACH_IT = re.compile(
@@ -108,6 +117,7 @@ def infer_scope(text: str) -> list[StageId]:
         or _HOW_DESIGN_IT.match(part)
         or _RUN_IT.search(part)
         or _APPROACH_IT.match(part)
+        or _TALK_BUILD.match(part)
         for part in _SENTENCE_START.split(text)
     ):
         return list(STAGE_IDS)

@@ -315,3 +315,74 @@ def test_how_it_fits_the_workflow_and_answers_that_can_be_trusted_are_about_the_
     assert "model_integration" in infer_scope(
         "How would you make sure its answers can be trusted, and measure it after launch?"
     )
+
+
+def test_where_judgments_come_from_and_what_counts_as_relevant_are_named_parts() -> None:
+    assert infer_scope(
+        "Our photo app has a new ranking model. What counts as a relevant photo, and where "
+        "would the ratings come from?"
+    ) == ["objective", "data_strategy"]
+
+
+def test_where_human_review_fits_in_is_how_people_and_the_model_share_the_work() -> None:
+    assert "model_integration" in infer_scope(
+        "An LLM drafts product copy. What does each draft cost, and where does human review fit in?"
+    )
+
+
+def test_what_you_would_require_before_customers_see_it_asks_for_launch_evidence() -> None:
+    assert infer_scope(
+        "We built a toxicity score for chat logs. What would you require before customers see it?"
+    ) == ["evaluation"]
+
+
+def test_a_named_counterparty_is_no_labelling_vendor() -> None:
+    assert "data_strategy" not in infer_scope(
+        "Our contracts assistant answers questions like what our cap with Vendor B is. How would "
+        "you stop it making things up?"
+    )
+
+
+def test_talking_through_how_you_would_build_a_thing_is_a_design_question() -> None:
+    assert infer_scope(
+        "Talk me through how you'd build churn alerts for our subscription analytics product."
+    ) == list(STAGE_IDS)
+    assert infer_scope(
+        "We have a lead scorer. Walk me through how you'd build the online experiment for it."
+    ) == ["evaluation"]
+
+
+def test_the_parts_a_plain_list_names_are_each_read() -> None:
+    assert infer_scope(
+        "A bakery chain wants a demand forecast. Cover what a good forecast means, where the "
+        "data comes from, how it plugs into ordering, how you'd evaluate it, and what it costs."
+    ) == list(STAGE_IDS)
+
+
+def test_people_in_the_loop_and_acting_alone_are_how_the_model_fits() -> None:
+    assert infer_scope(
+        "Our agent opens pull requests that bump dependencies. Where do humans stay in the loop, "
+        "and when is it allowed to merge on its own?"
+    ) == ["model_integration"]
+
+
+def test_what_could_go_wrong_and_not_embarrassing_us_ask_how_you_would_catch_it() -> None:
+    assert "evaluation" in infer_scope(
+        "Our tagging tool will suggest labels first. What could go wrong, and how would you "
+        "catch it?"
+    )
+    assert "evaluation" in infer_scope(
+        "We're shipping a policy Q&A bot. How do you make sure it does not embarrass us?"
+    )
+
+
+def test_what_you_would_measure_asks_what_success_is() -> None:
+    assert infer_scope(
+        "We launched schema-drift alerts. What would you measure, and when would you roll back?"
+    ) == ["objective", "evaluation"]
+
+
+def test_volume_in_a_list_of_what_is_watched_is_no_question_of_scale() -> None:
+    watched = "Our alerts watch tables for freshness, volume, null rates and schema changes."
+    assert "scaling" not in infer_scope(watched + " How would you know they are working?")
+    assert "scaling" in infer_scope("How would you handle the volume when traffic triples?")

@@ -1210,6 +1210,17 @@ def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
         " with compliance reviewers on 300 answers."
     )
     assert "unchecked_llm_judge" not in flag_ids(brain, checked)
+    rescored = (
+        "The product writes a short summary of each support call for the account team, and the"
+        " summaries go into the CRM next to the call. Two annotators label each of 2,000"
+        " summaries and a lead settles their disagreements. A grading model scores every"
+        " summary in production, and the weekly report shows its average by team. Whenever that"
+        " grader changes, it is re-scored against the human-labeled set before anyone sees its"
+        " numbers."
+    )
+    assert "unchecked_llm_judge" not in flag_ids(brain, rescored)
+    unchecked = rescored.replace("re-scored against the human-labeled set", "shipped at once")
+    assert "unchecked_llm_judge" in flag_ids(brain, unchecked)
 
 
 def test_a_cut_off_on_the_models_own_confidence_is_not_credited_as_calibrated(
@@ -1827,6 +1838,113 @@ STATED_FLAGS = [
             "Analysts reviewed the 90k transactions the rules flagged, plus a random 2k the rules"
             " passed, so we can see what the rules miss."
         ],
+    ),
+    (
+        "acceptance_as_accuracy",
+        [
+            "If analysts act on a warning, it was real.",
+            "A correct alert is one the on-call engineer acknowledges.",
+            "The approval rate is effectively our accuracy number.",
+        ],
+        [
+            "If analysts act on a warning, we log whether the incident review later confirmed it.",
+            "A correct alert is one matching an incident the on-call team confirmed afterwards.",
+        ],
+    ),
+    (
+        "guessing_metric",
+        [
+            "North star: number of suspicious transactions flagged per week.",
+            "Our KPI is weekly risks detected per account.",
+            "More violations caught means more value for the customer.",
+        ],
+        [
+            "North star: confirmed frauds caught per week, with precision held above 80%.",
+            "Key metric: incidents detected that the customer confirmed as real.",
+        ],
+    ),
+    (
+        "eval_leakage",
+        ["We randomly split the shop-day rows 90/10 and report MAPE on the 10."],
+        ["We split by date: train on everything before March, test on the day-level rows after."],
+    ),
+    (
+        "live_test_dismissed",
+        ["Once it wins offline, we roll out to all 60 warehouses at once."],
+        ["We roll out to 5 of the 60 warehouses first and compare them against the rest."],
+    ),
+    (
+        "full_expert_verification",
+        [
+            "Having a second reviewer on each record keeps accuracy virtually perfect.",
+            "A change ships only when both approvers sign off.",
+        ],
+        [
+            "A random 2% sample keeps our estimate of accuracy honest.",
+            "A merge happens only if the score clears 0.97 and the two records share a domain.",
+        ],
+    ),
+    (
+        "accuracy_at_any_cost",
+        ["We won't lower the bar for throughput, whatever the queue looks like."],
+        ["We'd lower the bar for throughput only where the audit shows errors under 1%."],
+    ),
+    (
+        "borrowed_threshold",
+        [
+            "The accuracy target is 90%, in line with what published papers on this task report.",
+            "A 15% error bar is fine since it's what the literature gets.",
+        ],
+        ["The 12% bar comes from the cost of a stockout against a day of spare stock."],
+    ),
+    (
+        "humans_removed",
+        [
+            "Planner overrides mostly add noise, so we drop them.",
+            "The second release locks the manual overrides.",
+        ],
+        ["Overrides stay, and each one is logged with a reason so we see when planners win."],
+    ),
+    (
+        "savings_ignore_failures",
+        [
+            "A wrong caption costs us basically nothing, since people can still see the photo.",
+            "Running it costs nearly zero beyond the tokens.",
+            "Reviewer time is the customer's concern, not ours.",
+            "Triage is handled on their side.",
+        ],
+        [
+            "A wrong caption costs us a support ticket, about $4, so we price those in.",
+            "Reviewer time is our biggest cost line, ahead of the tokens.",
+        ],
+    ),
+    (
+        "borrowed_threshold",
+        ["We flag above 0.8, which is the typical cut for churn models."],
+        ["We flag above 0.8, which is where a missed churner and a wasted call cost the same."],
+    ),
+    (
+        "accuracy_at_any_cost",
+        ["Since compute is cheap, I'd keep making the model bigger and more accurate."],
+        ["We'd make the model bigger only if the audit shows the small one misses rare cases."],
+    ),
+    (
+        "automation_as_success",
+        [
+            "Our success metric is the share of tickets with a drafted summary.",
+            "% of products with generated alt text should climb to 100% within a month.",
+        ],
+        ["Success metric: fewer wrong answers in the weekly audit of 200 drafted replies."],
+    ),
+    (
+        "live_test_dismissed",
+        ["We'd turn it on for all customers at once."],
+        ["We'd turn it on for 5% of customers first and compare them with the rest."],
+    ),
+    (
+        "full_expert_verification",
+        ["Senior analysts review every answer before it is shown."],
+        ["During a three-week shadow run, senior analysts review every answer."],
     ),
 ]
 

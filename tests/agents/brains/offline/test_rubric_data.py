@@ -138,6 +138,7 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("gold_reference_set", "The lab re-tests 300 samples, so we know the true grade of each."),
         ("error_cost_asymmetry", "A faulty board that ships ends up as a warranty return."),
         ("error_cost_asymmetry", "A good parcel held by mistake costs a day of delivery."),
+        ("error_cost_asymmetry", "The costly mistake isn't a late report; it's a wrong one."),
         ("heldout_gold_gate", "Sign-off needs no misses on the golden samples."),
         ("tiered_sample_verification", "Each month a sample of 40 approved claims is audited."),
         ("tiered_sample_verification", "On Fridays a pharmacist reviews 25 random refills."),

@@ -175,3 +175,15 @@ def test_a_model_that_grades_outputs_is_no_person_labelling(brain: OfflineBrain)
     assert "labeler_quality_audit" in brain.reader.read(question, opening(text)).unused
     graded = text + " Two bartenders grade a weekly sample by hand."
     assert "labeler_quality_audit" not in brain.reader.read(question, opening(graded)).unused
+
+
+def test_an_outcome_used_as_the_label_is_no_person_labelling(brain: OfflineBrain) -> None:
+    text = (
+        "Two years of daily sales per branch and item are the demand label; holidays and weather"
+        " are features. A boosted-tree model forecasts each item for the next three days."
+    )
+    question = custom_question("Design a demand forecast for a bakery chain's daily orders")
+    unused = brain.reader.read(question, opening(text)).unused
+    assert {"labeler_quality_audit", "labeling_cost"} <= unused
+    labeled = text + " Store managers label 200 odd days a month as promotions or closures."
+    assert "labeling_cost" not in brain.reader.read(question, opening(labeled)).unused
