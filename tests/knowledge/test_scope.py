@@ -386,3 +386,13 @@ def test_volume_in_a_list_of_what_is_watched_is_no_question_of_scale() -> None:
     watched = "Our alerts watch tables for freshness, volume, null rates and schema changes."
     assert "scaling" not in infer_scope(watched + " How would you know they are working?")
     assert "scaling" in infer_scope("How would you handle the volume when traffic triples?")
+
+
+def test_a_limit_to_cost_and_workflow_keeps_where_the_model_sits() -> None:
+    assert infer_scope(
+        "An LLM sorts insurance emails. Just cost and workflow - what does each email cost, and "
+        "which ones still reach a person?"
+    ) == ["model_integration", "scaling"]
+    assert infer_scope(
+        "We run a workflow-orchestration service. How would you know the retry model works?"
+    ) == ["evaluation"]

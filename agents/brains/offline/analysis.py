@@ -277,7 +277,11 @@ class Analyzer:
             if s.index in recounted:
                 continue
             for i in feats[s.index].flag_hits:
-                if i not in lacking and not self._excused_by_context(sentences, s, i):
+                if (
+                    i not in lacking
+                    and not self._excused_by_context(sentences, s, i)
+                    and not self._follows_rejection(sentences, feats, s, i)
+                ):
                     flag_hits.setdefault(i, []).append(s.index)
         flagged = {i for found in flag_hits.values() for i in found}
         usable = self._usable(sentences, feats, injection | buzz_lists | flagged | recounted)
@@ -394,6 +398,19 @@ class Analyzer:
             if same_paragraph and any(p.search(before.text) for p in patterns):
                 return True
         return False
+
+    @staticmethod
+    def _follows_rejection(
+        sentences: list[Sentence], feats: list[SentenceFeatures], s: Sentence, flag: int
+    ) -> bool:
+        """The sentence just before, in the same paragraph, turned this practice down: this one
+        says why ("No star ratings. People rate whatever ends the chat soonest.")."""
+        if s.index == 0:
+            return False
+        before = sentences[s.index - 1]
+        return (before.turn_id, before.block) == (s.turn_id, s.block) and flag in feats[
+            before.index
+        ].rejected_flags
 
     def _failure_stories(self, sentences: list[Sentence]) -> frozenset[int]:
         """Sentences of a paragraph that opens by telling what went wrong before, or that sits

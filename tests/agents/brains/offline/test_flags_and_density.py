@@ -1221,6 +1221,19 @@ def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
     assert "unchecked_llm_judge" not in flag_ids(brain, rescored)
     unchecked = rescored.replace("re-scored against the human-labeled set", "shipped at once")
     assert "unchecked_llm_judge" in flag_ids(brain, unchecked)
+    teachers = rescored.replace(
+        "re-scored against the human-labeled set", "used once its agreement with the tutor labels"
+        " is measured"
+    )
+    assert "unchecked_llm_judge" not in flag_ids(brain, teachers)
+
+
+def test_a_sentence_that_says_why_a_practice_was_turned_down_does_not_state_it(
+    brain: OfflineBrain,
+) -> None:
+    why = "Students thumbs-up whatever gets them finished fastest."
+    assert "thumbs_only_feedback" not in flag_ids(brain, "Not thumbs up. " + why)
+    assert "thumbs_only_feedback" in flag_ids(brain, "We track the thumbs-up rate. " + why)
 
 
 def test_a_cut_off_on_the_models_own_confidence_is_not_credited_as_calibrated(
@@ -1945,6 +1958,34 @@ STATED_FLAGS = [
         "full_expert_verification",
         ["Senior analysts review every answer before it is shown."],
         ["During a three-week shadow run, senior analysts review every answer."],
+    ),
+    (
+        "synthetic_only_eval",
+        ["The test set is 5,000 generated listings, each with a price the LLM assigns."],
+        ["The test set is 5,000 real listings, each with the price it actually sold for."],
+    ),
+    (
+        "selective_labels",
+        ["Unsold items are noisy, so we leave them out of training."],
+        ["Unsold items stay in training as listings that did not sell at that price."],
+    ),
+    (
+        "eval_leakage",
+        [
+            "We use 10-fold cross-validation with random shuffling across all the hours.",
+            "Inputs include the observed wind speed at the forecast hour.",
+        ],
+        ["We validate on the last 8 weeks, with the weather forecast as it stood the day before."],
+    ),
+    (
+        "borrowed_threshold",
+        [
+            "The bar is 3% error, the figure the best operators report in the literature.",
+            "It is the number the vendor's whitepaper cites as best-in-class.",
+            "The 0.8 comes from the vendor's pilot at another bank.",
+            "At peak we raise the threshold to keep the team flat.",
+        ],
+        ["The 0.8 comes from our own labeled month, where a miss costs ten false alarms."],
     ),
 ]
 

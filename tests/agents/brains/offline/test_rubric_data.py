@@ -139,6 +139,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("error_cost_asymmetry", "A faulty board that ships ends up as a warranty return."),
         ("error_cost_asymmetry", "A good parcel held by mistake costs a day of delivery."),
         ("error_cost_asymmetry", "The costly mistake isn't a late report; it's a wrong one."),
+        ("error_cost_asymmetry", "A wrong dose is the worst outcome; a late one is next-worst."),
+        ("correct_output_defined", "What's a good summary?"),
         ("heldout_gold_gate", "Sign-off needs no misses on the golden samples."),
         ("tiered_sample_verification", "Each month a sample of 40 approved claims is audited."),
         ("tiered_sample_verification", "On Fridays a pharmacist reviews 25 random refills."),
