@@ -396,3 +396,37 @@ def test_a_limit_to_cost_and_workflow_keeps_where_the_model_sits() -> None:
     assert infer_scope(
         "We run a workflow-orchestration service. How would you know the retry model works?"
     ) == ["evaluation"]
+
+
+def test_what_counts_as_anything_asks_what_is_correct() -> None:
+    assert "objective" in infer_scope(
+        "Our review tool ranks documents. Who decides what counts as privileged?"
+    )
+
+
+def test_claiming_what_was_never_said_is_making_things_up() -> None:
+    assert infer_scope(
+        "How would you stop the recap from claiming things the meeting never mentioned?"
+    ) == ["model_integration"]
+
+
+def test_where_a_role_fits_in_is_where_the_model_sits() -> None:
+    assert infer_scope(
+        "An LLM drafts claim letters. What does each letter cost, and where do adjusters fit in?"
+    ) == ["model_integration", "scaling"]
+
+
+def test_deciding_whether_to_ship_asks_what_good_is_and_the_evidence() -> None:
+    assert infer_scope(
+        "Our new ranking model beats the old one offline. How would you decide whether to ship it?"
+    ) == ["objective", "evaluation"]
+    assert infer_scope(
+        "What should 'better' mean here, and what would you need to see before deciding to ship?"
+    ) == ["objective", "evaluation"]
+
+
+def test_a_limit_of_several_words_before_only_still_limits() -> None:
+    assert infer_scope(
+        "Our surge model is new. Focus on evaluation and scaling only - how would you decide "
+        "whether to ship it, and what does it do to revenue?"
+    ) == ["evaluation", "scaling"]

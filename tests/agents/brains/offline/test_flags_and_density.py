@@ -1987,6 +1987,38 @@ STATED_FLAGS = [
         ],
         ["The 0.8 comes from our own labeled month, where a miss costs ten false alarms."],
     ),
+    (
+        "predictions_as_labels",
+        ["80% of model-labelled tickets train it, and 20% are held out as the test set."],
+        ["80% of agent-labelled tickets train it, and 20% are held out as the test set."],
+    ),
+    (
+        "engagement_as_success",
+        ["Our north star is sessions per weekly active user."],
+        ["Our north star is bookings per 1,000 sessions, against plain search."],
+    ),
+    (
+        "thumbs_only_feedback",
+        ["Quality is the thumbs-up rate on answers, reviewed monthly."],
+        [
+            "Thumbs up/down exists, but it's sparse; we use it to pick chats for review.",
+            "Editors read 5% of replies plus every thumbs-down.",
+            "A thumbs-down tells us where to look; it isn't a label.",
+        ],
+    ),
+    (
+        "guessing_metric",
+        ["Success is resolution without escalation, counted per week."],
+        ["Success is resolution without escalation, with the error rate in weekly audits flat."],
+    ),
+    (
+        "savings_ignore_failures",
+        [
+            "Review isn't really an extra cost, since agents read every case anyway.",
+            "3M tickets x 4 minutes is 200k agent-hours saved a year.",
+        ],
+        ["Review is a real cost: about 40 agent-hours a week on the sampled cases."],
+    ),
 ]
 
 

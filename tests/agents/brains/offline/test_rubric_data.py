@@ -141,6 +141,11 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("error_cost_asymmetry", "The costly mistake isn't a late report; it's a wrong one."),
         ("error_cost_asymmetry", "A wrong dose is the worst outcome; a late one is next-worst."),
         ("correct_output_defined", "What's a good summary?"),
+        (
+            "gold_reference_set",
+            "We'd assemble a set of 2,000 receipts with two clerks marking every field.",
+        ),
+        ("online_ab_test", "Roll it out to 10% of shops and compare their refunds with the rest."),
         ("heldout_gold_gate", "Sign-off needs no misses on the golden samples."),
         ("tiered_sample_verification", "Each month a sample of 40 approved claims is audited."),
         ("tiered_sample_verification", "On Fridays a pharmacist reviews 25 random refills."),

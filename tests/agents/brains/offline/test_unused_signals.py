@@ -187,3 +187,16 @@ def test_an_outcome_used_as_the_label_is_no_person_labelling(brain: OfflineBrain
     assert {"labeler_quality_audit", "labeling_cost"} <= unused
     labeled = text + " Store managers label 200 odd days a month as promotions or closures."
     assert "labeling_cost" not in brain.reader.read(question, opening(labeled)).unused
+
+
+def test_batch_scoring_with_no_real_time_need_is_not_asked_for_a_latency_budget(
+    brain: OfflineBrain,
+) -> None:
+    question = custom_question("Design a demand forecast for a bakery chain's daily orders")
+    text = (
+        "A boosted-tree model forecasts each item for the next three days from two years of sales."
+        " Serving is batch scoring at 2am; there is no real-time need."
+    )
+    assert "latency_budget" in brain.reader.read(question, opening(text)).unused
+    live = text.replace("there is no real-time need", "stores also query it in real time")
+    assert "latency_budget" not in brain.reader.read(question, opening(live)).unused
