@@ -166,37 +166,53 @@ def test_work_generated_overnight_is_not_asked_for_a_latency_budget(
     assert "latency_budget" in brain.reader.read(question, opening(answer)).unused
 
 
-def test_a_model_that_grades_outputs_is_no_person_labelling(brain: OfflineBrain) -> None:
-    text = (
-        "An LLM drafts each cocktail recipe from what is in the bar. A larger model grades each"
-        " recipe for clarity on a 1-10 scale, and only drafts above 7 are shown."
-    )
-    question = custom_question("Design an AI cocktail recipe feature for a home-bar app")
-    assert "labeler_quality_audit" in brain.reader.read(question, opening(text)).unused
-    graded = text + " Two bartenders grade a weekly sample by hand."
-    assert "labeler_quality_audit" not in brain.reader.read(question, opening(graded)).unused
+COCKTAILS = (
+    "An LLM drafts each cocktail recipe from what is in the bar. A larger model grades each"
+    " recipe for clarity on a 1-10 scale, and only drafts above 7 are shown."
+)
+BAKERY_LABELS = (
+    "Two years of daily sales per branch and item are the demand label; holidays and weather"
+    " are features. A boosted-tree model forecasts each item for the next three days."
+)
+BAKERY_BATCH = (
+    "A boosted-tree model forecasts each item for the next three days from two years of sales."
+    " Serving is batch scoring at 2am; there is no real-time need."
+)
 
 
-def test_an_outcome_used_as_the_label_is_no_person_labelling(brain: OfflineBrain) -> None:
-    text = (
-        "Two years of daily sales per branch and item are the demand label; holidays and weather"
-        " are features. A boosted-tree model forecasts each item for the next three days."
-    )
-    question = custom_question("Design a demand forecast for a bakery chain's daily orders")
-    unused = brain.reader.read(question, opening(text)).unused
-    assert {"labeler_quality_audit", "labeling_cost"} <= unused
-    labeled = text + " Store managers label 200 odd days a month as promotions or closures."
-    assert "labeling_cost" not in brain.reader.read(question, opening(labeled)).unused
-
-
-def test_batch_scoring_with_no_real_time_need_is_not_asked_for_a_latency_budget(
-    brain: OfflineBrain,
+@pytest.mark.parametrize(
+    ("asked", "text", "unused", "changed", "back"),
+    [
+        # A model that grades outputs is no person labelling.
+        (
+            "Design an AI cocktail recipe feature for a home-bar app",
+            COCKTAILS,
+            {"labeler_quality_audit"},
+            COCKTAILS + " Two bartenders grade a weekly sample by hand.",
+            "labeler_quality_audit",
+        ),
+        # An outcome used as the label is no one's work, so neither is its cost.
+        (
+            "Design a demand forecast for a bakery chain's daily orders",
+            BAKERY_LABELS,
+            {"labeler_quality_audit", "labeling_cost"},
+            BAKERY_LABELS + " Store managers label 200 odd days a month as promotions or closures.",
+            "labeling_cost",
+        ),
+        # Batch scoring with no real-time need is not asked for a latency budget.
+        (
+            "Design a demand forecast for a bakery chain's daily orders",
+            BAKERY_BATCH,
+            {"latency_budget"},
+            BAKERY_BATCH.replace("there is no real-time need", "stores also query it in real time"),
+            "latency_budget",
+        ),
+    ],
+    ids=["model-grader", "outcome-label", "batch-scoring"],
+)
+def test_a_design_shape_sets_ideas_aside_until_the_answer_says_otherwise(
+    brain: OfflineBrain, asked: str, text: str, unused: set[str], changed: str, back: str
 ) -> None:
-    question = custom_question("Design a demand forecast for a bakery chain's daily orders")
-    text = (
-        "A boosted-tree model forecasts each item for the next three days from two years of sales."
-        " Serving is batch scoring at 2am; there is no real-time need."
-    )
-    assert "latency_budget" in brain.reader.read(question, opening(text)).unused
-    live = text.replace("there is no real-time need", "stores also query it in real time")
-    assert "latency_budget" not in brain.reader.read(question, opening(live)).unused
+    question = custom_question(asked)
+    assert unused <= brain.reader.read(question, opening(text)).unused
+    assert back not in brain.reader.read(question, opening(changed)).unused
