@@ -2152,6 +2152,8 @@ def test_a_cost_waved_off_as_one_people_would_bear_anyway_earns_nothing(
         " of 4 cents each is overhead we can ignore."
     )
     assert not brain.analyze(opening(text)).credited_signals()
+    free = "Each summary is a few cents, basically free next to an editor at $60 an hour."
+    assert not brain.analyze(opening(free)).credited_signals()
 
 
 def test_a_no_compound_negates_nothing_and_a_launch_bar_is_a_reference(

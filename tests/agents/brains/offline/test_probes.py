@@ -273,6 +273,19 @@ def test_a_deeper_question_the_answer_already_answered_in_its_own_words_is_not_a
     stratified = sample.replace("random 1.5% sample", "stratified 1.5% sample, 50 per intent,")
     assert "tiered_sample_verification" in deeper(sample)
     assert "tiered_sample_verification" not in deeper(stratified)
+    interviewer = panel.get("interviewer")
+    asked = custom_question("How would you know the new search ranking is better than the old?")
+
+    def deeper_for_interviewer(text: str) -> list[str]:
+        reading = brain.reader.read(asked, opening(text))
+        own = tuple(s for s in interviewer.stages if s in reading.scope)
+        ask = _Asking(reading, interviewer, brain.rubric, brain.calibration, own, set(), None)
+        return [g.id for g in _deeper_gaps(ask)]
+
+    clicks = "After launch we count which results people open and how long they stay on them."
+    named = clicks + " Those clicks are a hint, not the truth: raters judge a weekly sample."
+    assert "implicit_behavioral_feedback" in deeper_for_interviewer(clicks)
+    assert "implicit_behavioral_feedback" not in deeper_for_interviewer(named)
 
 
 MEMO = """\
