@@ -430,3 +430,18 @@ def test_a_limit_of_several_words_before_only_still_limits() -> None:
         "Our surge model is new. Focus on evaluation and scaling only - how would you decide "
         "whether to ship it, and what does it do to revenue?"
     ) == ["evaluation", "scaling"]
+
+
+def test_guardrails_beside_a_metric_are_guardrail_metrics_not_output_checks() -> None:
+    text = "For the new playlist ranker: what is the success metric, and what are the guardrails?"
+    assert "model_integration" not in infer_scope(text)
+    assert "model_integration" in infer_scope(
+        "What guardrails would you put around the replies the assistant sends?"
+    )
+
+
+def test_a_retraining_already_under_way_sets_the_scene_and_asks_nothing() -> None:
+    text = "We're retraining the song ranker. What is the success metric, and how do you test it?"
+    assert infer_scope(text) == ["objective", "evaluation"]
+    asked = infer_scope("How often should the ranker be retrained, on what?")
+    assert "data_strategy" in asked

@@ -87,6 +87,8 @@ _BOLD_LABEL_MAX_WORDS = 8
 _TITLE_MAX_WORDS = 5
 _HEADER_MAX_WORDS = 2
 _WRAP_MIN_WORDS = 6
+# "North star: two-way chats per week" opens an outline item of its own, never a wrapped line.
+_RUN_IN_LABEL = re.compile(r"^[A-Z][\w'’/&-]*(?: [\w'’/&-]+){0,3}:\s+\S")
 """A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
 CONTEXT_LABEL_WORDS = 4
 # Quoted words: “…”, "…" or '…' (an apostrophe inside a word does not end a single quote).
@@ -217,6 +219,7 @@ def _unwrap(text: str) -> list[str]:
     out: list[str] = []
     glue_ok = False
     fenced = False
+    previous_indent = 0
     for line in raw:
         stripped = line.strip()
         if _FENCE.match(stripped):
@@ -225,11 +228,20 @@ def _unwrap(text: str) -> list[str]:
             out.append(line)  # a code block's lines are its own, never wrapped prose
             glue_ok = False
             continue
-        if glue_ok and out and not _starts_block(stripped):
+        indent = len(line) - len(line.lstrip())
+        if (
+            glue_ok
+            and out
+            and not _starts_block(stripped)
+            # An outline's next item: back out to a shallower level, or a run-in label.
+            and indent >= previous_indent
+            and not _RUN_IN_LABEL.match(stripped)
+        ):
             previous_raw = out.pop()
             out.append(previous_raw + "\n" + line)
         else:
             out.append(line)
+        previous_indent = indent
         last = out[-1].strip()
         glue_ok = (
             last.count("|") < 2
@@ -451,10 +463,12 @@ def _wh_title(text: str) -> tuple[str, str]:
 
 
 def _rejoin_abbreviations(parts: list[str]) -> list[str]:
-    """Sentences cut after an abbreviation, rejoined where a lower-case word goes on."""
+    """Sentences cut after an abbreviation or a spoken pause ("Success would be... maybe the
+    share"), rejoined where a lower-case word goes on."""
     out: list[str] = []
     for part in parts:
-        if out and part[:1].islower() and _ABBREVIATION_END.search(out[-1].rstrip()):
+        end = out[-1].rstrip() if out else ""
+        if part[:1].islower() and (_ABBREVIATION_END.search(end) or end.endswith("...")):
             out[-1] = f"{out[-1].rstrip()} {part}"
         else:
             out.append(part)

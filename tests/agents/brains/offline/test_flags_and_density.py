@@ -1430,8 +1430,14 @@ STATED_FLAGS = [
     ),
     (
         "guessing_metric",
-        ["Every escalation counts as a failure on the team dashboard."],
-        ["Wrong answers are the main failure, and refusing too often is a failure too."],
+        [
+            "Every escalation counts as a failure on the team dashboard.",
+            "If it alerts more often it will detect more outages, so we loosen the cut-off.",
+        ],
+        [
+            "Wrong answers are the main failure, and refusing too often is a failure too.",
+            "If we flag more loans we catch more defaults, but false alarms cost us customers.",
+        ],
     ),
     (
         "engagement_as_success",
@@ -1457,10 +1463,16 @@ STATED_FLAGS = [
         [
             "An A/B would be nice, but it slows iteration down, so we ship on the offline gain.",
             "We can skip the online experiment here.",
+            "We won't run a control group; every eligible store gets the new prices.",
+            "We'd switch on all 12 warehouses together next Monday.",
+            "We'll compare the error rate in the month after launch with the month before.",
         ],
         [
             "We skip the A/B and instead run in shadow for two weeks before a staged rollout.",
             "An A/B test is not possible: there is too little traffic to randomise.",
+            "We won't run an A/B on checkout, a switchback by region does the job instead.",
+            "We compare the months after launch with the months before, against a holdout region.",
+            "We'd switch on all 12 warehouses together with the rollback plan, after the pilot.",
         ],
     ),
     (
@@ -1492,6 +1504,7 @@ STATED_FLAGS = [
             "0.80 is the cut-off most localisation vendors use, so it's a safe default everywhere.",
             "We keep the library's default threshold of 0.5 for launch.",
             "Sessions scoring under 30 count as bots, the vendor's recommended default.",
+            "The 0.7 cut-off was taken from our fraud model, which has run for years.",
         ],
         [
             "We don't take the vendor's default threshold; the cut-off comes from a labelled"
@@ -1499,6 +1512,15 @@ STATED_FLAGS = [
             "We start at the vendor's recommended threshold, then tune it on 2,000 labelled"
             " sessions of our own traffic.",
             "The threshold sits where a false merge and a missed merge cost the same.",
+            "The 0.8 comes from the model's calibration curve on our gold set.",
+        ],
+    ),
+    (
+        "synthetic_only_eval",
+        ["Our test set of 2,000 generated questions is the launch gate."],
+        [
+            "We built an evaluation set of 5,000 real charts plus 500 synthetic records for rare"
+            " criteria."
         ],
     ),
     (

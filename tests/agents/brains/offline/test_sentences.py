@@ -66,6 +66,32 @@ def test_abbreviations_inside_a_sentence_do_not_end_it() -> None:
     ]
 
 
+def test_an_indented_outline_keeps_its_items_apart_and_its_wrapped_lines_together() -> None:
+    outline = (
+        "Aim: growers save a season's harvest on the worst fields\n"
+        "  Headline metric: treated fields that recover within two weeks\n"
+        "    (confirmed by the officer on the follow-up visit)\n"
+        "  Checks on the side of the main metric\n"
+        "    - spray purchases per farm, which should fall rather than climb\n"
+    )
+    assert [" ".join(s.split()) for s in _sentences(outline)] == [
+        "growers save a season's harvest on the worst fields",
+        "treated fields that recover within two weeks"
+        " (confirmed by the officer on the follow-up visit)",
+        "Checks on the side of the main metric",
+        "spray purchases per farm, which should fall rather than climb",
+    ]
+
+
+def test_a_spoken_pause_inside_a_sentence_does_not_end_it() -> None:
+    text = "The goal would be... um, fewer wasted treatments per farm. Then we wait... Done."
+    assert _sentences(text) == [
+        "The goal would be... um, fewer wasted treatments per farm.",
+        "Then we wait...",
+        "Done.",
+    ]
+
+
 def test_a_long_bold_label_is_a_label_not_part_of_the_quote() -> None:
     text = (
         "- **Sampled error of the automated removals:** regional leads review 2,000 "
