@@ -422,6 +422,16 @@ def _clearest(reading: Reading, signal_id: str, rows: list[int]) -> int | None:
     return max(rows, key=lambda i: (features[i].signal_scores[column], -i), default=None)
 
 
+def _about(reading: Reading, index: int, signal_id: str) -> bool:
+    """The sentence is about this signal, not merely near it: named by one of its patterns,
+    or the classifier's likeliest reading of it ("an AUC of 0.9 on held-back data" touches
+    routing by its words, but is about the test)."""
+    column = reading.columns[signal_id]
+    features = reading.analysis.features[index]
+    scores = features.signal_scores
+    return column in features.signal_patterns or scores[column] >= max(scores[:-1])
+
+
 def _past_touched_gaps(ask: _Asking, signals: list[Signal]) -> list[Gap]:
     """One level past ideas the answer touched without showing them, each anchored on the bare
     mention of it (else the sentence touching it) that the classifier reads most clearly as it."""
@@ -431,7 +441,8 @@ def _past_touched_gaps(ask: _Asking, signals: list[Signal]) -> list[Gap]:
         if _deeper_answered(ask, signal.id):
             continue
         thin = [i for i in reading.thin_rows(signal.stage) if reading.rows[i].signal == signal.id]
-        anchor = _clearest(reading, signal.id, thin or list(reading.touching_rows(signal.id)))
+        touching = [i for i in reading.touching_rows(signal.id) if _about(reading, i, signal.id)]
+        anchor = _clearest(reading, signal.id, thin or touching)
         if anchor is not None:
             sev = ask.calibration.probes.severity.missing_signal + signal.weight / 3
             gaps.append(Gap("deeper", signal.stage, signal.id, round(sev, 4), anchor))

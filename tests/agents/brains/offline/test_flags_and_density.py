@@ -1431,10 +1431,13 @@ STATED_FLAGS = [
     (
         "guessing_metric",
         [
+            "Success metric: faults detected per district per week.",
+            "The more defects we flag, the better the line runs.",
             "Every escalation counts as a failure on the team dashboard.",
             "If it alerts more often it will detect more outages, so we loosen the cut-off.",
         ],
         [
+            "The more fraud we catch, the more we save, as long as precision stays above 90%.",
             "Wrong answers are the main failure, and refusing too often is a failure too.",
             "If we flag more loans we catch more defaults, but false alarms cost us customers.",
         ],
@@ -1461,6 +1464,7 @@ STATED_FLAGS = [
     (
         "live_test_dismissed",
         [
+            "Launch: all 90 clinics at once.",
             "An A/B would be nice, but it slows iteration down, so we ship on the offline gain.",
             "We can skip the online experiment here.",
             "We won't run a control group; every eligible store gets the new prices.",
@@ -1505,6 +1509,8 @@ STATED_FLAGS = [
             "We keep the library's default threshold of 0.5 for launch.",
             "Sessions scoring under 30 count as bots, the vendor's recommended default.",
             "The 0.7 cut-off was taken from our fraud model, which has run for years.",
+            "Fields above 0.85, the standard OCR threshold, are accepted without review.",
+            "0.9 is what most IDP deployments use, so we auto-accept above it.",
         ],
         [
             "We don't take the vendor's default threshold; the cut-off comes from a labelled"
@@ -1513,6 +1519,7 @@ STATED_FLAGS = [
             " sessions of our own traffic.",
             "The threshold sits where a false merge and a missed merge cost the same.",
             "The 0.8 comes from the model's calibration curve on our gold set.",
+            "We start at the usual cut-off of the tool, then tune it on 2,000 labelled files.",
         ],
     ),
     (
@@ -1548,6 +1555,7 @@ STATED_FLAGS = [
             "After two quarters of matching the reviewers, we go to fully automatic approvals and"
             " rejections.",
             "Low-confidence cases get a retry, so nobody needs a human review.",
+            "Keeping reviewers in the loop would kill the margin, so approved claims pay out.",
             "Making the analysts click approve on cases the model gets right is pure toil.",
             "The agent handles each refund request autonomously end to end.",
             "Phase one is drafts for agents, then full autonomy in Q3.",
@@ -1565,6 +1573,7 @@ STATED_FLAGS = [
             "We let the agent issue refunds automatically, no human sign-off.",
         ],
         [
+            "Keeping people in the loop on the hard 10% costs about 40 hours a week.",
             "Success is the share of trips the agent books with no human touch and no change"
             " within 14 days.",
             "The model agreed with the reviewers on 98% of cases, and they still see every denial.",
@@ -1616,6 +1625,7 @@ STATED_FLAGS = [
     (
         "eval_leakage",
         [
+            "We take 3,000 frames from the same videos and make a random 80/20 split.",
             "The few-shot examples in the prompt are drawn from the gold set, so they match what"
             " we grade.",
             "We compare prompts on the same tickets the in-context examples were pulled from.",
@@ -1628,6 +1638,7 @@ STATED_FLAGS = [
             "Accuracy is measured on the training tickets.",
         ],
         [
+            "We split by camera, so frames from the same videos never land in a random split.",
             "The gold set is kept apart from the few-shot examples and checked for overlap.",
             "Corrections go back into the few-shot pool and, separately, into next quarter's gold"
             " set.",
@@ -1676,10 +1687,13 @@ STATED_FLAGS = [
     (
         "vendor_quality_trusted",
         [
+            "We start from the provider's validation, 96% on their benchmark, and go live.",
             "The provider reports 97% recall on their dataset, so we don't re-measure it.",
             "Accuracy loss is tiny on public benchmarks, so we don't budget for it.",
         ],
         [
+            "The vendor reports 97% on its benchmark; a week later we re-measure it on our own"
+            " files.",
             "The provider reports 97% recall on their dataset; we re-measure it on 2,000 of ours"
             " before trusting it.",
         ],

@@ -638,3 +638,22 @@ async def test_a_guardrail_under_its_label_answers_how_the_metric_could_be_gamed
         p.text for p in second
     ]
 
+
+
+def test_a_sentence_only_near_an_idea_is_no_anchor_for_going_past_it(brain: OfflineBrain) -> None:
+    from agents.brains.offline.probes import _about
+
+    question = custom_question("Design a churn-risk score for a SaaS customer-success team")
+    reading = brain.reader.read(
+        question,
+        opening(
+            "Version one, a gradient-boosted model, hit 0.91 AUC on the test set, which tells us"
+            " the signal is strong. "
+            "Accounts above 0.7 go to a success manager; the rest stay in the weekly digest."
+        ),
+    )
+    test_line, routing_line = 0, 1
+    assert test_line in set(reading.touching_rows("model_cascade_routing"))  # near it, by its words
+    assert not _about(reading, test_line, "model_cascade_routing")
+    assert _about(reading, test_line, "heldout_gold_gate")
+    assert _about(reading, routing_line, "confidence_thresholds")

@@ -180,6 +180,11 @@ BAKERY_BATCH = (
 )
 
 
+PROMPTED_NOTES = (
+    "Claude writes the visit note from the transcript with a prompt that lists the sections;"
+    " nurses grade 50 notes a week against the recording."
+)
+
 @pytest.mark.parametrize(
     ("asked", "text", "unused", "changed", "back"),
     [
@@ -207,8 +212,16 @@ BAKERY_BATCH = (
             BAKERY_BATCH.replace("there is no real-time need", "stores also query it in real time"),
             "latency_budget",
         ),
+        # A hosted LLM on prompts learns nothing from labels: no shift from experts to it.
+        (
+            "Design an AI feature that writes home-visit notes for nurses",
+            PROMPTED_NOTES,
+            {"expert_to_automated_labeling"},
+            PROMPTED_NOTES + " Later we fine-tune a small model on the corrected notes.",
+            "expert_to_automated_labeling",
+        ),
     ],
-    ids=["model-grader", "outcome-label", "batch-scoring"],
+    ids=["model-grader", "outcome-label", "batch-scoring", "prompted-llm"],
 )
 def test_a_design_shape_sets_ideas_aside_until_the_answer_says_otherwise(
     brain: OfflineBrain, asked: str, text: str, unused: set[str], changed: str, back: str
