@@ -111,12 +111,21 @@ class Negation(StrictModel):
     declined_labels: list[str] = Field(default_factory=list)
     """... of them, those that list an option the design turned down ("Rejected: …"): what
     follows shows no signal, however sound the option."""
+    refused_conditions: list[str] = Field(default_factory=list)
+    """A sentence that names a practice only as the condition for saying no ("If launch hangs
+    on the grader's score alone, the answer is no"): what it names is turned down, not
+    proposed."""
     clause_splitter: str
     max_words_before_match: int = Field(ge=1)
     polarity: str
 
     _ok = field_validator(
-        "clause_cues", "after_cues", "sentence_cues", "rejecting_labels", "declined_labels"
+        "clause_cues",
+        "after_cues",
+        "sentence_cues",
+        "rejecting_labels",
+        "declined_labels",
+        "refused_conditions",
     )(check_patterns)
 
     @field_validator("clause_splitter", "polarity")

@@ -49,6 +49,7 @@ class NegationChecker:
         self._sentence_cues = [re.compile(p, re.IGNORECASE) for p in config.sentence_cues]
         self._rejecting_labels = [re.compile(p, re.IGNORECASE) for p in config.rejecting_labels]
         self._declined_labels = [re.compile(p, re.IGNORECASE) for p in config.declined_labels]
+        self._refused = [re.compile(p, re.IGNORECASE) for p in config.refused_conditions]
         self._splitter = re.compile(config.clause_splitter, re.IGNORECASE)
         self._window = config.max_words_before_match
 
@@ -57,6 +58,11 @@ class NegationChecker:
         right after it ("rating buttons are mostly noise"), or a lead label that files the
         sentence under what not to do."""
         if self._under_rejecting_label(text, start):
+            return True
+        if any(
+            (m := c.search(text)) is not None and m.start("condition") <= start < m.end("condition")
+            for c in self._refused
+        ):
             return True
         if end is not None and self._denied_under_label(text, start, end):
             return True

@@ -1197,6 +1197,21 @@ def test_saying_no_person_reviews_anything_stands_beside_routing(brain: OfflineB
     assert "humans_removed" not in flag_ids(brain, scoped)
 
 
+def test_a_practice_named_only_as_the_condition_for_saying_no_raises_no_flag(
+    brain: OfflineBrain,
+) -> None:
+    plan = (
+        "Ready means three things for the meal-kit writer: no allergen the profile excludes,"
+        " steps a home cook can follow, and items in stock. Two chefs mark 300 real baskets"
+        " against that spec and cook 30 of them. The gate is zero allergen misses and 95%"
+        " cookable on those 300, then 5% of users in one region for a month."
+    )
+    refused = plan + " If the case for shipping rests on an LLM judge, my answer is: not yet."
+    assert "unchecked_llm_judge" not in flag_ids(brain, refused)
+    asserted = plan + " The case for shipping rests on an LLM judge."
+    assert "unchecked_llm_judge" in flag_ids(brain, asserted)
+
+
 def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
     brain: OfflineBrain,
 ) -> None:
@@ -1405,6 +1420,7 @@ STATED_FLAGS = [
     (
         "predictions_as_labels",
         [
+            "If a driver doesn't contest the fare within a week, that confirms it was right.",
             "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth.",
             "We retrain nightly on its own predictions.",
             "We use the larger offline model as the reference and score the live model against it.",
@@ -1415,6 +1431,7 @@ STATED_FLAGS = [
             "Frames over 0.85: accepted straight into the training set.",
         ],
         [
+            "If nobody disputes the bill, we still audit 1% of reads against a technician's photo.",
             "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth"
             " only after an analyst has spot-checked it.",
             "Anything above 0.9 is auto-approved, and clerk fixes on the rest become labels.",
@@ -1505,14 +1522,16 @@ STATED_FLAGS = [
     (
         "borrowed_threshold",
         [
+            "The provider's integration guide recommends 0.85 as the auto-approve threshold.",
             "0.80 is the cut-off most localisation vendors use, so it's a safe default everywhere.",
             "We keep the library's default threshold of 0.5 for launch.",
             "Sessions scoring under 30 count as bots, the vendor's recommended default.",
             "The 0.7 cut-off was taken from our fraud model, which has run for years.",
             "Fields above 0.85, the standard OCR threshold, are accepted without review.",
-            "0.9 is what most IDP deployments use, so we auto-accept above it.",
+            "0.9 is what most OCR implementations use, so we auto-accept above it.",
         ],
         [
+            "The guide recommends 0.85 as a start; we then move the threshold to our break-even.",
             "We don't take the vendor's default threshold; the cut-off comes from a labelled"
             " sample and the price of each mistake.",
             "We start at the vendor's recommended threshold, then tune it on 2,000 labelled"
@@ -1524,10 +1543,15 @@ STATED_FLAGS = [
     ),
     (
         "synthetic_only_eval",
-        ["Our test set of 2,000 generated questions is the launch gate."],
+        [
+            "Our test set of 2,000 generated questions is the launch gate.",
+            "Before launch we render a synthetic test set of 20,000 receipts in every layout.",
+            "Mostly the generated benchmark, since we can dial the conditions.",
+        ],
         [
             "We built an evaluation set of 5,000 real charts plus 500 synthetic records for rare"
-            " criteria."
+            " criteria.",
+            "We render a synthetic set of 2,000 glare photos on top of 5,000 real customer photos.",
         ],
     ),
     (
@@ -1625,6 +1649,8 @@ STATED_FLAGS = [
     (
         "eval_leakage",
         [
+            "The model learns from a year of tickets; the last month of the same tickets serves as"
+            " the test set.",
             "We take 3,000 frames from the same videos and make a random 80/20 split.",
             "The few-shot examples in the prompt are drawn from the gold set, so they match what"
             " we grade.",
@@ -1638,6 +1664,8 @@ STATED_FLAGS = [
             "Accuracy is measured on the training tickets.",
         ],
         [
+            "We train on January to October and keep November, unseen by the model, as the test"
+            " set.",
             "We split by camera, so frames from the same videos never land in a random split.",
             "The gold set is kept apart from the few-shot examples and checked for overlap.",
             "Corrections go back into the few-shot pool and, separately, into next quarter's gold"

@@ -132,6 +132,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("implicit_behavioral_feedback", "The ranker updates from the first 10 clicks each visit."),
         ("tiered_sample_verification", "A senior editor spot-checks 30 articles a week."),
         ("success_metric_target", "The north star is repeat bookings within 60 days."),
+        ("success_metric_target", "Business metric: repeat orders per household over 8 weeks."),
+        ("success_metric_target", "KPI: calls resolved on the first visit, up from 61%."),
         ("online_ab_test", "Ramp 2%, 10%, 50% of sellers, a week at each step."),
         ("online_ab_test", "Refund requests up more than 5%, and we pause the ramp."),
         ("heldout_gold_gate", "It must find 95% of the required items before any agent uses it."),
