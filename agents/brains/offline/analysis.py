@@ -156,6 +156,10 @@ class Analyzer:
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.patterns]
             for fid, cfg in calibration.absence_flags.items()
         }
+        self._absence_secondhand = {
+            fid: [re.compile(p, re.IGNORECASE) for p in cfg.secondhand_patterns]
+            for fid, cfg in calibration.absence_flags.items()
+        }
         self._absence_subjects = {
             fid: [re.compile(p, re.IGNORECASE) for p in cfg.subject_patterns]
             for fid, cfg in calibration.absence_flags.items()
@@ -773,7 +777,10 @@ class Analyzer:
                 continue  # the condition that makes the absence a fault is not stated
             columns = [index[sid] for sid in config.signals if sid in index]
             describes = functools.partial(
-                _asserted_match, self._absence_patterns[flag.id], negation
+                _own_check,
+                self._absence_patterns[flag.id],
+                self._absence_secondhand[flag.id],
+                negation,
             )
 
             # Asking whether one is needed ("Do we need a labelled set?") does not describe it.
@@ -826,6 +833,16 @@ class Analyzer:
 def _any_match(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
     """Whether any of the patterns matches somewhere in the text."""
     return any(p.search(text) for p in patterns)
+
+
+def _own_check(
+    patterns: Sequence[re.Pattern[str]],
+    secondhand: Sequence[re.Pattern[str]],
+    negation: NegationChecker,
+    text: str,
+) -> bool:
+    """The sentence states the safeguard as the answer's own, not as someone else's finding."""
+    return not _any_match(secondhand, text) and _asserted_match(patterns, negation, text)
 
 
 def _asserted_match(

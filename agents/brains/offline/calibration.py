@@ -246,8 +246,13 @@ class AbsenceFlag(StrictModel):
     practice_used: bool = False
     """The subject patterns name the practice itself (a grader model, the vendor's own QA), so
     its missing safeguard weighs, and caps its stage, as a stated red flag does."""
+    secondhand_patterns: list[str] = Field(default_factory=list)
+    """A sentence that reports someone else's check ("published studies show judges agree with
+    translators") does not describe the answer's own."""
 
-    _ok = field_validator("patterns", "subject_patterns", "context_patterns")(check_patterns)
+    _ok = field_validator(
+        "patterns", "subject_patterns", "context_patterns", "secondhand_patterns"
+    )(check_patterns)
 
 
 class EvidenceDensity(StrictModel):

@@ -39,6 +39,8 @@ _DENIES_VERB = re.compile(r"\b(nothing|never|none|not|cannot)\b|n['’]t\b", re.
 _LEAD_LABEL = re.compile(r"^\W*((?:[\w'’-]+\s+){0,5}[\w'’-]+)\s*:\s")
 
 
+_RUN_IN_STOP = re.compile(r"^([^.:\n]{1,60})\.:")
+
 class NegationChecker:
     """Decides whether a sentence rejects the idea a red-flag match names."""
 
@@ -151,6 +153,9 @@ class RedFlagDetector:
         """Indices of the (non-structural) flags whose practice this sentence asserts, and of
         those whose practice it names only to reject."""
         sim = self._calibration.similarity
+        # A run-in title's own full stop ("Objective.: the north star is…") would end the
+        # sentence it heads for a pattern that reads to the end of its sentence.
+        text = _RUN_IN_STOP.sub(r"\1:", text, count=1)
         hits: list[int] = []
         rejected: list[int] = []
         for i, flag in enumerate(self._flags):

@@ -1212,6 +1212,29 @@ def test_a_practice_named_only_as_the_condition_for_saying_no_raises_no_flag(
     assert "unchecked_llm_judge" in flag_ids(brain, asserted)
 
 
+def test_a_run_in_title_does_not_hide_the_practice_it_heads(brain: OfflineBrain) -> None:
+    text = "**Objective.** The north star is chargeback dollars blocked per month."
+    assert "guessing_metric" in flag_ids(brain, text)
+
+
+def test_someone_elses_agreement_figure_is_no_check_of_this_judge(brain: OfflineBrain) -> None:
+    plan = (
+        "The assistant drafts a reply to each support email and an agent sends it after reading"
+        " it. Quality is judged by a grading model that scores every draft from 1 to 5 on"
+        " accuracy and tone, and a release ships only when the weekly average stays above 4.3."
+    )
+    cited = plan + (
+        " Published studies show strong grading models agree with human raters about 80% of the"
+        " time, so the score is in the human range."
+    )
+    assert "unchecked_llm_judge" in flag_ids(brain, cited)
+    measured = plan + (
+        " Our support leads grade 300 drafts by hand each quarter, and the grader agrees with"
+        " them 86% of the time."
+    )
+    assert "unchecked_llm_judge" not in flag_ids(brain, measured)
+
+
 def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
     brain: OfflineBrain,
 ) -> None:
@@ -1420,6 +1443,8 @@ STATED_FLAGS = [
     (
         "predictions_as_labels",
         [
+            "Over time the model's own flags feed in, so it learns from its own catches.",
+            "Each claim the model denies goes back into training as a positive.",
             "If a driver doesn't contest the fare within a week, that confirms it was right.",
             "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth.",
             "We retrain nightly on its own predictions.",
@@ -1443,17 +1468,23 @@ STATED_FLAGS = [
     (
         "thumbs_only_feedback",
         ["A thumbs up or down on each reply is how we learn what works."],
-        ["Thumbs were pressed on 2% of replies, so we read behaviour instead: re-asks and edits."],
+        [
+            "Thumbs were pressed on 2% of replies, so we read behaviour instead: re-asks and"
+            " edits.",
+            "A grading model scores every draft from 1 to 5 on accuracy and tone.",
+        ],
     ),
     (
         "guessing_metric",
         [
+            "The north star is chargeback dollars blocked per month.",
             "Success metric: faults detected per district per week.",
             "The more defects we flag, the better the line runs.",
             "Every escalation counts as a failure on the team dashboard.",
             "If it alerts more often it will detect more outages, so we loosen the cut-off.",
         ],
         [
+            "Main metric: chargeback dollars held monthly, guardrailed by loyal buyers declined.",
             "The more fraud we catch, the more we save, as long as precision stays above 90%.",
             "Wrong answers are the main failure, and refusing too often is a failure too.",
             "If we flag more loans we catch more defaults, but false alarms cost us customers.",
@@ -1522,6 +1553,7 @@ STATED_FLAGS = [
     (
         "borrowed_threshold",
         [
+            "We used 0.75 at my previous company, so I'd start the cut-off there.",
             "The provider's integration guide recommends 0.85 as the auto-approve threshold.",
             "0.80 is the cut-off most localisation vendors use, so it's a safe default everywhere.",
             "We keep the library's default threshold of 0.5 for launch.",
@@ -1715,6 +1747,7 @@ STATED_FLAGS = [
     (
         "vendor_quality_trusted",
         [
+            "The provider quoted 0.94 on their own data, so we know we're in range.",
             "We start from the provider's validation, 96% on their benchmark, and go live.",
             "The provider reports 97% recall on their dataset, so we don't re-measure it.",
             "Accuracy loss is tiny on public benchmarks, so we don't budget for it.",
