@@ -1197,42 +1197,49 @@ def test_saying_no_person_reviews_anything_stands_beside_routing(brain: OfflineB
     assert "humans_removed" not in flag_ids(brain, scoped)
 
 
-def test_a_practice_named_only_as_the_condition_for_saying_no_raises_no_flag(
-    brain: OfflineBrain,
+MEAL_KIT_GATE = (
+    "Ready means three things for the meal-kit writer: no allergen the profile excludes, steps a"
+    " home cook can follow, and items in stock. Two chefs mark 300 real baskets against that spec"
+    " and cook 30 of them. The gate is zero allergen misses and 95% cookable on those 300, then 5%"
+    " of users in one region for a month."
+)
+DRAFT_GRADER = (
+    "The assistant drafts a reply to each support email and an agent sends it after reading it."
+    " Quality is judged by a grading model that scores every draft from 1 to 5 on accuracy and"
+    " tone, and a release ships only when the weekly average stays above 4.3."
+)
+
+
+@pytest.mark.parametrize(
+    ("plan", "unchecked", "checked_or_refused"),
+    [
+        # A practice named only as the condition for saying no is turned down, not proposed.
+        (
+            MEAL_KIT_GATE,
+            " The case for shipping rests on an LLM judge.",
+            " If the case for shipping rests on an LLM judge, my answer is: not yet.",
+        ),
+        # Someone else's agreement figure is no check of this judge; one's own measure is.
+        (
+            DRAFT_GRADER,
+            " Published studies show strong grading models agree with human raters about 80% of"
+            " the time, so the score is in the human range.",
+            " Our support leads grade 300 drafts by hand each quarter, and the grader agrees with"
+            " them 86% of the time.",
+        ),
+    ],
+    ids=["refused-condition", "secondhand-agreement"],
+)
+def test_a_judge_is_unchecked_until_the_answer_checks_it_or_turns_it_down(
+    brain: OfflineBrain, plan: str, unchecked: str, checked_or_refused: str
 ) -> None:
-    plan = (
-        "Ready means three things for the meal-kit writer: no allergen the profile excludes,"
-        " steps a home cook can follow, and items in stock. Two chefs mark 300 real baskets"
-        " against that spec and cook 30 of them. The gate is zero allergen misses and 95%"
-        " cookable on those 300, then 5% of users in one region for a month."
-    )
-    refused = plan + " If the case for shipping rests on an LLM judge, my answer is: not yet."
-    assert "unchecked_llm_judge" not in flag_ids(brain, refused)
-    asserted = plan + " The case for shipping rests on an LLM judge."
-    assert "unchecked_llm_judge" in flag_ids(brain, asserted)
+    assert "unchecked_llm_judge" in flag_ids(brain, plan + unchecked)
+    assert "unchecked_llm_judge" not in flag_ids(brain, plan + checked_or_refused)
 
 
 def test_a_run_in_title_does_not_hide_the_practice_it_heads(brain: OfflineBrain) -> None:
     text = "**Objective.** The north star is chargeback dollars blocked per month."
     assert "guessing_metric" in flag_ids(brain, text)
-
-
-def test_someone_elses_agreement_figure_is_no_check_of_this_judge(brain: OfflineBrain) -> None:
-    plan = (
-        "The assistant drafts a reply to each support email and an agent sends it after reading"
-        " it. Quality is judged by a grading model that scores every draft from 1 to 5 on"
-        " accuracy and tone, and a release ships only when the weekly average stays above 4.3."
-    )
-    cited = plan + (
-        " Published studies show strong grading models agree with human raters about 80% of the"
-        " time, so the score is in the human range."
-    )
-    assert "unchecked_llm_judge" in flag_ids(brain, cited)
-    measured = plan + (
-        " Our support leads grade 300 drafts by hand each quarter, and the grader agrees with"
-        " them 86% of the time."
-    )
-    assert "unchecked_llm_judge" not in flag_ids(brain, measured)
 
 
 def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
