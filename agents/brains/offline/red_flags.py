@@ -38,8 +38,9 @@ _NEGATED_COMPOUND = re.compile(r"\b(?:no|non|not)-(?=\w)", re.IGNORECASE)
 _DENIES_VERB = re.compile(r"\b(nothing|never|none|not|cannot)\b|n['’]t\b", re.IGNORECASE)
 _LEAD_LABEL = re.compile(r"^\W*((?:[\w'’-]+\s+){0,5}[\w'’-]+)\s*:\s")
 
-
+# A run-in title's own full stop before the colon its context adds ("Objective.: …").
 _RUN_IN_STOP = re.compile(r"^([^.:\n]{1,60})\.:")
+
 
 class NegationChecker:
     """Decides whether a sentence rejects the idea a red-flag match names."""

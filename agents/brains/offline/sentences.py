@@ -87,9 +87,9 @@ _BOLD_LABEL_MAX_WORDS = 8
 _TITLE_MAX_WORDS = 5
 _HEADER_MAX_WORDS = 2
 _WRAP_MIN_WORDS = 6
+"""A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
 # "North star: two-way chats per week" opens an outline item of its own, never a wrapped line.
 _RUN_IN_LABEL = re.compile(r"^[A-Z][\w'’/&-]*(?: [\w'’/&-]+){0,3}:\s+\S")
-"""A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
 CONTEXT_LABEL_WORDS = 4
 # Quoted words: “…”, "…" or '…' (an apostrophe inside a word does not end a single quote).
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|(?<!\w)'(?:[^']|(?<=\w)'(?=\w)){3,}?'(?!\w)")
@@ -463,8 +463,8 @@ def _wh_title(text: str) -> tuple[str, str]:
 
 
 def _rejoin_abbreviations(parts: list[str]) -> list[str]:
-    """Sentences cut after an abbreviation or a spoken pause ("Success would be... maybe the
-    share"), rejoined where a lower-case word goes on."""
+    """Sentences cut after an abbreviation or a spoken pause ("The goal would be... um, fewer
+    wasted visits"), rejoined where a lower-case word goes on."""
     out: list[str] = []
     for part in parts:
         end = out[-1].rstrip() if out else ""
