@@ -37,7 +37,8 @@ _BULLET = re.compile(
 # Pictographs that open a line in chat-style notes ("✅ Review answers weekly", "📈 **Metrics**")
 # mark it the way a bullet does; they are not part of what the line says.
 _PICTOGRAPH = (
-    "[\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff][\ufe0f\u200d]*"
+    "(?:[\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+    "|[0-9#*]\ufe0f?\u20e3)[\ufe0f\u200d]*"  # ... and keycap numbers ("1️⃣ Scope first")
 )
 _PICTOGRAPH_LEAD = re.compile(f"^(?:{_PICTOGRAPH})+\\s+")
 _PICTOGRAPH_TAIL = re.compile(f"(?:\\s+{_PICTOGRAPH})+$")

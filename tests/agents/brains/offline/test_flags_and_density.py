@@ -1596,6 +1596,9 @@ STATED_FLAGS = [
     (
         "acceptance_as_accuracy",
         [
+            "If the reviewers accept a draft, it's correct.",
+            "When 95% of the suggestions get accepted, the tagger is 95% accurate.",
+            "Quality score = acceptance rate, plain and simple: accuracy = acceptance.",
             "Acceptance rate is our accuracy measure.",
             "Whatever the adjuster signs off is correct by definition.",
             "Every suggestion the agent keeps counts as correct.",
@@ -1607,6 +1610,7 @@ STATED_FLAGS = [
             "The acceptance rate is the cleanest read of whether the options were useful.",
         ],
         [
+            "If the nurses accept a triage level, a second nurse still checks 5% of them blind.",
             "Acceptance is not our accuracy measure; a second coder re-checks a blind sample.",
             "A good proposal is one that keeps the fare's refund rights and every connection.",
             "We track how often agents keep a suggestion, but accuracy comes from a graded sample.",

@@ -187,11 +187,13 @@ def test_pictographs_that_open_a_line_mark_a_bullet_or_a_heading_and_stay_out_of
     notes = (
         "**Launch plan** 🚀\n\n📈 **Metrics**\n👉 Share of tickets closed without an agent, "
         "target 30%\n✅ Agents grade 200 bot answers a week\n"
+        "2\ufe0f\u20e3 Refunds stay with people\n"
     )
     found = _read(notes)
     assert [s.text for s in found] == [
         "Share of tickets closed without an agent, target 30%",
         "Agents grade 200 bot answers a week",
+        "Refunds stay with people",
     ]
     assert {s.section for s in found} == {"Metrics"}
     assert {s.kind for s in found} == {"bullet"}
