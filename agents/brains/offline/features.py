@@ -105,20 +105,21 @@ class FeatureExtractor:
 
     def features(self, texts: list[str]) -> list[SentenceFeatures]:
         """Features of each text, in order."""
+        # What this call returns is held here, not re-read from the cache: a concurrent call
+        # can evict an entry between the two.
         with self._lock:
-            missing = sorted({t for t in texts if t not in self._cache})
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+            for t in found:
+                self._cache.move_to_end(t)
+        missing = sorted({t for t in texts if t not in found})
         if missing:
             computed = self._compute(missing)
+            found.update(zip(missing, computed, strict=True))
             with self._lock:
                 self._cache.update(zip(missing, computed, strict=True))
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
-        with self._lock:
-            out = []
-            for t in texts:
-                self._cache.move_to_end(t)
-                out.append(self._cache[t])
-            return out
+        return [found[t] for t in texts]
 
     def _compute(self, texts: list[str]) -> list[SentenceFeatures]:
         cal = self.calibration

@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.brains.offline import OfflineBrain
 from agents.brains.offline.analysis import Analyzer
+from agents.brains.offline.features import FeatureExtractor
 from tests.agents.brains.offline.conftest import opening
 
 
@@ -52,3 +53,19 @@ def test_a_reading_of_a_text_is_computed_once_and_shared_like_the_features(
     second.extractor.share_cache(first.extractor)
     assert second.extractor.remembered("length", "two words", read) == 9
     assert calls == ["two words", "two words"]
+
+
+def test_a_call_gets_its_features_even_when_the_cache_evicts_them(brain: OfflineBrain) -> None:
+    source = brain.analyzer.extractor
+    small = FeatureExtractor(
+        source.calibration,
+        source.embedder,
+        source.bank,
+        source.red_flags,
+        source.classifier,
+        cache_size=1,
+    )
+    texts = ["We keep 300 labelled tickets aside.", "Agents review a 5% sample.", "Ship it."]
+    assert [f.words for f in small.features(texts)] == [
+        f.words for f in source.features(texts)
+    ]
