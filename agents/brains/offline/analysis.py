@@ -713,6 +713,13 @@ class Analyzer:
         overrides = self.calibration.flag_overrides
         out: list[FlagFinding] = []
         counted = [s for s in sentences if s.index not in injection]
+        # A signal another stated flag takes back (a cut-off on the model's own confidence)
+        # cannot vouch for the answer either.
+        withdrawn = {
+            sid
+            for i in hits
+            for sid in self.calibration.flag_withdraws.get(self.bank.flags[i].id, [])
+        }
         for i, flag in enumerate(self.bank.flags):
             if flag.id in detector.structural_ids:
                 found = self._structural(flag.id, counted, feats, stage_credit)
@@ -728,7 +735,7 @@ class Analyzer:
             if not exempt and any(
                 findings[sid].anchored_credit
                 for sid in overrides.get(flag.id, [])
-                if sid in findings
+                if sid in findings and sid not in withdrawn
             ):
                 continue
             out.append(

@@ -40,6 +40,11 @@ _LEAD_LABEL = re.compile(r"^\W*((?:[\w'’-]+\s+){0,5}[\w'’-]+)\s*:\s")
 
 # A run-in title's own full stop before the colon its context adds ("Objective.: …").
 _RUN_IN_STOP = re.compile(r"^([^.:\n]{1,60})\.:")
+_OR_GOES_ON = re.compile(r"\s*(?:or|nor)\b", re.IGNORECASE)
+# A numbered heading's own full stop ("2. Data and labels: …") ends no sentence either.
+_NUMBERED_LABEL = re.compile(
+    r"^(?:(?:step|part|phase|section)\s+)?\d{1,2}[.)]\s+(?=[^.:\n]{1,60}:)", re.IGNORECASE
+)
 
 
 class NegationChecker:
@@ -71,9 +76,15 @@ class NegationChecker:
             return True
         # Words it quotes (a button's "this is wrong", what a user would say) are not its verdict.
         text = QUOTED.sub(lambda m: " " * len(m.group()), text)
-        clause_start = 0
+        clause_start = previous_start = 0
         for boundary in self._splitter.finditer(text, 0, start):
-            clause_start = boundary.end()
+            previous_start, clause_start = clause_start, boundary.end()
+        # "We would not trust their figures, or use thumbs as the only signal": an "or" clause
+        # goes on with the refusal that opened the one before it.
+        if clause_start and _OR_GOES_ON.match(text, clause_start):
+            earlier = _QUALIFIER.sub(" ", text[previous_start:clause_start])
+            if any(c.search(" ".join(earlier.split()[: self._window])) for c in self._clause_cues):
+                return True
         # "without losing precision, X is worth more": the cue qualifies its own verb, not X.
         before = _NEGATED_COMPOUND.sub(" ", _QUALIFIER.sub(" ", text[clause_start:start]))
         recent = " ".join(words_of(before)[-self._window :])
@@ -156,7 +167,7 @@ class RedFlagDetector:
         sim = self._calibration.similarity
         # A run-in title's own full stop ("Objective.: the north star is…") would end the
         # sentence it heads for a pattern that reads to the end of its sentence.
-        text = _RUN_IN_STOP.sub(r"\1:", text, count=1)
+        text = _NUMBERED_LABEL.sub("", _RUN_IN_STOP.sub(r"\1:", text, count=1), count=1)
         hits: list[int] = []
         rejected: list[int] = []
         for i, flag in enumerate(self._flags):

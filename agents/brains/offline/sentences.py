@@ -62,7 +62,9 @@ _LEAD_LABEL = re.compile(
 # to three words, not a short sentence of the candidate's own.
 _RUN_IN_TITLE = re.compile(
     r"^(?!(?:i|we|they|it|this|that|you|he|she|our|my|their|so|then|yes|no|mrs?|dr|prof|approx)\b)"
-    r"([A-Z][\w/&'’-]*(?: [\w/&'’-]+){0,2})\.\s+(?=[A-Z0-9\"“(])",
+    # ("Compare model vs. tech call" is one sentence: an abbreviation's stop ends no title.)
+    r"([A-Z][\w/&'’-]*(?: [\w/&'’-]+){0,2})(?<!\bvs)(?<!\betc)(?<!\bincl)(?<!\bexcl)"
+    r"\.\s+(?=[A-Z0-9\"“(])",
     re.I,
 )
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -88,6 +90,7 @@ _BOLD_LABEL_MAX_WORDS = 8
 _TITLE_MAX_WORDS = 5
 _HEADER_MAX_WORDS = 2
 _WRAP_MIN_WORDS = 6
+_OUTLINE_TITLE_WORDS = 5  # longest list item that can title the deeper items under it
 """A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
 # "North star: two-way chats per week" opens an outline item of its own, never a wrapped line.
 _RUN_IN_LABEL = re.compile(r"^[A-Z][\w'’/&-]*(?: [\w'’/&-]+){0,3}:\s+\S")
@@ -254,8 +257,24 @@ def _unwrap(text: str) -> list[str]:
     return out
 
 
+def _outline_title(line: str, indent: int, below: tuple[str, int] | None) -> str | None:
+    """A short list item with deeper items under it ("- Shadow period" over "  - compare …")
+    titles them the way a heading would; it says nothing itself."""
+    bullet = _BULLET.match(line)
+    if bullet is None or below is None or below[1] <= indent or not _BULLET.match(below[0]):
+        return None
+    body = line[bullet.end() :].strip().strip("*_ ").rstrip(":").strip("*_ ")
+    words = body.split()
+    if not 1 <= len(words) <= _OUTLINE_TITLE_WORDS or re.search(r"[.!?;]$", body):
+        return None
+    return body
+
+
 def _lines(text: str) -> list[_Line]:
-    raw = [ln.strip() for ln in _unwrap(text)]
+    unwrapped = _unwrap(text)
+    raw = [ln.strip() for ln in unwrapped]
+    indents = [len(ln) - len(ln.lstrip()) for ln in unwrapped]
+    titles: list[tuple[int, str]] = []  # open outline titles: (indent, the section they replaced)
     out: list[_Line] = []
     section = ""
     header: list[str] = []
@@ -312,6 +331,13 @@ def _lines(text: str) -> list[_Line]:
             )
             continue
         header = []
+        while titles and indents[i] <= titles[-1][0]:
+            section = titles.pop()[1]
+        below = next(((r, indents[k]) for k, r in enumerate(raw[i + 1 :], i + 1) if r), None)
+        if not fenced and (title := _outline_title(line, indents[i], below)) is not None:
+            titles.append((indents[i], section))
+            section = title
+            continue
         bullet = _BULLET.match(line)
         marked = pictograph and not (
             _ATX.match(line) or _BOLD_LINE.match(line) or _LABEL_LINE.match(line)
@@ -325,6 +351,7 @@ def _lines(text: str) -> list[_Line]:
             continue
         title = _heading(line, nxt)
         if title is not None:
+            titles.clear()
             above, section = section, title
             continue
         out.append(_Line(line, section, "prose", i))

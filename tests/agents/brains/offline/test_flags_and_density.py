@@ -46,6 +46,19 @@ def test_a_reference_set_in_plain_words_keeps_no_gold_set_away(brain: OfflineBra
     assert "no_gold_set" not in flag_ids(brain, WITH_PLAIN_REFERENCE)
 
 
+@pytest.mark.parametrize(
+    "test_set",
+    [
+        " We split the closed claims by date: train on those filed before March, test on the"
+        " later ones.",
+        " The model is trained on claims up to last June and then tested on the following"
+        " months, an out-of-time check a new prompt must pass too.",
+    ],
+)
+def test_a_split_by_time_is_a_held_out_set(brain: OfflineBrain, test_set: str) -> None:
+    assert "no_gold_set" not in flag_ids(brain, NO_REFERENCE + test_set)
+
+
 def test_an_answer_about_something_else_gets_no_absence_flag(brain: OfflineBrain) -> None:
     text = (
         "For the gym I would redesign the membership tiers, because members on the monthly plan "
@@ -1484,6 +1497,7 @@ STATED_FLAGS = [
     (
         "guessing_metric",
         [
+            "Our north star is the drop in flagged phrases per document.",
             "The north star is chargeback dollars blocked per month.",
             "Success metric: faults detected per district per week.",
             "The more defects we flag, the better the line runs.",
@@ -1491,6 +1505,7 @@ STATED_FLAGS = [
             "If it alerts more often it will detect more outages, so we loosen the cut-off.",
         ],
         [
+            "Our north star is the drop in confirmed violations per document.",
             "Main metric: chargeback dollars held monthly, guardrailed by loyal buyers declined.",
             "The more fraud we catch, the more we save, as long as precision stays above 90%.",
             "Wrong answers are the main failure, and refusing too often is a failure too.",
@@ -1560,6 +1575,7 @@ STATED_FLAGS = [
     (
         "borrowed_threshold",
         [
+            "Anything above 0.9, the provider's suggested strict setting, is removed at once.",
             "We used 0.75 at my previous company, so I'd start the cut-off there.",
             "The provider's integration guide recommends 0.85 as the auto-approve threshold.",
             "0.80 is the cut-off most localisation vendors use, so it's a safe default everywhere.",
@@ -1596,6 +1612,7 @@ STATED_FLAGS = [
     (
         "acceptance_as_accuracy",
         [
+            "A dispute rate below 3% shows the automatic rejections are correct 97% of the time.",
             "If the reviewers accept a draft, it's correct.",
             "When 95% of the suggestions get accepted, the tagger is 95% accurate.",
             "Quality score = acceptance rate, plain and simple: accuracy = acceptance.",
@@ -1610,6 +1627,8 @@ STATED_FLAGS = [
             "The acceptance rate is the cleanest read of whether the options were useful.",
         ],
         [
+            "A dispute rate below 3% is one guardrail; accuracy comes from a random audit of 400"
+            " rejections.",
             "If the nurses accept a triage level, a second nurse still checks 5% of them blind.",
             "Acceptance is not our accuracy measure; a second coder re-checks a blind sample.",
             "A good proposal is one that keeps the fare's refund rights and every connection.",
@@ -1619,6 +1638,8 @@ STATED_FLAGS = [
     (
         "humans_removed",
         [
+            "A human approval step would only bring back the delay we set out to remove.",
+            "Once the replay passes, we enable full autonomy for every low-severity incident.",
             "After two quarters of matching the reviewers, we go to fully automatic approvals and"
             " rejections.",
             "Low-confidence cases get a retry, so nobody needs a human review.",
@@ -1640,6 +1661,7 @@ STATED_FLAGS = [
             "We let the agent issue refunds automatically, no human sign-off.",
         ],
         [
+            "We enable full autonomy only for the reversible low-risk restarts.",
             "Keeping people in the loop on the hard 10% costs about 40 hours a week.",
             "Success is the share of trips the agent books with no human touch and no change"
             " within 14 days.",
@@ -1692,6 +1714,9 @@ STATED_FLAGS = [
     (
         "eval_leakage",
         [
+            "We run 10-fold cross-validation over the whole 2015-2023 history of sales.",
+            "We write paraphrased variants of every labelled review, then shuffle the whole pool"
+            " and split it 80/20.",
             "The model learns from a year of tickets; the last month of the same tickets serves as"
             " the test set.",
             "We take 3,000 frames from the same videos and make a random 80/20 split.",
@@ -1707,6 +1732,10 @@ STATED_FLAGS = [
             "Accuracy is measured on the training tickets.",
         ],
         [
+            "We validate with a rolling, time-based split across 2015-2023 instead of plain"
+            " 10-fold cross-validation.",
+            "We paraphrase the labelled reviews, but split by source review before we generate"
+            " anything.",
             "We train on January to October and keep November, unseen by the model, as the test"
             " set.",
             "We split by camera, so frames from the same videos never land in a random split.",
@@ -1758,12 +1787,16 @@ STATED_FLAGS = [
     (
         "vendor_quality_trusted",
         [
+            "Validation: the supplier's published accuracy for each document type.",
+            "Their benchmark results are more reliable than the few hundred clips we could grade"
+            " ourselves.",
             "The provider quoted 0.94 on their own data, so we know we're in range.",
             "We start from the provider's validation, 96% on their benchmark, and go live.",
             "The provider reports 97% recall on their dataset, so we don't re-measure it.",
             "Accuracy loss is tiny on public benchmarks, so we don't budget for it.",
         ],
         [
+            "We grade 500 of our own clips and compare them with the vendor's benchmark results.",
             "The vendor reports 97% on its benchmark; a week later we re-measure it on our own"
             " files.",
             "The provider reports 97% recall on their dataset; we re-measure it on 2,000 of ours"
@@ -1997,10 +2030,13 @@ STATED_FLAGS = [
     (
         "full_expert_verification",
         [
+            "Each draft goes from the model to a senior editor, who checks it and signs off.",
             "Having a second reviewer on each record keeps accuracy virtually perfect.",
             "A change ships only when both approvers sign off.",
         ],
         [
+            "Each draft the model is unsure of goes to a senior editor, who checks it, and the"
+            " rest ship.",
             "A random 2% sample keeps our estimate of accuracy honest.",
             "A merge happens only if the score clears 0.97 and the two records share a domain.",
         ],
@@ -2496,6 +2532,12 @@ def test_an_option_filed_as_turned_down_is_declined(
             "Quality is the share of 300 audited rows that our callers confirm are right.",
         ),
         (
+            "self_reported_confidence",
+            "The routing confidence is taken from the agent's own self-rating, and above 0.7 it"
+            " acts.",
+            "The agent's self-rated confidence is checked against a labelled sample each month.",
+        ),
+        (
             "selective_labels",
             "We test it on last quarter's refunds that agents approved and check it gives the"
             " same amount.",
@@ -2574,3 +2616,42 @@ def test_accuracy_as_the_target_is_a_fault_only_where_the_answer_says_the_event_
     assert "accuracy_hides_rare_cases" not in flag_ids(brain, target)
     rare = "Chargebacks are about 0.4% of orders. We'd optimise for accuracy and ship above 97%."
     assert "accuracy_hides_rare_cases" in flag_ids(brain, rare)
+
+
+def test_a_numbered_heading_does_not_hide_the_practice_under_it(brain: OfflineBrain) -> None:
+    text = "## 3. Goals and data\n\nThe north star is the number of defects flagged per week."
+    assert "guessing_metric" in flag_ids(brain, text)
+
+
+def test_a_cut_off_on_the_models_own_confidence_does_not_vouch_for_full_autonomy(
+    brain: OfflineBrain,
+) -> None:
+    routing = (
+        "The agent scores its own certainty and we use 0.85 as the cut-off: below it the agent"
+        " pages a person instead of acting, because a wrong restart costs more than a slow one."
+    )
+    autonomy = (
+        " Confidence comes from the agent's own self-rating. Once the replay suite passes, we"
+        " switch on full autonomy for every low-severity page; a human approval step would"
+        " defeat the purpose."
+    )
+    analysis = brain.analyze(opening(routing))
+    assert analysis.findings["confidence_thresholds"].anchored_credit
+    flags = flag_ids(brain, routing + autonomy)
+    assert {"humans_removed", "self_reported_confidence"} <= flags
+
+
+def test_reading_every_case_while_the_model_only_shadows_is_the_test_not_the_flag(
+    brain: OfflineBrain,
+) -> None:
+    stated = "Senior techs re-check every failure the model labels."
+    assert "full_expert_verification" in flag_ids(brain, stated)
+    shadow = "- Shadow period\n  - Senior techs re-check every failure the model labels."
+    assert "full_expert_verification" not in flag_ids(brain, shadow)
+
+
+def test_an_or_clause_goes_on_with_the_refusal_before_it(brain: OfflineBrain) -> None:
+    refused = "We would not buy a labelled set, or use thumbs up/down as the only feedback."
+    assert "thumbs_only_feedback" not in flag_ids(brain, refused)
+    stated = "We buy a labelled set, or use thumbs up/down as the only feedback."
+    assert "thumbs_only_feedback" in flag_ids(brain, stated)

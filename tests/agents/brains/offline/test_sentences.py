@@ -64,6 +64,10 @@ def test_abbreviations_inside_a_sentence_do_not_end_it() -> None:
         "Costs are est.",
         "Then ship.",
     ]
+    item = "- Shadow run\n  - Compare model vs. agent call on every ticket, weekly."
+    read = _read(item)
+    assert [s.text for s in read][-1] == "Compare model vs. agent call on every ticket, weekly."
+    assert read[-1].section != "Compare model vs."
 
 
 def test_an_indented_outline_keeps_its_items_apart_and_its_wrapped_lines_together() -> None:
@@ -327,3 +331,18 @@ def test_a_lower_case_notes_heading_over_bullets_heads_them() -> None:
     assert {s.section for s in read} == {"fallbacks"}
     prose = _read("fallbacks happen\nWe retry once and then page the on-call engineer.\n")
     assert "fallbacks happen" in [s.text for s in prose]
+
+
+def test_a_short_list_item_over_deeper_items_titles_them_and_is_not_quoted() -> None:
+    text = (
+        "- Shadow period\n"
+        "  - Agents see every model call for three weeks.\n"
+        "  - We compare the calls daily.\n"
+        "- Keep the old rules running as a fallback.\n"
+    )
+    read = _read(text)
+    assert [(s.section, s.text) for s in read] == [
+        ("Shadow period", "Agents see every model call for three weeks."),
+        ("Shadow period", "We compare the calls daily."),
+        ("", "Keep the old rules running as a fallback."),
+    ]
