@@ -1552,12 +1552,18 @@ STATED_FLAGS = [
     (
         "savings_ignore_failures",
         [
+            "Even if the model lets a few more bad refunds through than the old rules, the savings"
+            " outweigh it.",
             "A QA team reads 5% of the bot's chats and hand-offs go to agents, but I'd leave those"
             " out, they're team costs that exist either way.",
             "Missed defects already cost us truck rolls, so I'd keep them out of this business"
             " case.",
         ],
-        ["The cost per resolution includes the QA team's sampled reviews and every hand-off."],
+        [
+            "The cost per resolution includes the QA team's sampled reviews and every hand-off.",
+            "Even if the model lets a few more bad refunds through, we price those losses against"
+            " the savings.",
+        ],
     ),
     (
         "unsure_answer_sent",
@@ -1638,6 +1644,7 @@ STATED_FLAGS = [
     (
         "humans_removed",
         [
+            "Once the pilot holds, claims the model scores above 0.9 switch to automatic denial.",
             "A human approval step would only bring back the delay we set out to remove.",
             "Once the replay passes, we enable full autonomy for every low-severity incident.",
             "After two quarters of matching the reviewers, we go to fully automatic approvals and"
@@ -1661,6 +1668,7 @@ STATED_FLAGS = [
             "We let the agent issue refunds automatically, no human sign-off.",
         ],
         [
+            "Once the pilot holds, claims the model scores below 0.1 switch to automatic approval.",
             "We enable full autonomy only for the reversible low-risk restarts.",
             "Keeping people in the loop on the hard 10% costs about 40 hours a week.",
             "Success is the share of trips the agent books with no human touch and no change"
@@ -1673,11 +1681,13 @@ STATED_FLAGS = [
     (
         "audit_stopped",
         [
+            "By then we can retire the random 2% sample, since the model covers the risky ones.",
             "I wouldn't keep a standing human sample once the outcome data arrives.",
             "Once the numbers are stable I don't see the need for a separate audit of approved"
             " jobs.",
         ],
         [
+            "By then we shrink the random 2% sample to 1%, since the model covers the risky ones.",
             "For a class that clears the bar we stop full correction and move to spot checks, and"
             " those never stop.",
         ],
