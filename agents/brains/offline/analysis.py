@@ -200,6 +200,9 @@ class Analyzer:
         self._rejecting_sections = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.rejecting_sections
         ]
+        self._announced_rejections = [
+            re.compile(p, re.IGNORECASE) for p in calibration.stance.announced_rejections
+        ]
         self._context_sections = [
             re.compile(p, re.IGNORECASE) for p in calibration.stance.context_sections
         ]
@@ -259,6 +262,7 @@ class Analyzer:
                 sentences, self.extractor.features([s.context for s in sentences]), strict=True
             )
         ]
+        feats = self._under_announced_rejection(sentences, feats)
         feats, undecided = self._still_open(sentences, feats)
         injection = self._injected(sentences, feats)
         buzz_lists = frozenset(
@@ -375,6 +379,31 @@ class Analyzer:
         rejected = tuple(sorted({*f.rejected_flags, *f.flag_hits}))
         stance = "rejects" if f.stance == "asserts" else f.stance
         return replace(f, flag_hits=(), rejected_flags=rejected, stance=stance)
+
+    def _under_announced_rejection(
+        self, sentences: list[Sentence], feats: list[SentenceFeatures]
+    ) -> list[SentenceFeatures]:
+        """What follows "Two ideas I would argue against at once." in its paragraph, or in the list
+        right under it, is turned down: "One: thumbs as the main signal." states no practice."""
+        out = list(feats)
+        for k, s in enumerate(sentences):
+            if not _any_match(self._announced_rejections, s.text):
+                continue
+            # It heads a list when it closes its paragraph ("… what I would not do:").
+            listed = s.text.rstrip().endswith(":") or (
+                k + 1 < len(sentences) and sentences[k + 1].block != s.block
+            )
+            for t in sentences[k + 1 :]:
+                same_paragraph = (t.turn_id, t.block) == (s.turn_id, s.block)
+                in_list = listed and t.turn_id == s.turn_id and t.kind == "bullet"
+                if not (same_paragraph or in_list):
+                    break
+                f = out[t.index]
+                if f.flag_hits:
+                    rejected = tuple(sorted({*f.rejected_flags, *f.flag_hits}))
+                    stance = "rejects" if f.stance == "asserts" else f.stance
+                    out[t.index] = replace(f, flag_hits=(), rejected_flags=rejected, stance=stance)
+        return out
 
     def _offers_option(self, text: str) -> bool:
         """The sentence offers an alternative ("one option is…", "or alternatively we might…")."""

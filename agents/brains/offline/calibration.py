@@ -155,6 +155,9 @@ class StanceCues(StrictModel):
     rejecting_sections: list[str] = Field(default_factory=list)
     """Headings or table columns that list what the answer turns down ("Why not", "Tempting
     moves"): a bad practice named under them is rejected, not stated."""
+    announced_rejections: list[str] = Field(default_factory=list)
+    """A sentence that announces a list of what the answer turns down ("Two ideas I would argue
+    against at once."): the practices named after it, in its paragraph or list, are rejected."""
     context_sections: list[str] = Field(default_factory=list)
     context_signals: list[str] = Field(default_factory=list)
     option_patterns: list[str] = Field(default_factory=list)
@@ -184,6 +187,7 @@ class StanceCues(StrictModel):
         "failure_sections",
         "open_question_sections",
         "rejecting_sections",
+        "announced_rejections",
         "context_sections",
         "option_patterns",
         "menu_modal_patterns",

@@ -1463,6 +1463,9 @@ STATED_FLAGS = [
     (
         "predictions_as_labels",
         [
+            "Each month the newly blocked accounts are added as positives for the next retrain.",
+            "Our test set is the 5,000 listings the old filters removed last year, which are"
+            " confirmed scams.",
             "Over time the model's own flags feed in, so it learns from its own catches.",
             "Each claim the model denies goes back into training as a positive.",
             "If a driver doesn't contest the fare within a week, that confirms it was right.",
@@ -1476,6 +1479,9 @@ STATED_FLAGS = [
             "Frames over 0.85: accepted straight into the training set.",
         ],
         [
+            "Each month the blocked accounts an analyst confirmed are added as positives for the"
+            " next retrain.",
+            "Our test set is 5,000 listings that two analysts confirmed as scams.",
             "If nobody disputes the bill, we still audit 1% of reads against a technician's photo.",
             "Each tag the classifier gives at ≥0.92 is written to the label store as ground truth"
             " only after an analyst has spot-checked it.",
@@ -1497,6 +1503,8 @@ STATED_FLAGS = [
     (
         "guessing_metric",
         [
+            "Three times more listings blocked tells us the new model catches what the old filter"
+            " missed.",
             "Our north star is the drop in flagged phrases per document.",
             "The north star is chargeback dollars blocked per month.",
             "Success metric: faults detected per district per week.",
@@ -1505,6 +1513,8 @@ STATED_FLAGS = [
             "If it alerts more often it will detect more outages, so we loosen the cut-off.",
         ],
         [
+            "Three times more listings blocked, and a sample of 300 shows 92% of them were truly"
+            " fraudulent.",
             "Our north star is the drop in confirmed violations per document.",
             "Main metric: chargeback dollars held monthly, guardrailed by loyal buyers declined.",
             "The more fraud we catch, the more we save, as long as precision stays above 90%.",
@@ -1514,8 +1524,14 @@ STATED_FLAGS = [
     ),
     (
         "engagement_as_success",
-        ["Our north star is weekly minutes each student spends with the assistant, up from 20."],
         [
+            "Our north star is weekly minutes each student spends with the assistant, up from 20.",
+            "North star: weekly lesson starts per active learner.",
+            "Our goal is to drive engagement with the practice app.",
+        ],
+        [
+            "North star: weekly lessons passed per active learner.",
+            "Our goal is fewer failed exams; engagement is only a guardrail.",
             "Our north star is agent minutes saved per ticket, 4 today and 6 by spring.",
             "The primary metric is handling time per claim, which we want below 9 minutes.",
         ],
@@ -2665,3 +2681,23 @@ def test_an_or_clause_goes_on_with_the_refusal_before_it(brain: OfflineBrain) ->
     assert "thumbs_only_feedback" not in flag_ids(brain, refused)
     stated = "We buy a labelled set, or use thumbs up/down as the only feedback."
     assert "thumbs_only_feedback" in flag_ids(brain, stated)
+
+
+@pytest.mark.parametrize(
+    ("announced", "plain"),
+    [
+        (
+            "Two ideas I would argue against at once. One: user thumbs as the main quality signal.",
+            "Two ideas I would build on at once. One: user thumbs as the main quality signal.",
+        ),
+        (
+            "First, what I would not do.\n\n- Use thumbs up/down as the only feedback.",
+            "First, what I would do.\n\n- Use thumbs up/down as the only feedback.",
+        ),
+    ],
+)
+def test_practices_listed_after_an_announced_refusal_are_turned_down(
+    brain: OfflineBrain, announced: str, plain: str
+) -> None:
+    assert "thumbs_only_feedback" not in flag_ids(brain, announced)
+    assert "thumbs_only_feedback" in flag_ids(brain, plain)
