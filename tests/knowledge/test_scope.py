@@ -445,3 +445,10 @@ def test_a_retraining_already_under_way_sets_the_scene_and_asks_nothing() -> Non
     assert infer_scope(text) == ["objective", "evaluation"]
     asked = infer_scope("How often should the ranker be retrained, on what?")
     assert "data_strategy" in asked
+
+
+def test_asking_how_to_tell_whether_it_works_asks_what_working_means() -> None:
+    working = "How would you measure whether our invoice assistant is actually working?"
+    assert infer_scope(working) == ["objective", "evaluation"]
+    worth = "Only the cost side: how do you decide whether it's worth it?"
+    assert "objective" not in infer_scope(worth)

@@ -242,6 +242,9 @@ def test_a_grounded_or_checked_model_is_not_a_magic_box(brain: OfflineBrain) -> 
     trusting = "Accuracy will be high because the models are really good at reading forms now."
     assert "magic_box" not in flag_ids(brain, grounded)
     assert "magic_box" in flag_ids(brain, trusting)
+    kept_small = "A fine-tuned classifier picks the queue; an LLM writes the reply only."
+    assert "magic_box" not in flag_ids(brain, kept_small)
+    assert "magic_box" in flag_ids(brain, "An LLM writes the reply and it goes out.")
 
 
 TABLE_WITH_FIGURES = """\
@@ -1525,6 +1528,7 @@ STATED_FLAGS = [
     (
         "engagement_as_success",
         [
+            "We watch weekly active users, because usage shows people trust the assistant.",
             "Our north star is weekly minutes each student spends with the assistant, up from 20.",
             "North star: weekly lesson starts per active learner.",
             "Our goal is to drive engagement with the practice app.",
@@ -1721,11 +1725,14 @@ STATED_FLAGS = [
     (
         "automation_as_success",
         [
+            "Success is the share of invoices the agent posts end to end without anyone editing"
+            " them.",
             "Our north star is the share of invoices posted automatically, 80% by Q3.",
             "Success means the untriaged backlog drops below 500 within a quarter.",
             "The headline metric is approved applications per reviewer-hour.",
         ],
         [
+            "Success is the share of invoices posted correctly, checked by a weekly audit of 300.",
             "North star: share of invoices auto-posted with an error rate under 0.5% on the"
             " audited sample.",
             "Success is tickets resolved with no repeat contact within 7 days.",
