@@ -393,9 +393,13 @@ class Analyzer:
             listed = s.text.rstrip().endswith(":") or (
                 k + 1 < len(sentences) and sentences[k + 1].block != s.block
             )
+            heads = sentences[k + 1].section if k + 1 < len(sentences) else ""
             for t in sentences[k + 1 :]:
                 same_paragraph = (t.turn_id, t.block) == (s.turn_id, s.block)
-                in_list = listed and t.turn_id == s.turn_id and t.kind == "bullet"
+                # ... up to the next heading: a new section is the design again.
+                in_list = (
+                    listed and t.turn_id == s.turn_id and t.kind == "bullet" and t.section == heads
+                )
                 if not (same_paragraph or in_list):
                     break
                 f = out[t.index]

@@ -90,8 +90,8 @@ _BOLD_LABEL_MAX_WORDS = 8
 _TITLE_MAX_WORDS = 5
 _HEADER_MAX_WORDS = 2
 _WRAP_MIN_WORDS = 6
-_OUTLINE_TITLE_WORDS = 5  # longest list item that can title the deeper items under it
 """A line this long that stops mid-sentence was wrapped by hand; the next line continues it."""
+_OUTLINE_TITLE_WORDS = 5  # longest list item that can title the deeper items under it
 # "North star: two-way chats per week" opens an outline item of its own, never a wrapped line.
 _RUN_IN_LABEL = re.compile(r"^[A-Z][\w'’/&-]*(?: [\w'’/&-]+){0,3}:\s+\S")
 CONTEXT_LABEL_WORDS = 4

@@ -1253,8 +1253,16 @@ def test_a_judge_is_unchecked_until_the_answer_checks_it_or_turns_it_down(
     assert "unchecked_llm_judge" not in flag_ids(brain, plan + checked_or_refused)
 
 
-def test_a_run_in_title_does_not_hide_the_practice_it_heads(brain: OfflineBrain) -> None:
-    text = "**Objective.** The north star is chargeback dollars blocked per month."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**Objective.** The north star is chargeback dollars blocked per month.",
+        "## 3. Goals and data\n\nThe north star is the number of defects flagged per week.",
+    ],
+)
+def test_a_title_s_own_full_stop_does_not_hide_the_practice_it_heads(
+    brain: OfflineBrain, text: str
+) -> None:
     assert "guessing_metric" in flag_ids(brain, text)
 
 
@@ -2651,11 +2659,6 @@ def test_accuracy_as_the_target_is_a_fault_only_where_the_answer_says_the_event_
     assert "accuracy_hides_rare_cases" in flag_ids(brain, rare)
 
 
-def test_a_numbered_heading_does_not_hide_the_practice_under_it(brain: OfflineBrain) -> None:
-    text = "## 3. Goals and data\n\nThe north star is the number of defects flagged per week."
-    assert "guessing_metric" in flag_ids(brain, text)
-
-
 def test_a_cut_off_on_the_models_own_confidence_does_not_vouch_for_full_autonomy(
     brain: OfflineBrain,
 ) -> None:
@@ -2708,3 +2711,12 @@ def test_practices_listed_after_an_announced_refusal_are_turned_down(
 ) -> None:
     assert "thumbs_only_feedback" not in flag_ids(brain, announced)
     assert "thumbs_only_feedback" in flag_ids(brain, plain)
+
+
+
+def test_an_announced_refusal_ends_at_the_next_heading(brain: OfflineBrain) -> None:
+    text = (
+        "Two ideas I would argue against at once.\n\n- Ship on the offline score alone.\n\n"
+        "## Feedback\n\n- Use thumbs up/down as the only feedback."
+    )
+    assert "thumbs_only_feedback" in flag_ids(brain, text)
