@@ -1504,8 +1504,12 @@ STATED_FLAGS = [
     ),
     (
         "thumbs_only_feedback",
-        ["A thumbs up or down on each reply is how we learn what works."],
         [
+            "A thumbs up or down on each reply is how we learn what works.",
+            "We buy a labelled set, or use thumbs up/down as the only feedback.",
+        ],
+        [
+            "We would not buy a labelled set, or use thumbs up/down as the only feedback.",
             "Thumbs were pressed on 2% of replies, so we read behaviour instead: re-asks and"
             " edits.",
             "A grading model scores every draft from 1 to 5 on accuracy and tone.",
@@ -2071,11 +2075,13 @@ STATED_FLAGS = [
     (
         "full_expert_verification",
         [
+            "Senior techs re-check every failure the model labels.",
             "Each draft goes from the model to a senior editor, who checks it and signs off.",
             "Having a second reviewer on each record keeps accuracy virtually perfect.",
             "A change ships only when both approvers sign off.",
         ],
         [
+            "- Shadow period\n  - Senior techs re-check every failure the model labels.",
             "Each draft the model is unsure of goes to a senior editor, who checks it, and the"
             " rest ship.",
             "A random 2% sample keeps our estimate of accuracy honest.",
@@ -2238,19 +2244,36 @@ def test_one_disqualifying_practice_stated_in_its_own_words_sinks_a_strong_answe
     assert margin_from(strong, [resembles], False, scoring) > 0
 
 
-def test_routing_the_hard_cases_to_people_does_not_excuse_denials_the_model_sends_alone(
-    brain: OfflineBrain,
+@pytest.mark.parametrize(
+    ("routing", "removal", "flags"),
+    [
+        # Routing the hard cases to people does not excuse denials the model sends alone.
+        (
+            "Above 0.92 confidence the model settles routine claims straight through; below that"
+            " threshold a caseworker decides, because a wrong denial costs the claimant weeks of"
+            " benefits.",
+            " For the routine categories the model issues denials on its own.",
+            {"humans_removed"},
+        ),
+        # A cut-off on the model's own confidence does not vouch for full autonomy either.
+        (
+            "The agent scores its own certainty and we use 0.85 as the cut-off: below it the"
+            " agent pages a person instead of acting, because a wrong restart costs more than a"
+            " slow one.",
+            " Confidence comes from the agent's own self-rating. Once the replay suite passes, we"
+            " switch on full autonomy for every low-severity page; a human approval step would"
+            " defeat the purpose.",
+            {"humans_removed", "self_reported_confidence"},
+        ),
+    ],
+)
+def test_routing_to_people_does_not_excuse_removing_them_elsewhere(
+    brain: OfflineBrain, routing: str, removal: str, flags: set[str]
 ) -> None:
-    routing = (
-        "Above 0.92 confidence the model settles routine claims straight through; below that"
-        " threshold a caseworker decides, because a wrong denial costs the claimant weeks of"
-        " benefits."
-    )
     analysis = brain.analyze(opening(routing))
     assert analysis.findings["confidence_thresholds"].anchored_credit
     assert "humans_removed" not in flag_ids(brain, routing)
-    denials = " For the routine categories the model issues denials on its own."
-    assert "humans_removed" in flag_ids(brain, routing + denials)
+    assert flags <= flag_ids(brain, routing + removal)
 
 
 def test_the_model_being_graded_is_not_a_grader_model(brain: OfflineBrain) -> None:
@@ -2579,6 +2602,11 @@ def test_an_option_filed_as_turned_down_is_declined(
             "The agent's self-rated confidence is checked against a labelled sample each month.",
         ),
         (
+            "self_reported_confidence",
+            "The routing confidence is the agent's own self-assessment score; 0.8 is the cut-off.",
+            "The routing confidence is the ticket classifier's own score; 0.8 is the cut-off.",
+        ),
+        (
             "selective_labels",
             "We test it on last quarter's refunds that agents approved and check it gives the"
             " same amount.",
@@ -2657,40 +2685,6 @@ def test_accuracy_as_the_target_is_a_fault_only_where_the_answer_says_the_event_
     assert "accuracy_hides_rare_cases" not in flag_ids(brain, target)
     rare = "Chargebacks are about 0.4% of orders. We'd optimise for accuracy and ship above 97%."
     assert "accuracy_hides_rare_cases" in flag_ids(brain, rare)
-
-
-def test_a_cut_off_on_the_models_own_confidence_does_not_vouch_for_full_autonomy(
-    brain: OfflineBrain,
-) -> None:
-    routing = (
-        "The agent scores its own certainty and we use 0.85 as the cut-off: below it the agent"
-        " pages a person instead of acting, because a wrong restart costs more than a slow one."
-    )
-    autonomy = (
-        " Confidence comes from the agent's own self-rating. Once the replay suite passes, we"
-        " switch on full autonomy for every low-severity page; a human approval step would"
-        " defeat the purpose."
-    )
-    analysis = brain.analyze(opening(routing))
-    assert analysis.findings["confidence_thresholds"].anchored_credit
-    flags = flag_ids(brain, routing + autonomy)
-    assert {"humans_removed", "self_reported_confidence"} <= flags
-
-
-def test_reading_every_case_while_the_model_only_shadows_is_the_test_not_the_flag(
-    brain: OfflineBrain,
-) -> None:
-    stated = "Senior techs re-check every failure the model labels."
-    assert "full_expert_verification" in flag_ids(brain, stated)
-    shadow = "- Shadow period\n  - Senior techs re-check every failure the model labels."
-    assert "full_expert_verification" not in flag_ids(brain, shadow)
-
-
-def test_an_or_clause_goes_on_with_the_refusal_before_it(brain: OfflineBrain) -> None:
-    refused = "We would not buy a labelled set, or use thumbs up/down as the only feedback."
-    assert "thumbs_only_feedback" not in flag_ids(brain, refused)
-    stated = "We buy a labelled set, or use thumbs up/down as the only feedback."
-    assert "thumbs_only_feedback" in flag_ids(brain, stated)
 
 
 @pytest.mark.parametrize(
