@@ -452,3 +452,51 @@ def test_asking_how_to_tell_whether_it_works_asks_what_working_means() -> None:
     assert infer_scope(working) == ["objective", "evaluation"]
     worth = "Only the cost side: how do you decide whether it's worth it?"
     assert "objective" not in infer_scope(worth)
+
+
+def test_an_assistant_that_invents_things_is_asked_about_hallucination() -> None:
+    for text in (
+        "How would you stop our ferry-booking bot from inventing luggage rules?",
+        "Our tutor keeps giving made-up page numbers. What would you do?",
+        "The scribe fabricates doses now and then. What would you change?",
+    ):
+        assert infer_scope(text) == ["model_integration"], text
+    # An inventory is no invention.
+    assert "model_integration" not in infer_scope("How would you measure inventory accuracy?")
+
+
+def test_where_the_ground_truth_comes_from_is_a_data_question() -> None:
+    text = "Where does your ground truth come from, and how do you check the labels are right?"
+    assert infer_scope(text) == ["data_strategy", "evaluation"]
+    assert "objective" in infer_scope("What is the ground truth for a good reply, and who decides?")
+
+
+def test_the_metrics_that_tell_you_it_works_ask_what_working_means() -> None:
+    text = "We launched AI playlist titles. What metrics would tell you they work, and how to test?"
+    assert infer_scope(text) == ["objective", "evaluation"]
+    better = (
+        "What does 'better than our rules engine' have to mean before you switch, and at what cost?"
+    )
+    assert infer_scope(better) == ["objective", "evaluation", "scaling"]
+
+
+def test_keeping_wrong_output_from_people_and_setting_its_threshold_are_about_the_model() -> None:
+    for text in (
+        "How would you keep our tax helper from giving wrong answers to filers?",
+        "How would you test our cavity detector, and how would you set the flagging threshold?",
+        "What should happen when the fall detector fires at night, and how do you know it works?",
+        "Estimate the cost per scan, and explain where human review fits into the flow.",
+        "Where do people still need to be involved, and what does a reading cost?",
+    ):
+        assert "model_integration" in infer_scope(text), text
+
+
+def test_a_price_the_product_suggests_is_not_its_cost() -> None:
+    for text in (
+        "We're launching nightly price suggestions for sellers. What metrics would tell you "
+        "it's working?",
+        "We want ML-driven pricing for our car parks. How would you know it is working?",
+        "How would you evaluate our call-volume forecast, a forecast of volume per hour?",
+    ):
+        assert "scaling" not in infer_scope(text), text
+    assert infer_scope("How would you price our AI summary add-on?") == ["scaling"]

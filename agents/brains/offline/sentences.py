@@ -55,6 +55,13 @@ _KEY_VALUE = re.compile(r"^[A-Za-z_][\w.\-]*:\s+\S")
 _COMMENT_SENTENCE_WORDS = 8
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_]{1,80})(?:\*\*|__)\s*:?\s*$")
 _LABEL_LINE = re.compile(r"^([A-Za-z][^.!?|]{0,50}):\s*$")
+# "Q: How do we know it works?" asks the question the lines after it answer: a heading, as a
+# "### How do we know it works?" would be, and never the candidate's claim.
+_QA_QUESTION = re.compile(
+    r"^(?:\*\*|__)?(?:q|question)\s*\d{0,2}\s*[:.)]\s*(?:\*\*|__)?\s*([^?]{3,160}\?)\s*(?:\*\*|__)?\s*$",
+    re.I,
+)
+_QA_ANSWER = frozenset({"a", "answer"})
 _LEAD_LABEL = re.compile(
     r"^(?:\*\*|__)([^*_]{1,50}?)(?::\s*)?(?:\*\*|__)\s*[:\-–—]?\s+|^([A-Z][\w/&'’ -]{0,30}):\s+"
 )
@@ -338,6 +345,11 @@ def _lines(text: str) -> list[_Line]:
             titles.append((indents[i], section))
             section = title
             continue
+        asked = _QA_QUESTION.match(_BULLET.sub("", line, count=1))
+        if asked:
+            titles.clear()
+            above, section = section, asked.group(1).strip("*_ ")
+            continue
         bullet = _BULLET.match(line)
         marked = pictograph and not (
             _ATX.match(line) or _BOLD_LINE.match(line) or _LABEL_LINE.match(line)
@@ -509,6 +521,9 @@ def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:
         label, body = _strip_label(line.text, run_in=line.kind == "bullet" or _titled(line.text))
         if not label and line.kind == "prose":
             label, body = _wh_title(line.text)
+        # "A: …" answers the question above it: that question stays its section.
+        if label.lower() in _QA_ANSWER and line.section:
+            label = ""
         section = label or line.section
         for raw, joined in _split_clauses(_rejoin_abbreviations(_BOUNDARY.split(body))):
             piece = raw.strip(_EMPHASIS_EDGE)

@@ -143,6 +143,7 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("error_cost_asymmetry", "The costly mistake isn't a late report; it's a wrong one."),
         ("error_cost_asymmetry", "A wrong dose is the worst outcome; a late one is next-worst."),
         ("correct_output_defined", "What's a good summary?"),
+        ("correct_output_defined", "right tag = the word a buyer typed before buying the photo"),
         (
             "gold_reference_set",
             "We'd assemble a set of 2,000 receipts with two clerks marking every field.",

@@ -128,15 +128,29 @@ def test_a_table_cell_is_read_under_its_row_label_and_column_name() -> None:
 def test_a_frame_label_stays_out_of_the_text_as_read_but_a_topic_label_stays_in() -> None:
     text = (
         "Action: We indexed the policy site and closed tickets, and re-indexed them nightly.\n"
-        "Q: How do we know the labels are good?\n"
         "What I'd do instead: two lawyers mark up 300 past contracts clause by clause.\n"
         "Reference set: 300 contracts that two lawyers marked clause by clause.\n"
     )
     assert [s.context for s in _read(text)] == [
         "We indexed the policy site and closed tickets, and re-indexed them nightly.",
-        "How do we know the labels are good?",
         "two lawyers mark up 300 past contracts clause by clause.",
         "Reference set: 300 contracts that two lawyers marked clause by clause.",
+    ]
+
+
+def test_a_question_in_a_q_and_a_heads_its_answer_and_is_never_quoted() -> None:
+    text = (
+        "Q: Which mistake hurts more?\n"
+        "A: A missed recall notice, because the owner keeps driving the car.\n\n"
+        "**Q2. How would we know it works?**\n"
+        "A: Two mechanics grade 250 old notices and we launch only above 95% recall.\n"
+    )
+    read = _read(text)
+    assert [(s.text, s.section) for s in read] == [
+        ("A missed recall notice, because the owner keeps driving the car.",
+         "Which mistake hurts more?"),
+        ("Two mechanics grade 250 old notices and we launch only above 95% recall.",
+         "How would we know it works?"),
     ]
 
 
