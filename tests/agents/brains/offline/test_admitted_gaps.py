@@ -278,3 +278,9 @@ def test_the_cases_a_design_is_unsure_of_are_a_rule_not_an_admission(brain: Offl
     assert _stance(brain, "Anything the model is not sure about goes to a clerk.") != "hedges"
     assert _stance(brain, "I'm not sure about the labeling cost.") == "hedges"
     assert _stance(brain, "The part I'm not sure about is the review cost.") == "hedges"
+
+
+def test_things_not_yet_done_to_are_described_not_admitted(brain: OfflineBrain) -> None:
+    text = "After launch, the cables we haven't swapped yet are the control group."
+    assert _stance(brain, text) != "hedges"
+    assert _stance(brain, "We haven't sized the review queue yet.") == "hedges"

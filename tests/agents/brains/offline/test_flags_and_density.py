@@ -1472,6 +1472,36 @@ def test_a_practice_condemned_by_what_it_does_to_the_product_is_rejected(
 # Each new flag: sentences that state the practice, and near misses that must not raise it.
 STATED_FLAGS = [
     (
+        "swapped_precision_recall",
+        [
+            "The metric we optimise is precision, meaning that of all the eligible patients in"
+            " the registry, the list should hold at least 90%.",
+            "With precision at 0.97 we can be confident we're finding nearly every forged invoice.",
+            "Precision of 0.9 means we miss only one in ten of the cracked welds.",
+            "Recall is our launch bar: of the transactions we flag, 95% must really be fraud.",
+        ],
+        [
+            "Precision: of the invoices we flag as forged, 9 in 10 must be forged.",
+            "Recall: of all forged invoices, we want to find at least 90%.",
+            "We keep precision high so adjusters trust every flag, and recall above 85% so we"
+            " find nearly all the real fraud.",
+        ],
+    ),
+    (
+        "fairness_by_blindness",
+        [
+            "We remove gender and date of birth before scoring, so the model can't be biased.",
+            "Photos and names never reach the ranker, which takes care of fairness.",
+            "I'd track complaints by region rather than run a separate disparate-impact review.",
+        ],
+        [
+            "We hide names from reviewers so they focus on the work, and still audit approval"
+            " rates by group every month.",
+            "Age is left out of the inputs, and we check outcomes by age band on a labelled sample"
+            " anyway, because postcode can stand in for it.",
+        ],
+    ),
+    (
         "predictions_as_labels",
         [
             "Each month the newly blocked accounts are added as positives for the next retrain.",
@@ -2032,10 +2062,16 @@ STATED_FLAGS = [
     ),
     (
         "selective_labels",
-        ["Analysts reviewed the 90k transactions the rules flagged, and those are our labels."],
+        [
+            "Analysts reviewed the 90k transactions the rules flagged, and those are our labels.",
+            "True, the history only covers tenants we approved, but at 200k leases the volume"
+            " makes up for it.",
+        ],
         [
             "Analysts reviewed the 90k transactions the rules flagged, plus a random 2k the rules"
-            " passed, so we can see what the rules miss."
+            " passed, so we can see what the rules miss.",
+            "The history only covers tenants we approved, so we also approve a random 1% of"
+            " borderline applicants to see how they do.",
         ],
     ),
     (
