@@ -68,7 +68,7 @@ _TALK_BUILD = re.compile(
 _APPROACH_IT = re.compile(
     r"^\W*how (?:would|will|could|should|do|can) (?:you|we|i) "
     r"(?:approach|tackle|go about|"
-    r"design and (?:launch|ship|roll|deploy|build|run|evaluate|test|scale))"
+    r"(?:design|build) and (?:launch|ship|roll|deploy|build|run|evaluate|test|scale))"
     r" (?:it|this|that|building (?:it|this|that)|designing (?:it|this|that))\b",
     re.IGNORECASE,
 )

@@ -454,13 +454,13 @@ def test_asking_how_to_tell_whether_it_works_asks_what_working_means() -> None:
     assert "objective" not in infer_scope(worth)
 
 
-def test_an_assistant_that_invents_things_is_asked_about_hallucination() -> None:
+def test_an_assistant_that_invents_things_is_asked_about_hallucination_and_its_rate() -> None:
     for text in (
         "How would you stop our ferry-booking bot from inventing luggage rules?",
         "Our tutor keeps giving made-up page numbers. What would you do?",
         "The scribe fabricates doses now and then. What would you change?",
     ):
-        assert infer_scope(text) == ["model_integration"], text
+        assert infer_scope(text) == ["model_integration", "evaluation"], text
     # An inventory is no invention.
     assert "model_integration" not in infer_scope("How would you measure inventory accuracy?")
 
@@ -500,3 +500,16 @@ def test_a_price_the_product_suggests_is_not_its_cost() -> None:
     ):
         assert "scaling" not in infer_scope(text), text
     assert infer_scope("How would you price our AI summary add-on?") == ["scaling"]
+
+
+def test_building_and_launching_the_thing_described_is_a_design_question() -> None:
+    text = (
+        "A port wants ML to predict crane failures, on a $4M budget. "
+        "How would you build and launch this?"
+    )
+    assert infer_scope(text) == list(STAGE_IDS)
+
+
+def test_checking_the_labels_are_any_good_or_a_summary_faithful_is_evaluation() -> None:
+    assert "evaluation" in infer_scope("How would you check that the tags are any good?")
+    assert "evaluation" in infer_scope("How would you check the digests are faithful to threads?")
