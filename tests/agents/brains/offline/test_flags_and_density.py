@@ -1574,9 +1574,11 @@ STATED_FLAGS = [
             "Our north star is weekly minutes each student spends with the assistant, up from 20.",
             "North star: weekly lesson starts per active learner.",
             "Our goal is to drive engagement with the practice app.",
+            "If playlists per listener keeps going up, the feature is working.",
         ],
         [
             "North star: weekly lessons passed per active learner.",
+            "If refund accuracy goes up on the audited sample, the model is working.",
             "Our goal is fewer failed exams; engagement is only a guardrail.",
             "Our north star is agent minutes saved per ticket, 4 today and 6 by spring.",
             "The primary metric is handling time per claim, which we want below 9 minutes.",
