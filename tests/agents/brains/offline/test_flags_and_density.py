@@ -1472,6 +1472,36 @@ def test_a_practice_condemned_by_what_it_does_to_the_product_is_rejected(
 # Each new flag: sentences that state the practice, and near misses that must not raise it.
 STATED_FLAGS = [
     (
+        "savings_ignore_failures",
+        [
+            "Dispatcher time is marginal once it's live, so I left it out of the table.",
+            "After that we post the fixes automatically, since the remaining errors are tiny.",
+            "What's wrong is mostly late deliveries, which sort themselves out next cycle.",
+        ],
+        [
+            "The remaining errors are tiny, and a dispatcher reviews each one before it posts.",
+            "Dispatcher time is about 6 hours a week, so it's the second line of the table.",
+        ],
+    ),
+    (
+        "eval_leakage",
+        [
+            "We tweak the prompt against the test set until agreement passes 92%.",
+            "We use the test set for prompt iteration, which is normal for LLM products.",
+        ],
+        ["We tune the prompt on the validation set and score the test set once, at the end."],
+    ),
+    (
+        "borrowed_threshold",
+        ["Our 97% bar is what the vendor's published benchmarks report, so it's a fair target."],
+        ["Our 97% bar comes from what a missed shipment costs us, read off 400 labelled loads."],
+    ),
+    (
+        "live_test_dismissed",
+        ["I don't think we need an A/B test, since we can check scores against what happened."],
+        ["I don't think we need an A/B test before the holdout month ends; it answers that."],
+    ),
+    (
         "swapped_precision_recall",
         [
             "The metric we optimise is precision, meaning that of all the eligible patients in"
