@@ -320,7 +320,9 @@ def _lines(text: str) -> list[_Line]:
             out.append(_Line(line[line.index(atx.group(1)) :], section, "prose", i))
             continue
         nxt = next((r for r in raw[i + 1 :] if r), None)
-        if line.count("|") >= 2 or _TABLE_SEP.match(line):
+        # A list item whose formula has bars in it ("- WAPE = sum |a - f| / sum a") is no row.
+        in_list = _BULLET.match(line) is not None and not line.startswith("|")
+        if (line.count("|") >= 2 and not in_list) or _TABLE_SEP.match(line):
             if _TABLE_SEP.match(line):
                 continue
             if nxt is not None and _TABLE_SEP.match(nxt):

@@ -360,3 +360,17 @@ def test_a_short_list_item_over_deeper_items_titles_them_and_is_not_quoted() -> 
         ("Shadow period", "We compare the calls daily."),
         ("", "Keep the old rules running as a fallback."),
     ]
+
+
+def test_bars_in_a_list_items_formula_do_not_make_it_a_table_row() -> None:
+    text = (
+        "- MAE per depot = mean of |actual - predicted| over the week.\n"
+        "\n"
+        "| Metric | Target |\n"
+        "|---|---|\n"
+        "| MAE | under 40 boxes |\n"
+    )
+    assert [(s.text, s.kind) for s in _read(text)] == [
+        ("MAE per depot = mean of |actual - predicted| over the week.", "bullet"),
+        ("under 40 boxes", "table"),
+    ]
