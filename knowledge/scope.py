@@ -64,7 +64,7 @@ _TALK_BUILD = re.compile(
     re.IGNORECASE,
 )
 # "… wants a churn early-warning model. How would you approach it?": the thing just described,
-# taken on whole; "How would you design and launch it?" too.
+# taken on whole; "How would you design and launch it?" and "build and launch this?" too.
 _APPROACH_IT = re.compile(
     r"^\W*how (?:would|will|could|should|do|can) (?:you|we|i) "
     r"(?:approach|tackle|go about|"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from agents.brains.offline.sentences import Sentence, split_candidate_turns
 from agents.transcript import Turn
 
@@ -135,22 +137,6 @@ def test_a_frame_label_stays_out_of_the_text_as_read_but_a_topic_label_stays_in(
         "We indexed the policy site and closed tickets, and re-indexed them nightly.",
         "two lawyers mark up 300 past contracts clause by clause.",
         "Reference set: 300 contracts that two lawyers marked clause by clause.",
-    ]
-
-
-def test_a_question_in_a_q_and_a_heads_its_answer_and_is_never_quoted() -> None:
-    text = (
-        "Q: Which mistake hurts more?\n"
-        "A: A missed recall notice, because the owner keeps driving the car.\n\n"
-        "**Q2. How would we know it works?**\n"
-        "A: Two mechanics grade 250 old notices and we launch only above 95% recall.\n"
-    )
-    read = _read(text)
-    assert [(s.text, s.section) for s in read] == [
-        ("A missed recall notice, because the owner keeps driving the car.",
-         "Which mistake hurts more?"),
-        ("Two mechanics grade 250 old notices and we launch only above 95% recall.",
-         "How would we know it works?"),
     ]
 
 
@@ -347,19 +333,45 @@ def test_a_lower_case_notes_heading_over_bullets_heads_them() -> None:
     assert "fallbacks happen" in [s.text for s in prose]
 
 
-def test_a_short_list_item_over_deeper_items_titles_them_and_is_not_quoted() -> None:
-    text = (
-        "- Shadow period\n"
-        "  - Agents see every model call for three weeks.\n"
-        "  - We compare the calls daily.\n"
-        "- Keep the old rules running as a fallback.\n"
-    )
-    read = _read(text)
-    assert [(s.section, s.text) for s in read] == [
-        ("Shadow period", "Agents see every model call for three weeks."),
-        ("Shadow period", "We compare the calls daily."),
-        ("", "Keep the old rules running as a fallback."),
-    ]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A short list item over deeper items titles them.
+        (
+            "- Shadow period\n"
+            "  - Agents see every model call for three weeks.\n"
+            "  - We compare the calls daily.\n"
+            "- Keep the old rules running as a fallback.\n",
+            [
+                ("Shadow period", "Agents see every model call for three weeks."),
+                ("Shadow period", "We compare the calls daily."),
+                ("", "Keep the old rules running as a fallback."),
+            ],
+        ),
+        # A question in a Q and A heads its answer.
+        (
+            "Q: Which mistake hurts more?\n"
+            "A: A missed recall notice, because the owner keeps driving the car.\n\n"
+            "**Q2. How would we know it works?**\n"
+            "A: Two mechanics grade 250 old notices and we launch only above 95% recall.\n",
+            [
+                (
+                    "Which mistake hurts more?",
+                    "A missed recall notice, because the owner keeps driving the car.",
+                ),
+                (
+                    "How would we know it works?",
+                    "Two mechanics grade 250 old notices and we launch only above 95% recall.",
+                ),
+            ],
+        ),
+    ],
+    ids=["outline-title", "q-and-a"],
+)
+def test_a_title_line_heads_the_lines_under_it_and_is_never_quoted(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(s.section, s.text) for s in _read(text)] == expected
 
 
 def test_bars_in_a_list_items_formula_do_not_make_it_a_table_row() -> None:
