@@ -84,6 +84,10 @@ RED_FLAG_KEYWORDS: dict[str, str] = {
     "acceptance_as_accuracy": r"\b(coders kept|without edits|right by definition)\b",
     "self_reported_confidence": r"\b(printed beside each field|rated above nine|"
     r"wrote about itself)\b",
+    "swapped_precision_recall": r"\b(deciding number precision|precision and recall swapped|"
+    r"that is recall)\b",
+    "fairness_by_blindness": r"\b(could not be biased because|called the model fair|"
+    r"removing protected fields)\b",
 }
 
 
