@@ -374,11 +374,9 @@ class Analyzer:
 
     def _under_rejecting_section(self, s: Sentence, f: SentenceFeatures) -> SentenceFeatures:
         """A bad practice named under a "Why not" column or an "Avoid" heading is turned down."""
-        if not f.flag_hits or not _any_match(self._rejecting_sections, s.section.strip("*_ ")):
+        if not _any_match(self._rejecting_sections, s.section.strip("*_ ")):
             return f
-        rejected = tuple(sorted({*f.rejected_flags, *f.flag_hits}))
-        stance = "rejects" if f.stance == "asserts" else f.stance
-        return replace(f, flag_hits=(), rejected_flags=rejected, stance=stance)
+        return _turned_down(f)
 
     def _under_announced_rejection(
         self, sentences: list[Sentence], feats: list[SentenceFeatures]
@@ -402,11 +400,7 @@ class Analyzer:
                 )
                 if not (same_paragraph or in_list):
                     break
-                f = out[t.index]
-                if f.flag_hits:
-                    rejected = tuple(sorted({*f.rejected_flags, *f.flag_hits}))
-                    stance = "rejects" if f.stance == "asserts" else f.stance
-                    out[t.index] = replace(f, flag_hits=(), rejected_flags=rejected, stance=stance)
+                out[t.index] = _turned_down(out[t.index])
         return out
 
     def _offers_option(self, text: str) -> bool:
@@ -868,6 +862,15 @@ class Analyzer:
             if data_credit > config.max_data_credit:
                 return []
         return topic
+
+
+def _turned_down(f: SentenceFeatures) -> SentenceFeatures:
+    """The practices a sentence names, read as turned down rather than stated."""
+    if not f.flag_hits:
+        return f
+    rejected = tuple(sorted({*f.rejected_flags, *f.flag_hits}))
+    stance = "rejects" if f.stance == "asserts" else f.stance
+    return replace(f, flag_hits=(), rejected_flags=rejected, stance=stance)
 
 
 def _any_match(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
