@@ -154,6 +154,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("tiered_sample_verification", "On Fridays a pharmacist reviews 25 random refills."),
         ("tiered_sample_verification", "Every month 200 random invoices are re-checked by hand."),
         ("tiered_sample_verification", "Two pharmacists re-read 40 sent replies a week."),
+        ("gold_reference_set", "900 past claims with the adjuster's final payout as truth."),
+        ("heldout_gold_gate", "The bar is recall for fraud ≥ 95% on that set, per region."),
         ("labeling_cost", "The real bill is adjuster time, about 18 hours a week."),
         ("labeling_cost", "What that costs is nurse time on the flagged third."),
     ],
