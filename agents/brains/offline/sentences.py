@@ -77,6 +77,19 @@ _RUN_IN_TITLE = re.compile(
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPHASIS_EDGE = "*_` "
 _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=(?:and|but|so|which|then|because|while|whereas)\b)|\s[—–]\s")
+# Spoken answers run on without stops ("ok so the costly error is … and if the item isn't in the
+# list it says … and to check it works we'd take …"): a piece still too long after the comma
+# cuts is cut before these spoken joints, and the bits merged back into sentence-sized parts.
+_SPOKEN_CUT = re.compile(
+    r"(?<!\band)(?<!\bbut)"
+    r"\s(?=(?:(?:and|but) )?(?:so|then|also|plus|honestly|anyway|okay|ok|um|uh)\s)"
+    r"|\s(?=(?:and|but) (?:if|once|after|before|to|where|when|we|i|they|it|that|for|on|the "
+    r"(?:goal|model|cost|bar|plan))\b)"
+    r"|\s(?=(?:cost|price|money|latency|data|eval|evaluation|quality)[- ]wise\b)",
+    re.I,
+)
+SPOKEN_PART_WORDS = 30
+SPOKEN_MIN_WORDS = 6
 # A colon or semicolon between two full clauses splits a sentence for reading (each part verbatim).
 _CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)\]”\"'])(?:;|:)\s+(?=\S)")
 CLAUSE_MIN_WORDS = 6
@@ -556,13 +569,38 @@ def _cut_long(piece: str, max_words: int) -> list[str]:
         parts.append(current.strip())
     out: list[str] = []
     for part in parts:
-        tokens = part.split()
         if len(words_of(part)) <= max_words:
             out.append(part.strip(" ;,—–"))
             continue
-        for start in range(0, len(tokens), max_words):
-            out.append(" ".join(tokens[start : start + max_words]).strip(" ;,—–"))
+        for spoken in _spoken_parts(part):
+            tokens = spoken.split()
+            if len(words_of(spoken)) <= max_words:
+                out.append(spoken.strip(" ;,—–"))
+                continue
+            for start in range(0, len(tokens), max_words):
+                out.append(" ".join(tokens[start : start + max_words]).strip(" ;,—–"))
     return [p for p in out if p]
+
+
+def _spoken_parts(text: str) -> list[str]:
+    """A run-on stretch cut before its spoken joints, the bits merged into parts of about
+    SPOKEN_PART_WORDS words; a bit shorter than SPOKEN_MIN_WORDS never stands alone."""
+    bits, start = [], 0
+    for m in _SPOKEN_CUT.finditer(text):
+        bits.append(text[start : m.start()])
+        start = m.start()
+    bits.append(text[start:])
+    parts: list[str] = []
+    for bit in bits:
+        if parts and (
+            len(words_of(bit)) < SPOKEN_MIN_WORDS
+            or len(words_of(parts[-1])) < SPOKEN_MIN_WORDS
+            or len(words_of(parts[-1] + bit)) <= SPOKEN_PART_WORDS // 2
+        ):
+            parts[-1] += bit
+        else:
+            parts.append(bit)
+    return [p.strip() for p in parts if p.strip()]
 
 
 def split_candidate_turns(

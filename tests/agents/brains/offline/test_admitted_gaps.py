@@ -280,6 +280,14 @@ def test_the_cases_a_design_is_unsure_of_are_a_rule_not_an_admission(brain: Offl
     assert _stance(brain, "The part I'm not sure about is the review cost.") == "hedges"
 
 
+def test_what_the_product_says_back_unquoted_is_not_the_candidate_hedging(
+    brain: OfflineBrain,
+) -> None:
+    said = "and if the part number is unknown it says i'm not sure and gives the parts desk line"
+    assert _stance(brain, said) != "hedges"
+    assert _stance(brain, "and honestly i'm not sure it says enough about cost") == "hedges"
+
+
 def test_things_not_yet_done_to_are_described_not_admitted(brain: OfflineBrain) -> None:
     text = "After launch, the cables we haven't swapped yet are the control group."
     assert _stance(brain, text) != "hedges"

@@ -158,6 +158,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("heldout_gold_gate", "The bar is recall for fraud ≥ 95% on that set, per region."),
         ("labeling_cost", "The real bill is adjuster time, about 18 hours a week."),
         ("labeling_cost", "What that costs is nurse time on the flagged third."),
+        ("graceful_fallback", "past that the tool says i'm not sure and gives the desk line"),
+        ("graceful_fallback", "and if the part or the match is weak it shows the parts desk"),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:

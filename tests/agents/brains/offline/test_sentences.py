@@ -386,3 +386,32 @@ def test_bars_in_a_list_items_formula_do_not_make_it_a_table_row() -> None:
         ("MAE per depot = mean of |actual - predicted| over the week.", "bullet"),
         ("under 40 boxes", "table"),
     ]
+
+
+def test_a_run_on_spoken_answer_is_cut_before_its_spoken_joints_not_by_word_count() -> None:
+    text = (
+        "right so for the parcel tracker i'd say a wrong delivered status is the expensive"
+        " mistake because the customer stops waiting and then files a claim so the goal is fewer"
+        " claims per thousand parcels and if the scan is missing or blurry it says it can't tell"
+        " and hands over to a person and to test it we'd take 300 old scans and have two depot"
+        " leads mark each one and where they differ the depot manager decides and then we only"
+        " switch it on when false delivered is under one in a thousand on those scans"
+    )
+    parts = _sentences(text)
+    assert all(p in text for p in parts)
+    assert all(len(p.split()) <= 30 for p in parts)
+    assert any(p.startswith("and if the scan is missing") for p in parts)
+    assert any(p.startswith("and to test it we'd take 300 old scans") for p in parts)
+    assert any(p.startswith("and then we only switch it on") for p in parts)
+
+
+def test_a_long_written_sentence_with_commas_keeps_its_comma_cuts() -> None:
+    text = (
+        "We label 400 scans with two depot leads and a manager for disagreements, and we gate"
+        " the release on under one false delivered status in a thousand on those scans, which"
+        " is the bar the claims team agreed to, and then we re-check 50 scans a week after"
+        " launch so drift shows up before the claims do."
+    )
+    parts = _sentences(text)
+    assert parts[0].startswith("We label 400 scans")
+    assert all(p in text for p in parts)
