@@ -256,12 +256,9 @@ class Analyzer:
             max_words=cal.limits.max_words,
             max_sentence_words=cal.limits.max_sentence_words,
         )
-        feats = [
-            self._under_rejecting_section(s, f)
-            for s, f in zip(
-                sentences, self.extractor.features([s.context for s in sentences]), strict=True
-            )
-        ]
+        read = self.extractor.features([s.context for s in sentences])
+        read = self._whole_flags(sentences, read, transcript)
+        feats = [self._under_rejecting_section(s, f) for s, f in zip(sentences, read, strict=True)]
         feats = self._under_announced_rejection(sentences, feats)
         feats, undecided = self._still_open(sentences, feats)
         injection = self._injected(sentences, feats)
@@ -468,17 +465,9 @@ class Analyzer:
 
     def _whole_patterns(self, sentences: list[Sentence]) -> dict[int, frozenset[int]]:
         """Pattern hits of each sentence that was cut into pieces, read whole, per piece."""
-        groups: list[list[Sentence]] = []
-        for s in sentences:
-            if s.joined and groups and groups[-1][-1].turn_id == s.turn_id:
-                groups[-1].append(s)
-            else:
-                groups.append([s])
         out: dict[int, frozenset[int]] = {}
         negation = self.extractor.red_flags.negation
-        for group in groups:
-            if len(group) < 2:
-                continue
+        for group in _cut_sentences(sentences):
             text = "; ".join(s.text for s in group)
             hits = self.extractor.remembered(
                 "whole_patterns",
@@ -486,6 +475,37 @@ class Analyzer:
                 lambda t: frozenset(self.bank.signal_pattern_hits(t, negation)),
             )
             out.update((s.index, hits) for s in group)
+        return out
+
+    def _whole_flags(
+        self, sentences: list[Sentence], feats: list[SentenceFeatures], transcript: list[Turn]
+    ) -> list[SentenceFeatures]:
+        """A practice worded across the cut of a sentence read in pieces ("The number we tune
+        is precision: of every case it flags, the share it found") is stated by the piece where
+        its wording ends, read on the sentence as written, when each cut it crosses carries
+        the thought on: a colon, or a piece that opens by pointing back ("if it's under 10%")."""
+        texts = {t.id: t.text for t in transcript}
+        out = list(feats)
+        for group in _cut_sentences(sentences):
+            whole, spans = _as_written(group, texts.get(group[0].turn_id, ""))
+            seen = {i for s in group for i in feats[s.index].flag_hits}
+            seen.update(i for s in group for i in feats[s.index].rejected_flags)
+            hits = self.extractor.remembered("whole_flags", whole, self.red_flags.worded_flags)
+            for i, start, end in hits:
+                crossed = [
+                    k
+                    for k in range(1, len(group))
+                    if start < spans[k][0] and spans[k - 1][1] < end
+                ]
+                if i in seen or not all(
+                    ":" in whole[spans[k - 1][1] : spans[k][0]]
+                    or _POINTS_BACK.match(group[k].text)
+                    for k in crossed
+                ):
+                    continue
+                seen.add(i)
+                s = [s for s, (first, _) in zip(group, spans, strict=True) if first < end][-1]
+                out[s.index] = replace(out[s.index], flag_hits=(*out[s.index].flag_hits, i))
         return out
 
     def _injected(self, sentences: list[Sentence], feats: list[SentenceFeatures]) -> frozenset[int]:
@@ -897,3 +917,45 @@ def _asserted_match(
         for p in patterns
         for m in p.finditer(text)
     )
+
+
+# A piece that opens by pointing back at the one before carries its subject on.
+_POINTS_BACK = re.compile(
+    r"^(?:and |but |so )?(?:(?:if|when|once|as long as|unless) )?"
+    r"(?:it|it's|its|this|that|that's|these|those|they|they're|which)\b",
+    re.IGNORECASE,
+)
+
+
+def _cut_sentences(sentences: list[Sentence]) -> list[list[Sentence]]:
+    """The pieces of each sentence that was cut for reading (two or more), in order."""
+    groups: list[list[Sentence]] = []
+    for s in sentences:
+        if s.joined and groups and groups[-1][-1].turn_id == s.turn_id:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return [g for g in groups if len(g) > 1]
+
+
+def _as_written(group: list[Sentence], turn_text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The sentence these pieces were cut from, as the turn has it, and each piece's span in
+    it (pieces not found in order: joined on spaces)."""
+    starts, cursor = [], 0
+    for s in group:
+        at = turn_text.find(s.text, cursor)
+        if at < 0:
+            break
+        starts.append(at)
+        cursor = at + len(s.text)
+    if len(starts) == len(group):
+        base = starts[0]
+        spans = [(a - base, a - base + len(s.text)) for a, s in zip(starts, group, strict=True)]
+        return turn_text[base:cursor], spans
+    spans, text = [], ""
+    for s in group:
+        if text:
+            text += " "
+        spans.append((len(text), len(text) + len(s.text)))
+        text += s.text
+    return text, spans

@@ -173,16 +173,9 @@ class RedFlagDetector:
         for i, flag in enumerate(self._flags):
             if flag.id in self._structural:
                 continue
-            matched = named = False
-            worded = self._pattern_filters[i].may_match(text)
-            for pattern in self._patterns[i] if worded else ():
-                for m in pattern.finditer(text):
-                    named = True
-                    if not self.negation.rejects_match(text, m.start(), m.end()):
-                        matched = True
-                        break
-                if matched:
-                    break
+            span = self._asserted_wording(i, text)
+            named = span is not None
+            matched = span is not None and span[0] >= 0
             if (
                 not matched
                 and not flag.wording_only
@@ -200,6 +193,31 @@ class RedFlagDetector:
             elif named:
                 rejected.append(i)
         return hits, rejected
+
+    def _asserted_wording(self, index: int, text: str) -> tuple[int, int] | None:
+        """The span of flag `index`'s own wording of the practice in the text, asserted ((-1,
+        -1): named only to be rejected; None: not named)."""
+        named = False
+        if not self._pattern_filters[index].may_match(text):
+            return None
+        for pattern in self._patterns[index]:
+            for m in pattern.finditer(text):
+                named = True
+                if not self.negation.rejects_match(text, m.start(), m.end()):
+                    return m.start(), m.end()
+        return (-1, -1) if named else None
+
+    def worded_flags(self, text: str) -> list[tuple[int, int, int]]:
+        """(flag index, start, end of its wording) for each non-structural flag whose own
+        pattern names the practice, asserted and not excused, in this text."""
+        out = []
+        for i, flag in enumerate(self._flags):
+            if flag.id in self._structural:
+                continue
+            span = self._asserted_wording(i, text)
+            if span is not None and span[0] >= 0 and not self.excused(flag.id, text):
+                out.append((i, *span))
+        return out
 
     def excused(self, flag_id: str, text: str) -> bool:
         """The sentence gives a reason that makes the flag's trade-off a sound judgment."""

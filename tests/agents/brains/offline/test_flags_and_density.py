@@ -2782,3 +2782,34 @@ def test_an_announced_refusal_ends_at_the_next_heading(brain: OfflineBrain) -> N
         "## Feedback\n\n- Use thumbs up/down as the only feedback."
     )
     assert "thumbs_only_feedback" in flag_ids(brain, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "The metric we set the cut-off on is precision: of all the actual late shipments, the"
+            " share the model finds.",
+            "swapped_precision_recall",
+        ),
+        (
+            "Once it is live I'd watch how often dispatchers override it; if that stays under 5%,"
+            " we know the model is working.",
+            "acceptance_as_accuracy",
+        ),
+    ],
+)
+def test_a_practice_worded_across_a_cut_is_read_on_the_sentence_as_written(
+    brain: OfflineBrain, text: str, flag: str
+) -> None:
+    assert flag in flag_ids(brain, text)
+
+
+def test_a_semicolon_before_a_new_subject_keeps_the_two_clauses_apart(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "We compare the model with the mechanic's call on every repair; disagreements are"
+        " reviewed by a senior mechanic each Friday."
+    )
+    assert "full_expert_verification" not in flag_ids(brain, text)
