@@ -2813,3 +2813,52 @@ def test_a_semicolon_before_a_new_subject_keeps_the_two_clauses_apart(
         " reviewed by a senior mechanic each Friday."
     )
     assert "full_expert_verification" not in flag_ids(brain, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "Claims the model scores above 0.8 are auto-declined with a form letter.",
+            "humans_removed",
+        ),
+        (
+            "No review queue at all, so the adjusters' cost on these claims goes to zero.",
+            "humans_removed",
+        ),
+        (
+            "We start at 0.7, the same cut-off our card-fraud team runs on card payments.",
+            "borrowed_threshold",
+        ),
+        (
+            "The risk team tuned 0.7 on card fraud two years ago, and returns fraud is close"
+            " enough that it should carry over.",
+            "borrowed_threshold",
+        ),
+        ("The cost of wrongly blocked shoppers is real but small.", "savings_ignore_failures"),
+        (
+            "Maybe a few hundred angry customers a year; next to $3.1M in fraud, that's noise.",
+            "savings_ignore_failures",
+        ),
+    ],
+)
+def test_an_adverse_call_made_alone_on_a_borrowed_cut_off_with_its_errors_waved_off(
+    brain: OfflineBrain, text: str, flag: str
+) -> None:
+    assert flag in flag_ids(brain, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fraud score never auto-declines a claim; above 0.8 it goes to an investigator.",
+        "We tuned 0.7 on last quarter's labelled returns and re-check it on each new month.",
+        "The cost of a wrongly blocked shopper is a lost order, about $40, so we price it in.",
+    ],
+)
+def test_the_sound_versions_of_those_practices_raise_nothing(
+    brain: OfflineBrain, text: str
+) -> None:
+    assert not {"humans_removed", "borrowed_threshold", "savings_ignore_failures"} & flag_ids(
+        brain, text
+    )
