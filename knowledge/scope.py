@@ -205,7 +205,8 @@ def infer_asks(text: str) -> list[Ask]:
 
 # A cut clause does not end on a word that needs another after it.
 _DANGLING = frozenset(
-    "a an the and or of to for from with by in on at that which their its our".split()  # noqa: SIM905
+    "a an the and or of to for from with by in on at about into over".split()  # noqa: SIM905
+    + "than as that which their its our".split()  # noqa: SIM905
 )
 
 
@@ -240,6 +241,7 @@ def _purpose(text: str, at: int) -> list[str]:
         verbs = [i for i in verbs if i < inner] + [i for i in verbs if i > inner][1:]
     clause = clause[: verbs[0] if verbs else None]
     longest = EMBEDDED_CLAUSE_MAX_WORDS if inner is not None else CLAUSE_MAX_WORDS
+    whole = not verbs and len(clause) <= longest
     if len(clause) > longest:
         clause = clause[:longest]
         # The clause opens on a linking word ("that", "to"), so there is always one to cut at.
@@ -247,8 +249,11 @@ def _purpose(text: str, at: int) -> list[str]:
         if last_link > 1:
             clause = clause[:last_link]
     # "that captures them" points back at words outside the clause: the pronoun names nothing.
+    # A clause kept whole may end on its own preposition ("which bin an item goes in").
     while clause and (
-        clause[-1].lower().strip(",.;:") in _PRONOUNS or clause[-1].lower() in _DANGLING
+        clause[-1].lower().strip(",.;:") in _PRONOUNS
+        or clause[-1].lower() in _EMBEDDING
+        or (clause[-1].lower() in _DANGLING and not (whole and inner is not None))
     ):
         clause.pop()
     # A link and a bare verb ("that helps") name no purpose: the product is better unqualified.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge.models import STAGE_IDS
 from knowledge.scope import custom_question, infer_asks, infer_product, infer_scope, product_of
 
@@ -28,6 +30,24 @@ def test_a_generic_head_behind_words_that_add_nothing_is_named_with_what_it_does
     # How it works ("end to end", "automatically") is not what it does; a cut never ends on it.
     text = "Design an AI agent that handles small home-insurance claims end to end."
     assert infer_product(text) == "AI agent that handles small home-insurance claims"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Design an assistant that tells drivers which lane a truck should queue in?",
+            "assistant that tells drivers which lane a truck should queue in",
+        ),
+        (
+            "Design an assistant that answers gardeners' questions about whether a plant is safe"
+            " for their dog.",
+            "assistant that answers gardeners' questions",
+        ),
+    ],
+)
+def test_a_named_purpose_never_ends_on_a_word_that_needs_another(text: str, name: str) -> None:
+    assert infer_product(text) == name
 
 
 def test_a_question_without_a_product_word_falls_back() -> None:
