@@ -280,6 +280,7 @@ class DecisionWeights(StrictModel):
     """A practice the candidate states again in a reply (often defending it when probed) weighs
     this many times one stated once."""
     blank_focus_stage_penalty: float = Field(default=0.0, ge=0)
+    complete_focus_bonus: float = Field(default=0.0, ge=0)
     """Subtracted per assessed stage with no evidence at all, for a question of fewer stages."""
     flagged_stage_cap: int = Field(default=4, ge=1, le=4)
     """A stage in which the answer states a red flag of at least `flagged_stage_severity` scores

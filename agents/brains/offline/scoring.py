@@ -131,6 +131,8 @@ def margin_from(
     if len(assessed) < len(STAGE_IDS):
         # A focused question asks for each of its few stages: one left blank is half the answer.
         value -= d.blank_focus_stage_penalty * sum(1 for s in assessed if scores.get(s, 1) <= 1)
+        if len(assessed) > 1 and not flags and all(scores.get(s, 1) >= 2 for s in assessed):
+            value += d.complete_focus_bonus
     # A focused question's answer is all about its few stages, so a practice it states in one of
     # them weighs as much, relative to the whole answer, as the stage scores do.
     value -= d.red_flag_weight * sum(

@@ -2862,3 +2862,21 @@ def test_the_sound_versions_of_those_practices_raise_nothing(
     assert not {"humans_removed", "borrowed_threshold", "savings_ignore_failures"} & flag_ids(
         brain, text
     )
+
+
+def test_a_focused_question_answered_with_evidence_in_every_stage_it_asks_leans_hire(
+    brain: OfflineBrain,
+) -> None:
+    from agents.brains.offline.red_flags import FlagFinding
+    from agents.brains.offline.scoring import margin_from
+
+    scoring = brain.calibration.scoring
+    asked = ["objective", "evaluation"]
+    one_each = dict.fromkeys(asked, 2)
+    assert margin_from(one_each, [], False, scoring, scope=asked) > 0
+    # ... not with a red flag stated, nor when one stage alone is asked and shows one signal.
+    flag = next(f for f in brain.rubric.red_flags if f.id == "borrowed_threshold")
+    stated = FlagFinding(flag, (0,), structural=False)
+    assert margin_from(one_each, [stated], False, scoring, scope=asked) <= 0
+    assert margin_from({"evaluation": 2}, [], False, scoring, scope=["evaluation"]) <= 0
+    assert margin_from({"objective": 2, "evaluation": 1}, [], False, scoring, scope=asked) <= 0
