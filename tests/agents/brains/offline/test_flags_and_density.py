@@ -2880,3 +2880,52 @@ def test_a_focused_question_answered_with_evidence_in_every_stage_it_asks_leans_
     assert margin_from(one_each, [stated], False, scoring, scope=asked) <= 0
     assert margin_from({"evaluation": 2}, [], False, scoring, scope=["evaluation"]) <= 0
     assert margin_from({"objective": 2, "evaluation": 1}, [], False, scoring, scope=asked) <= 0
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "The supplier demoed 96% accuracy on scanned delivery notes, so we'd keep one clerk"
+            " and move the rest.",
+            "vendor_quality_trusted",
+        ),
+        (
+            "A misread quantity will get caught anyway when the driver unloads.",
+            "savings_ignore_failures",
+        ),
+        (
+            "More audits of the flagged shops means more labels right where the fraud is.",
+            "selective_labels",
+        ),
+        ("Riders are labeling for us with every ride they rate.", "thumbs_only_feedback"),
+        ("At this volume we never need to hand-label anything.", "thumbs_only_feedback"),
+        (
+            "I chose the keep rate because it's the agent's own verdict on each draft.",
+            "acceptance_as_accuracy",
+        ),
+    ],
+)
+def test_quality_taken_on_trust_and_errors_left_to_others_are_flagged(
+    brain: OfflineBrain, text: str, flag: str
+) -> None:
+    assert flag in flag_ids(brain, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The supplier demoed 96% accuracy, so we built 300 notes of our own to check it first.",
+        "A misread quantity is caught by the clerk who reviews every low-confidence note.",
+        "We keep 10% random audits so the labels cover shops the model never flags.",
+        "We never need to label by hand the routine notes, only the 400-note gold set.",
+    ],
+)
+def test_the_checked_versions_raise_none_of_those_flags(brain: OfflineBrain, text: str) -> None:
+    found = flag_ids(brain, text)
+    assert not {
+        "vendor_quality_trusted",
+        "savings_ignore_failures",
+        "selective_labels",
+        "thumbs_only_feedback",
+    } & found, found

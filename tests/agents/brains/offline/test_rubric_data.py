@@ -160,6 +160,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("labeling_cost", "What that costs is nurse time on the flagged third."),
         ("graceful_fallback", "past that the tool says i'm not sure and gives the desk line"),
         ("graceful_fallback", "and if the part or the match is weak it shows the parts desk"),
+        ("heldout_gold_gate", "Train on the older visits and test on the most recent quarter."),
+        ("online_ab_test", "Eight pilot depots run it against eight matched ones for a month."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
