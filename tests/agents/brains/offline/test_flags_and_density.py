@@ -1291,8 +1291,8 @@ def test_a_generator_grading_itself_as_the_quality_number_is_an_unchecked_judge(
     unchecked = rescored.replace("re-scored against the human-labeled set", "shipped at once")
     assert "unchecked_llm_judge" in flag_ids(brain, unchecked)
     teachers = rescored.replace(
-        "re-scored against the human-labeled set", "used once its agreement with the tutor labels"
-        " is measured"
+        "re-scored against the human-labeled set",
+        "used once its agreement with the tutor labels is measured",
     )
     assert "unchecked_llm_judge" not in flag_ids(brain, teachers)
 
@@ -2775,7 +2775,6 @@ def test_practices_listed_after_an_announced_refusal_are_turned_down(
     assert "thumbs_only_feedback" in flag_ids(brain, plain)
 
 
-
 def test_an_announced_refusal_ends_at_the_next_heading(brain: OfflineBrain) -> None:
     text = (
         "Two ideas I would argue against at once.\n\n- Ship on the offline score alone.\n\n"
@@ -2840,51 +2839,6 @@ def test_a_semicolon_before_a_new_subject_keeps_the_two_clauses_apart(
             "Maybe a few hundred angry customers a year; next to $3.1M in fraud, that's noise.",
             "savings_ignore_failures",
         ),
-    ],
-)
-def test_an_adverse_call_made_alone_on_a_borrowed_cut_off_with_its_errors_waved_off(
-    brain: OfflineBrain, text: str, flag: str
-) -> None:
-    assert flag in flag_ids(brain, text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "A fraud score never auto-declines a claim; above 0.8 it goes to an investigator.",
-        "We tuned 0.7 on last quarter's labelled returns and re-check it on each new month.",
-        "The cost of a wrongly blocked shopper is a lost order, about $40, so we price it in.",
-    ],
-)
-def test_the_sound_versions_of_those_practices_raise_nothing(
-    brain: OfflineBrain, text: str
-) -> None:
-    assert not {"humans_removed", "borrowed_threshold", "savings_ignore_failures"} & flag_ids(
-        brain, text
-    )
-
-
-def test_a_focused_question_answered_with_evidence_in_every_stage_it_asks_leans_hire(
-    brain: OfflineBrain,
-) -> None:
-    from agents.brains.offline.red_flags import FlagFinding
-    from agents.brains.offline.scoring import margin_from
-
-    scoring = brain.calibration.scoring
-    asked = ["objective", "evaluation"]
-    one_each = dict.fromkeys(asked, 2)
-    assert margin_from(one_each, [], False, scoring, scope=asked) > 0
-    # ... not with a red flag stated, nor when one stage alone is asked and shows one signal.
-    flag = next(f for f in brain.rubric.red_flags if f.id == "borrowed_threshold")
-    stated = FlagFinding(flag, (0,), structural=False)
-    assert margin_from(one_each, [stated], False, scoring, scope=asked) <= 0
-    assert margin_from({"evaluation": 2}, [], False, scoring, scope=["evaluation"]) <= 0
-    assert margin_from({"objective": 2, "evaluation": 1}, [], False, scoring, scope=asked) <= 0
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
         (
             "The supplier demoed 96% accuracy on scanned delivery notes, so we'd keep one clerk"
             " and move the rest.",
@@ -2906,7 +2860,7 @@ def test_a_focused_question_answered_with_evidence_in_every_stage_it_asks_leans_
         ),
     ],
 )
-def test_quality_taken_on_trust_and_errors_left_to_others_are_flagged(
+def test_practices_taken_on_trust_or_waved_off_are_flagged_in_new_wordings(
     brain: OfflineBrain, text: str, flag: str
 ) -> None:
     assert flag in flag_ids(brain, text)
@@ -2915,17 +2869,45 @@ def test_quality_taken_on_trust_and_errors_left_to_others_are_flagged(
 @pytest.mark.parametrize(
     "text",
     [
+        "A fraud score never auto-declines a claim; above 0.8 it goes to an investigator.",
+        "We tuned 0.7 on last quarter's labelled returns and re-check it on each new month.",
+        "The cost of a wrongly blocked shopper is a lost order, about $40, so we price it in.",
         "The supplier demoed 96% accuracy, so we built 300 notes of our own to check it first.",
         "A misread quantity is caught by the clerk who reviews every low-confidence note.",
         "We keep 10% random audits so the labels cover shops the model never flags.",
         "We never need to label by hand the routine notes, only the 400-note gold set.",
     ],
 )
-def test_the_checked_versions_raise_none_of_those_flags(brain: OfflineBrain, text: str) -> None:
+def test_the_sound_versions_of_those_practices_raise_nothing(
+    brain: OfflineBrain, text: str
+) -> None:
     found = flag_ids(brain, text)
-    assert not {
-        "vendor_quality_trusted",
-        "savings_ignore_failures",
-        "selective_labels",
-        "thumbs_only_feedback",
-    } & found, found
+    assert (
+        not {
+            "humans_removed",
+            "borrowed_threshold",
+            "savings_ignore_failures",
+            "vendor_quality_trusted",
+            "selective_labels",
+            "thumbs_only_feedback",
+        }
+        & found
+    ), found
+
+
+def test_a_focused_question_answered_with_evidence_in_every_stage_it_asks_leans_hire(
+    brain: OfflineBrain,
+) -> None:
+    from agents.brains.offline.red_flags import FlagFinding
+    from agents.brains.offline.scoring import margin_from
+
+    scoring = brain.calibration.scoring
+    asked = ["objective", "evaluation"]
+    one_each = dict.fromkeys(asked, 2)
+    assert margin_from(one_each, [], False, scoring, scope=asked) > 0
+    # ... not with a red flag stated, nor when one stage alone is asked and shows one signal.
+    flag = next(f for f in brain.rubric.red_flags if f.id == "borrowed_threshold")
+    stated = FlagFinding(flag, (0,), structural=False)
+    assert margin_from(one_each, [stated], False, scoring, scope=asked) <= 0
+    assert margin_from({"evaluation": 2}, [], False, scoring, scope=["evaluation"]) <= 0
+    assert margin_from({"objective": 2, "evaluation": 1}, [], False, scoring, scope=asked) <= 0
