@@ -497,7 +497,7 @@ class Analyzer:
                     for k in range(1, len(group))
                     if start < spans[k][0] and spans[k - 1][1] < end
                 ]
-                if i in seen or not all(
+                if i in seen or not crossed or not all(
                     ":" in whole[spans[k - 1][1] : spans[k][0]]
                     or _POINTS_BACK.match(group[k].text)
                     for k in crossed

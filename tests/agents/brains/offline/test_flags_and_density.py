@@ -1378,6 +1378,59 @@ TERSE_SELF_RATED = (
             ' a confidence between 0 and 1." Pairs scored above 0.8 merge into one vendor record'
             " overnight, and finance sees the cleaned list in the morning.",
         ),
+        # Worded across the cut of a sentence read in pieces: read on the sentence as written.
+        (
+            "swapped_precision_recall",
+            "The metric we set the cut-off on is precision: of all the actual late shipments, the"
+            " share the model finds.",
+        ),
+        (
+            "acceptance_as_accuracy",
+            "Once it is live I'd watch how often dispatchers override it; if that stays under 5%,"
+            " we know the model is working.",
+        ),
+        # New wordings of practices taken on trust or errors waved off.
+        (
+            "humans_removed",
+            "Claims the model scores above 0.8 are auto-declined with a form letter.",
+        ),
+        (
+            "humans_removed",
+            "No review queue at all, so the adjusters' cost on these claims goes to zero.",
+        ),
+        (
+            "borrowed_threshold",
+            "We start at 0.7, the same cut-off our card-fraud team runs on card payments.",
+        ),
+        (
+            "borrowed_threshold",
+            "The risk team tuned 0.7 on card fraud two years ago, and returns fraud is close"
+            " enough that it should carry over.",
+        ),
+        ("savings_ignore_failures", "The cost of wrongly blocked shoppers is real but small."),
+        (
+            "savings_ignore_failures",
+            "Maybe a few hundred angry customers a year; next to $3.1M in fraud, that's noise.",
+        ),
+        (
+            "vendor_quality_trusted",
+            "The supplier demoed 96% accuracy on scanned delivery notes, so we'd keep one clerk"
+            " and move the rest.",
+        ),
+        (
+            "savings_ignore_failures",
+            "A misread quantity will get caught anyway when the driver unloads.",
+        ),
+        (
+            "selective_labels",
+            "More audits of the flagged shops means more labels right where the fraud is.",
+        ),
+        ("thumbs_only_feedback", "Riders are labeling for us with every ride they rate."),
+        ("thumbs_only_feedback", "At this volume we never need to hand-label anything."),
+        (
+            "acceptance_as_accuracy",
+            "I chose the keep rate because it's the agent's own verdict on each draft.",
+        ),
     ],
     ids=[
         "terse-json-confidence",
@@ -1385,6 +1438,20 @@ TERSE_SELF_RATED = (
         "vendor-on-reputation",
         "mean-read-as-headroom",
         "prompted-confidence-scale",
+        "across-a-colon",
+        "across-a-semicolon-pointing-back",
+        "adverse-call-alone-1",
+        "adverse-call-alone-2",
+        "cut-off-from-elsewhere-1",
+        "cut-off-from-elsewhere-2",
+        "errors-waved-off-1",
+        "errors-waved-off-2",
+        "vendor-demo-figure-1",
+        "errors-waved-off-3",
+        "visits-where-it-points-1",
+        "users-as-only-labellers-1",
+        "users-as-only-labellers-2",
+        "acceptance-as-verdict-1",
     ],
 )
 def test_a_practice_in_these_words_raises_its_flag(
@@ -2783,27 +2850,6 @@ def test_an_announced_refusal_ends_at_the_next_heading(brain: OfflineBrain) -> N
     assert "thumbs_only_feedback" in flag_ids(brain, text)
 
 
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
-        (
-            "The metric we set the cut-off on is precision: of all the actual late shipments, the"
-            " share the model finds.",
-            "swapped_precision_recall",
-        ),
-        (
-            "Once it is live I'd watch how often dispatchers override it; if that stays under 5%,"
-            " we know the model is working.",
-            "acceptance_as_accuracy",
-        ),
-    ],
-)
-def test_a_practice_worded_across_a_cut_is_read_on_the_sentence_as_written(
-    brain: OfflineBrain, text: str, flag: str
-) -> None:
-    assert flag in flag_ids(brain, text)
-
-
 def test_a_semicolon_before_a_new_subject_keeps_the_two_clauses_apart(
     brain: OfflineBrain,
 ) -> None:
@@ -2812,58 +2858,6 @@ def test_a_semicolon_before_a_new_subject_keeps_the_two_clauses_apart(
         " reviewed by a senior mechanic each Friday."
     )
     assert "full_expert_verification" not in flag_ids(brain, text)
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
-        (
-            "Claims the model scores above 0.8 are auto-declined with a form letter.",
-            "humans_removed",
-        ),
-        (
-            "No review queue at all, so the adjusters' cost on these claims goes to zero.",
-            "humans_removed",
-        ),
-        (
-            "We start at 0.7, the same cut-off our card-fraud team runs on card payments.",
-            "borrowed_threshold",
-        ),
-        (
-            "The risk team tuned 0.7 on card fraud two years ago, and returns fraud is close"
-            " enough that it should carry over.",
-            "borrowed_threshold",
-        ),
-        ("The cost of wrongly blocked shoppers is real but small.", "savings_ignore_failures"),
-        (
-            "Maybe a few hundred angry customers a year; next to $3.1M in fraud, that's noise.",
-            "savings_ignore_failures",
-        ),
-        (
-            "The supplier demoed 96% accuracy on scanned delivery notes, so we'd keep one clerk"
-            " and move the rest.",
-            "vendor_quality_trusted",
-        ),
-        (
-            "A misread quantity will get caught anyway when the driver unloads.",
-            "savings_ignore_failures",
-        ),
-        (
-            "More audits of the flagged shops means more labels right where the fraud is.",
-            "selective_labels",
-        ),
-        ("Riders are labeling for us with every ride they rate.", "thumbs_only_feedback"),
-        ("At this volume we never need to hand-label anything.", "thumbs_only_feedback"),
-        (
-            "I chose the keep rate because it's the agent's own verdict on each draft.",
-            "acceptance_as_accuracy",
-        ),
-    ],
-)
-def test_practices_taken_on_trust_or_waved_off_are_flagged_in_new_wordings(
-    brain: OfflineBrain, text: str, flag: str
-) -> None:
-    assert flag in flag_ids(brain, text)
 
 
 @pytest.mark.parametrize(
