@@ -207,6 +207,8 @@ def infer_asks(text: str) -> list[Ask]:
 _DANGLING = frozenset(
     "a an the and or of to for from with by in on at about into over".split()  # noqa: SIM905
     + "than as that which their its our".split()  # noqa: SIM905
+    # A subordinate clause cut off ("to write refund replies when a customer…") starts here too.
+    + "when whenever where while if unless because once after before until so".split()  # noqa: SIM905
 )
 
 

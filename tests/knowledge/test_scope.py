@@ -44,6 +44,11 @@ def test_a_generic_head_behind_words_that_add_nothing_is_named_with_what_it_does
             " for their dog.",
             "assistant that answers gardeners' questions",
         ),
+        (
+            "We want an LLM to write refund replies when a customer complains about a late parcel.",
+            "LLM to write refund replies",
+        ),
+        ("Design a homework helper for pupils aged 11 to 14.", "homework helper"),
     ],
 )
 def test_a_named_purpose_never_ends_on_a_word_that_needs_another(text: str, name: str) -> None:

@@ -44,17 +44,54 @@ class Advisor:
         return items.items
 
     def _gap_text(
-        self, reading: Reading, items: _Items, gap_id: str, substance: str, near: int | None
+        self,
+        reading: Reading,
+        items: _Items,
+        gap_id: str,
+        substance: str,
+        near: int | None,
+        signal: bool = False,
     ) -> str:
-        """Advice naming a gap: built on the candidate's nearby sentence when there is one."""
+        """Advice naming a gap: built on the candidate's nearby sentence when there is one; a
+        missing signal's substance reads as what to give, a flag's fix as its own sentence."""
         tpl = self.calibration.writer.advice
         focus = self.calibration.probes.focus[gap_id]
         product = product_of(reading.question)
         if near is not None:
-            return tpl.missing_near.format(
+            near_tpl = tpl.missing_signal_near if signal else tpl.missing_near
+            return near_tpl.format(
                 quote=items.quote(near), focus=focus, product=product, substance=substance
             )
-        return tpl.missing.format(product=product, focus=focus, substance=substance)
+        if signal:
+            far_tpl = tpl.missing_signal[items.unanchored % len(tpl.missing_signal)]
+            items.unanchored += 1
+        else:
+            far_tpl = tpl.missing
+        return far_tpl.format(product=product, focus=focus, substance=substance)
+
+    def _gap_anchor(
+        self, reading: Reading, items: _Items, target: Signal, about: list[int]
+    ) -> int | None:
+        """What the answer said nearest the missing idea: a sentence close enough to it that
+        adding there reads as a next step, never one that states a red flag or that another
+        item already quotes."""
+        taken = {i for g in reading.flags for i in g.sentences} | items.rows
+        near = _nearest_row(reading, target.id, exclude=taken)
+        if near is not None:
+            return near
+        column = reading.columns[target.id]
+        floor = self.calibration.similarity.touch_rank_floor
+        return max(
+            (
+                i
+                for i in about
+                if reading.rows[i].stance == "asserts"
+                and i not in taken
+                and reading.analysis.features[i].signal_sims[column] >= floor
+            ),
+            key=lambda i: (reading.analysis.features[i].signal_sims[column], -i),
+            default=None,
+        )
 
     def _flag_items(self, reading: Reading, items: _Items) -> None:
         """The most severe red flags: the sentence that states one, or what to add for one
@@ -142,16 +179,9 @@ class Advisor:
                 target = self._weightiest(reading, stage, lambda s: not reading.shown(s.id))
             if target is None:
                 continue
-            near = _nearest_row(reading, target.id)
-            if near is None:
-                # What the answer said about this stage, without credit, is where to add it.
-                column = reading.columns[target.id]
-                near = max(
-                    (i for i in about if reading.rows[i].stance == "asserts"),
-                    key=lambda i: (reading.analysis.features[i].signal_sims[column], -i),
-                    default=None,
-                )
-            text = self._gap_text(reading, items, target.id, target.substance, near)
+            near = self._gap_anchor(reading, items, target, about)
+            substance = _aside(target.substance)
+            text = self._gap_text(reading, items, target.id, substance, near, signal=True)
             items.add(text, stage, target.id, near)
             room -= 1
 
@@ -216,6 +246,8 @@ class _Items:
         self.reading = reading
         self.items: list[Advice] = []
         self.targets: set[str] = set()
+        self.rows: set[int] = set()  # the sentences the items quote
+        self.unanchored = 0  # gap items with no sentence of the answer to build on
 
     def add(self, text: str, stage: str | None, target: str | None, row: int | None) -> None:
         """Keep an item unless the list is full or its target already has one."""
@@ -227,6 +259,8 @@ class _Items:
             citation = Citation(turn=r.turn, quote=r.quote)
         if target:
             self.targets.add(target)
+        if row is not None:
+            self.rows.add(row)
         self.items.append(Advice(text=text, stage=stage, target=target, citation=citation))
 
     def quote(self, row: int) -> str:
@@ -269,6 +303,15 @@ def _nearest_row(
 
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+def _aside(text: str) -> str:
+    """A signal's substance as a clause inside a sentence ("The threshold values." ->
+    "the threshold values"); an acronym keeps its capitals."""
+    text = text.strip().rstrip(".")
+    if text[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _concrete(substance: Sequence[str], quote: str) -> bool:

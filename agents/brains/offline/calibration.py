@@ -517,6 +517,8 @@ class AdviceText(StrictModel):
     undecided: str  # one option among several, never chosen ({quote}, {focus})
     missing_near: str
     missing: str
+    missing_signal_near: str
+    missing_signal: list[str] = Field(min_length=1)
     buzzwords: str
 
 

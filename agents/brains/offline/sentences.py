@@ -32,8 +32,10 @@ _ABBREVIATION_END = re.compile(
 # A memo's header lines ("To: Head of Support", "Re: the call list") head nothing.
 _MEMO_HEADER = re.compile(r"^\W*(to|from|re|subject|cc|bcc|date|attn)\s*:", re.I)
 _BULLET = re.compile(
-    r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\d{1,2}/|\(?[a-z][.)]|step \d+[.:)])\s+", re.I
-)  # "3/ " numbers a post of a thread the way "3." numbers a list item
+    r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\d{1,2}/|\(?[a-z][.)]"
+    r"|(?:step|phase|decision|part|stage|risk) \d+[.:)]|(?!q\d)[a-z]{1,2}\d{1,2}[.:)])\s+",
+    re.I,
+)  # "3/ " numbers a post of a thread the way "3." numbers a list item, and "D2." a decision log's
 # Pictographs that open a line in chat-style notes ("✅ Review answers weekly", "📈 **Metrics**")
 # mark it the way a bullet does; they are not part of what the line says.
 _PICTOGRAPH = (
@@ -62,6 +64,12 @@ _QA_QUESTION = re.compile(
     re.I,
 )
 _QA_ANSWER = frozenset({"a", "answer"})
+# ... or with its answer on the same line ("Q3. What if it is unsure? It goes to a person.").
+_QA_INLINE = re.compile(
+    r"^(?:\*\*|__)?(?:q|question)\s*\d{0,2}\s*[:.)]\s*(?:\*\*|__)?\s*([^?]{3,160}\?)"
+    r"\s*(?:\*\*|__)?\s+(?=\S)",
+    re.I,
+)
 _LEAD_LABEL = re.compile(
     r"^(?:\*\*|__)([^*_]{1,50}?)(?::\s*)?(?:\*\*|__)\s*[:\-–—]?\s+|^([A-Z][\w/&'’ -]{0,30}):\s+"
 )
@@ -365,6 +373,12 @@ def _lines(text: str) -> list[_Line]:
             titles.clear()
             above, section = section, asked.group(1).strip("*_ ")
             continue
+        inline = _QA_INLINE.match(_BULLET.sub("", line, count=1))
+        if inline:
+            titles.clear()
+            above, section = section, inline.group(1).strip("*_ ")
+            out.append(_Line(_BULLET.sub("", line, count=1)[inline.end() :], section, "prose", i))
+            continue
         bullet = _BULLET.match(line)
         marked = pictograph and not (
             _ATX.match(line) or _BOLD_LINE.match(line) or _LABEL_LINE.match(line)
@@ -415,6 +429,8 @@ def _strip_label(piece: str, run_in: bool = False) -> tuple[str, str]:
     rest = piece[m.end() :]
     # Bold marks a label however long it runs ("**Weekly audit of the approved claims:** …").
     longest = _BOLD_LABEL_MAX_WORDS if m.group(1) else _LABEL_MAX_WORDS
+    if _WH_TITLE.match(f"{label}. A") and not _COPULA.search(label):
+        longest = max(longest, WH_TITLE_MAX_WORDS)  # "How I'd know it works: …" titles what follows
     if len(label.split()) > longest or len(rest.split()) < 3:
         return "", piece
     return label, rest
@@ -534,7 +550,7 @@ def _pieces(text: str) -> list[tuple[str, str, LineKind, int, bool, bool]]:
     out: list[tuple[str, str, LineKind, int, bool, bool]] = []
     for line in _lines(text):
         label, body = _strip_label(line.text, run_in=line.kind == "bullet" or _titled(line.text))
-        if not label and line.kind == "prose":
+        if not label and line.kind in ("prose", "bullet"):
             label, body = _wh_title(line.text)
         # "A: …" answers the question above it: that question stays its section.
         if label.lower() in _QA_ANSWER and line.section:

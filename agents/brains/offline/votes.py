@@ -10,6 +10,7 @@ from agents.brains.offline.grounding import SnippetFinder
 from agents.brains.offline.probes import claim_quote, short_quote
 from agents.brains.offline.reading import Reader, Reading
 from agents.debrief import Citation, PanelVote
+from knowledge.loader import load_panel
 from knowledge.models import Panelist, Rubric, Signal
 
 VOTE_QUOTE_WORDS = 14
@@ -245,8 +246,18 @@ def _worry(
     """The panelist's main concern about this answer, read off the table."""
     voice = calibration.writer.vote_voice[panelist.id]
     cfg = calibration.probes
-    for f in reading.flags:
-        if f.sentences and (f.flag.owner == panelist.id or f.flag.stage in own):
+    # Its own flags first; another panelist's only when that one sits out this question, so
+    # two votes never raise the same concern about the same sentence.
+    owned = [f for f in reading.flags if f.flag.owner == panelist.id]
+    shared = [
+        f
+        for f in reading.flags
+        if f.flag.owner != panelist.id
+        and f.flag.stage in own
+        and not set(load_panel().get(f.flag.owner).stages) & set(reading.scope)
+    ]
+    for f in owned + shared:
+        if f.sentences:
             return voice.worry_flag.format(
                 quote=cite(f.sentences[0]), concern=cfg.flag_concerns.get(f.flag.id, "")
             )

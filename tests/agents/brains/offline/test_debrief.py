@@ -249,11 +249,15 @@ async def test_a_rejected_answer_hears_of_each_stage_it_left_without_credit(
     assert debrief.decision == "no_hire"
     stages = {a.stage for a in debrief.advice}
     assert len(debrief.advice) >= 3 and len(stages) >= 3, [a.text for a in debrief.advice]
+    # Each starts from something the candidate said, or names the gap for this product when
+    # nothing said comes near it.
     quoted = [a for a in debrief.advice if "“" in a.text]
-    assert len(quoted) >= 3  # each starts from something the candidate said
+    assert len(quoted) >= 2
     for item in quoted:
         quote = item.text.split("“", 1)[1].split("”", 1)[0].rstrip("…")
         assert quote in PRODUCT_SENSE_ONLY
+    for item in debrief.advice:
+        assert item in quoted or "the moderation system" in item.text, item.text
 
 
 ROUTING_SKETCH = (
@@ -346,3 +350,36 @@ async def test_a_hire_with_few_stages_in_depth_says_it_is_narrow(
     overall = debrief.reasons[0].claim
     assert overall.startswith(f"Overall: a narrow hire: only {covered} of the 5"), overall
     assert "outweighs the concerns" not in overall
+
+
+HOMEWORK_PITCH = (
+    "Picture a homework helper that just works. Pupils photograph any science question and get"
+    " a warm, step-by-step walkthrough in seconds from the most powerful frontier model on the"
+    " market. Since these models already pass 90% of public science benchmarks, accuracy is"
+    " basically a solved problem, so our effort goes into delight. We'll measure success by"
+    " daily active pupils and session length, aiming for 25 minutes a day. Feedback is an emoji"
+    " rating under each walkthrough, and we add the top-rated walkthroughs back in as examples."
+    " We launch to all 150 partner schools at once in January and iterate weekly on the ratings."
+)
+
+
+async def test_each_vote_raises_its_own_concern_and_gap_advice_never_builds_on_a_flag(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = custom_question(
+        "Design an AI homework helper for school pupils: how would you build it, know it"
+        " works, and launch it?"
+    )
+    debrief = await full_debrief(brain, panel, question, opening(HOMEWORK_PITCH))
+    assert debrief.decision == "no_hire"
+    concerns = [c for v in debrief.votes for c in brain.calibration.probes.flag_concerns.values()
+                if c in v.rationale]
+    assert len(concerns) == len(set(concerns)) >= 2, [v.rationale for v in debrief.votes]
+    flagged = {c.quote for f in debrief.red_flags for c in f.citations if c.quote}
+    gap_items = [a for a in debrief.advice if not a.text.startswith("Rethink")]
+    assert gap_items
+    for item in gap_items:
+        assert item.citation is None or item.citation.quote not in flagged, item.text
+        assert "the AI homework helper" in item.text or "“" in item.text, item.text
+    quoted = [a.citation.quote for a in debrief.advice if a.citation is not None]
+    assert len(quoted) == len(set(quoted))

@@ -62,6 +62,9 @@ def test_a_bar_of_zero_is_a_threshold() -> None:
 
     detector = SubstanceDetector(load_calibration().substance)
     assert "threshold" in detector.parts("Wrong amounts must stay at zero on the frozen set.")
+    # A figure right after the word that names it a bar.
+    assert "threshold" in detector.parts("Quality is the refund rate, target 2.5 per 1,000 orders.")
+    assert "threshold" not in detector.parts("Our target users are 3 regional banks.")
 
 
 @pytest.mark.parametrize(

@@ -1431,6 +1431,21 @@ TERSE_SELF_RATED = (
             "acceptance_as_accuracy",
             "I chose the keep rate because it's the agent's own verdict on each draft.",
         ),
+        (
+            "engagement_as_success",
+            "We'd measure success by weekly active readers and time spent in the app per visit.",
+        ),
+        (
+            "vendor_quality_trusted",
+            "The newest models top the public coding benchmarks, so correctness is basically"
+            " solved and we can spend our time on polish.",
+        ),
+        ("thumbs_only_feedback", "After each recipe the cook taps an emoji rating."),
+        ("live_test_dismissed", "We launch it in every clinic in week one so we learn fast."),
+        (
+            "thumbs_only_feedback",
+            "We add the top-rated replies back into the prompt as few-shot examples.",
+        ),
     ],
     ids=[
         "terse-json-confidence",
@@ -1452,6 +1467,11 @@ TERSE_SELF_RATED = (
         "users-as-only-labellers-1",
         "users-as-only-labellers-2",
         "acceptance-as-verdict-1",
+        "use-as-success-1",
+        "public-benchmark-as-proof-1",
+        "emoji-ratings-1",
+        "everyone-in-week-one-1",
+        "rated-outputs-fed-back-1",
     ],
 )
 def test_a_practice_in_these_words_raises_its_flag(
@@ -1498,6 +1518,10 @@ def test_ratings_kept_secondary_or_set_against_outcomes_are_not_thumbs_only(
     assert "thumbs_only_feedback" not in flag_ids(
         brain, "Thumbs tell me mood; whether the query got faster tells me the outcome."
     )
+    assert "thumbs_only_feedback" not in flag_ids(
+        brain, "We won't lean on emoji ratings; a chef grades 40 sampled recipes every week."
+    )
+
     assert "thumbs_only_feedback" in flag_ids(
         brain,
         "Every alert carries Useful / Not useful buttons, and that ratio is our live precision.",
@@ -1508,6 +1532,14 @@ def test_ratings_kept_secondary_or_set_against_outcomes_are_not_thumbs_only(
         "Thumbs-down votes go into the review queue, but they don't grade anything.",
     ):
         assert "thumbs_only_feedback" not in flag_ids(brain, criticism), criticism
+
+
+def test_everyone_switched_after_a_live_comparison_won_has_not_waved_off_the_live_test(
+    brain: OfflineBrain,
+) -> None:
+    assert "live_test_dismissed" not in flag_ids(
+        brain, "We move all 60 depots at once after the pilot depot beats its twin for a month."
+    )
 
 
 def test_a_hand_labelled_set_waved_off_is_no_gold_set(brain: OfflineBrain) -> None:
@@ -2905,3 +2937,54 @@ def test_a_focused_question_answered_with_evidence_in_every_stage_it_asks_leans_
     assert margin_from(one_each, [stated], False, scoring, scope=asked) <= 0
     assert margin_from({"evaluation": 2}, [], False, scoring, scope=["evaluation"]) <= 0
     assert margin_from({"objective": 2, "evaluation": 1}, [], False, scoring, scope=asked) <= 0
+
+
+@pytest.mark.parametrize(
+    ("signal", "text"),
+    [
+        (
+            "online_ab_test",
+            "We pilot it in one borough against a borough that doesn't have it yet and compare"
+            " missed collections over eight weeks.",
+        ),
+        (
+            "tiered_sample_verification",
+            "After launch, a pharmacist looks at a sample of unflagged prescriptions every week"
+            " to catch misses.",
+        ),
+    ],
+    ids=["pilot-against-sites-without-it", "sample-of-passes"],
+)
+def test_a_signal_named_in_new_words_is_read(
+    brain: OfflineBrain, signal: str, text: str
+) -> None:
+    analysis = brain.analyze(opening(text))
+    assert analysis.findings[signal].evidence, {s: f.evidence for s, f in analysis.findings.items()}
+
+
+def test_a_test_set_built_only_from_generated_cases_is_flagged_on_the_lines_that_build_it(
+    brain: OfflineBrain,
+) -> None:
+    answer = (
+        "Goal: route every permit application to the right desk; a wrong desk costs a week. "
+        "Data: ten years of routed applications, with the desk that finally approved each. "
+        "Because the real files hold personal data, we build the test set synthetically: a "
+        "model writes 2,000 applications with known desks. Release gate: 97% on that synthetic "
+        "set. The model routes; a clerk checks anything under 0.8 confidence. At 40,000 a year "
+        "and a few cents each, the cost is clerk time for the low-confidence share."
+    )
+    flags = {f.flag.id: f for f in brain.analyze(opening(answer)).flags}
+    assert "synthetic_only_eval" in flags
+    assert flags["synthetic_only_eval"].sentences  # quoted, not cited by a bare snippet
+
+
+def test_a_grader_compared_with_any_named_experts_is_checked(brain: OfflineBrain) -> None:
+    answer = (
+        "Archivists are scarce, so an LLM grader checks every catalogue summary for invented "
+        "dates, but only after we compare it with archivist grades on 300 summaries and it "
+        "agrees on at least 90% of the failures. Every change must keep the 300-summary score. "
+        "An archivist reads 40 random summaries a week and each one the grader fails. If the "
+        "model is down, the record page shows the plain catalogue entry instead. We launch in "
+        "one reading room for a month before the rest."
+    )
+    assert "unchecked_llm_judge" not in flag_ids(brain, answer)

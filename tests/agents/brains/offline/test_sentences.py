@@ -299,6 +299,22 @@ def test_a_list_items_run_in_title_is_its_label_not_a_sentence() -> None:
     ]
 
 
+def test_a_decision_logs_ids_and_titles_head_their_decisions_and_are_never_sentences() -> None:
+    answer = (
+        "D1. What counts as a miss. A shipment flagged late that arrives on time.\n\n"
+        "D2. Who labels. Two dispatchers tag 300 past shipments every month.\n\n"
+        "Q3. What happens when it is unsure? It goes to the dispatcher.\n\n"
+        "How I'd know it works: a frozen set of 400 past shipments, scored weekly."
+    )
+    found = _read(answer)
+    assert [(s.section, s.text) for s in found] == [
+        ("What counts as a miss", "A shipment flagged late that arrives on time."),
+        ("Who labels", "Two dispatchers tag 300 past shipments every month."),
+        ("What happens when it is unsure?", "It goes to the dispatcher."),
+        ("How I'd know it works", "a frozen set of 400 past shipments, scored weekly."),
+    ]
+
+
 def test_a_memo_reads_its_run_in_titles_as_sections_and_its_header_as_nothing() -> None:
     memo = (
         "To: Head of Support\nRe: the triage model\n\n"
