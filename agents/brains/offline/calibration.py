@@ -142,6 +142,9 @@ class StanceCues(StrictModel):
     dismissal_patterns: list[str] = Field(default_factory=list)
     figureless_dismissal_patterns: list[str] = Field(default_factory=list)
     """Waving a problem away that counts only when the sentence carries no figure."""
+    test_question_patterns: list[str] = Field(default_factory=list)
+    """A question that is the check the design runs ("would the forecast have picked the stores
+    that ran out first?"): the candidate's own test, not a question to the panel."""
     unsure_case_patterns: list[str] = Field(default_factory=list)
     """The cases a design says the system is unsure of ("we never post an amount we are not
     sure of"): a rule for those cases, not the candidate admitting a gap."""

@@ -155,7 +155,13 @@ def _press_gaps(ask: _Asking, transcript: list[Turn]) -> list[Gap]:
         rows = _reply_part(reading, reply_turn, asked, flag.stage)
         if any(reading.rows[i].credited or "threshold" in reading.rows[i].substance for i in rows):
             continue  # the reply put something real in its place: credit, or a bar to hold
-        argued = [i for i in rows if reading.rows[i].stance in ("asserts", "rejects")]
+        # ("I think I covered that already" points back; it argues nothing to press on.)
+        argued = [
+            i
+            for i in rows
+            if reading.rows[i].stance in ("asserts", "rejects")
+            and not reading.analysis.features[i].filler
+        ]
         if not argued or any(reading.rows[i].stance == "hedges" for i in rows):
             continue
         restating = [i for i in argued if reading.rows[i].red_flag == flag.id]
@@ -484,6 +490,8 @@ def _nearest(reading: Reading, signal_id: str, floor: float, turn: str | None = 
             continue
         if turn is not None and row.turn != turn:
             continue
+        if reading.analysis.features[i].filler:
+            continue  # "I think I covered that already" says nothing to build on
         sim = reading.analysis.features[i].signal_sims[column]
         if sim >= best_sim:
             best, best_sim = i, sim

@@ -17,6 +17,9 @@ class StanceReader:
     def __init__(self, config: StanceCues) -> None:
         self._hedges = [re.compile(p, re.IGNORECASE) for p in config.hedge_patterns]
         self._unsure_cases = [re.compile(p, re.IGNORECASE) for p in config.unsure_case_patterns]
+        self._test_questions = [
+            re.compile(p, re.IGNORECASE) for p in config.test_question_patterns
+        ]
         self._filler = frozenset(config.filler_words)
         self._dismissals = [re.compile(p, re.IGNORECASE) for p in config.dismissal_patterns]
         self._figureless = [
@@ -34,8 +37,11 @@ class StanceReader:
         return all(w in self._filler for w in content_words)
 
     def asks(self, text: str) -> bool:
-        """The sentence is a question (to the panel or rhetorical): it shows nothing."""
-        return bool(_QUESTION_END.search(text))
+        """The sentence is a question (to the panel or rhetorical): it shows nothing, unless
+        it is the check the design runs on its own output."""
+        if not _QUESTION_END.search(text):
+            return False
+        return not any(p.search(text) for p in self._test_questions)
 
     def hedges(self, text: str) -> bool:
         """The sentence admits a gap or hedges ('we have not costed that part'); words it

@@ -1443,6 +1443,34 @@ TERSE_SELF_RATED = (
         ("thumbs_only_feedback", "After each recipe the cook taps an emoji rating."),
         ("live_test_dismissed", "We launch it in every clinic in week one so we learn fast."),
         (
+            "full_expert_verification",
+            "Every auto-coded invoice goes to our finance team for approval before it is paid.",
+        ),
+        (
+            "full_expert_verification",
+            "With medicines I'm not comfortable letting anything go out unchecked, whatever the"
+            " confidence.",
+        ),
+        (
+            "accuracy_at_any_cost",
+            "I don't think we can launch anything below 99.9% accuracy on every product line.",
+        ),
+        (
+            "eval_leakage",
+            "We measured 11% error with 10-fold cross-validation on our two years of sales.",
+        ),
+        (
+            "vendor_quality_trusted",
+            "Getting the provider to re-test it on our data would slow things down for little"
+            " gain.",
+        ),
+        ("humans_removed", "Hosts are the reviewers: it's their page and they fix what is wrong."),
+        (
+            "savings_ignore_failures",
+            "Refunds for a wrong summary are the merchant's responsibility, so they don't land on"
+            " our P&L.",
+        ),
+        (
             "thumbs_only_feedback",
             "We add the top-rated replies back into the prompt as few-shot examples.",
         ),
@@ -1471,6 +1499,13 @@ TERSE_SELF_RATED = (
         "public-benchmark-as-proof-1",
         "emoji-ratings-1",
         "everyone-in-week-one-1",
+        "every-output-for-approval-1",
+        "nothing-unchecked-1",
+        "near-perfect-bar-1",
+        "folds-over-our-years-1",
+        "their-figure-not-rechecked-1",
+        "users-as-the-only-check-1",
+        "errors-on-someone-elses-books-1",
         "rated-outputs-fed-back-1",
     ],
 )
@@ -2955,9 +2990,7 @@ def test_a_focused_question_answered_with_evidence_in_every_stage_it_asks_leans_
     ],
     ids=["pilot-against-sites-without-it", "sample-of-passes"],
 )
-def test_a_signal_named_in_new_words_is_read(
-    brain: OfflineBrain, signal: str, text: str
-) -> None:
+def test_a_signal_named_in_new_words_is_read(brain: OfflineBrain, signal: str, text: str) -> None:
     analysis = brain.analyze(opening(text))
     assert analysis.findings[signal].evidence, {s: f.evidence for s, f in analysis.findings.items()}
 
@@ -2988,3 +3021,32 @@ def test_a_grader_compared_with_any_named_experts_is_checked(brain: OfflineBrain
         "one reading room for a month before the rest."
     )
     assert "unchecked_llm_judge" not in flag_ids(brain, answer)
+
+
+def test_a_queue_for_the_doubtful_cases_and_a_recall_bar_are_not_their_flags(
+    brain: OfflineBrain,
+) -> None:
+    assert "full_expert_verification" not in flag_ids(
+        brain, "Every flagged invoice goes to the finance team for review."
+    )
+    assert "accuracy_at_any_cost" not in flag_ids(
+        brain, "We won't launch below 99% recall on the dangerous interactions."
+    )
+    assert "humans_removed" not in flag_ids(
+        brain, "Customers are the reviewers of last resort, after our editors check a 5% sample."
+    )
+
+
+def test_a_replay_posed_as_a_question_is_the_answers_own_check(brain: OfflineBrain) -> None:
+    answer = (
+        "Goal: fill each delivery route with drivers who show up. Coordinators approve every"
+        " list; the model only ranks who to invite first, from past sign-ups and distance. For"
+        " each route last spring, would the ranking have picked the drivers who actually came as"
+        " its top ten? If it beats the plain rota on that replay, we run it live in alternate"
+        " weeks for two months and compare no-shows. If the model is down, coordinators get"
+        " the rota list."
+    )
+    analysis = brain.analyze(opening(answer))
+    replay = next(s for s in analysis.sentences if "would the ranking" in s.text)
+    assert analysis.features[replay.index].stance == "asserts"
+    assert "no_gold_set" not in {f.flag.id for f in analysis.flags}

@@ -155,6 +155,24 @@ async def test_round_two_follows_up_the_reply(
     assert any("Cost per ticket will be higher" in p.text for p in second)
 
 
+async def test_a_reply_that_only_points_back_is_never_the_next_probes_anchor(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    transcript = opening(sample(samples, "weak")["answer"])
+    reply = "honestly i think i covered that already above"
+    asked: list[Probe] = []
+    for panelist in panel.panelists:
+        heard = exchange(transcript, asked, reply)[:-1]
+        asked += (await brain.probe(panelist, question, heard, 1)).value
+    transcript = exchange(transcript, asked, reply)
+    second = [
+        p
+        for panelist in panel.panelists
+        for p in (await brain.probe(panelist, question, transcript, 2)).value
+    ]
+    assert second and not any("covered that already" in p.text for p in second)
+
+
 async def test_a_reply_with_substance_is_followed_one_level_deeper(
     brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
 ) -> None:
