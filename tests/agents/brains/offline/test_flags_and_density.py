@@ -1466,6 +1466,12 @@ TERSE_SELF_RATED = (
         ),
         ("humans_removed", "Hosts are the reviewers: it's their page and they fix what is wrong."),
         (
+            "magic_box",
+            "Frontier models are really good at sorting letters out of the box, so errors shouldn't"
+            " be an issue.",
+        ),
+        ("humans_removed", "The draft replies go straight to tenants, which saves the team hours."),
+        (
             "savings_ignore_failures",
             "Refunds for a wrong summary are the merchant's responsibility, so they don't land on"
             " our P&L.",
@@ -1505,6 +1511,8 @@ TERSE_SELF_RATED = (
         "folds-over-our-years-1",
         "their-figure-not-rechecked-1",
         "users-as-the-only-check-1",
+        "good-out-of-the-box-1",
+        "drafts-straight-out-1",
         "errors-on-someone-elses-books-1",
         "rated-outputs-fed-back-1",
     ],
