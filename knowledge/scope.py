@@ -237,7 +237,15 @@ def _purpose(text: str, at: int) -> list[str]:
     ends = _rules().purpose_ends
     # "that predicts which orders will miss their cut-off": the first such verb after an
     # embedded "which"/"whether" is that inner clause's own, and the name keeps it whole.
-    inner = next((i for i, w in enumerate(clause[:4]) if i > 1 and w.lower() in _EMBEDDING), None)
+    # ("tells a city library which books…" too, but "questions about whether…" is a phrase.)
+    inner = next(
+        (
+            i
+            for i, w in enumerate(clause[:6])
+            if i > 1 and w.lower() in _EMBEDDING and clause[i - 1].lower() not in _DANGLING
+        ),
+        None,
+    )
     verbs = [i for i, w in enumerate(clause) if i > 1 and w.lower() in ends]
     if inner is not None:
         verbs = [i for i in verbs if i < inner] + [i for i in verbs if i > inner][1:]

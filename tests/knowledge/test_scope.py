@@ -49,6 +49,10 @@ def test_a_generic_head_behind_words_that_add_nothing_is_named_with_what_it_does
             "LLM to write refund replies",
         ),
         ("Design a homework helper for pupils aged 11 to 14.", "homework helper"),
+        (
+            "Design a model that tells a bakery chain which loaves to bake for each shop.",
+            "model that tells a bakery chain which loaves to bake for each shop",
+        ),
     ],
 )
 def test_a_named_purpose_never_ends_on_a_word_that_needs_another(text: str, name: str) -> None:

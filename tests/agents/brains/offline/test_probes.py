@@ -136,40 +136,37 @@ async def test_no_two_probes_of_an_interview_open_the_same_way(
             assert sum(fixed in text for text in spoken) <= 1, template
 
 
-async def test_round_two_follows_up_the_reply(
-    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
-) -> None:
-    transcript = opening(sample(samples, "weak")["answer"])
-    reply = "Cost per ticket will be higher with the big model, but it's worth it for quality."
+async def _second_round(
+    brain: OfflineBrain, answer: str, panel: Panel, question: Question, reply: str
+) -> list[Probe]:
+    """Round two's probes after every panelist's round-one probe got the same reply."""
+    transcript = opening(answer)
     asked: list[Probe] = []
     for panelist in panel.panelists:
         # Each panelist hears the probes asked before theirs, as in the graph.
         heard = exchange(transcript, asked, reply)[:-1]
         asked += (await brain.probe(panelist, question, heard, 1)).value
     transcript = exchange(transcript, asked, reply)
-    second = [
+    return [
         p
         for panelist in panel.panelists
         for p in (await brain.probe(panelist, question, transcript, 2)).value
     ]
+
+
+async def test_round_two_follows_up_the_reply(
+    brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
+) -> None:
+    reply = "Cost per ticket will be higher with the big model, but it's worth it for quality."
+    second = await _second_round(brain, sample(samples, "weak")["answer"], panel, question, reply)
     assert any("Cost per ticket will be higher" in p.text for p in second)
 
 
 async def test_a_reply_that_only_points_back_is_never_the_next_probes_anchor(
     brain: OfflineBrain, samples: dict[str, Any], panel: Panel, question: Question
 ) -> None:
-    transcript = opening(sample(samples, "weak")["answer"])
     reply = "honestly i think i covered that already above"
-    asked: list[Probe] = []
-    for panelist in panel.panelists:
-        heard = exchange(transcript, asked, reply)[:-1]
-        asked += (await brain.probe(panelist, question, heard, 1)).value
-    transcript = exchange(transcript, asked, reply)
-    second = [
-        p
-        for panelist in panel.panelists
-        for p in (await brain.probe(panelist, question, transcript, 2)).value
-    ]
+    second = await _second_round(brain, sample(samples, "weak")["answer"], panel, question, reply)
     assert second and not any("covered that already" in p.text for p in second)
 
 

@@ -229,3 +229,21 @@ def test_a_design_shape_sets_ideas_aside_until_the_answer_says_otherwise(
     question = custom_question(asked)
     assert unused <= brain.reader.read(question, opening(text)).unused
     assert back not in brain.reader.read(question, opening(changed)).unused
+
+
+def test_a_model_whose_job_is_a_number_needs_no_prompt_whatever_it_is_called(
+    brain: OfflineBrain,
+) -> None:
+    text = (
+        "the model's job is to predict bookings six weeks out so the hotel staffs the desk in"
+        " time. we test on the latest three months after training on the rest, against last"
+        " year's same-week count, and it ships only if it beats that. managers still approve"
+        " each rota and if the model is down they use last year's count."
+    )
+    question = custom_question("Design a tool that tells a hotel how many desk staff to roster.")
+    assert {"prompting_strategy", "output_verification"} <= brain.reader.read(
+        question, opening(text)
+    ).unused
+    assert "prompting_strategy" not in brain.reader.read(
+        question, opening(text + " An LLM then writes each manager a short summary.")
+    ).unused
