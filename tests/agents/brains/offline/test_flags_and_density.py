@@ -100,11 +100,53 @@ async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineB
             "before it is shown.",
             "Second, a compliance officer reviews each answer for faithfulness before it is shown.",
         ),
+        (
+            "full_expert_verification",
+            "Every flagged invoice goes to the finance team for review.",
+            "Every auto-coded invoice goes to our finance team for approval before it is paid.",
+        ),
+        (
+            "accuracy_at_any_cost",
+            "We won't launch below 99% recall on the dangerous interactions.",
+            "I don't think we can launch anything below 99.9% accuracy on every product line.",
+        ),
+        (
+            "humans_removed",
+            "Customers are the reviewers of last resort, after our editors check a 5% sample.",
+            "Hosts are the reviewers: it's their page and they fix what is wrong.",
+        ),
+        (
+            "live_test_dismissed",
+            "We move all 60 depots at once after the pilot depot beats its twin for a month.",
+            "We launch it in every clinic in week one so we learn fast.",
+        ),
+        (
+            "thumbs_only_feedback",
+            "We won't lean on emoji ratings; a chef grades 40 sampled recipes every week.",
+            "After each recipe the cook taps an emoji rating.",
+        ),
+        (
+            "vendor_quality_trusted",
+            "On the 500 held-out tickets its recall is better than the current model's, so we"
+            " ship it.",
+            "Their figures are more reliable than any sample we could label ourselves.",
+        ),        (
+            "humans_removed",
+            "The drafts go straight to customers once a handler has approved each one.",
+            "The draft replies go straight to tenants, which saves the team hours.",
+        ),
     ],
     ids=[
         "justified_latency_trade_off",
         "ratings_as_a_weak_side_signal",
         "an_automated_check_on_every_answer",
+        "a_review_queue_for_flagged_items_only",
+        "a_near_perfect_bar_on_recall_not_accuracy",
+        "customers_as_a_last_check_after_a_sample",
+        "everyone_switched_after_a_pilot_won",
+        "emoji_ratings_turned_down",
+        "our_own_model_beating_the_current_one",
+        "drafts_sent_once_approved",
     ],
 )
 def test_a_practice_kept_in_its_place_is_not_the_flag(
@@ -1440,20 +1482,15 @@ TERSE_SELF_RATED = (
             "The newest models top the public coding benchmarks, so correctness is basically"
             " solved and we can spend our time on polish.",
         ),
-        ("thumbs_only_feedback", "After each recipe the cook taps an emoji rating."),
-        ("live_test_dismissed", "We launch it in every clinic in week one so we learn fast."),
         (
-            "full_expert_verification",
-            "Every auto-coded invoice goes to our finance team for approval before it is paid.",
+            "vendor_quality_trusted",
+            "It leads the public medical leaderboards, so accuracy is essentially handled.",
         ),
+        ("humans_removed", "The draft answers go straight to residents, so the desk saves hours."),
         (
             "full_expert_verification",
             "With medicines I'm not comfortable letting anything go out unchecked, whatever the"
             " confidence.",
-        ),
-        (
-            "accuracy_at_any_cost",
-            "I don't think we can launch anything below 99.9% accuracy on every product line.",
         ),
         (
             "eval_leakage",
@@ -1464,7 +1501,6 @@ TERSE_SELF_RATED = (
             "Getting the provider to re-test it on our data would slow things down for little"
             " gain.",
         ),
-        ("humans_removed", "Hosts are the reviewers: it's their page and they fix what is wrong."),
         (
             "magic_box",
             "Frontier models are really good at sorting letters out of the box, so errors shouldn't"
@@ -1503,14 +1539,11 @@ TERSE_SELF_RATED = (
         "acceptance-as-verdict-1",
         "use-as-success-1",
         "public-benchmark-as-proof-1",
-        "emoji-ratings-1",
-        "everyone-in-week-one-1",
-        "every-output-for-approval-1",
+        "public-leaderboard-as-proof-1",
+        "drafts-straight-to-residents-1",
         "nothing-unchecked-1",
-        "near-perfect-bar-1",
         "folds-over-our-years-1",
         "their-figure-not-rechecked-1",
-        "users-as-the-only-check-1",
         "good-out-of-the-box-1",
         "drafts-straight-out-1",
         "errors-on-someone-elses-books-1",
@@ -1561,9 +1594,6 @@ def test_ratings_kept_secondary_or_set_against_outcomes_are_not_thumbs_only(
     assert "thumbs_only_feedback" not in flag_ids(
         brain, "Thumbs tell me mood; whether the query got faster tells me the outcome."
     )
-    assert "thumbs_only_feedback" not in flag_ids(
-        brain, "We won't lean on emoji ratings; a chef grades 40 sampled recipes every week."
-    )
 
     assert "thumbs_only_feedback" in flag_ids(
         brain,
@@ -1575,14 +1605,6 @@ def test_ratings_kept_secondary_or_set_against_outcomes_are_not_thumbs_only(
         "Thumbs-down votes go into the review queue, but they don't grade anything.",
     ):
         assert "thumbs_only_feedback" not in flag_ids(brain, criticism), criticism
-
-
-def test_everyone_switched_after_a_live_comparison_won_has_not_waved_off_the_live_test(
-    brain: OfflineBrain,
-) -> None:
-    assert "live_test_dismissed" not in flag_ids(
-        brain, "We move all 60 depots at once after the pilot depot beats its twin for a month."
-    )
 
 
 def test_a_hand_labelled_set_waved_off_is_no_gold_set(brain: OfflineBrain) -> None:
@@ -3029,20 +3051,6 @@ def test_a_grader_compared_with_any_named_experts_is_checked(brain: OfflineBrain
         "one reading room for a month before the rest."
     )
     assert "unchecked_llm_judge" not in flag_ids(brain, answer)
-
-
-def test_a_queue_for_the_doubtful_cases_and_a_recall_bar_are_not_their_flags(
-    brain: OfflineBrain,
-) -> None:
-    assert "full_expert_verification" not in flag_ids(
-        brain, "Every flagged invoice goes to the finance team for review."
-    )
-    assert "accuracy_at_any_cost" not in flag_ids(
-        brain, "We won't launch below 99% recall on the dangerous interactions."
-    )
-    assert "humans_removed" not in flag_ids(
-        brain, "Customers are the reviewers of last resort, after our editors check a 5% sample."
-    )
 
 
 def test_a_replay_posed_as_a_question_is_the_answers_own_check(brain: OfflineBrain) -> None:
