@@ -212,6 +212,11 @@ _DANGLING = frozenset(
 )
 
 
+_SUBORDINATORS = frozenset(
+    "when whenever while if unless because once after before until so".split()  # noqa: SIM905
+)
+
+
 _MANNER = re.compile(
     r"\s+(?:end[- ]to[- ]end|automatically|autonomously|at scale|in real[- ]time|from scratch|"
     r"on (?:its|their) own|by (?:itself|themselves))\b",
@@ -246,6 +251,9 @@ def _purpose(text: str, at: int) -> list[str]:
         ),
         None,
     )
+    # A subordinate clause says why or when, not what: "predicts no-shows so schedulers can…".
+    cut = next((i for i, w in enumerate(clause) if i > 1 and w.lower() in _SUBORDINATORS), None)
+    clause = clause[:cut]
     verbs = [i for i, w in enumerate(clause) if i > 1 and w.lower() in ends]
     if inner is not None:
         verbs = [i for i in verbs if i < inner] + [i for i in verbs if i > inner][1:]

@@ -50,6 +50,10 @@ def test_a_generic_head_behind_words_that_add_nothing_is_named_with_what_it_does
         ),
         ("Design a homework helper for pupils aged 11 to 14.", "homework helper"),
         (
+            "How would you launch a model that predicts late payers so collectors can call first?",
+            "model that predicts late payers",
+        ),
+        (
             "Design a model that tells a bakery chain which loaves to bake for each shop.",
             "model that tells a bakery chain which loaves to bake for each shop",
         ),

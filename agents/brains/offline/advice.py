@@ -101,6 +101,8 @@ class Advisor:
         flagged = sorted(reading.flags, key=lambda f: (-f.flag.severity, f.flag.id))
         for f in flagged[:FLAG_ITEMS]:
             fix = fixes.get(f.flag.id, "")
+            if f.sentences and items.extend(f.sentences[0], f"Also {fix}"):
+                continue  # one sentence stating two flags gets one item with both fixes
             if f.sentences:
                 text = self.calibration.writer.advice.flag.format(
                     quote=items.quote(f.sentences[0]), fix=fix
@@ -262,6 +264,15 @@ class _Items:
         if row is not None:
             self.rows.add(row)
         self.items.append(Advice(text=text, stage=stage, target=target, citation=citation))
+
+    def extend(self, row: int, more: str) -> bool:
+        """Add a sentence to the item that already quotes this row; False when none does."""
+        quote = self.reading.rows[row].quote
+        for k, item in enumerate(self.items):
+            if item.citation is not None and item.citation.quote == quote:
+                self.items[k] = item.model_copy(update={"text": f"{item.text} {more}".strip()})
+                return True
+        return False
 
     def quote(self, row: int) -> str:
         """The candidate's sentence, shortened for the advice text."""

@@ -288,7 +288,9 @@ class Analyzer:
                     and not self._follows_rejection(sentences, feats, s, i)
                 ):
                     flag_hits.setdefault(i, []).append(s.index)
-        flagged = {i for found in flag_hits.values() for i in found}
+        flagged = _with_stated_reasons(
+            sentences, transcript, {i for found in flag_hits.values() for i in found}
+        )
         usable = self._usable(sentences, feats, injection | buzz_lists | flagged | recounted)
         long_answer = word_count >= cal.density.long_answer_words
         findings = self._findings(sentences, feats, usable, long_answer, scope)
@@ -959,3 +961,22 @@ def _as_written(group: list[Sentence], turn_text: str) -> tuple[str, list[tuple[
         spans.append((len(text), len(text) + len(s.text)))
         text += s.text
     return text, spans
+
+
+def _with_stated_reasons(
+    sentences: list[Sentence], transcript: list[Turn], pieces: set[int]
+) -> set[int]:
+    """The flagged pieces plus what each one introduces with a colon: the reason a flagged
+    claim gives ("... matters: within a month we'd have ...") earns nothing of its own."""
+    texts = {t.id: t.text for t in transcript}
+    out = set(pieces)
+    for k in sorted(pieces):
+        while k + 1 < len(sentences) and sentences[k + 1].joined:
+            here, after = sentences[k], sentences[k + 1]
+            text = texts.get(here.turn_id, "")
+            end = text.find(here.text) + len(here.text)
+            if after.turn_id != here.turn_id or not text[end:].lstrip().startswith(":"):
+                break
+            out.add(k + 1)
+            k += 1
+    return out

@@ -447,7 +447,12 @@ def _past_touched_gaps(ask: _Asking, signals: list[Signal]) -> list[Gap]:
         if _deeper_answered(ask, signal.id):
             continue
         thin = [i for i in reading.thin_rows(signal.stage) if reading.rows[i].signal == signal.id]
-        touching = [i for i in reading.touching_rows(signal.id) if _about(reading, i, signal.id)]
+        flagged = reading.flagged_sentences()
+        touching = [
+            i
+            for i in reading.touching_rows(signal.id)
+            if _about(reading, i, signal.id) and i not in flagged
+        ]
         anchor = _clearest(reading, signal.id, thin or touching)
         if anchor is not None:
             sev = ask.calibration.probes.severity.missing_signal + signal.weight / 3
@@ -465,8 +470,11 @@ def read_as(reading: Reading, signal_id: str) -> int | None:
     # Read as it with some confidence: a hair above "shows nothing" ("request to prepone the
     # pilot rather than wait" as a fallback) is no reading to push past.
     best, best_score = None, READ_AS_MARGIN
+    flagged = reading.flagged_sentences()
     for i, row in enumerate(reading.rows):
         if row.stance not in ("asserts", "rejects") or i in reading.analysis.injection:
+            continue
+        if i in flagged:
             continue
         if not set(row.substance) - {"who"}:
             continue
@@ -485,8 +493,11 @@ def _nearest(reading: Reading, signal_id: str, floor: float, turn: str | None = 
     enough to build on."""
     column = reading.columns[signal_id]
     best, best_sim = None, floor
+    flagged = reading.flagged_sentences()  # a flawed claim is probed as the flag, not built on
     for i, row in enumerate(reading.rows):
         if row.stance not in ("asserts", "rejects") or i in reading.analysis.injection:
+            continue
+        if i in flagged:
             continue
         if turn is not None and row.turn != turn:
             continue

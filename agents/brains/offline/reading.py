@@ -129,7 +129,7 @@ class Reading:
         """The rows credited for this signal."""
         return [i for i, r in enumerate(self.rows) if r.credited and r.signal == signal_id]
 
-    def _flagged_sentences(self) -> frozenset[int]:
+    def flagged_sentences(self) -> frozenset[int]:
         """Rows of a sentence (all its pieces, when cut at a colon) that states a red flag: the
         flag is what is wrong with it, not a missing figure ("We'll track the acceptance rate:
         if admins agree with most flags, the model is working")."""
@@ -151,13 +151,14 @@ class Reading:
         for i, r in enumerate(self.rows):
             if r.signal and not r.credited and r.signal not in credited:
                 mentions.setdefault(r.signal, []).append(i)
-        flagged = self._flagged_sentences()
+        flagged = self.flagged_sentences()
         eligible = [
             i
             for rows in mentions.values()
             for i in rows
             if self.rows[i].stance == "asserts"
             and self.rows[i].stage in self.scope
+            and self.rows[i].signal not in self.unused  # a nightly batch nobody waits on
             and (stage is None or self.rows[i].stage == stage)
             and i not in flagged
         ]

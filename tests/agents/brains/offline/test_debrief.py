@@ -383,3 +383,37 @@ async def test_each_vote_raises_its_own_concern_and_gap_advice_never_builds_on_a
         assert "the AI homework helper" in item.text or "“" in item.text, item.text
     quoted = [a.citation.quote for a in debrief.advice if a.citation is not None]
     assert len(quoted) == len(set(quoted))
+
+
+async def test_one_sentence_stating_two_flags_gets_one_advice_item_with_both_fixes(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = custom_question("Design an AI assistant that answers tenants' questions.")
+    sentence = (
+        "Accuracy is all that matters, so we use the biggest model and a thumbs-up button is"
+        " our only feedback."
+    )
+    transcript = opening(f"{sentence} It answers rent questions.")
+    debrief = await full_debrief(brain, panel, question, transcript)
+    fixes = brain.calibration.writer.flag_fix
+    on_it = [a for a in debrief.advice if a.citation is not None and a.citation.quote == sentence]
+    assert len(on_it) == 1, [a.text for a in debrief.advice]
+    flags = {f.id for f in debrief.red_flags if any(c.quote == sentence for c in f.citations)}
+    assert len(flags) >= 2
+    assert sum(fixes[f] in on_it[0].text for f in flags) >= 2, on_it[0].text
+
+
+async def test_a_batch_job_saying_latency_does_not_matter_is_not_asked_for_a_latency_number(
+    brain: OfflineBrain, panel: Panel
+) -> None:
+    question = custom_question(
+        "What would it cost to have an LLM write alt text for our 90,000 catalogue images?"
+    )
+    answer = (
+        "Each image is about 1,200 tokens in and 60 out, so a fraction of a cent apiece and"
+        " roughly $400 for the back catalogue. Latency doesn't matter, it runs in batch. A designer"
+        " reviews 50 random captions a week, about two hours of her time."
+    )
+    debrief = await full_debrief(brain, panel, question, opening(answer))
+    assert not [a for a in debrief.advice if a.target == "latency_budget"], debrief.advice
+    assert all("Latency doesn't matter" not in a.text for a in debrief.advice)

@@ -2442,6 +2442,60 @@ STATED_FLAGS = [
         ],
         ["Review is a real cost: about 40 agent-hours a week on the sampled cases."],
     ),
+    (
+        "automation_as_success",
+        [
+            "The team measures success by appeals closed per day.",
+            "Success is measured by claims processed per hour.",
+        ],
+        [
+            "The team measures success by appeals closed per day without a rise in overturned"
+            " decisions."
+        ],
+    ),
+    (
+        "humans_removed",
+        ["Tenants can always complain if an answer is wrong, and that is our safety net."],
+        ["Tenants can complain if an answer is wrong, and a weekly audit of 50 is our check."],
+    ),
+    (
+        "eval_leakage",
+        [
+            "Inputs: order value, shipping speed, whether a refund was issued on the order, and"
+            " the buyer's history.",
+            "A shuffled split is fine since there are millions of orders, so every month shows up"
+            " in both halves.",
+        ],
+        [
+            "We check whether the refund was issued before closing the ticket.",
+            "We split by month, not at random, because there are millions of orders.",
+        ],
+    ),
+    (
+        "guessing_metric",
+        [
+            "Misses hurt more than extra checks, so recall stays the headline number.",
+            "The primary metric is recall on fraudulent refunds.",
+        ],
+        [
+            "The primary metric is recall at 90% precision.",
+            "We report recall as the headline, with precision as a guardrail above 0.8.",
+            "A recall figure is only as trustworthy as the labels behind it.",
+            "The detection rate is the only signal we get live about misses.",
+        ],
+    ),
+    (
+        "predictions_as_labels",
+        [
+            "Fraud labels: lost disputes, confirmed stolen cards and, after launch, each order the"
+            " model blocks.",
+            "That is why piping the model's own rejections back in helps the next version.",
+        ],
+        [
+            "Labels come from analysts, plus every order the model blocks once an analyst has"
+            " confirmed it."
+        ],
+    ),
 ]
 
 
@@ -3066,3 +3120,16 @@ def test_a_replay_posed_as_a_question_is_the_answers_own_check(brain: OfflineBra
     replay = next(s for s in analysis.sentences if "would the ranking" in s.text)
     assert analysis.features[replay.index].stance == "asserts"
     assert "no_gold_set" not in {f.flag.id for f in analysis.flags}
+
+
+def test_what_a_flagged_claim_introduces_with_a_colon_earns_nothing(brain: OfflineBrain) -> None:
+    reason = (
+        "every Monday we re-measure accuracy on a 300-case audit sample and retrain when it falls"
+        " two points."
+    )
+    alone = brain.analyze(opening(reason[0].upper() + reason[1:]))
+    assert alone.findings["drift_retraining_trigger"].credited
+    head = "That is why piping the model's own rejections back in matters"
+    flagged = brain.analyze(opening(f"{head}: {reason}"))
+    assert "predictions_as_labels" in {f.flag.id for f in flagged.flags}
+    assert not flagged.findings["drift_retraining_trigger"].credited

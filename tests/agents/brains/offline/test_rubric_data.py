@@ -162,6 +162,9 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("graceful_fallback", "and if the part or the match is weak it shows the parts desk"),
         ("heldout_gold_gate", "Train on the older visits and test on the most recent quarter."),
         ("online_ab_test", "Eight pilot depots run it against eight matched ones for a month."),
+        ("online_ab_test", "Next, some weeks of shadowing on real orders before anyone acts."),
+        ("heldout_gold_gate", "Those cases stay walled off from the prompt work."),
+        ("correct_output_defined", "Label: churned within 60 days, freezes excluded."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
