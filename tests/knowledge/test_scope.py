@@ -546,3 +546,10 @@ def test_building_and_launching_the_thing_described_is_a_design_question() -> No
 def test_checking_the_labels_are_any_good_or_a_summary_faithful_is_evaluation() -> None:
     assert "evaluation" in infer_scope("How would you check that the tags are any good?")
     assert "evaluation" in infer_scope("How would you check the digests are faithful to threads?")
+
+
+def test_a_question_with_no_product_word_is_named_by_the_outputs_it_asks_about() -> None:
+    text = "How would you judge whether the weekly menu suggestions are any good?"
+    assert infer_product(text) == "weekly menu suggestions"
+    text = "What would it cost to have an LLM write all our product descriptions?"
+    assert infer_product(text) == "product descriptions"

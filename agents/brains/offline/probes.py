@@ -26,6 +26,12 @@ _DOUBTING_PREAMBLE = re.compile(
 )
 BARE_CELL_WORDS = 5  # a table cell shorter than this is read back with its row's first cell
 READ_AS_MARGIN = 0.1  # how far above "shows nothing" a sentence's reading must be to push past it
+# A sentence with no figure, mechanism or condition ("that's strong evidence it performs") must
+# be this much closer to a gap than the floor before a probe on that gap opens by quoting it.
+BARE_ANCHOR_MARGIN = 0.1
+# ... and one the classifier alone reads as an idea must be at least this close to it by meaning
+# before a question pushes past it ("if it passes, the hints build on it" is no alarm).
+READ_AS_MIN_SIMILARITY = 0.35
 
 
 @dataclass(frozen=True)
@@ -480,7 +486,13 @@ def read_as(reading: Reading, signal_id: str) -> int | None:
             continue
         if row.signal not in (None, signal_id):
             continue
-        scores = reading.analysis.features[i].signal_scores
+        features = reading.analysis.features[i]
+        if (
+            column not in features.signal_patterns
+            and features.signal_sims[column] < READ_AS_MIN_SIMILARITY
+        ):
+            continue
+        scores = features.signal_scores
         likelier = sum(score > scores[column] for score in scores[:-1])
         margin = scores[column] - scores[-1]
         if likelier == 0 and margin > best_score:
@@ -504,6 +516,8 @@ def _nearest(reading: Reading, signal_id: str, floor: float, turn: str | None = 
         if reading.analysis.features[i].filler:
             continue  # "I think I covered that already" says nothing to build on
         sim = reading.analysis.features[i].signal_sims[column]
+        if not row.substance and sim < floor + BARE_ANCHOR_MARGIN:
+            continue
         if sim >= best_sim:
             best, best_sim = i, sim
     return best

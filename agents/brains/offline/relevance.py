@@ -113,6 +113,13 @@ class Relevance:
             )
             return (far or crowded) and self.product_words_share < NO_OWN_WORDS
         if self.other - self.asked >= OTHER_QUESTION_MARGIN:
+            # An answer that uses the asked product's words at least as much as the rival's
+            # needs the wider gap: a few generic replies can tip a close call by meaning.
+            if (
+                self.product_words_share >= max(self.rival_words_share, NO_OWN_WORDS)
+                and self.other - self.asked < TYPED_QUESTION_MARGIN
+            ):
+                return False
             return self.product_words_share < OWN_WORDS_SHARE
         if self.asked - self.other >= OTHER_QUESTION_MARGIN:
             return False  # by meaning the answer is plainly about the question asked

@@ -2496,6 +2496,64 @@ STATED_FLAGS = [
             " confirmed it."
         ],
     ),
+    (
+        "synthetic_only_eval",
+        [
+            "To test it we run a simulator of 5,000 generated delivery requests, and the planner"
+            " handles 98% of them with no clash."
+        ],
+        [
+            "We run a simulator seeded with real orders from last year plus synthetic rush days,"
+            " and it handles 98% of them."
+        ],
+    ),
+    (
+        "no_gold_set",
+        [
+            "Creating our own labelled test set would just duplicate what the supplier has done.",
+            "I would not spend a quarter building our own benchmark when their dataset is far"
+            " bigger.",
+        ],
+        [
+            "Building our own labelled test set is the first step.",
+        ],
+    ),
+    (
+        "no_gold_set",
+        ["As the model is bought in, there is no need to label any test set of our own."],
+        ["We need to build our own labelled test set before launch."],
+    ),
+    (
+        "borrowed_threshold",
+        [
+            "We keep ShieldCo's default cut-off of 0.7.",
+            "The vendor tuned it across their clients, so 0.9 stays.",
+        ],
+        ["We start from ShieldCo's 0.7 and then set our own from 400 labelled uploads."],
+    ),
+    (
+        "humans_removed",
+        [
+            "We'd end the reviewers' contract at go-live.",
+            "With most of it automated we no longer need a dedicated review team.",
+            "Human checking isn't really needed at this scale.",
+            "It replaces manual tagging entirely.",
+        ],
+        [
+            "We'd end the reviewers' contract once the audit shows the model matches them.",
+            "Human review is not needed for the confident 80%, only for the rest.",
+        ],
+    ),
+    (
+        "live_test_dismissed",
+        ["We switch everyone over in one weekend."],
+        ["Once the pilot clears, we switch over in one weekend."],
+    ),
+    (
+        "savings_ignore_failures",
+        ["Human review isn't needed at this volume, so the bill is just the API."],
+        ["Human review is not needed for the confident 80%; the rest costs two hours a day."],
+    ),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from agents.brains.offline import OfflineBrain
@@ -672,3 +673,23 @@ def test_a_sentence_only_near_an_idea_is_no_anchor_for_going_past_it(brain: Offl
     assert not _about(reading, test_line, "model_cascade_routing")
     assert _about(reading, test_line, "heldout_gold_gate")
     assert _about(reading, routing_line, "confidence_thresholds")
+
+
+def test_a_sentence_only_the_classifier_reads_as_an_idea_is_not_pushed_past() -> None:
+    feats = SimpleNamespace(
+        signal_patterns=frozenset(), signal_sims=[0.3, 0.0], signal_scores=[0.5, 0.1, 0.0]
+    )
+    row = SimpleNamespace(stance="asserts", substance=["what"], signal=None, quote="x")
+    reading: Any = SimpleNamespace(
+        columns={"a": 0, "b": 1},
+        rows=[row],
+        analysis=SimpleNamespace(injection=frozenset(), features=[feats]),
+        flagged_sentences=frozenset,
+    )
+    assert read_as(reading, "a") is None  # a classifier pick, far by meaning, named by nothing
+    feats.signal_sims = [0.4, 0.0]
+    assert read_as(reading, "a") == 0
+    feats.signal_sims, feats.signal_patterns = [0.3, 0.0], frozenset({0})
+    assert read_as(reading, "a") == 0
+    reading.flagged_sentences = lambda: frozenset({0})
+    assert read_as(reading, "a") is None  # a flawed claim is probed as its flag

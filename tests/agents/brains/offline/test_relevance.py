@@ -273,3 +273,12 @@ async def test_many_terms_are_no_concern_when_every_stage_asked_is_covered_in_de
     debrief = await Interview(brain).debrief(question, opening(answer), [])
     assert debrief.decision == "hire"
     assert not any(r.claim.startswith("Buzzword density") for r in debrief.reasons)
+
+
+def test_a_close_call_by_meaning_needs_more_than_an_even_share_of_words() -> None:
+    # Nearer another bank question by a hair, but as much in the asked product's words as in
+    # the rival's: a few generic replies can tip meaning, so it is not "about another problem".
+    close = Relevance(0.16, 0.27, "code-review-bot", "Code review", 0.23, 0.23, design=True)
+    assert not close.different_question
+    assert replace(close, asked=0.10).different_question
+    assert replace(close, rival_words_share=0.3).different_question

@@ -165,6 +165,7 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("online_ab_test", "Next, some weeks of shadowing on real orders before anyone acts."),
         ("heldout_gold_gate", "Those cases stay walled off from the prompt work."),
         ("correct_output_defined", "Label: churned within 60 days, freezes excluded."),
+        ("online_ab_test", "Two depots get the tool for a month, against two depots without it."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
