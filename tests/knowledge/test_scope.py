@@ -553,3 +553,12 @@ def test_a_question_with_no_product_word_is_named_by_the_outputs_it_asks_about()
     assert infer_product(text) == "weekly menu suggestions"
     text = "What would it cost to have an LLM write all our product descriptions?"
     assert infer_product(text) == "product descriptions"
+
+
+def test_good_enough_for_a_use_asks_what_good_is_and_how_it_is_measured() -> None:
+    text = (
+        "How would you tell whether a weekly sales forecast for our 40 shops is good enough to"
+        " order from?"
+    )
+    assert infer_scope(text) == ["objective", "evaluation"]
+    assert infer_product(text) == "weekly sales forecast"

@@ -480,6 +480,7 @@ class WriterReasons(StrictModel):
     not_assessed: str
     decision_hire: str
     decision_thin_hire: str  # a hire with under half the assessed stages covered in depth
+    decision_spread_hire: str  # a hire with no assessed stage in depth, only partial credit
     decision_no_hire: str
     decision_none: str
     decision_single_hire: str  # a one-stage question ({stage_name})

@@ -249,6 +249,9 @@ class DebriefWriter:
                 support.extend(r.citations[:1])
             if len(support) >= 2:
                 break
+        if not support and hire:
+            # Nothing in depth: the hire rests on the credited sentences, not on the opening line.
+            support = _row_quotes(reading, reading.credited_rows(), 2)
         if not support:
             support = first_sentence or self._stage_snippet(reading.scope[0], "negative")
         assessed = len(reading.scope)
@@ -259,6 +262,8 @@ class DebriefWriter:
             template = tpl.decision_single_hire if hire else tpl.decision_single_no_hire
         elif covered == 0 and not hire:
             template = tpl.decision_none
+        elif hire and covered == 0:
+            template = tpl.decision_spread_hire
         elif hire and 2 * covered < assessed:
             template = tpl.decision_thin_hire
         else:

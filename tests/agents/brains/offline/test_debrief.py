@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from agents.brains.offline import OfflineBrain, debrief_json_without_latency
+from agents.brains.offline.writer import DebriefWriter
 from agents.citations import all_citations
 from agents.debrief import Debrief
 from agents.transcript import Turn
@@ -417,3 +419,24 @@ async def test_a_batch_job_saying_latency_does_not_matter_is_not_asked_for_a_lat
     debrief = await full_debrief(brain, panel, question, opening(answer))
     assert not [a for a in debrief.advice if a.target == "latency_budget"], debrief.advice
     assert all("Latency doesn't matter" not in a.text for a in debrief.advice)
+
+
+def test_a_hire_with_no_stage_in_depth_rests_on_its_credited_sentences(
+    brain: OfflineBrain,
+) -> None:
+    question = custom_question(
+        "How would you tell whether an order-volume forecast for our warehouse is good enough to"
+        " staff from?"
+    )
+    answer = (
+        "Metric first. Under-forecasting is the expensive side: late orders and refunds."
+        " Backtest on the last two years, each forecast only using data up to its date."
+    )
+    reading = brain.reader.read(question, opening(answer))
+    assert reading.credited_rows() and max(reading.scores.values()) < 3
+    hired = replace(reading, verdict=replace(reading.verdict, decision="hire"))
+    writer = DebriefWriter(brain.rubric, brain.calibration, brain.finder)
+    overall = writer._reasons(hired)[0]
+    assert "only 0 of" not in overall.claim and "no assessed stage" in overall.claim
+    credited = {reading.rows[i].quote for i in reading.credited_rows()}
+    assert overall.citations and all(c.quote in credited for c in overall.citations)

@@ -166,6 +166,10 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("heldout_gold_gate", "Those cases stay walled off from the prompt work."),
         ("correct_output_defined", "Label: churned within 60 days, freezes excluded."),
         ("online_ab_test", "Two depots get the tool for a month, against two depots without it."),
+        ("online_ab_test", "Five stores use it for six weeks, against three without."),
+        ("online_ab_test", "We'd run the model in parallel for a quarter; buyers order as usual."),
+        ("error_cost_asymmetry", "Over-stocking is the cheaper mistake; empty shelves lose sales."),
+        ("tiered_sample_verification", "Each Friday a pharmacist reads 25 random replies."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
