@@ -974,8 +974,10 @@ def _with_stated_reasons(
         while k + 1 < len(sentences) and sentences[k + 1].joined:
             here, after = sentences[k], sentences[k + 1]
             text = texts.get(here.turn_id, "")
-            end = text.find(here.text) + len(here.text)
-            if after.turn_id != here.turn_id or not text[end:].lstrip().startswith(":"):
+            start = text.find(here.text)
+            if start < 0 or after.turn_id != here.turn_id:
+                break
+            if not text[start + len(here.text) :].lstrip().startswith(":"):
                 break
             out.add(k + 1)
             k += 1

@@ -448,12 +448,12 @@ def _past_touched_gaps(ask: _Asking, signals: list[Signal]) -> list[Gap]:
     """One level past ideas the answer touched without showing them, each anchored on the bare
     mention of it (else the sentence touching it) that the classifier reads most clearly as it."""
     reading = ask.reading
+    flagged = reading.flagged_sentences()
     gaps = []
     for signal in signals:
         if _deeper_answered(ask, signal.id):
             continue
         thin = [i for i in reading.thin_rows(signal.stage) if reading.rows[i].signal == signal.id]
-        flagged = reading.flagged_sentences()
         touching = [
             i
             for i in reading.touching_rows(signal.id)

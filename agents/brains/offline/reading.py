@@ -158,7 +158,7 @@ class Reading:
             for i in rows
             if self.rows[i].stance == "asserts"
             and self.rows[i].stage in self.scope
-            and self.rows[i].signal not in self.unused  # a nightly batch nobody waits on
+            and self.rows[i].signal not in self.unused  # a batch job has no latency to give
             and (stage is None or self.rows[i].stage == stage)
             and i not in flagged
         ]
