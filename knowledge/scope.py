@@ -203,17 +203,16 @@ def infer_asks(text: str) -> list[Ask]:
     return [ask for _, ask in sorted(found, key=lambda f: f[0])]
 
 
+# Words that open a subordinate clause: it says why or when, not what.
+_SUBORDINATORS = frozenset(
+    "when whenever while if unless because once after before until so".split()  # noqa: SIM905
+)
 # A cut clause does not end on a word that needs another after it.
 _DANGLING = frozenset(
     "a an the and or of to for from with by in on at about into over".split()  # noqa: SIM905
     + "than as that which their its our".split()  # noqa: SIM905
     # A subordinate clause cut off ("to write refund replies when a customer…") starts here too.
-    + "when whenever where while if unless because once after before until so".split()  # noqa: SIM905
-)
-
-
-_SUBORDINATORS = frozenset(
-    "when whenever while if unless because once after before until so".split()  # noqa: SIM905
+    + ["where", *_SUBORDINATORS]
 )
 
 
