@@ -62,13 +62,18 @@ class Signal(StrictModel):
     patterns: list[str] = Field(
         default_factory=list, description="regexes that also count as evidence"
     )
+    decisive_patterns: list[str] = Field(
+        default_factory=list,
+        description="regexes naming the practice in any wording: a hit is evidence even when the "
+        "sentence reads little like the exemplars",
+    )
     weight: float = Field(default=1.0, gt=0, le=3)
     not_shown_by: list[str] = Field(
         default_factory=list,
         description="regexes of look-alike sentences that never show this signal",
     )
 
-    _patterns_ok = field_validator("patterns", "not_shown_by")(check_patterns)
+    _patterns_ok = field_validator("patterns", "decisive_patterns", "not_shown_by")(check_patterns)
 
 
 class RedFlag(StrictModel):

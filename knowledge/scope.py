@@ -34,7 +34,8 @@ _HOW_DESIGN = re.compile(
     r" (?:an?|the|our|your|this)\b"
     r"(?![^.?]{0,40}\b(?:evaluation|eval|test set|metrics?|pricing|labell?ing|cost|rollout)\b)"
     r"[^.?]{0,40}\b(?:system|product|assistant|pipeline|platform|service|tool|bot|feature|copilot|"
-    r"agent|app)\b",
+    r"agent|app|forecast|forecaster|recommender|ranker|classifier|detector|predictor|model|"
+    r"summari[sz]er|chatbot)s?\b",
     re.IGNORECASE,
 )
 # "… wants an LLM feature that drafts postmortems. How would you design it?": the thing the

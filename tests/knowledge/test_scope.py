@@ -133,6 +133,14 @@ def test_how_would_you_design_a_product_is_a_design_question_but_designing_a_par
     assert infer_scope("How would you design the pricing for our AI feature?") == ["scaling"]
 
 
+def test_how_would_you_build_the_model_itself_is_a_design_question() -> None:
+    asked = "How would you build a churn forecast for our gyms, and how would you know it works?"
+    assert infer_scope(asked) == list(STAGE_IDS)
+    assert infer_scope("How would you build the evaluation for the churn model?") == [
+        "evaluation"
+    ]
+
+
 def test_choosing_between_fine_tuning_and_retrieval_is_about_the_model() -> None:
     scope = infer_scope("How would you decide between fine-tuning a model and using RAG?")
     assert "model_integration" in scope

@@ -597,16 +597,23 @@ class Analyzer:
                 continue  # a bare figure in a cell backs its row; alone it shows no signal
             row = feats[s.index].signal_sims
             pattern_hits = feats[s.index].signal_patterns
+            admit = self.calibration.classifier
+            # A decisive pattern names the practice however little the rest of the sentence
+            # reads like the exemplars ("then two regions for six weeks vs two without").
+            decisive = (
+                feats[s.index].decisive_patterns if feats[s.index].stance == "asserts" else ()
+            )
             candidates = [
                 j
                 for j, sim in enumerate(row)
-                if sim >= cal.signal_threshold or (j in pattern_hits and sim >= cal.pattern_floor)
+                if sim >= cal.signal_threshold
+                or (j in pattern_hits and sim >= cal.pattern_floor)
+                or (j in decisive and sim >= admit.decisive_floor)
             ]
             # The classifier, trained on annotated sentences, ranks the signals it could show,
             # and reads signals the exemplars' wording alone misses.
             scores = feats[s.index].signal_scores
             top = max(range(len(row)), key=lambda j: (scores[j], -j))
-            admit = self.calibration.classifier
             named_by_label = (
                 self._label_hits(s.section) if s.lead_label else frozenset()
             ) | self._named_by_head(sentences, feats, s)
@@ -664,6 +671,7 @@ class Analyzer:
                 key=lambda j: (
                     j not in label_leads,
                     self.bank.signals[j].stage not in scope,
+                    j not in decisive,
                     -scores[j],
                     j,
                 )

@@ -50,6 +50,7 @@ class ClassifierConfig(StrictModel):
     admit_floor: float = Field(ge=0, lt=1)
     admit_margin: float = Field(ge=0)
     named_floor: float = Field(gt=0, lt=1)
+    decisive_floor: float = Field(ge=0, lt=1)
     overrule_margin: float = Field(ge=0)
     scope_reread_margin: float = Field(ge=0)
     touch_rank: int = Field(ge=0)

@@ -51,13 +51,15 @@ class ExemplarBank:
     def __init__(self, rubric: Rubric, calibration: Calibration, embedder: Embedder) -> None:
         self.signals: list[Signal] = list(rubric.signals)
         self.flags: list[RedFlag] = list(rubric.red_flags)
-        self.signal_patterns = [
-            [re.compile(p, re.IGNORECASE) for p in s.patterns] for s in self.signals
-        ]
+        named = [[*s.patterns, *s.decisive_patterns] for s in self.signals]
+        self.signal_patterns = [[re.compile(p, re.IGNORECASE) for p in ps] for ps in named]
         # One alternation per signal answers "does any pattern match?" in a single scan.
-        self._any_pattern = [_any_of(s.patterns) for s in self.signals]
+        self._any_pattern = [_any_of(ps) for ps in named]
+        self._decisive = [
+            [re.compile(p, re.IGNORECASE) for p in s.decisive_patterns] for s in self.signals
+        ]
         self._any_lookalike = [_any_of(s.not_shown_by) for s in self.signals]
-        self._pattern_filters = [Prefilter(s.patterns) for s in self.signals]
+        self._pattern_filters = [Prefilter(ps) for ps in named]
         self.flag_patterns = [
             [re.compile(p, re.IGNORECASE) for p in f.patterns] for f in self.flags
         ]
@@ -118,6 +120,21 @@ class ExemplarBank:
                 not negation.rejects_match(text, m.start()) for p in pats for m in p.finditer(text)
             )
         ]
+
+    def decisive_hits(
+        self, text: str, hits: Sequence[int], negation: NegationChecker
+    ) -> frozenset[int]:
+        """Of the signals whose patterns match (`hits`), those a decisive pattern names outright
+        and not in a rejection."""
+        return frozenset(
+            i
+            for i in hits
+            if any(
+                not negation.rejects_match(text, m.start())
+                for p in self._decisive[i]
+                for m in p.finditer(text)
+            )
+        )
 
 
 def _any_of(patterns: Sequence[str]) -> re.Pattern[str] | None:

@@ -43,6 +43,7 @@ class SentenceFeatures:
     term_count: int
     substance: tuple[SubstanceKind, ...]
     signal_patterns: frozenset[int]
+    decisive_patterns: frozenset[int]  # of those, the ones a decisive pattern names
     lookalikes: frozenset[int]
     flag_hits: tuple[int, ...]
     rejected_flags: tuple[int, ...]
@@ -142,6 +143,7 @@ class FeatureExtractor:
             )
             terms = self.buzzwords.count(text)
             parts = self.substance.parts(text)
+            named = self.bank.signal_pattern_hits(text, self.red_flags.negation)
             kinds = self.substance.kinds(text, parts)
             # Naming several rubric terms earns credit only with a quantity.
             voided = terms >= cal.buzzwords.terms_need_quantity and "quantity" not in parts
@@ -166,8 +168,9 @@ class FeatureExtractor:
                     buzzword_list=self.buzzwords.is_list(text, terms),
                     term_count=terms,
                     substance=kinds,
-                    signal_patterns=frozenset(
-                        self.bank.signal_pattern_hits(text, self.red_flags.negation)
+                    signal_patterns=frozenset(named),
+                    decisive_patterns=self.bank.decisive_hits(
+                        text, named, self.red_flags.negation
                     ),
                     lookalikes=self.bank.lookalike_signals(text),
                     flag_hits=tuple(hits),

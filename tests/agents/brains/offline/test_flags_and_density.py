@@ -2554,6 +2554,57 @@ STATED_FLAGS = [
         ["Human review isn't needed at this volume, so the bill is just the API."],
         ["Human review is not needed for the confident 80%; the rest costs two hours a day."],
     ),
+    (
+        "borrowed_threshold",
+        [
+            "The 0.7 cut-off is what a big lender ran with in their scoring product.",
+            "We keep 0.9 because it's a proven number from my last job.",
+            "Their fraud team presented 0.8 as their operating point, so we start there.",
+        ],
+        ["We start at 0.7 and then tune it on our own labelled traffic."],
+    ),
+    (
+        "ungated_auto_deploy",
+        ["The nightly fine-tuning run picks up the edits and the new version is deployed at 6am."],
+        ["A nightly fine-tuning run, and a person signs off before anything is deployed."],
+    ),
+    (
+        "humans_removed",
+        ["We deliberately don't want a moderator band, since that rebuilds the manual queue."],
+        ["We want a reviewer tier for every score between 0.6 and 0.9."],
+    ),
+    (
+        "vendor_quality_trusted",
+        ["The supplier publishes 97.2% accuracy on its tests, far beyond anything we could build."],
+        ["The supplier publishes 97.2% accuracy, so we re-test it on 500 of our own documents."],
+    ),
+    (
+        "no_gold_set",
+        ["Rebuilding our own test harness would be duplicated effort, since the vendor audits it."],
+        ["Building our own test harness took two weeks, and it runs on every release."],
+    ),
+    (
+        "unchecked_llm_judge",
+        [
+            "The assistant drafts replies to tenants about repairs, using the lease and the repair "
+            "log. Each draft goes out after the housing officer reads it. To know it is good, a "
+            "second, larger LLM acts as judge and scores every draft for accuracy and tone from 1 "
+            "to 5. Each week the judge rescores 300 live drafts, and a drop below 4.2 rolls the "
+            "prompt back."
+        ],
+        [
+            "The assistant drafts replies to tenants about repairs, using the lease and the repair "
+            "log. Each draft goes out after the housing officer reads it. To know it is good, a "
+            "second, larger LLM acts as judge and scores every draft from 1 to 5; two officers "
+            "grade the same 150 drafts and we check the judge agrees with them on 90% before its "
+            "score gates anything."
+        ],
+    ),
+    (
+        "acceptance_as_accuracy",
+        ["Nurses agreed with 88% of the model's triage calls, which shows the model is ready."],
+        ["Nurses graded 200 calls blind, without seeing the model's triage calls."],
+    ),
 ]
 
 

@@ -54,6 +54,21 @@ def test_evidence_needs_substance(brain: OfflineBrain) -> None:
     assert evidence is not None and evidence.substance
 
 
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("then three depots for eight weeks vs three without.", "online_ab_test"),
+        ("after that our lead reads 40 random tickets a week.", "tiered_sample_verification"),
+        ("then four branches get it for a quarter and four similar ones don't.", "online_ab_test"),
+    ],
+)
+def test_a_decisive_wording_is_read_however_far_the_sentence_is_from_the_exemplars(
+    brain: OfflineBrain, text: str, signal: str
+) -> None:
+    analysis = brain.analyze(opening("The assistant drafts replies for the support desk. " + text))
+    assert analysis.primary.get(1) == signal
+
+
 def test_buzzword_list_earns_nothing_and_is_a_visible_concern(
     brain: OfflineBrain, samples: dict[str, Any]
 ) -> None:
@@ -100,6 +115,15 @@ def test_red_flag_is_found_when_asserted(brain: OfflineBrain, text: str, flag: s
             "magic_box",
         ),
         ("We will not rely on thumbs up buttons for feedback.", "thumbs_only_feedback"),
+        (
+            "The model scores loan applications for our credit team, who always make the final "
+            "call on every file. I'd push back on training on the loans we funded. Repayment "
+            "after twelve months is the label, and underwriters check a random sample of the "
+            "scores each week against their own reading of the file. Cost per score is a "
+            "fraction of a cent, and latency does not matter because scoring runs overnight in "
+            "a batch.",
+            "selective_labels",
+        ),
     ],
 )
 def test_negation_suppresses_the_red_flag(brain: OfflineBrain, text: str, flag: str) -> None:
@@ -325,3 +349,9 @@ def test_a_stage_that_states_a_serious_red_flag_scores_at_most_the_cap(
         "objective": brain.calibration.scoring.decision.flagged_stage_cap,
         "evaluation": 4,
     }
+
+
+def test_label_noise_trusted_to_average_out_earns_no_credit(brain: OfflineBrain) -> None:
+    waved = "The ratings come from shoppers. With millions of ratings a week, noise averages out."
+    analysis = brain.analyze(opening(waved))
+    assert not any(e.sentence == 1 for f in analysis.credited_signals() for e in f.evidence)

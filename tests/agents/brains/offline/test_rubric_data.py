@@ -170,10 +170,24 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("online_ab_test", "We'd run the model in parallel for a quarter; buyers order as usual."),
         ("error_cost_asymmetry", "Over-stocking is the cheaper mistake; empty shelves lose sales."),
         ("tiered_sample_verification", "Each Friday a pharmacist reads 25 random replies."),
+        ("online_ab_test", "Open it to 15% of tenants for two months vs the rest."),
+        ("online_ab_test", "half the branches run it and half without, for a quarter"),
+        ("online_ab_test", "then pilot in one region, against the current process"),
+        ("online_ab_test", "we compare churn with five teams that don't have it"),
+        ("online_ab_test", "six clinics get the assistant for a month and six similar ones don't"),
+        ("online_ab_test", "we'd shadow the model for three weeks first"),
+        ("heldout_gold_gate", "take 80 contracts that the model never saw"),
+        ("heldout_gold_gate", "before launch it has to score 90% on those"),
+        ("gold_reference_set", "150 past tickets where two agents write the right answer"),
+        ("error_cost_asymmetry", "Which mistake hurts most: a refund paid twice."),
+        ("success_metric_target", "Handling time: 9 minutes down to 4."),
+        ("inference_cost", "OCR runs about $2 per thousand pages."),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
-    patterns = next(s.patterns for s in load_rubric().signals if s.id == signal)
+    patterns = next(
+        [*s.patterns, *s.decisive_patterns] for s in load_rubric().signals if s.id == signal
+    )
     assert any(re.search(p, text, re.IGNORECASE) for p in patterns), text
 
 

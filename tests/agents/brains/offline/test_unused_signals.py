@@ -51,7 +51,8 @@ async def test_a_design_with_no_generative_model_is_not_asked_about_prompts(
     interview = Interview(brain)
     turns = opening(FORECAST)
     reading = brain.reader.read(question, turns)
-    assert {"prompting_strategy", "output_verification"} <= reading.unused
+    # Nor which requests go up to a bigger model: a demand forecast has no bigger one.
+    assert {"prompting_strategy", "output_verification", "model_cascade_routing"} <= reading.unused
     probed = {
         p.gap
         for panelist in load_panel().panelists
