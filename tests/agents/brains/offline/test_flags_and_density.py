@@ -2575,8 +2575,20 @@ STATED_FLAGS = [
     ),
     (
         "vendor_quality_trusted",
-        ["The supplier publishes 97.2% accuracy on its tests, far beyond anything we could build."],
+        [
+            "The supplier publishes 97.2% accuracy, far beyond anything we could build.",
+            "I wouldn't re-audit their labels; they work at a scale we can't match.",
+            "The vendor's 96% comes from their own QA, so I'm comfortable using it as is.",
+        ],
         ["The supplier publishes 97.2% accuracy, so we re-test it on 500 of our own documents."],
+    ),
+    (
+        "selective_labels",
+        ["Each transaction the model flags goes to an analyst, and that verdict is the new label."],
+        [
+            "Each transaction the model flags goes to an analyst, plus a random 1% of the rest, "
+            "and both verdicts become labels."
+        ],
     ),
     (
         "no_gold_set",

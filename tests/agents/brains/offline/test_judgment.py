@@ -115,6 +115,7 @@ def test_red_flag_is_found_when_asserted(brain: OfflineBrain, text: str, flag: s
             "magic_box",
         ),
         ("We will not rely on thumbs up buttons for feedback.", "thumbs_only_feedback"),
+        ("An LLM drafts the refusal letter with citations to the policy clause.", "magic_box"),
         (
             "The model scores loan applications for our credit team, who always make the final "
             "call on every file. I'd push back on training on the loans we funded. Repayment "
