@@ -237,6 +237,10 @@ def _purpose(text: str, at: int) -> list[str]:
         return []
     # Manner words say how, not what: "that handles claims end to end" handles claims.
     clause = _MANNER.sub("", found.group(1)).split()
+    # "an LLM to migrate them to Java": the verb's object points back at words outside, and the
+    # clause says how, not what the product is.
+    if len(clause) > 2 and clause[2].lower() in _PRONOUNS:
+        return []
     # "our AI that flags expense claims is good enough…": the clause ends where the
     # sentence's own verb begins.
     ends = _rules().purpose_ends

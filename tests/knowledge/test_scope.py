@@ -63,6 +63,12 @@ def test_a_named_purpose_never_ends_on_a_word_that_needs_another(text: str, name
     assert infer_product(text) == name
 
 
+def test_a_purpose_whose_object_points_back_names_no_purpose() -> None:
+    text = "We keep 90 old Perl reports. How would you use an LLM to port them to Python?"
+    assert infer_product(text) == "LLM"
+    assert product_of(custom_question(text)) == "the LLM"
+
+
 def test_a_question_without_a_product_word_falls_back() -> None:
     assert infer_product("How would you know your prompt was good?") == "this product"
     question = custom_question("How do you decide what accuracy is good enough to launch?")

@@ -72,6 +72,11 @@ _QA_INLINE = re.compile(
 )
 _LEAD_LABEL = re.compile(
     r"^(?:\*\*|__)([^*_]{1,50}?)(?::\s*)?(?:\*\*|__)\s*[:\-–—]?\s+|^([A-Z][\w/&'’ -]{0,30}):\s+"
+    # Lowercase notes label a line too ("goal: 300 jobs in a year"), in a word or two that do not
+    # open a clause of their own ("so the catch: …" is the candidate talking); a config key
+    # ("auto_accept: …") stays in what the line says.
+    r"|^(?!(?:so|then|and|but|or|i|we|it|this|that|also|plus|because|which|basically|honestly|"
+    r"ok|okay|yes|no|well|anyway)\b)([a-z][a-z&'’-]{1,18}(?: [a-z][a-z&'’-]{1,18})?):\s+"
 )
 # A list item's run-in title ending in a full stop ("4. Citation check. Before display, …"): up
 # to three words, not a short sentence of the candidate's own.
@@ -425,7 +430,7 @@ def _strip_label(piece: str, run_in: bool = False) -> tuple[str, str]:
         if title and piece[:1].isupper() and len(piece[title.end() :].split()) >= 3:
             return title.group(1), piece[title.end() :]
         return "", piece
-    label = (m.group(1) or m.group(2) or "").strip()
+    label = (m.group(1) or m.group(2) or m.group(3) or "").strip()
     rest = piece[m.end() :]
     # Bold marks a label however long it runs ("**Weekly audit of the approved claims:** …").
     longest = _BOLD_LABEL_MAX_WORDS if m.group(1) else _LABEL_MAX_WORDS

@@ -135,6 +135,19 @@ async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineB
             "The drafts go straight to customers once a handler has approved each one.",
             "The draft replies go straight to tenants, which saves the team hours.",
         ),
+        (
+            "manual_data_collection",
+            "The reports are checked first. We collect every figure an analyst corrected by hand,"
+            " with why it was wrong, and reuse them as prompt examples.",
+            "The reports are checked first. We collect the training examples by hand from the"
+            " old archive, one analyst copying them out.",
+        ),
+        (
+            "magic_box",
+            "The reports are checked first. The LLM drafts, a template fills the fixed headers"
+            " and the model only does the commentary paragraphs.",
+            "The reports are checked first. The LLM drafts every report and we send it out.",
+        ),
     ],
     ids=[
         "justified_latency_trade_off",
@@ -147,6 +160,8 @@ async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineB
         "emoji_ratings_turned_down",
         "our_own_model_beating_the_current_one",
         "drafts_sent_once_approved",
+        "corrections_kept_from_the_workflow",
+        "a_model_kept_to_one_part",
     ],
 )
 def test_a_practice_kept_in_its_place_is_not_the_flag(

@@ -182,6 +182,8 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("error_cost_asymmetry", "Which mistake hurts most: a refund paid twice."),
         ("success_metric_target", "Handling time: 9 minutes down to 4."),
         ("inference_cost", "OCR runs about $2 per thousand pages."),
+        ("correct_output_defined", '"right" = the totals the old report printed, to the cent'),
+        ("error_cost_asymmetry", "a wrong total that still adds up is the killer here"),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:

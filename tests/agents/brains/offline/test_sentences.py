@@ -263,6 +263,19 @@ def test_thread_posts_are_numbered_items_and_their_lead_labels_are_labels() -> N
     ]
 
 
+def test_a_lowercase_thread_labels_its_posts_but_a_spoken_clause_is_no_label() -> None:
+    answer = (
+        "1/ target: 120 reports a month drafted instead of 40, with no figure wrong.\n"
+        "2/ so the catch: reviewers skim the long ones and miss a swapped column.\n"
+        "3/ the check is simple: every figure is traced back to its source cell."
+    )
+    found = _read(answer)
+    assert [s.section for s in found][:2] == ["target", ""]
+    assert found[0].text == "120 reports a month drafted instead of 40, with no figure wrong."
+    assert found[1].text.startswith("so the catch:")
+    assert "the check is simple" in " ".join(s.text for s in found)
+
+
 def test_config_style_notes_read_a_line_per_key_and_full_sentence_comments() -> None:
     answer = (
         "# extraction service - v1\n"

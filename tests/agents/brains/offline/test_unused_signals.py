@@ -51,8 +51,14 @@ async def test_a_design_with_no_generative_model_is_not_asked_about_prompts(
     interview = Interview(brain)
     turns = opening(FORECAST)
     reading = brain.reader.read(question, turns)
-    # Nor which requests go up to a bigger model: a demand forecast has no bigger one.
-    assert {"prompting_strategy", "output_verification", "model_cascade_routing"} <= reading.unused
+    # Nor which requests go up to a bigger model, nor where acting ends and rejecting begins: a
+    # demand forecast has no bigger model and no reject.
+    assert {
+        "prompting_strategy",
+        "output_verification",
+        "model_cascade_routing",
+        "confidence_thresholds",
+    } <= reading.unused
     probed = {
         p.gap
         for panelist in load_panel().panelists
@@ -186,6 +192,12 @@ PROMPTED_NOTES = (
     " nurses grade 50 notes a week against the recording."
 )
 
+PORTED_REPORTS = (
+    "The LLM rewrites each report, and we rerun the old and new on last month's inputs and diff"
+    " the output. Every ported report has an owner analyst who signs off before it replaces the"
+    " old one."
+)
+
 @pytest.mark.parametrize(
     ("asked", "text", "unused", "changed", "back"),
     [
@@ -221,8 +233,16 @@ PROMPTED_NOTES = (
             PROMPTED_NOTES + " Later we fine-tune a small model on the corrected notes.",
             "expert_to_automated_labeling",
         ),
+        # An owner who signs off every output leaves nothing to a confidence cut-off or sample.
+        (
+            "How would you use an LLM to port 90 old Perl reports to Python?",
+            PORTED_REPORTS,
+            {"confidence_thresholds", "tiered_sample_verification"},
+            PORTED_REPORTS + " Reports the model is unsure of go to a second reviewer.",
+            "confidence_thresholds",
+        ),
     ],
-    ids=["model-grader", "outcome-label", "batch-scoring", "prompted-llm"],
+    ids=["model-grader", "outcome-label", "batch-scoring", "prompted-llm", "signed-off"],
 )
 def test_a_design_shape_sets_ideas_aside_until_the_answer_says_otherwise(
     brain: OfflineBrain, asked: str, text: str, unused: set[str], changed: str, back: str
