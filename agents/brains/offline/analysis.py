@@ -76,6 +76,7 @@ BORROW_MIN_WORDS = 6
 # How many sentences back a flag's context excuse may stand: "The reference set comes from past
 # queries. People write a question for each. Someone else confirms every pair."
 CONTEXT_EXCUSE_REACH = 2
+_LINE_BREAKS = str.maketrans("\n\r\t", "   ")
 # A clause this short before a colon ("the north-star is finished repairs: …") can say
 # what the clause after it is, as a lead label does.
 HEAD_CLAUSE_MAX_WORDS = 8
@@ -363,7 +364,7 @@ class Analyzer:
             s.index
             for s in asserted
             if s.index in offers
-            or (s.turn_id in menus and any(p.search(s.text) for p in self._modal))
+            or (s.turn_id in menus and any(p.search(s.flat) for p in self._modal))
         )
         still_open = undecided | {s.index for s in asserted if self._open(s.section)}
         return [
@@ -416,7 +417,7 @@ class Analyzer:
             i
             for i, flag in enumerate(self.bank.flags)
             if flag.id in self._needed_context
-            and not any(p.search(s.text) for s in sentences for p in self._needed_context[flag.id])
+            and not any(p.search(s.flat) for s in sentences for p in self._needed_context[flag.id])
         )
 
     def _excused_by_context(self, sentences: list[Sentence], s: Sentence, flag: int) -> bool:
@@ -425,7 +426,7 @@ class Analyzer:
         patterns = self._context_excuses.get(self.bank.flags[flag].id, [])
         for before in sentences[max(0, s.index - CONTEXT_EXCUSE_REACH) : s.index]:
             same_paragraph = (before.turn_id, before.block) == (s.turn_id, s.block)
-            if same_paragraph and any(p.search(before.text) for p in patterns):
+            if same_paragraph and any(p.search(before.flat) for p in patterns):
                 return True
         return False
 
@@ -454,11 +455,11 @@ class Analyzer:
             if paragraph in closed:
                 continue
             if paragraph not in opened and (
-                any(p.search(s.text) for p in self._failure_story)
+                any(p.search(s.flat) for p in self._failure_story)
                 or any(p.search(s.section) for p in self._failure_sections)
             ):
                 opened.add(paragraph)
-            elif paragraph in opened and any(p.search(s.text) for p in self._failure_turn):
+            elif paragraph in opened and any(p.search(s.flat) for p in self._failure_turn):
                 closed.add(paragraph)
                 continue
             if paragraph in opened:
@@ -470,7 +471,7 @@ class Analyzer:
         out: dict[int, frozenset[int]] = {}
         negation = self.extractor.red_flags.negation
         for group in _cut_sentences(sentences):
-            text = "; ".join(s.text for s in group)
+            text = "; ".join(s.flat for s in group)
             hits = self.extractor.remembered(
                 "whole_patterns",
                 text,
@@ -490,6 +491,8 @@ class Analyzer:
         out = list(feats)
         for group in _cut_sentences(sentences):
             whole, spans = _as_written(group, texts.get(group[0].turn_id, ""))
+            # Line breaks read as spaces, with every piece's span kept.
+            whole = whole.translate(_LINE_BREAKS)
             seen = {i for s in group for i in feats[s.index].flag_hits}
             seen.update(i for s in group for i in feats[s.index].rejected_flags)
             hits = self.extractor.remembered("whole_flags", whole, self.red_flags.worded_flags)
@@ -519,7 +522,7 @@ class Analyzer:
             s.index
             for s in sentences
             if feats[s.index].injection
-            or ((s.turn_id, s.block) in injected_blocks and appeal(s.text))
+            or ((s.turn_id, s.block) in injected_blocks and appeal(s.flat))
         )
 
     def _usable(
@@ -787,7 +790,7 @@ class Analyzer:
                 continue
             stating = [s for s in sentences if s.index in hits[i]]
             exempt = any(
-                p.search(s.text) for s in stating for p in self._override_exempt.get(flag.id, [])
+                p.search(s.flat) for s in stating for p in self._override_exempt.get(flag.id, [])
             )
             if not exempt and any(
                 findings[sid].anchored_credit
@@ -858,7 +861,7 @@ class Analyzer:
                 # The sentences that use the practice (the grader, the vendor's report) are quoted.
                 # Used again in a reply, after a probe, it is the plan: it weighs as restated.
                 users = (
-                    [s for s in said if uses(s.text) and not feats[s.index].rejected_flags]
+                    [s for s in said if uses(s.flat) and not feats[s.index].rejected_flags]
                     if config.practice_used
                     else []
                 )

@@ -492,7 +492,7 @@ class Reader:
     def _unused_by_design(self, analysis: Analysis) -> frozenset[str]:
         """Signals the answer's design has no use for: every model it names is of one shape, or
         it has no part of another kind (no one labels anything)."""
-        said = " ".join(s.text for s in analysis.sentences if s.index not in analysis.injection)
+        said = " ".join(s.flat for s in analysis.sentences if s.index not in analysis.injection)
         unused: set[str] = set()
         for shape in self._shapes:
             named = not shape.names or any(p.search(said) for p in shape.names)
@@ -575,7 +575,7 @@ class Reader:
             if feats.stance != "hedges" or not feats.signal_sims:
                 continue
             sims = list(feats.signal_sims)
-            cued = next((sid for sid, cue in self._hedge_cues if cue.search(s.text)), None)
+            cued = next((sid for sid, cue in self._hedge_cues if cue.search(s.flat)), None)
             if cued is not None:
                 topics[s.index] = cued  # the admission names what it is about
                 named.add(s.index)

@@ -163,13 +163,18 @@ class Sentence:
         return words_of(self.text)
 
     @property
+    def flat(self) -> str:
+        """The text on one line: a hard-wrapped sentence reads as one ("is the\nkiller")."""
+        return " ".join(self.text.split())
+
+    @property
     def context(self) -> str:
         """The text as read: under a short heading or label, the label goes in front
         ("Reference set: 300 contracts, …"); the quote stays `text`."""
         label = self.section.strip().rstrip(".:")
         if label and len(label.split()) <= CONTEXT_LABEL_WORDS and not _FRAME_LABEL.match(label):
-            return f"{self.section}: {self.text}"
-        return self.text
+            return f"{self.section}: {self.flat}"
+        return self.flat
 
 
 def words_of(text: str) -> list[str]:

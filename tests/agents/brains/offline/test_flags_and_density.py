@@ -2632,6 +2632,84 @@ STATED_FLAGS = [
         ["Nurses agreed with 88% of the model's triage calls, which shows the model is ready."],
         ["Nurses graded 200 calls blind, without seeing the model's triage calls."],
     ),
+    (
+        "acceptance_as_accuracy",
+        [
+            "The model suspends sellers. Its false-suspension rate comes from appeals: each "
+            "suspended seller can appeal and a second agent looks again.",
+            "The model suspends sellers. The appeal overturn rate is our most honest error number.",
+        ],
+        [
+            "The model suspends sellers. Its false-suspension rate comes from a blind re-review of "
+            "200 random suspensions a month, with appeals tracked beside it."
+        ],
+    ),
+    (
+        "selective_labels",
+        [
+            "The model raises leak alerts. Crews tap Confirm or Not-leak after a visit, and we "
+            "retrain every month on confirmed and rejected alerts."
+        ],
+        [
+            "The model raises leak alerts. Crews tap Confirm or Not-leak after a visit, and we "
+            "retrain every month on those plus a random 2% of pipes it never alerted on."
+        ],
+    ),
+    (
+        "automation_as_success",
+        [
+            "The model scores accounts for spam. North star: accounts suspended for spam per "
+            "week, with time-to-action falling."
+        ],
+        [
+            "The model scores accounts for spam. North star: spam accounts caught per week, "
+            "counted on a blind weekly audit sample."
+        ],
+    ),
+    (
+        "acceptance_as_accuracy",
+        [
+            "The model drafts replies to tenants. The number I'd report is the share of letters "
+            "where the officer sent the AI draft; if officers send it, it's good enough."
+        ],
+        [
+            "The model drafts replies to tenants. The number I'd report is the share of letters a "
+            "second officer grades correct on a blind weekly sample."
+        ],
+    ),
+    (
+        "synthetic_only_eval",
+        [
+            "The bot routes support email. We have the LLM generate 1,500 synthetic emails for the "
+            "test, with the correct queue attached when it writes them."
+        ],
+        [
+            "The bot routes support email. We take 1,500 real emails from last quarter and two "
+            "agents write the correct queue for each."
+        ],
+    ),
+    (
+        "automation_as_success",
+        [
+            "The bot routes support email. Success metric: the share of emails routed with no "
+            "dispatcher involvement."
+        ],
+        [
+            "The bot routes support email. Success metric: the share of emails routed to the right "
+            "queue, checked on a weekly sample."
+        ],
+    ),
+    (
+        "savings_ignore_failures",
+        [
+            "Teachers approve each quiz before it goes live. The approval is a quick pass; "
+            "teachers are already paid for the term, so it doesn't add a line to the table."
+        ],
+        [
+            "Teachers approve each quiz before it goes live; at 10 minutes a quiz that is 200 "
+            "hours, the biggest line in the table."
+        ],
+    ),
 ]
 
 

@@ -184,6 +184,15 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("inference_cost", "OCR runs about $2 per thousand pages."),
         ("correct_output_defined", '"right" = the totals the old report printed, to the cent'),
         ("error_cost_asymmetry", "a wrong total that still adds up is the killer here"),
+        ("correct_output_defined", "So a correct alert is a pump that fails within the week."),
+        ("success_metric_target", "catch at least 80% of the leaks a day before the crew would"),
+        ("heldout_gold_gate", "we hold back whole stores and the latest quarter for the test"),
+        ("heldout_gold_gate", "it has to get 97% of those right or it doesn't ship"),
+        ("online_ab_test", "then six weeks on pilot depots, compared with the others"),
+        ("tiered_sample_verification", "a nurse also reads a random handful of unflagged charts"),
+        ("error_cost_asymmetry", "Missed fires are the one mistake we cannot make."),
+        ("error_cost_asymmetry", "we accept lots of false alarms on the night shift"),
+        ("gold_reference_set", "two senior agents take 300 real chats and label, separately, each"),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:
