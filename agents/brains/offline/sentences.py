@@ -33,7 +33,9 @@ _ABBREVIATION_END = re.compile(
 _MEMO_HEADER = re.compile(r"^\W*(to|from|re|subject|cc|bcc|date|attn)\s*:", re.I)
 _BULLET = re.compile(
     r"^(?:[-*+•·▪◦]+(?:\s*\[[ xX]\])?|\(?\d{1,2}[.)]|\d{1,2}/|\(?[a-z][.)]"
-    r"|(?:step|phase|decision|part|stage|risk) \d+[.:)]|(?!q\d)[a-z]{1,2}\d{1,2}[.:)])\s+",
+    r"|(?:step|phase|decision|part|stage|risk) \d+[.:)]|(?!q\d)[a-z]{1,2}\d{1,2}[.:)]"
+    # A chat log's timestamp and speaker ("[10:02] me:") open a message as a bullet opens an item.
+    r"|\[\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?\](?:\s*[\w.@-]{1,20}:)?)\s+",
     re.I,
 )  # "3/ " numbers a post of a thread the way "3." numbers a list item, and "D2." a decision log's
 # Pictographs that open a line in chat-style notes ("✅ Review answers weekly", "📈 **Metrics**")

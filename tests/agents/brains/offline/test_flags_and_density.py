@@ -143,6 +143,13 @@ async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineB
             " old archive, one analyst copying them out.",
         ),
         (
+            "full_expert_verification",
+            "The model drafts site reports. Each month we pull 40 filed reports and a senior"
+            " inspector re-checks each fact against the photos.",
+            "The model drafts site reports. A senior inspector re-checks each fact of every filed"
+            " report before it is sent.",
+        ),
+        (
             "magic_box",
             "The reports are checked first. The LLM drafts, a template fills the fixed headers"
             " and the model only does the commentary paragraphs.",
@@ -161,6 +168,7 @@ async def test_an_absence_flag_is_cited_by_a_snippet_not_a_quote(brain: OfflineB
         "our_own_model_beating_the_current_one",
         "drafts_sent_once_approved",
         "corrections_kept_from_the_workflow",
+        "a_monthly_pull_of_reports_rechecked",
         "a_model_kept_to_one_part",
     ],
 )
@@ -2675,6 +2683,65 @@ STATED_FLAGS = [
         [
             "The model drafts replies to tenants. The number I'd report is the share of letters a "
             "second officer grades correct on a blind weekly sample."
+        ],
+    ),
+    (
+        "ungated_auto_deploy",
+        [
+            "The model ranks patients for a call-back. It retrains every night on the latest "
+            "notes, and the morning queue runs on that fresh model.",
+            "The model ranks patients for a call-back. I wouldn't put a manual approval on every "
+            "nightly model; that is the bottleneck.",
+        ],
+        [
+            "The model ranks patients for a call-back. It retrains every night, and the morning "
+            "queue switches to it only after it beats the current model on last month's cases."
+        ],
+    ),
+    (
+        "synthetic_only_eval",
+        [
+            "The model drafts eulogies from family notes. For 400 real intake forms we write a "
+            "reference draft for each with our strongest model, and score the small one against it."
+        ],
+        [
+            "The model drafts eulogies from family notes. For 400 real intake forms two editors "
+            "write a reference draft for each, and we score the model against it."
+        ],
+    ),
+    (
+        "selective_labels",
+        [
+            "The model blocks scalper accounts. Reviewing random allowed orders would be a needle "
+            "in a haystack, so analyst time is better spent on the blocked set."
+        ],
+        [
+            "The model blocks scalper accounts. Analysts review the blocked set and a random 1% of "
+            "allowed orders each week, so missed scalpers show up."
+        ],
+    ),
+    (
+        "savings_ignore_failures",
+        [
+            "Unsure items go to a check bin the shift leads clear. I'd keep it out of the business "
+            "case because existing staff absorb it."
+        ],
+        [
+            "Unsure items go to a check bin the shift leads clear; at 3 seconds an item that is 6 "
+            "hours a day, which the business case pays for."
+        ],
+    ),
+    (
+        "unchecked_llm_judge",
+        [
+            "The model tags invoices by cost centre. GPT-4 labels 20,000 old invoices, a second "
+            "LLM checks each label, and we keep the ones they agree on.",
+            "The model tags invoices by cost centre. Claude tags the backlog for training; Claude "
+            "is accurate enough that we don't need a person to check them.",
+        ],
+        [
+            "The model tags invoices by cost centre. GPT-4 labels 20,000 old invoices, a second "
+            "LLM checks each label, and two clerks settle the ones they disagree on."
         ],
     ),
     (

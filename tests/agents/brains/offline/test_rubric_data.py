@@ -193,6 +193,9 @@ def test_the_topics_an_admission_can_name_and_the_absence_flags_are_rubric_ids()
         ("error_cost_asymmetry", "Missed fires are the one mistake we cannot make."),
         ("error_cost_asymmetry", "we accept lots of false alarms on the night shift"),
         ("gold_reference_set", "two senior agents take 300 real chats and label, separately, each"),
+        ("online_ab_test", "30 branches get the call list and 30 matched branches don't"),
+        ("heldout_gold_gate", "below that it doesn't go to the nurses"),
+        ("gold_reference_set", "three coders go through 200 of them separately and mark each"),
     ],
 )
 def test_signal_patterns_name_plain_wording(signal: str, text: str) -> None:

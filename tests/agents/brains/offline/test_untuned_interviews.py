@@ -1,8 +1,11 @@
 """Interviews written here in styles the eval set lacks, replayed as tests: a lowercase "1/ 2/"
 thread about a code migration, a pre-mortem told failure by failure, and a fluent answer whose test
-set and answer key a model wrote, and one that counts drafts sent as drafts right."""
+set and answer key a model wrote, one that counts drafts sent as drafts right, and a chat log with a
+timestamp on every line."""
 
 from __future__ import annotations
+
+import pytest
 
 from agents.brains.offline import OfflineBrain
 from knowledge.models import Panel
@@ -103,6 +106,31 @@ the policy allows.
 """
 
 
+CHAT_LOG = """\
+[10:02] me: ok thinking out loud in slack-style, bear with me
+[10:02] me: the user is a field adjuster who today spends ~45 min after each site visit typing the
+report. the draft has to be right on facts (damage location, measurements, cause stated by the
+owner) more than on prose
+[10:04] me: worst error = a measurement or a cause in the report that wasn't in the notes or
+photos, because the report drives the payout and it's discoverable in a dispute. a clumsy sentence
+costs nothing
+[10:05] me: so every number and every cause statement in the draft must link to a timestamp in the
+voice note or a photo id, or it doesn't appear. unlinked claims get stripped before the adjuster
+sees it
+[10:07] me: truth set: 250 past visits where we have the notes, photos and the report the adjuster
+filed. two senior adjusters go through 100 of them separately and mark which report facts are
+supported; they agree on ~90%, the rest they talk out
+[10:09] me: bar: on those, zero unsupported measurements in the drafts, and at least 85% of the
+supported facts carried over. below that it doesn't go to adjusters
+[10:10] me: then 15 adjusters use it for 6 weeks, 15 similar ones don't; we compare time to file
+and how many reports come back from the desk reviewers with corrections
+[10:12] me: cost: ~20 photos + 6 min audio per visit, call it 30 cents in model calls. adjuster
+time is ~$60/hr so saving even 20 minutes a visit is ~$20. not close
+[10:13] me: adjuster edits get diffed against the draft and the fact-level ones go into a monthly
+review of the prompt and the extraction rules
+"""
+
+
 async def _decide(brain: OfflineBrain, panel: Panel, asked: str, text: str) -> tuple[str, float]:
     question = custom_question(asked)
     interview = Interview(brain)
@@ -137,40 +165,28 @@ async def test_a_replay_gated_migration_thread_is_read_and_not_asked_for_cut_off
     assert decision == "hire" and confidence >= 0.7
 
 
-async def test_a_pre_mortem_with_a_reference_set_and_a_bar_is_hired(
-    brain: OfflineBrain, panel: Panel
+@pytest.mark.parametrize(
+    ("asked", "text", "flags"),
+    [
+        (
+            "Design an AI that triages incoming emails for a law firm's intake team.",
+            SYNTHETIC_KEY,
+            {"synthetic_only_eval", "automation_as_success"},
+        ),
+        (
+            "Design an AI assistant that drafts first responses to passenger complaints for an"
+            " airline.",
+            SENT_AS_RIGHT,
+            {"acceptance_as_accuracy", "no_gold_set"},
+        ),
+    ],
+    ids=["test-set-and-key-written-by-the-model", "drafts-sent-taken-as-right"],
+)
+async def test_a_fluent_answer_with_a_disqualifying_practice_is_not_hired(
+    brain: OfflineBrain, panel: Panel, asked: str, text: str, flags: set[str]
 ) -> None:
-    asked = (
-        "Design an LLM feature that answers tenants' maintenance questions and files repair"
-        " tickets for a property manager with 20,000 units."
-    )
-    analysis = brain.analyze(opening(PRE_MORTEM))
-    assert "no_gold_set" not in {f.flag.id for f in analysis.flags}
-    credited = {f.signal.id for f in analysis.credited_signals()}
-    assert {"error_cost_asymmetry", "heldout_gold_gate"} <= credited
-    decision, _ = await _decide(brain, panel, asked, PRE_MORTEM)
-    assert decision == "hire"
-
-
-async def test_a_test_set_and_answer_key_written_by_the_model_is_not_hired(
-    brain: OfflineBrain, panel: Panel
-) -> None:
-    asked = "Design an AI that triages incoming emails for a law firm's intake team."
-    flags = {f.flag.id for f in brain.analyze(opening(SYNTHETIC_KEY)).flags}
-    assert {"synthetic_only_eval", "automation_as_success"} <= flags
-    decision, _ = await _decide(brain, panel, asked, SYNTHETIC_KEY)
-    assert decision == "no_hire"
-
-
-async def test_drafts_sent_taken_as_drafts_right_with_no_test_set_is_not_hired(
-    brain: OfflineBrain, panel: Panel
-) -> None:
-    asked = (
-        "Design an AI assistant that drafts first responses to passenger complaints for an airline."
-    )
-    flags = {f.flag.id for f in brain.analyze(opening(SENT_AS_RIGHT)).flags}
-    assert {"acceptance_as_accuracy", "no_gold_set"} <= flags
-    decision, _ = await _decide(brain, panel, asked, SENT_AS_RIGHT)
+    assert flags <= {f.flag.id for f in brain.analyze(opening(text)).flags}
+    decision, _ = await _decide(brain, panel, asked, text)
     assert decision == "no_hire"
 
 
@@ -189,3 +205,48 @@ async def test_a_hard_wrapped_answer_reads_as_it_does_on_one_line(brain: Offline
     flags = [{f.flag.id for f in a.flags} for a in read]
     assert "error_cost_asymmetry" in shown[0] and "acceptance_as_accuracy" in flags[0]
     assert shown[0] == shown[1] and flags[0] == flags[1]
+
+
+def test_a_practice_under_alternatives_considered_is_turned_down(brain: OfflineBrain) -> None:
+    memo = (
+        "**Decision:** success is fewer missed insulin doses per 1,000 patient-days.\n\n"
+        "**{heading}**\n"
+        "- Our north star would be reminder chats closed without a human. It counts chats, not"
+        " doses.\n"
+    )
+    flags = [
+        {f.flag.id for f in brain.analyze(opening(memo.format(heading=h))).flags}
+        for h in ("Alternatives considered", "Plan")
+    ]
+    assert "automation_as_success" not in flags[0]
+    assert "automation_as_success" in flags[1]
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "credited"),
+    [
+        (
+            "Design an LLM feature that answers tenants' maintenance questions and files repair"
+            " tickets for a property manager with 20,000 units.",
+            PRE_MORTEM,
+            {"error_cost_asymmetry", "heldout_gold_gate"},
+        ),
+        (
+            "Design an LLM feature that writes first drafts of insurance adjuster field reports"
+            " from site photos and voice notes.",
+            CHAT_LOG,
+            {"gold_reference_set", "online_ab_test"},
+        ),
+    ],
+    ids=["pre-mortem", "chat-log"],
+)
+async def test_a_strong_answer_in_an_untried_shape_is_read_and_hired(
+    brain: OfflineBrain, panel: Panel, asked: str, text: str, credited: set[str]
+) -> None:
+    analysis = brain.analyze(opening(text))
+    # A chat log's "[10:02] me:" opens each message and is never part of what is read.
+    assert not any(s.text.startswith("[") or "\n[" in s.text for s in analysis.sentences)
+    assert "no_gold_set" not in {f.flag.id for f in analysis.flags}
+    assert credited <= {f.signal.id for f in analysis.credited_signals()}
+    decision, _ = await _decide(brain, panel, asked, text)
+    assert decision == "hire"
