@@ -235,6 +235,8 @@ def test_each_panelist_voice_names_a_topic_for_every_stage_it_owns() -> None:
         ("unit_economics_margin", "A listener who saves three songs in week one tends to stay."),
         ("volume_and_capacity", "Then 5%, 20%, 50% of traffic, a week each."),
         ("volume_and_capacity", "A pharmacist spot-checks 50 summaries a week."),
+        # A minute saved is what the product is worth, not how long anyone waits.
+        ("latency_budget", "One minute saved per chat is about 100 agent-hours a day."),
     ],
 )
 def test_a_trigger_word_in_another_sense_names_no_signal(signal: str, text: str) -> None:
